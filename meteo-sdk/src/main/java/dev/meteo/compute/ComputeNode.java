@@ -1,0 +1,140 @@
+package dev.meteo.compute;
+
+import dev.meteo.formula.MeteoDataProcessor;
+import dev.meteo.model.Coefficient;
+import dev.meteo.model.InvalidRecordException;
+import dev.meteo.model.RawMeteoData;
+import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.RecordValidator;
+import dev.meteo.model.SensorRecord;
+import dev.meteo.store.CoefficientStore;
+import dev.meteo.store.StoreOutcome;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A compute server's logic, transport-free: validate a record, wait the simulated processing delay (on a timer, not
+ * a blocked thread, so many records are processed at once), compute its coefficient, and store it through a
+ * group-commit writer that pipelines concurrent stores into one round trip. Invalid records are counted as rejected
+ * in the store and fail with {@link InvalidRecordException}. Thread-safe; transports call {@link #process} from their
+ * own threads and get a future.
+ */
+public final class ComputeNode implements AutoCloseable {
+
+    /** A processed and stored record. */
+    public record Processed(Coefficient coefficient, StoreOutcome outcome) {
+    }
+
+    /** Counters of one node. */
+    public record Stats(long processed, long stored, long late, long duplicates, long rejected, long failed) {
+    }
+
+    private final ComputeSettings settings;
+    private final CoefficientStore store;
+    private final RecordValidator validator;
+    private final MeteoDataProcessor processor = new MeteoDataProcessor();
+    private final BatchingWriter writer;
+    private final ScheduledExecutorService delayTimer;
+    private final SplittableRandom delayRandom = new SplittableRandom();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    public ComputeNode(ComputeSettings settings, CoefficientStore store, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.validator = new RecordValidator(clock, settings.maxFutureSkew());
+        this.writer = new BatchingWriter(store, settings.maxBatch(), "compute-" + settings.id() + "-writer");
+        this.delayTimer = settings.delay().isZero() ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "compute-" + settings.id() + "-delay");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public ComputeSettings settings() {
+        return settings;
+    }
+
+    /** The coefficient of a valid record, without storing it. */
+    public Coefficient coefficientOf(SensorRecord record) {
+        double value = record instanceof RawMeteoData air
+                ? processor.airWellness(air)
+                : processor.pollutionCoefficient((RawPollutionData) record);
+        return new Coefficient(record.kind(), record.id(), record.detectedAt(), value);
+    }
+
+    /**
+     * Validates, processes and stores one record. The future completes once the coefficient is stored (or found to be
+     * a duplicate), fails with {@link InvalidRecordException} for invalid input (after counting it as rejected), and
+     * with {@link dev.meteo.store.StoreUnavailableException} when the store is down (safe to retry elsewhere).
+     */
+    public CompletableFuture<Processed> process(SensorRecord record) {
+        var reason = validator.rejectionReason(record);
+        if (reason.isPresent()) {
+            rejected.incrementAndGet();
+            InvalidRecordException invalid = new InvalidRecordException(record == null ? null : record.id(), reason.get());
+            return writer.reject(invalid).thenCompose(ignored -> CompletableFuture.failedFuture(invalid));
+        }
+        CompletableFuture<Processed> result;
+        if (delayTimer == null) {
+            result = store(record);
+        } else {
+            long delayNanos;
+            synchronized (delayRandom) {
+                delayNanos = settings.delay().nextNanos(delayRandom);
+            }
+            result = new CompletableFuture<>();
+            CompletableFuture<Processed> target = result;
+            delayTimer.schedule(() -> store(record).whenComplete((value, error) -> {
+                if (error == null) {
+                    target.complete(value);
+                } else {
+                    target.completeExceptionally(error);
+                }
+            }), delayNanos, TimeUnit.NANOSECONDS);
+        }
+        return result.whenComplete((value, error) -> count(value, error));
+    }
+
+    private CompletableFuture<Processed> store(SensorRecord record) {
+        Coefficient coefficient = coefficientOf(record);
+        return writer.store(coefficient).thenApply(outcome -> new Processed(coefficient, outcome));
+    }
+
+    private void count(Processed value, Throwable error) {
+        if (error != null) {
+            failed.incrementAndGet();
+            return;
+        }
+        processed.incrementAndGet();
+        switch (value.outcome()) {
+            case STORED -> stored.incrementAndGet();
+            case LATE -> late.incrementAndGet();
+            case DUPLICATE -> duplicates.incrementAndGet();
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(processed.get(), stored.get(), late.get(), duplicates.get(), rejected.get(), failed.get());
+    }
+
+    /** Stops the delay timer (records still waiting fail) and flushes the writer. Does not close the store. */
+    @Override
+    public void close() {
+        if (delayTimer != null) {
+            delayTimer.shutdownNow();
+        }
+        writer.close();
+    }
+}

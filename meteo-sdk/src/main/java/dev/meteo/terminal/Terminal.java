@@ -1,0 +1,80 @@
+package dev.meteo.terminal;
+
+import dev.meteo.model.WindowResult;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A monitoring terminal, transport-free: transports hand it every window result they receive, it drops repeats
+ * and stale results (a window not after the last one delivered: a re-published window after a proxy crash, a
+ * redelivered message) and gives each new window to its sinks. Thread-safe.
+ */
+public final class Terminal implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
+
+    private final String id;
+    private final List<TerminalSink> sinks = new CopyOnWriteArrayList<>();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+    private long lastEndMillis = Long.MIN_VALUE;
+
+    public Terminal(String id, List<? extends TerminalSink> sinks) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.sinks.addAll(sinks);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Terminal addSink(TerminalSink sink) {
+        sinks.add(sink);
+        return this;
+    }
+
+    /** Delivers a result to the sinks unless it is not newer than the last one; returns whether it was new. */
+    public synchronized boolean deliver(WindowResult result) {
+        long end = result.end().toEpochMilli();
+        if (end <= lastEndMillis) {
+            ignored.incrementAndGet();
+            return false;
+        }
+        lastEndMillis = end;
+        received.incrementAndGet();
+        for (TerminalSink sink : sinks) {
+            try {
+                sink.accept(result);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "terminal " + id + ": sink " + sink + " failed", e);
+            }
+        }
+        return true;
+    }
+
+    /** Windows delivered to the sinks. */
+    public long windowsReceived() {
+        return received.get();
+    }
+
+    /** Repeated or stale results dropped. */
+    public long windowsIgnored() {
+        return ignored.get();
+    }
+
+    @Override
+    public void close() {
+        for (TerminalSink sink : sinks) {
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "terminal " + id + ": closing sink " + sink + " failed", e);
+            }
+        }
+    }
+}
