@@ -17,6 +17,10 @@ public final class InProcessBroadcast implements WindowResultPublisher {
         return this;
     }
 
+    public void remove(Terminal terminal) {
+        terminals.remove(terminal);
+    }
+
     @Override
     public void publish(WindowResult result) {
         for (Terminal terminal : terminals) {

@@ -104,7 +104,9 @@ public final class Sensor implements AutoCloseable {
                 confirmed.incrementAndGet();
             } else {
                 failed.incrementAndGet();
-                LOG.log(Level.WARNING, "sensor " + settings.id() + ": record " + record.id() + " not delivered", error);
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.warning("sensor " + settings.id() + ": record " + record.id() + " not delivered: " + cause.getMessage());
             }
         });
     }
