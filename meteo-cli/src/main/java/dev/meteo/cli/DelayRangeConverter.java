@@ -1,0 +1,32 @@
+package dev.meteo.cli;
+
+import dev.meteo.formula.ProcessingDelay;
+import picocli.CommandLine;
+
+/** Reads a processing delay range {@code MIN..MAX} ({@code 0.5s..3.5s}, {@code 0..50ms}) or one fixed value. */
+public final class DelayRangeConverter implements CommandLine.ITypeConverter<ProcessingDelay> {
+
+    @Override
+    public ProcessingDelay convert(String text) {
+        String[] parts = text.split("\\.\\.", -1);
+        try {
+            if (parts.length == 1) {
+                var fixed = DurationConverter.parse(parts[0]);
+                return new ProcessingDelay(fixed, fixed);
+            }
+            if (parts.length == 2) {
+                String max = parts[1].trim();
+                String min = parts[0].trim();
+                // "0..50ms": a bare 0 takes the unit of the other end.
+                return new ProcessingDelay(DurationConverter.parse(min), DurationConverter.parse(max));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a delay range: " + e.getMessage());
+        }
+        throw new CommandLine.TypeConversionException("'" + text + "' is not a delay range: write MIN..MAX, e.g. 0.5s..3.5s");
+    }
+
+    public static String format(ProcessingDelay delay) {
+        return DurationConverter.format(delay.min()) + ".." + DurationConverter.format(delay.max());
+    }
+}
