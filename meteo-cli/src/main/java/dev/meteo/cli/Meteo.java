@@ -1,8 +1,50 @@
 package dev.meteo.cli;
 
-/** Entry point of the meteo launcher (filled by the launcher issue). */
-public final class Meteo {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The meteo launcher: one subcommand per role, plus the demo. */
+@Command(name = "meteo", mixinStandardHelpOptions = true, version = "meteo 0.1.0",
+        description = {"Meteo: a distributed meteorological data pipeline, in direct (gRPC) or indirect (RabbitMQ) mode.",
+                "",
+                "Start with 'meteo demo'. Every option also reads METEO_<OPTION> from the environment (e.g. "
+                        + "METEO_REDIS_URI) and the config file named by METEO_CONFIG (default ./meteo.properties); "
+                        + "flags win over both.", ""},
+        subcommands = {DemoCommand.class, SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
+                ProxyCommand.class, TerminalCommand.class, CommandLine.HelpCommand.class})
+public final class Meteo implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Builds the command line with its defaults provider and error handling, for main and for tests. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Meteo());
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+            Throwable cause = error;
+            cmd.getErr().println(cmd.getColorScheme().errorText("meteo " + cmd.getCommandName() + ": " + describe(cause)));
+            return 1;
+        });
+        return commandLine;
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        Throwable cause = error.getCause();
+        if ((message == null || message.isBlank()) && cause != null) {
+            return describe(cause);
+        }
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+
     public static void main(String[] args) {
-        System.out.println("meteo: launcher not built yet");
+        System.exit(commandLine().execute(args));
     }
 }

@@ -1,0 +1,109 @@
+package dev.meteo.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log} and,
+ * prefixed with its name, to the shared log; its stdin is a pipe the child watches, so it exits when the demo dies.
+ */
+final class ChildProcess {
+
+    /** JVM options that start a small role quickly on a small machine (many JVMs share 2 CPUs in the demo). */
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xms32m", "-Xmx256m", "-Xss512k", "-XX:-UsePerfData");
+
+    private final String name;
+    private final Process process;
+    private final Path statusFile;
+    private final Thread pump;
+
+    private ChildProcess(String name, Process process, Path statusFile, Thread pump) {
+        this.name = name;
+        this.process = process;
+        this.statusFile = statusFile;
+        this.pump = pump;
+    }
+
+    static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
+        Path statusFile = logDir.resolve(name + ".status.json");
+        Files.deleteIfExists(statusFile);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Meteo.class.getName());
+        command.addAll(arguments);
+        command.add("--exit-with-parent");
+        command.add("--status-file=" + statusFile);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path ownLog = logDir.resolve(name + ".log");
+        Thread pump = new Thread(() -> copyOutput(name, process, ownLog, sharedLog), "log-" + name);
+        pump.setDaemon(true);
+        pump.start();
+        return new ChildProcess(name, process, statusFile, pump);
+    }
+
+    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8), true)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                own.println(line);
+                synchronized (sharedLog) {
+                    sharedLog.println(String.format("%-14s| %s", name, line));
+                    sharedLog.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the child is gone; its log ends here
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    /** Asks the child to stop (SIGTERM: it closes gracefully and writes its status), without waiting. */
+    void requestStop() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code seconds} for the child to exit, then kills it. Returns whether it stopped by itself. */
+    boolean awaitExit(long seconds) throws InterruptedException {
+        boolean exited = process.waitFor(seconds, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        pump.join(2_000);
+        return exited;
+    }
+
+    /** The child's final counters, written at its graceful exit; empty when it did not get that far. */
+    Optional<String> status() {
+        try {
+            return Files.isRegularFile(statusFile) ? Optional.of(Files.readString(statusFile)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package dev.meteo.cli;
+
+import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.model.Accounting;
+import dev.meteo.store.redis.RedisMeteoStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the whole system on this machine, one OS process per role (sensors, compute servers, the "
+                + "load balancer in grpc mode, the proxy, terminals), shows the first terminal's live dashboard, and on "
+                + "Ctrl-C or after --duration stops everything in order, lets the open windows close, and prints the "
+                + "accounting: every record sent is in exactly one window, late, or rejected.",
+                "",
+                "Each run uses its own Redis key prefix and RabbitMQ names, so runs never mix. Logs: <data-dir>/logs/.",
+                ""})
+final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--air-sensors", defaultValue = "2", description = "Air sensors (default: ${DEFAULT-VALUE}).")
+    int airSensors;
+
+    @Option(names = "--pollution-sensors", defaultValue = "2", description = "Pollution sensors (default: ${DEFAULT-VALUE}).")
+    int pollutionSensors;
+
+    @Option(names = "--servers", defaultValue = "2", description = "Compute servers (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--terminals", defaultValue = "2", description = "Terminals (default: ${DEFAULT-VALUE}).")
+    int terminals;
+
+    @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "500ms",
+            description = "Time between two readings of one sensor (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--window", converter = DurationConverter.class, defaultValue = "2s",
+            description = "Tumbling window length Y (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--grace", converter = DurationConverter.class, defaultValue = "4s",
+            description = "Grace after a window's end; keep it above the largest --delay (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0.5s..3.5s", paramLabel = "MIN..MAX",
+            description = "Simulated processing time per record, as the assignment's reference (default: ${DEFAULT-VALUE}).")
+    ProcessingDelay delay;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop after this long (e.g. 30s); runs until Ctrl-C when not given.")
+    Duration duration;
+
+    @Option(names = "--headless", description = "No dashboard: plain progress lines (for CI and scripts).")
+    boolean headless;
+
+    @Option(names = "--data-dir", defaultValue = "meteo-data",
+            description = "Where terminals save windows (terminal-<id>.jsonl), the summary and the logs, in a "
+                    + "sub-folder per run (default: ${DEFAULT-VALUE}).")
+    Path dataRoot;
+
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "The first terminal's HTTP dashboard port; the others take the next ones; 0 for free ports "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--no-embedded",
+            description = "Fail instead of starting an embedded Redis/broker when the configured one does not answer.")
+    boolean noEmbedded;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
+    private static final Pattern END = Pattern.compile("\"end\":(\\d+)");
+
+    private final List<ChildProcess> sensors = new ArrayList<>();
+    private final List<ChildProcess> terminalProcesses = new ArrayList<>();
+    private final List<ChildProcess> backends = new ArrayList<>();
+    private Path runDir;
+
+    @Override
+    public Integer call() throws Exception {
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        runDir = dataRoot.resolve(runId);
+        Path logDir = runDir.resolve("logs");
+        Files.createDirectories(logDir);
+        connection.redisPrefix = "meteo-demo:" + runId + ":";
+        connection.rabbitPrefix = "meteo-demo-" + runId;
+        try (ServiceCheck services = ServiceCheck.ensure(mode.mode, connection, !noEmbedded);
+             PrintWriter sharedLog = new PrintWriter(Files.newBufferedWriter(logDir.resolve("all.log"), StandardCharsets.UTF_8), true)) {
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    done.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            int exit;
+            DemoDisplay display = null;
+            try {
+                Console.info("demo: " + mode.mode + " mode, run " + runId + ", data and logs in " + runDir);
+                startAll(logDir, sharedLog);
+                display = DemoDisplay.open(!headless, mode.mode, runDir.resolve("terminal-1.jsonl"), services);
+                if (duration == null) {
+                    stop.await();
+                } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+                    Console.info("demo: interrupted before --duration elapsed");
+                }
+                if (display != null) {
+                    display.close();
+                    display = null;
+                }
+                exit = stopAndSummarise(services.store());
+            } finally {
+                if (display != null) {
+                    display.close();
+                }
+                stopChildren(terminalProcesses);
+                stopChildren(backends);
+                stopChildren(sensors);
+                done.countDown();
+            }
+            if (duration != null) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            return exit;
+        }
+    }
+
+    private List<String> common(String role) {
+        List<String> args = new ArrayList<>(List.of(role, "--redis-uri=" + connection.redisUri,
+                "--redis-prefix=" + connection.redisPrefix, "--rabbit-uri=" + connection.rabbitUri,
+                "--rabbit-prefix=" + connection.rabbitPrefix, "--lb=" + connection.loadBalancer,
+                "--proxy=" + connection.proxy, "--bind=" + connection.bindHost));
+        if (!role.equals("lb")) {
+            args.add("--mode=" + mode.mode);
+        }
+        return args;
+    }
+
+    private void startAll(Path logDir, PrintWriter sharedLog) throws IOException {
+        if (mode.mode == Mode.grpc) {
+            backends.add(ChildProcess.start("lb", common("lb"), logDir, sharedLog));
+        }
+        List<String> proxy = common("proxy");
+        proxy.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(window),
+                "--grace=" + DurationConverter.format(grace)));
+        backends.add(ChildProcess.start("proxy", proxy, logDir, sharedLog));
+        for (int i = 1; i <= servers; i++) {
+            List<String> server = common("server");
+            server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
+            backends.add(ChildProcess.start("server-" + i, server, logDir, sharedLog));
+        }
+        for (int i = 1; i <= terminals; i++) {
+            List<String> terminal = common("terminal");
+            terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1)));
+            terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
+        }
+        for (int i = 1; i <= airSensors + pollutionSensors; i++) {
+            boolean air = i <= airSensors;
+            String id = (air ? "air-" : "pollution-") + (air ? i : i - airSensors);
+            List<String> sensor = common("sensor");
+            sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
+                    "--interval=" + DurationConverter.format(interval)));
+            sensors.add(ChildProcess.start(id, sensor, logDir, sharedLog));
+        }
+        Console.info("demo: started " + (sensors.size() + backends.size() + terminalProcesses.size()) + " processes");
+    }
+
+    private static void stopChildren(List<ChildProcess> children) throws InterruptedException {
+        children.forEach(ChildProcess::requestStop);
+        for (ChildProcess child : children) {
+            if (child.isAlive() && !child.awaitExit(20)) {
+                Console.info("demo: " + child.name() + " did not stop in time and was killed");
+            }
+        }
+    }
+
+    /** Stops the sensors first, waits until every record sent is in a window (or late/rejected), then the rest. */
+    private int stopAndSummarise(RedisMeteoStore store) throws Exception {
+        Console.info("demo: stopping the sensors");
+        stopChildren(sensors);
+        long sent = 0;
+        for (ChildProcess sensor : sensors) {
+            sent += number(sensor.status().orElse(""), "sent");
+        }
+        long stoppedAt = System.currentTimeMillis();
+        Path reference = runDir.resolve("terminal-1.jsonl");
+        long deadline = System.currentTimeMillis() + window.toMillis() + grace.toMillis() + 20_000;
+        Console.info("demo: " + sent + " records sent; waiting for the open windows to close (up to "
+                + DurationConverter.format(Duration.ofMillis(deadline - System.currentTimeMillis())) + ")");
+        long inWindows;
+        while (true) {
+            inWindows = recordsInWindows(reference);
+            boolean closed = lastEnd(reference) > stoppedAt;
+            if (closed && inWindows + store.lateCount() + store.rejectedCount() >= sent) {
+                break;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                Console.info("demo: gave up waiting; the summary shows what is still open");
+                break;
+            }
+            Thread.sleep(200); // polling files written by other processes: there is nothing to await on
+        }
+        stopChildren(terminalProcesses);
+        stopChildren(backends);
+
+        long late = store.lateCount();
+        long rejected = store.rejectedCount();
+        inWindows = recordsInWindows(reference);
+        Accounting accounting = new Accounting(sent, inWindows, late, rejected, Math.max(0, sent - inWindows - late - rejected));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", mode.mode.name());
+        summary.put("records_sent", sent);
+        summary.put("records_in_windows", inWindows);
+        summary.put("records_rejected", rejected);
+        summary.put("records_late", late);
+        summary.put("records_still_open", accounting.stillOpen());
+        summary.put("windows_emitted", number(backends.stream().filter(c -> c.name().equals("proxy"))
+                .findFirst().flatMap(ChildProcess::status).orElse(""), "windows_emitted"));
+        Map<String, Object> received = new LinkedHashMap<>();
+        for (int i = 1; i <= terminals; i++) {
+            received.put(String.valueOf(i), lines(runDir.resolve("terminal-" + i + ".jsonl")));
+        }
+        summary.put("windows_received", received);
+        boolean holds = sent == inWindows + late + rejected;
+        summary.put("accounting_holds", holds);
+        Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
+        printSummary(summary, holds);
+        return holds ? 0 : 2;
+    }
+
+    private void printSummary(Map<String, Object> summary, boolean holds) {
+        System.out.println();
+        System.out.println("Meteo demo summary (" + mode.mode + ")");
+        summary.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map) {
+                map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
+            } else if (!key.equals("mode") && !key.equals("accounting_holds")) {
+                System.out.printf("  %-22s %s%n", key.replace('_', ' '), value);
+            }
+        });
+        System.out.println(holds
+                ? "  accounting holds: sent = in windows + late + rejected"
+                : "  ACCOUNTING DOES NOT HOLD: sent != in windows + late + rejected (see " + runDir.resolve("logs") + ")");
+        System.out.println("  summary: " + runDir.resolve("summary.json"));
+    }
+
+    private static long number(String json, String key) {
+        Matcher matcher = Pattern.compile("\"" + key + "\":(\\d+)").matcher(json);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    static long recordsInWindows(Path jsonl) throws IOException {
+        if (!Files.isRegularFile(jsonl)) {
+            return 0;
+        }
+        long total = 0;
+        for (String line : Files.readAllLines(jsonl)) {
+            Matcher matcher = COUNT.matcher(line);
+            while (matcher.find()) {
+                total += Long.parseLong(matcher.group(1));
+            }
+        }
+        return total;
+    }
+
+    private static long lastEnd(Path jsonl) throws IOException {
+        if (!Files.isRegularFile(jsonl)) {
+            return Long.MIN_VALUE;
+        }
+        List<String> lines = Files.readAllLines(jsonl);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            Matcher matcher = END.matcher(lines.get(i));
+            if (matcher.find()) {
+                return Long.parseLong(matcher.group(1));
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    private static long lines(Path jsonl) throws IOException {
+        if (!Files.isRegularFile(jsonl)) {
+            return 0;
+        }
+        try (var stream = Files.lines(jsonl)) {
+            return stream.filter(line -> !line.isBlank()).count();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.meteo.cli;
+
+import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.window.AggregatorSettings;
+import dev.meteo.window.WindowAggregator;
+import dev.meteo.window.WindowResultPublisher;
+import dev.meteo.window.WindowSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the proxy: closes an event-time tumbling window every --window (after --grace), computes "
+                + "per kind count/mean/stddev/min/max/latest from Redis, and sends the result to every terminal. A second "
+                + "proxy started beside it waits as a standby and takes over when the first stops.", ""})
+final class ProxyCommand extends RoleCommand {
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = {"-w", "--window"}, converter = DurationConverter.class, defaultValue = "2s",
+            description = "Window length Y; windows are epoch-aligned [k*Y, (k+1)*Y) (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = {"-g", "--grace"}, converter = DurationConverter.class, defaultValue = "4s",
+            description = "How long after its end a window still accepts records; keep it above the servers' largest "
+                    + "processing delay or records arrive late (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Proxy id in the lease (default: proxy-<pid>).")
+    String id;
+
+    @Option(names = "--lease", converter = DurationConverter.class, defaultValue = "5s",
+            description = "Lease length: a standby takes over this long after the active proxy dies (default: ${DEFAULT-VALUE}).")
+    Duration lease;
+
+    @Option(names = "--retention", defaultValue = "30",
+            description = "Closed windows whose coefficients stay in Redis before they are trimmed (default: ${DEFAULT-VALUE}).")
+    int retention;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    protected String roleName() {
+        return "proxy " + proxyId();
+    }
+
+    private String proxyId() {
+        return id != null ? id : "proxy-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    protected Running start() throws Exception {
+        RedisMeteoStore store = connection.openStore();
+        WindowResultPublisher publisher = Transport.of(mode.mode, connection).resultPublisher();
+        AggregatorSettings settings = new AggregatorSettings(WindowSpec.of(window, grace), proxyId(), lease,
+                Duration.ofMillis(Math.min(200, lease.toMillis() / 3)), retention);
+        WindowAggregator aggregator = new WindowAggregator(settings, store, publisher, Clock.systemUTC()).start();
+        Console.info(roleName() + ": window " + DurationConverter.format(window) + ", grace " + DurationConverter.format(grace)
+                + ", publishing via " + mode.mode);
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                WindowAggregator.Stats stats = aggregator.stats();
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "proxy");
+                status.put("id", proxyId());
+                status.put("active", stats.leader());
+                status.put("windows_emitted", stats.windowsEmitted());
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                aggregator.close();
+                publisher.close();
+                store.close();
+            }
+        };
+    }
+}

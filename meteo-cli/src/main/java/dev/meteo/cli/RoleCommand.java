@@ -1,0 +1,111 @@
+package dev.meteo.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life of every long-running role: start it, print a status line now and then, and on Ctrl-C / SIGTERM (or at
+ * the end of {@code --duration}) close it gracefully, then write its final counters to {@code --status-file}.
+ */
+abstract class RoleCommand implements Callable<Integer> {
+
+    /** A started role: its counters for status output, closed on shutdown. */
+    interface Running extends AutoCloseable {
+        Map<String, Object> status();
+    }
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop by itself after this long (e.g. 30s, 5m); runs until Ctrl-C when not given.")
+    Duration duration;
+
+    @Option(names = "--status-every", converter = DurationConverter.class, defaultValue = "5s",
+            description = "How often to print a status line; 0 for never (default: ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    @Option(names = "--status-file", hidden = true, description = "Write final counters here as JSON (used by demo).")
+    Path statusFile;
+
+    @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
+    boolean exitWithParent;
+
+    /** Starts the role; returns once it is running (or throws with a message that says what to fix). */
+    protected abstract Running start() throws Exception;
+
+    protected abstract String roleName();
+
+    @Override
+    public final Integer call() throws Exception {
+        if (exitWithParent) {
+            ParentWatch.install();
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "status");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Running running = null;
+        try {
+            running = start();
+            Running role = running;
+            if (!statusEvery.isZero()) {
+                ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + statusLine(role.status())),
+                        statusEvery.toMillis(), statusEvery.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (duration == null) {
+                stop.await();
+            } else {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return 0;
+        } finally {
+            ticker.shutdownNow();
+            if (running != null) {
+                Console.info(roleName() + ": stopping");
+                running.close();
+                Map<String, Object> status = running.status();
+                Console.info(roleName() + ": stopped; " + statusLine(status));
+                if (statusFile != null) {
+                    Files.writeString(statusFile, Json.write(status) + "\n");
+                }
+            }
+            stopped.countDown();
+            if (duration != null || running == null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+        }
+    }
+
+    static String statusLine(Map<String, Object> status) {
+        StringBuilder line = new StringBuilder();
+        status.forEach((key, value) -> {
+            if (!(value instanceof Map) && !(value instanceof java.util.Collection)) {
+                line.append(line.length() == 0 ? "" : ", ").append(key.replace('_', ' ')).append(' ').append(value);
+            }
+        });
+        return line.toString();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.meteo.cli;
+
+import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.sensor.Sensor;
+import dev.meteo.sensor.SensorSettings;
+import dev.meteo.sensor.SensorType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "sensor", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs one sensor: takes a reading every --interval and sends it to the load balancer (grpc) or "
+                + "the shared work queue (rabbit).", ""})
+final class SensorCommand extends RoleCommand {
+
+    @Option(names = {"-t", "--type"}, required = true, paramLabel = "air|pollution",
+            description = "What it measures: air (temperature + humidity) or pollution (CO2).")
+    String type;
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment (default: <type>-<pid>).")
+    String id;
+
+    @Option(names = {"-i", "--interval"}, converter = DurationConverter.class, defaultValue = "1s",
+            description = "Time between readings; 0 sends as fast as the in-flight bound allows (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--max-in-flight", defaultValue = "1024",
+            description = "Readings sent but not yet confirmed; when full, due readings are skipped and counted (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--seed", description = "Seed of the detector's random source, for reproducible readings.")
+    Long seed;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    protected String roleName() {
+        return "sensor " + sensorId();
+    }
+
+    private String sensorId() {
+        return id != null ? id : type + "-" + ProcessHandle.current().pid();
+    }
+
+    private SensorType sensorType() {
+        return switch (type.toLowerCase(java.util.Locale.ROOT)) {
+            case "air" -> SensorType.AIR;
+            case "pollution" -> SensorType.POLLUTION;
+            default -> throw new IllegalArgumentException("--type must be air or pollution, not '" + type + "'");
+        };
+    }
+
+    @Override
+    protected Running start() throws Exception {
+        SensorSettings settings = new SensorSettings(sensorId(), sensorType(), interval, maxInFlight, seed);
+        RecordPublisher publisher = Transport.of(mode.mode, connection).recordPublisher(settings.id());
+        Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC()).start();
+        Console.info(roleName() + ": sending a reading every " + DurationConverter.format(interval) + " (" + mode.mode + ")");
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                Sensor.Stats stats = sensor.stats();
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "sensor");
+                status.put("id", settings.id());
+                status.put("sent", stats.sent());
+                status.put("confirmed", stats.confirmed());
+                status.put("failed", stats.failed());
+                status.put("in_flight", stats.inFlight());
+                status.put("skipped", stats.skipped());
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                sensor.close();
+                publisher.close();
+            }
+        };
+    }
+}

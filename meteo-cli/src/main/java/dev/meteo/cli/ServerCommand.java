@@ -1,0 +1,84 @@
+package dev.meteo.cli;
+
+import dev.meteo.compute.ComputeNode;
+import dev.meteo.compute.ComputeSettings;
+import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.model.RecordValidator;
+import dev.meteo.store.redis.RedisMeteoStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs one compute server: turns each record into its coefficient and stores it in Redis. In grpc "
+                + "mode it serves ProcessMeteoData/ProcessPollutionData and registers with the load balancer; in rabbit "
+                + "mode it consumes the shared work queue.", ""})
+final class ServerCommand extends RoleCommand {
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Server id (default: server-<pid>).")
+    String id;
+
+    @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0", paramLabel = "MIN..MAX",
+            description = "Simulated processing time per record, uniform in MIN..MAX, e.g. 0.5s..3.5s as the assignment's "
+                    + "reference; waited on a timer, so it does not limit throughput (default: ${DEFAULT-VALUE}).")
+    ProcessingDelay delay;
+
+    @Option(names = "--port", defaultValue = "0",
+            description = "grpc: port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--batch", defaultValue = "256",
+            description = "Coefficients written to Redis in one pipelined round trip at most (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    protected String roleName() {
+        return "server " + serverId();
+    }
+
+    private String serverId() {
+        return id != null ? id : "server-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    protected Running start() throws Exception {
+        RedisMeteoStore store = connection.openStore();
+        ComputeNode node = new ComputeNode(
+                new ComputeSettings(serverId(), delay, batch, RecordValidator.DEFAULT_MAX_FUTURE_SKEW), store, Clock.systemUTC());
+        Transport.Served served = Transport.of(mode.mode, connection).serveCompute(node, port);
+        Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                ComputeNode.Stats stats = node.stats();
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "server");
+                status.put("id", serverId());
+                status.put("processed", stats.processed());
+                status.put("stored", stats.stored());
+                status.put("late", stats.late());
+                status.put("duplicates", stats.duplicates());
+                status.put("rejected", stats.rejected());
+                status.put("failed", stats.failed());
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                served.close();
+                node.close();
+                store.close();
+            }
+        };
+    }
+}
