@@ -99,7 +99,8 @@ public final class Sensor implements AutoCloseable {
             delivery = CompletableFuture.failedFuture(e);
         }
         return delivery.whenComplete((ignored, error) -> {
-            inFlight.release();
+            // count before releasing the permit: close() returns once it holds every permit, and its
+            // promise is that the counters are final by then
             if (error == null) {
                 confirmed.incrementAndGet();
             } else {
@@ -108,6 +109,7 @@ public final class Sensor implements AutoCloseable {
                         ? error.getCause() : error;
                 LOG.warning("sensor " + settings.id() + ": record " + record.id() + " not delivered: " + cause.getMessage());
             }
+            inFlight.release();
         });
     }
 

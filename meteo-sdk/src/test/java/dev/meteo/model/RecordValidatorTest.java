@@ -1,0 +1,120 @@
+package dev.meteo.model;
+
+import dev.meteo.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The validation rules of {@code meteo-formulas.md}: each rejection names what is wrong. */
+class RecordValidatorTest {
+
+    private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+    private final MutableClock clock = MutableClock.at(NOW.toEpochMilli());
+    private final RecordValidator validator = new RecordValidator(clock);
+
+    private static RawMeteoData air(double temperature, double humidity) {
+        return new RawMeteoData("air-1", 1, NOW, temperature, humidity);
+    }
+
+    private static RawPollutionData pollution(int co2) {
+        return new RawPollutionData("pollution-1", 1, NOW, co2);
+    }
+
+    private String reasonFor(SensorRecord record) {
+        Optional<String> reason = validator.rejectionReason(record);
+        assertTrue(reason.isPresent(), record + " was accepted");
+        return reason.get();
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void nonFiniteTemperatureIsRejected(double value) {
+        String reason = reasonFor(air(value, 40));
+        assertTrue(reason.contains("temperature") && reason.contains("finite"), reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void nonFiniteHumidityIsRejected(double value) {
+        String reason = reasonFor(air(20, value));
+        assertTrue(reason.contains("humidity") && reason.contains("finite"), reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-0.01, 100.01, 150})
+    void humidityOutsideZeroToHundredIsRejected(double humidity) {
+        String reason = reasonFor(air(20, humidity));
+        assertTrue(reason.contains("humidity") && reason.contains("0..100"), reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-90.01, 60.01, -273})
+    void temperatureOutsideThePhysicalRangeIsRejected(double temperature) {
+        String reason = reasonFor(air(temperature, 40));
+        assertTrue(reason.contains("temperature") && reason.contains("-90..60"), reason);
+    }
+
+    @Test
+    void negativeCo2IsRejected() {
+        String reason = reasonFor(pollution(-1));
+        assertTrue(reason.contains("CO2") && reason.contains("negative"), reason);
+    }
+
+    @Test
+    void missingTimestampIsRejected() {
+        String reason = reasonFor(new RawPollutionData("pollution-1", 1, null, 400));
+        assertTrue(reason.contains("timestamp") && reason.contains("missing"), reason);
+    }
+
+    @Test
+    void emptyOrBlankSensorIdIsRejected() {
+        for (String id : new String[] {null, "", "  "}) {
+            String reason = reasonFor(new RawMeteoData(id, 1, NOW, 20, 40));
+            assertTrue(reason.contains("sensor id"), reason);
+        }
+    }
+
+    @Test
+    void timestampBeyondTheDefaultFutureSkewIsRejected() {
+        Instant fourMinutes = NOW.plus(Duration.ofMinutes(4));
+        Instant sixMinutes = NOW.plus(Duration.ofMinutes(6));
+        assertEquals(Optional.empty(), validator.rejectionReason(new RawPollutionData("p", 1, fourMinutes, 400)));
+        String reason = reasonFor(new RawPollutionData("p", 1, sixMinutes, 400));
+        assertTrue(reason.contains("future"), reason);
+    }
+
+    @Test
+    void theFutureSkewIsConfigurableAndMeasuredFromTheClock() {
+        RecordValidator strict = new RecordValidator(clock, Duration.ofSeconds(10));
+        SensorRecord elevenSecondsAhead = new RawPollutionData("p", 1, NOW.plusSeconds(11), 400);
+        assertTrue(strict.rejectionReason(elevenSecondsAhead).isPresent());
+        assertEquals(Optional.empty(), strict.rejectionReason(new RawPollutionData("p", 1, NOW.plusSeconds(10), 400)));
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Optional.empty(), strict.rejectionReason(elevenSecondsAhead));
+    }
+
+    @Test
+    void physicalValuesOutsideTheAcceptedRangeAreValid() {
+        for (SensorRecord record : new SensorRecord[] {
+                air(-90, 0), air(60, 100), air(-15, 85), air(50, 5), pollution(0), pollution(250), pollution(5_000),
+                new RawMeteoData("old", 1, NOW.minus(Duration.ofDays(30)), 20, 40)}) {
+            assertEquals(Optional.empty(), validator.rejectionReason(record), record.toString());
+        }
+    }
+
+    @Test
+    void validateThrowsWithTheReasonAndTheRecordId() {
+        RawMeteoData record = new RawMeteoData("air-7", 42, NOW, 20, 101);
+        InvalidRecordException error = assertThrows(InvalidRecordException.class, () -> validator.validate(record));
+        assertEquals(new RecordId("air-7", 42), error.recordId());
+        assertEquals(reasonFor(record), error.getMessage());
+    }
+}
