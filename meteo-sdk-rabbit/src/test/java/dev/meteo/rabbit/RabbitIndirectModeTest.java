@@ -7,7 +7,13 @@ import com.rabbitmq.client.GetResponse;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
 import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.model.Coefficient;
+import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
+import dev.meteo.model.RecordId;
+import dev.meteo.store.CoefficientStore;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
@@ -210,6 +216,54 @@ class RabbitIndirectModeTest {
         RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
         proxy.publish(window(0));
         await().atMost(AWAIT).until(() -> sink.size() == 1);
+    }
+
+    /** The real store behind a switch that makes it unreachable, as Redis down would. */
+    private static final class SwitchableStore implements CoefficientStore {
+        final CoefficientStore delegate;
+        final AtomicBoolean down = new AtomicBoolean();
+        final AtomicLong refused = new AtomicLong();
+
+        SwitchableStore(CoefficientStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<StoreOutcome> storeAll(List<Coefficient> coefficients) {
+            if (down.get()) {
+                refused.addAndGet(coefficients.size());
+                throw new StoreUnavailableException("store switched off by the test", null);
+            }
+            return delegate.storeAll(coefficients);
+        }
+
+        @Override
+        public void recordRejected(RecordId recordId, String reason) {
+            delegate.recordRejected(recordId, reason);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aRecordThatCannotBeStoredGoesBackToTheQueueAndIsStoredOnceTheStoreIsBack() throws Exception {
+        SwitchableStore switchable = new SwitchableStore(store);
+        switchable.down.set(true);
+        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("server-outage"), switchable, clock));
+        RabbitComputeServer server = closeLater(RabbitComputeServer.start(settings, node, switchable));
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        for (long sequence = 0; sequence < 10; sequence++) {
+            publisher.publish(new RawPollutionData("pollution-outage", sequence, clock.instant(), 400)).get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(AWAIT).until(() -> server.stats().requeued() >= 10);
+        assertEquals(0, node.stats().processed());
+
+        switchable.down.set(false);
+        await().atMost(AWAIT).until(() -> node.stats().processed() == 10 && server.stats().acked() == 10);
+        assertEquals(10, store.storedCount(CoefficientKind.POLLUTION));
+        await().atMost(AWAIT).until(() -> messageCount(topology.workQueue()) == 0);
     }
 
     private static SensorRecord record(String sensorId, long sequence) {
