@@ -266,6 +266,38 @@ class RabbitIndirectModeTest {
         await().atMost(AWAIT).until(() -> messageCount(topology.workQueue()) == 0);
     }
 
+    private static boolean tryPublish(RabbitResultPublisher proxy, WindowResult result) {
+        try {
+            proxy.publish(result);
+            return true;
+        } catch (Exception e) {
+            return false; // connection still recovering: the aggregator would publish it again too
+        }
+    }
+
+    @Test
+    void everyRoleRecoversWhenTheBrokerClosesItsConnection() throws Exception {
+        String terminalId = "terminal-recovery";
+        terminalIds.add(terminalId);
+        ComputeNode node = startServer("server-recovery");
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        RecordingSink sink = new RecordingSink();
+        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(sink))));
+        publisher.publish(record("pollution-roles", 0)).get(10, TimeUnit.SECONDS);
+        proxy.publish(window(0));
+        await().atMost(AWAIT).until(() -> node.stats().processed() == 1 && sink.size() == 1);
+
+        for (String role : List.of("-sensor-", "-compute-", "-proxy-", "-terminal-")) {
+            assertEquals(1, RabbitTestSupport.forceCloseConnections(settings.namePrefix() + role), role);
+        }
+
+        publisher.publish(record("pollution-roles", 1)).get(60, TimeUnit.SECONDS);
+        await().atMost(AWAIT).until(() -> node.stats().processed() == 2);
+        await().atMost(AWAIT).until(() -> tryPublish(proxy, window(1_000)));
+        await().atMost(AWAIT).until(() -> sink.size() == 2);
+    }
+
     private static SensorRecord record(String sensorId, long sequence) {
         return new RawPollutionData(sensorId, sequence, Instant.ofEpochMilli(1_000_000 + sequence), 400);
     }
