@@ -2,6 +2,8 @@ package dev.meteo.rabbit;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 
 /**
  * Immutable settings of every indirect-mode role: where the broker is (an {@code amqp://user:pass@host:port/vhost}
@@ -32,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration confirmTimeout, Duration closeTimeout,
                              Duration requeuePause, int terminalMaxLength, Duration terminalMessageTtl,
                              Duration terminalQueueExpires) {
+
+    private static final Logger LOG = Logger.getLogger(RabbitSettings.class.getName());
 
     /** The local broker with RabbitMQ's default account; used when nothing else is configured. */
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672/";
@@ -121,11 +126,28 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1_000);
         factory.setRequestedHeartbeat(15);
+        Connection connection;
         try {
-            return factory.newConnection(connectionName);
+            connection = factory.newConnection(connectionName);
         } catch (TimeoutException e) {
             throw new IOException("broker " + redact(uri) + " did not answer in time", e);
         }
+        connection.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                LOG.warning(connectionName + ": connection lost (" + cause.getMessage() + "), recovering");
+            }
+        });
+        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                LOG.info(connectionName + ": connection and topology recovered");
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+            }
+        });
+        return connection;
     }
 
     /** The URI without its password, for logs. */

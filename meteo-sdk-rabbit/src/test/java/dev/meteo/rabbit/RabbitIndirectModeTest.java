@@ -288,9 +288,9 @@ class RabbitIndirectModeTest {
         proxy.publish(window(0));
         await().atMost(AWAIT).until(() -> node.stats().processed() == 1 && sink.size() == 1);
 
-        for (String role : List.of("-sensor-", "-compute-", "-proxy-", "-terminal-")) {
-            assertEquals(1, RabbitTestSupport.forceCloseConnections(settings.namePrefix() + role), role);
-        }
+        String prefix = settings.namePrefix();
+        assertEquals(4, RabbitTestSupport.forceCloseConnections(
+                prefix + "-sensor-", prefix + "-compute-", prefix + "-proxy-", prefix + "-terminal-"));
 
         publisher.publish(record("pollution-roles", 1)).get(60, TimeUnit.SECONDS);
         await().atMost(AWAIT).until(() -> node.stats().processed() == 2);
@@ -305,7 +305,7 @@ class RabbitIndirectModeTest {
     @Test
     void unconfirmedRecordsArePublishedAgainAfterTheBrokerClosesTheConnection() throws Exception {
         RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
-        Semaphore window = new Semaphore(500);
+        Semaphore window = new Semaphore(200);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
         List<CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
@@ -323,11 +323,11 @@ class RabbitIndirectModeTest {
         }, "test-sensor");
         sensor.start();
         try {
-            await().atMost(AWAIT).until(() -> sent.get() >= 2_000);
+            await().atMost(AWAIT).until(() -> sent.get() >= 500);
             assertEquals(1, RabbitTestSupport.forceCloseConnections(publisher.connectionName()));
             await().atMost(AWAIT).until(() -> publisher.republished() > 0);
             long afterRecovery = sent.get();
-            await().atMost(AWAIT).until(() -> sent.get() >= afterRecovery + 2_000);
+            await().atMost(AWAIT).until(() -> sent.get() >= afterRecovery + 500);
         } finally {
             running.set(false);
             sensor.join(10_000);

@@ -38,16 +38,16 @@ public final class RabbitTestSupport {
     }
 
     /**
-     * Makes the broker close every connection whose client-provided name contains {@code namePart}, as a broker
+     * Makes the broker close every connection whose client-provided name contains one of {@code nameParts}, as a broker
      * restart or an operator would (the client sees a server-initiated close and recovers). Uses rabbitmqctl.
      *
      * @return how many connections were closed
      */
-    public static int forceCloseConnections(String namePart) throws IOException, InterruptedException {
+    public static int forceCloseConnections(String... nameParts) throws IOException, InterruptedException {
         String listing = run("rabbitmqctl", "-q", "list_connections", "pid", "client_properties");
         int closed = 0;
         for (String line : listing.split("\n")) {
-            if (line.contains(namePart) && line.startsWith("<")) {
+            if (line.startsWith("<") && java.util.Arrays.stream(nameParts).anyMatch(line::contains)) {
                 String pid = line.substring(0, line.indexOf('>') + 1);
                 run("rabbitmqctl", "-q", "close_connection", pid, "test: forced close");
                 closed++;

@@ -85,8 +85,7 @@ public final class RabbitRecordPublisher implements RecordPublisher {
             // Confirms of a channel that is gone never come: keep those records for the recovered channel.
             channel.addShutdownListener(cause -> {
                 if (!cause.isInitiatedByApplication()) {
-                    LOG.warning(connectionName + ": connection lost (" + cause.getMessage() + "), "
-                            + outstanding.size() + " records await recovery");
+                    LOG.warning(connectionName + ": " + outstanding.size() + " unconfirmed records await recovery");
                 }
                 synchronized (publishLock) {
                     parkOutstanding();
