@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -133,7 +134,14 @@ public final class RabbitComputeServer implements AutoCloseable {
             deadLetterer.execute(() -> deadLetter(delivery, e.getMessage(), true));
             return;
         }
-        node.process(record).whenComplete((processed, error) -> {
+        CompletableFuture<ComputeNode.Processed> processing;
+        try {
+            processing = node.process(record);
+        } catch (RuntimeException e) {
+            requeueLater(tag, record.id() + " not processed (" + e.getMessage() + ")");
+            return;
+        }
+        processing.whenComplete((processed, error) -> {
             if (error == null) {
                 ack(tag);
                 return;

@@ -123,12 +123,12 @@ public final class RabbitRecordPublisher implements RecordPublisher {
     public CompletableFuture<Void> publish(SensorRecord record) {
         Pending pending = new Pending(record, RecordMessages.properties(record), RecordMessages.body(record),
                 new CompletableFuture<>());
-        if (closed) {
-            pending.confirmed().completeExceptionally(new IllegalStateException("record publisher is closed"));
-            return pending.confirmed();
-        }
         synchronized (publishLock) {
-            send(pending);
+            if (closed) {
+                pending.confirmed().completeExceptionally(new IllegalStateException("record publisher is closed"));
+            } else {
+                send(pending);
+            }
         }
         return pending.confirmed();
     }
@@ -247,7 +247,9 @@ public final class RabbitRecordPublisher implements RecordPublisher {
         } catch (Exception e) {
             // timed out: those records fail below
         }
-        closed = true;
+        synchronized (publishLock) {
+            closed = true; // from here on publish fails at once, so nothing is left behind below
+        }
         republisher.shutdownNow();
         try {
             connection.close((int) settings.closeTimeout().toMillis());
