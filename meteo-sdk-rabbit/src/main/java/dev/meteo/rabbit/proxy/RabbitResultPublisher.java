@@ -1,0 +1,80 @@
+package dev.meteo.rabbit.proxy;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.meteo.model.WindowResult;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.RecordMessages;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.window.WindowResultPublisher;
+
+import java.io.IOException;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * The proxy's {@link WindowResultPublisher} over RabbitMQ: each window result is published once, persistent, to the
+ * fanout exchange (every terminal queue gets a copy), and {@link #publish} returns when the broker confirmed it. When
+ * the broker is unreachable or does not confirm in time it throws, and the
+ * {@link dev.meteo.window.WindowAggregator} publishes the window again later (terminals drop repeats).
+ *
+ * <p>One connection and one channel; called from the aggregator's thread only. Entry point:
+ * {@link #open(RabbitSettings)}, then {@code new WindowAggregator(aggregatorSettings, store, publisher, clock)}.
+ */
+public final class RabbitResultPublisher implements WindowResultPublisher {
+
+    private static final Logger LOG = Logger.getLogger(RabbitResultPublisher.class.getName());
+
+    private final RabbitSettings settings;
+    private final Topology topology;
+    private final Connection connection;
+    private final Channel channel;
+
+    private RabbitResultPublisher(RabbitSettings settings) throws IOException {
+        this.settings = settings;
+        this.topology = new Topology(settings);
+        this.connection = settings.connect(settings.namePrefix() + "-proxy-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            this.channel = connection.createChannel();
+            topology.declareWindowsExchange(channel);
+            channel.confirmSelect();
+        } catch (IOException | RuntimeException e) {
+            connection.abort(1_000);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a publisher on the broker of {@code settings} and declares the fanout exchange.
+     *
+     * @throws IOException when the broker cannot be reached
+     */
+    public static RabbitResultPublisher open(RabbitSettings settings) throws IOException {
+        return new RabbitResultPublisher(settings);
+    }
+
+    /**
+     * Publishes one window and waits for the broker's confirm.
+     *
+     * @throws IOException when the broker is unreachable, nacked the message or did not confirm within the confirm
+     *                     timeout (the result may or may not have reached the terminals: publishing it again is safe)
+     */
+    @Override
+    public void publish(WindowResult result) throws Exception {
+        channel.basicPublish(topology.windowsExchange(), "", RecordMessages.properties(result), RecordMessages.body(result));
+        if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
+            throw new IOException("the broker nacked window [" + result.start() + ", " + result.end() + ")");
+        }
+    }
+
+    /** Closes the connection within the close timeout (publish is synchronous: nothing is in flight after it). */
+    @Override
+    public void close() {
+        try {
+            connection.close((int) settings.closeTimeout().toMillis());
+        } catch (IOException | RuntimeException e) {
+            LOG.fine("closing the proxy connection: " + e.getMessage());
+            connection.abort(1_000);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.meteo.rabbit.terminal;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import dev.meteo.model.WindowResult;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.RecordMessages;
+import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.terminal.Terminal;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.logging.Logger;
+
+/**
+ * A terminal in indirect mode: consumes its own queue, {@code <prefix>.terminal.<terminal id>}, bound to the fanout
+ * exchange of window results, and hands each result to the core {@link Terminal} (which drops repeats and stale
+ * windows) before acknowledging it. The queue outlives the consumer (see {@link Topology}): a terminal started again
+ * with the same id receives the windows published while it was down, within the queue's length and age bounds.
+ *
+ * <p>One connection and one channel; results are delivered one at a time, in queue order. Entry point:
+ * {@link #start(RabbitSettings, Terminal)}; returns once the queue is declared and bound.
+ */
+public final class RabbitTerminalConsumer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RabbitTerminalConsumer.class.getName());
+    private static final int PREFETCH = 64;
+
+    private final RabbitSettings settings;
+    private final Terminal terminal;
+    private final Connection connection;
+    private final Channel channel;
+    private final String queue;
+
+    private RabbitTerminalConsumer(RabbitSettings settings, Terminal terminal) throws IOException {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.terminal = Objects.requireNonNull(terminal, "terminal");
+        Topology topology = new Topology(settings);
+        this.connection = settings.connect(settings.namePrefix() + "-terminal-" + terminal.id());
+        try {
+            this.channel = connection.createChannel();
+            this.queue = topology.declareTerminalQueue(channel, terminal.id());
+            channel.basicQos(PREFETCH);
+            channel.basicConsume(queue, false, (tag, delivery) -> handle(delivery),
+                    tag -> LOG.warning("terminal " + terminal.id() + ": consumer cancelled by the broker (queue deleted?)"));
+        } catch (IOException | RuntimeException e) {
+            connection.abort(1_000);
+            throw e;
+        }
+        LOG.info("terminal " + terminal.id() + ": consuming " + queue);
+    }
+
+    /**
+     * Declares the terminal's queue (bound to the fanout exchange) and starts delivering to {@code terminal}.
+     *
+     * @throws IOException when the broker cannot be reached, or the queue exists with other limits
+     */
+    public static RabbitTerminalConsumer start(RabbitSettings settings, Terminal terminal) throws IOException {
+        return new RabbitTerminalConsumer(settings, terminal);
+    }
+
+    private void handle(Delivery delivery) throws IOException {
+        long tag = delivery.getEnvelope().getDeliveryTag();
+        WindowResult result;
+        try {
+            result = RecordMessages.decodeWindow(delivery.getBody());
+        } catch (UndecodableMessageException e) {
+            LOG.warning("terminal " + terminal.id() + ": dropping a message that is not a window result: " + e.getMessage());
+            channel.basicReject(tag, false);
+            return;
+        }
+        terminal.deliver(result);
+        channel.basicAck(tag, false);
+    }
+
+    /** The queue this terminal consumes. */
+    public String queue() {
+        return queue;
+    }
+
+    /**
+     * Closes the connection within the close timeout; the queue stays (and keeps collecting windows) until the
+     * terminal comes back or the queue expires. A result being delivered when the connection closes is redelivered
+     * next time, and dropped by the terminal as a repeat.
+     */
+    @Override
+    public void close() {
+        try {
+            connection.close((int) settings.closeTimeout().toMillis());
+        } catch (IOException | RuntimeException e) {
+            connection.abort(1_000);
+        }
+        LOG.info("terminal " + terminal.id() + ": stopped consuming " + queue);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.meteo.rabbit.topology;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.rabbitmq.client.AMQP;
+import dev.meteo.grpc.wire.ProtoCodec;
+import dev.meteo.model.RawMeteoData;
+import dev.meteo.model.SensorRecord;
+import dev.meteo.model.WindowResult;
+
+import java.util.Map;
+
+/**
+ * The message format of the indirect mode. A record travels as the protobuf encoding of its
+ * {@code meteo.v1} message (the schema shared with direct mode); its type is in the
+ * {@value #RECORD_TYPE_HEADER} header and in the content type, its identity ({@code sensorId#sequence}) in the
+ * message id. A window result travels as a {@code meteo.v1.WindowResult}. Every message is persistent.
+ */
+public final class RecordMessages {
+
+    /** Header naming the record's type: {@value #AIR} or {@value #POLLUTION}. */
+    public static final String RECORD_TYPE_HEADER = "meteo-record-type";
+    public static final String AIR = "RawMeteoData";
+    public static final String POLLUTION = "RawPollutionData";
+    /** Header of a dead letter: why the compute server rejected it, readable by a human. */
+    public static final String REJECT_REASON_HEADER = "meteo-reject-reason";
+    /** Header of a dead letter: the compute server that rejected it. */
+    public static final String REJECTED_BY_HEADER = "meteo-rejected-by";
+
+    private static final String CONTENT_TYPE = "application/x-protobuf; proto=meteo.v1.";
+    private static final int PERSISTENT = 2;
+
+    private RecordMessages() {
+    }
+
+    /** The properties of a record's message. */
+    public static AMQP.BasicProperties properties(SensorRecord record) {
+        String type = record instanceof RawMeteoData ? AIR : POLLUTION;
+        return new AMQP.BasicProperties.Builder()
+                .contentType(CONTENT_TYPE + type)
+                .deliveryMode(PERSISTENT)
+                .messageId(record.id().key())
+                .headers(Map.of(RECORD_TYPE_HEADER, type))
+                .build();
+    }
+
+    public static byte[] body(SensorRecord record) {
+        return ProtoCodec.encode(record);
+    }
+
+    /**
+     * Decodes a record's message by its type header (or, failing that, its content type).
+     *
+     * @throws UndecodableMessageException with a human-readable reason
+     */
+    public static SensorRecord decode(AMQP.BasicProperties properties, byte[] body) {
+        String type = typeOf(properties);
+        if (type == null) {
+            throw new UndecodableMessageException("no " + RECORD_TYPE_HEADER + " header and no meteo content type");
+        }
+        try {
+            return switch (type) {
+                case AIR -> ProtoCodec.fromProto(dev.meteo.proto.RawMeteoData.parseFrom(body));
+                case POLLUTION -> ProtoCodec.fromProto(dev.meteo.proto.RawPollutionData.parseFrom(body));
+                default -> throw new UndecodableMessageException("unknown record type '" + type + "'");
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw new UndecodableMessageException("body is not a " + type + " protobuf message: " + e.getMessage());
+        }
+    }
+
+    private static String typeOf(AMQP.BasicProperties properties) {
+        Map<String, Object> headers = properties == null ? null : properties.getHeaders();
+        Object header = headers == null ? null : headers.get(RECORD_TYPE_HEADER);
+        if (header != null) {
+            return header.toString(); // LongString on the consumer side
+        }
+        String contentType = properties == null ? null : properties.getContentType();
+        return contentType != null && contentType.startsWith(CONTENT_TYPE) ? contentType.substring(CONTENT_TYPE.length()) : null;
+    }
+
+    /** The properties of a window result's message. */
+    public static AMQP.BasicProperties properties(WindowResult result) {
+        return new AMQP.BasicProperties.Builder()
+                .contentType(CONTENT_TYPE + "WindowResult")
+                .deliveryMode(PERSISTENT)
+                .messageId("window-" + result.start().toEpochMilli() + "-" + result.end().toEpochMilli())
+                .build();
+    }
+
+    public static byte[] body(WindowResult result) {
+        return ProtoCodec.toProto(result).toByteArray();
+    }
+
+    /** @throws UndecodableMessageException when the body is not a window result */
+    public static WindowResult decodeWindow(byte[] body) {
+        try {
+            return ProtoCodec.fromProto(dev.meteo.proto.WindowResult.parseFrom(body));
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new UndecodableMessageException("body is not a WindowResult protobuf message: " + e.getMessage());
+        }
+    }
+
+    /** A message that is not a Meteo message; {@link #getMessage()} is the reason put in the dead letter. */
+    public static final class UndecodableMessageException extends RuntimeException {
+        public UndecodableMessageException(String reason) {
+            super(reason);
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package dev.meteo.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import dev.meteo.compute.ComputeNode;
+import dev.meteo.compute.ComputeSettings;
+import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.model.Coefficient;
+import dev.meteo.model.CoefficientKind;
+import dev.meteo.model.KindStatistics;
+import dev.meteo.model.RecordId;
+import dev.meteo.store.CoefficientStore;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
+import dev.meteo.model.RawMeteoData;
+import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.SensorRecord;
+import dev.meteo.model.WindowResult;
+import dev.meteo.rabbit.compute.RabbitComputeServer;
+import dev.meteo.rabbit.proxy.RabbitResultPublisher;
+import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
+import dev.meteo.rabbit.terminal.RabbitTerminalConsumer;
+import dev.meteo.rabbit.topology.RecordMessages;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.terminal.RecordingSink;
+import dev.meteo.terminal.Terminal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The indirect mode's own guarantees, beyond the shared contract: dead letters, terminal queues, recovery. */
+class RabbitIndirectModeTest {
+
+    private static final Duration AWAIT = Duration.ofSeconds(60);
+
+    private final Clock clock = Clock.systemUTC();
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final List<String> terminalIds = new CopyOnWriteArrayList<>();
+    private RabbitSettings settings;
+    private Topology topology;
+    private RedisMeteoStore store;
+    private Connection inspector;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        settings = RabbitTestSupport.freshSettings();
+        topology = new Topology(settings);
+        store = RedisTestSupport.freshStore();
+        inspector = settings.connect(settings.namePrefix() + "-inspector");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        while (!toClose.isEmpty()) {
+            try {
+                toClose.pop().close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        inspector.close();
+        RabbitTestSupport.deleteTopology(settings, terminalIds);
+        store.deleteAll();
+        store.close();
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.push(closeable);
+        return closeable;
+    }
+
+    private ComputeNode startServer(String id) throws Exception {
+        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of(id), store, clock));
+        closeLater(RabbitComputeServer.start(settings, node, store));
+        return node;
+    }
+
+    /** Takes every message waiting in a queue, without a consumer. */
+    private List<GetResponse> drain(String queue) throws Exception {
+        List<GetResponse> messages = new ArrayList<>();
+        try (Channel channel = inspector.createChannel()) {
+            GetResponse response;
+            while ((response = channel.basicGet(queue, true)) != null) {
+                messages.add(response);
+            }
+        }
+        return messages;
+    }
+
+    private long messageCount(String queue) throws Exception {
+        try (Channel channel = inspector.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    private void publishRaw(AMQP.BasicProperties properties, byte[] body) throws Exception {
+        try (Channel channel = inspector.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", topology.workQueue(), properties, body);
+            channel.waitForConfirmsOrDie(10_000);
+        }
+    }
+
+    private static String header(GetResponse message, String name) {
+        Object value = message.getProps().getHeaders() == null ? null : message.getProps().getHeaders().get(name);
+        return value == null ? null : value.toString();
+    }
+
+    @Test
+    void malformedMessagesAndInvalidRecordsLandInTheDeadLetterQueueWithAReasonAndServersKeepRunning() throws Exception {
+        ComputeNode node = startServer("server-dlq");
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        Instant now = clock.instant();
+
+        publishRaw(new AMQP.BasicProperties.Builder().messageId("garbage-1").deliveryMode(2)
+                .headers(Map.of(RecordMessages.RECORD_TYPE_HEADER, RecordMessages.AIR)).build(),
+                "not a protobuf message".getBytes(StandardCharsets.UTF_8));
+        publishRaw(new AMQP.BasicProperties.Builder().deliveryMode(2).build(), new byte[]{1, 2, 3});
+        publisher.publish(new RawMeteoData("air-dlq", 1, now, Double.NaN, 40.0)).get(10, TimeUnit.SECONDS);
+        publisher.publish(new RawPollutionData("pollution-dlq", 1, now, 420)).get(10, TimeUnit.SECONDS);
+
+        await().atMost(AWAIT).until(() -> messageCount(topology.deadLetterQueue()) >= 3 && node.stats().processed() >= 1);
+        List<GetResponse> deadLetters = drain(topology.deadLetterQueue());
+        assertEquals(3, deadLetters.size());
+        for (GetResponse deadLetter : deadLetters) {
+            String reason = header(deadLetter, RecordMessages.REJECT_REASON_HEADER);
+            assertNotNull(reason, "dead letter without a reason");
+            assertFalse(reason.isBlank());
+            assertEquals("server-dlq", header(deadLetter, RecordMessages.REJECTED_BY_HEADER));
+        }
+        assertEquals(3, store.rejectedCount());
+        assertEquals(0, messageCount(topology.workQueue()), "every message was acknowledged");
+
+        publisher.publish(new RawPollutionData("pollution-dlq", 2, clock.instant(), 430)).get(10, TimeUnit.SECONDS);
+        await().atMost(AWAIT).until(() -> node.stats().processed() >= 2);
+    }
+
+    private static WindowResult window(long startMillis) {
+        return new WindowResult(Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(startMillis + 1_000),
+                KindStatistics.EMPTY, KindStatistics.EMPTY, 0);
+    }
+
+    @Test
+    void aTerminalRestartedWithTheSameIdReceivesTheWindowsPublishedWhileItWasDown() throws Exception {
+        String terminalId = "terminal-restart";
+        terminalIds.add(terminalId);
+        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        RecordingSink sink = new RecordingSink();
+        Terminal terminal = new Terminal(terminalId, List.of(sink));
+
+        RabbitTerminalConsumer first = RabbitTerminalConsumer.start(settings, terminal);
+        proxy.publish(window(0));
+        await().atMost(AWAIT).until(() -> sink.size() == 1);
+        first.close();
+
+        proxy.publish(window(1_000));
+        proxy.publish(window(2_000));
+        assertEquals(2, messageCount(topology.terminalQueue(terminalId)), "the queue keeps the windows while the terminal is down");
+
+        RecordingSink afterRestart = new RecordingSink();
+        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(afterRestart))));
+        await().atMost(AWAIT).until(() -> afterRestart.size() == 2);
+        assertEquals(List.of(window(1_000), window(2_000)), afterRestart.results());
+    }
+
+    @Test
+    void declaringTheTopologyFromEveryRoleAgainIsHarmless() throws Exception {
+        terminalIds.add("terminal-twice");
+        try (Channel channel = inspector.createChannel()) {
+            topology.declareShared(channel);
+            topology.declareShared(channel);
+            topology.declareTerminalQueue(channel, "terminal-twice");
+        }
+        RecordingSink sink = new RecordingSink();
+        for (int i = 0; i < 2; i++) {
+            closeLater(RabbitRecordPublisher.open(settings));
+            closeLater(RabbitResultPublisher.open(settings));
+            closeLater(RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))));
+        }
+        ComputeNode first = startServer("server-a");
+        ComputeNode second = startServer("server-b");
+        try (Channel channel = inspector.createChannel()) {
+            topology.declareTerminalQueue(channel, "terminal-twice");
+        }
+
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        publisher.publish(new RawPollutionData("pollution-twice", 1, clock.instant(), 400)).get(10, TimeUnit.SECONDS);
+        await().atMost(AWAIT).until(() -> first.stats().processed() + second.stats().processed() == 1);
+        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        proxy.publish(window(0));
+        await().atMost(AWAIT).until(() -> sink.size() == 1);
+    }
+
+    /** The real store behind a switch that makes it unreachable, as Redis down would. */
+    private static final class SwitchableStore implements CoefficientStore {
+        final CoefficientStore delegate;
+        final AtomicBoolean down = new AtomicBoolean();
+        final AtomicLong refused = new AtomicLong();
+
+        SwitchableStore(CoefficientStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<StoreOutcome> storeAll(List<Coefficient> coefficients) {
+            if (down.get()) {
+                refused.addAndGet(coefficients.size());
+                throw new StoreUnavailableException("store switched off by the test", null);
+            }
+            return delegate.storeAll(coefficients);
+        }
+
+        @Override
+        public void recordRejected(RecordId recordId, String reason) {
+            delegate.recordRejected(recordId, reason);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aRecordThatCannotBeStoredGoesBackToTheQueueAndIsStoredOnceTheStoreIsBack() throws Exception {
+        SwitchableStore switchable = new SwitchableStore(store);
+        switchable.down.set(true);
+        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("server-outage"), switchable, clock));
+        RabbitComputeServer server = closeLater(RabbitComputeServer.start(settings, node, switchable));
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        for (long sequence = 0; sequence < 10; sequence++) {
+            publisher.publish(new RawPollutionData("pollution-outage", sequence, clock.instant(), 400)).get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(AWAIT).until(() -> server.stats().requeued() >= 10);
+        assertEquals(0, node.stats().processed());
+
+        switchable.down.set(false);
+        await().atMost(AWAIT).until(() -> node.stats().processed() == 10 && server.stats().acked() == 10);
+        assertEquals(10, store.storedCount(CoefficientKind.POLLUTION));
+        await().atMost(AWAIT).until(() -> messageCount(topology.workQueue()) == 0);
+    }
+
+    private static boolean tryPublish(RabbitResultPublisher proxy, WindowResult result) {
+        try {
+            proxy.publish(result);
+            return true;
+        } catch (Exception e) {
+            return false; // connection still recovering: the aggregator would publish it again too
+        }
+    }
+
+    @Test
+    void everyRoleRecoversWhenTheBrokerClosesItsConnection() throws Exception {
+        String terminalId = "terminal-recovery";
+        terminalIds.add(terminalId);
+        ComputeNode node = startServer("server-recovery");
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        RecordingSink sink = new RecordingSink();
+        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(sink))));
+        publisher.publish(record("pollution-roles", 0)).get(10, TimeUnit.SECONDS);
+        proxy.publish(window(0));
+        await().atMost(AWAIT).until(() -> node.stats().processed() == 1 && sink.size() == 1);
+
+        String prefix = settings.namePrefix();
+        assertEquals(4, RabbitTestSupport.forceCloseConnections(
+                prefix + "-sensor-", prefix + "-compute-", prefix + "-proxy-", prefix + "-terminal-"));
+
+        publisher.publish(record("pollution-roles", 1)).get(60, TimeUnit.SECONDS);
+        await().atMost(AWAIT).until(() -> node.stats().processed() == 2);
+        await().atMost(AWAIT).until(() -> tryPublish(proxy, window(1_000)));
+        await().atMost(AWAIT).until(() -> sink.size() == 2);
+    }
+
+    private static SensorRecord record(String sensorId, long sequence) {
+        return new RawPollutionData(sensorId, sequence, Instant.ofEpochMilli(1_000_000 + sequence), 400);
+    }
+
+    @Test
+    void unconfirmedRecordsArePublishedAgainAfterTheBrokerClosesTheConnection() throws Exception {
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        Semaphore window = new Semaphore(200);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong sent = new AtomicLong();
+        List<CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
+        Thread sensor = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    window.acquire();
+                    CompletableFuture<Void> confirmed = publisher.publish(record("pollution-recovery", sent.getAndIncrement()));
+                    confirmations.add(confirmed);
+                    confirmed.whenComplete((ignored, error) -> window.release());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-sensor");
+        sensor.start();
+        try {
+            await().atMost(AWAIT).until(() -> sent.get() >= 500);
+            assertEquals(1, RabbitTestSupport.forceCloseConnections(publisher.connectionName()));
+            await().atMost(AWAIT).until(() -> publisher.republished() > 0);
+            long afterRecovery = sent.get();
+            await().atMost(AWAIT).until(() -> sent.get() >= afterRecovery + 500);
+        } finally {
+            running.set(false);
+            sensor.join(10_000);
+        }
+        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        Set<String> arrived = new HashSet<>();
+        for (GetResponse message : drain(topology.workQueue())) {
+            arrived.add(message.getProps().getMessageId());
+        }
+        assertEquals(sent.get(), confirmations.size());
+        for (long sequence = 0; sequence < sent.get(); sequence++) {
+            assertTrue(arrived.contains("pollution-recovery#" + sequence), "record " + sequence + " was lost");
+        }
+    }
+}

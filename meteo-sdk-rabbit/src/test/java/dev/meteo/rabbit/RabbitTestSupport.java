@@ -1,0 +1,67 @@
+package dev.meteo.rabbit;
+
+import com.rabbitmq.client.Connection;
+import dev.meteo.rabbit.topology.Topology;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** The real RabbitMQ on 127.0.0.1:5672 (or {@code METEO_TEST_RABBIT_URI}), with names unique to one test. */
+public final class RabbitTestSupport {
+
+    private RabbitTestSupport() {
+    }
+
+    /** Settings whose queues and exchange are named {@code meteo-test-<unique>.*}; terminal queues expire quickly. */
+    public static RabbitSettings freshSettings() {
+        return settings("meteo-test-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    public static RabbitSettings settings(String prefix) {
+        String fromEnv = System.getenv("METEO_TEST_RABBIT_URI");
+        RabbitSettings base = RabbitSettings.fromUri(fromEnv == null || fromEnv.isBlank() ? RabbitSettings.DEFAULT_URI : fromEnv);
+        // Leftovers of a crashed test run disappear by themselves within minutes.
+        return base.withNamePrefix(prefix)
+                .withTerminalQueueLimits(1_000, Duration.ofMinutes(5), Duration.ofMinutes(10))
+                .withRequeuePause(Duration.ofMillis(200));
+    }
+
+    /** Deletes the queues and exchange of {@code settings} and the named terminals' queues. */
+    public static void deleteTopology(RabbitSettings settings, List<String> terminalIds) throws IOException {
+        try (Connection connection = settings.connect(settings.namePrefix() + "-cleanup")) {
+            new Topology(settings).deleteAll(connection, terminalIds);
+        }
+    }
+
+    /**
+     * Makes the broker close every connection whose client-provided name contains one of {@code nameParts}, as a broker
+     * restart or an operator would (the client sees a server-initiated close and recovers). Uses rabbitmqctl.
+     *
+     * @return how many connections were closed
+     */
+    public static int forceCloseConnections(String... nameParts) throws IOException, InterruptedException {
+        String listing = run("rabbitmqctl", "-q", "list_connections", "pid", "client_properties");
+        int closed = 0;
+        for (String line : listing.split("\n")) {
+            if (line.startsWith("<") && java.util.Arrays.stream(nameParts).anyMatch(line::contains)) {
+                String pid = line.substring(0, line.indexOf('>') + 1);
+                run("rabbitmqctl", "-q", "close_connection", pid, "test: forced close");
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+}
