@@ -18,7 +18,7 @@ final class ConnectionOptions {
             description = "Prefix of every Redis key, so deployments can share a Redis (default: ${DEFAULT-VALUE}).")
     String redisPrefix;
 
-    @Option(names = "--rabbit-uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672/%2F", paramLabel = "URI",
+    @Option(names = "--rabbit-uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672/", paramLabel = "URI",
             description = "RabbitMQ, as amqp://user:password@host:port/vhost (default: local guest account; env METEO_RABBIT_URI).")
     String rabbitUri;
 

@@ -55,7 +55,7 @@ final class ServerCommand extends RoleCommand {
         RedisMeteoStore store = connection.openStore();
         ComputeNode node = new ComputeNode(
                 new ComputeSettings(serverId(), delay, batch, RecordValidator.DEFAULT_MAX_FUTURE_SKEW), store, Clock.systemUTC());
-        Transport.Served served = Transport.of(mode.mode, connection).serveCompute(node, port);
+        Transport.Served served = Transport.of(mode.mode, connection).serveCompute(node, store, port);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {
             @Override

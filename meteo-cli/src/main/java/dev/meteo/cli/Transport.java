@@ -2,6 +2,7 @@ package dev.meteo.cli;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.store.CoefficientStore;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.window.WindowResultPublisher;
 
@@ -16,7 +17,7 @@ interface Transport {
     RecordPublisher recordPublisher(String sensorId) throws Exception;
 
     /** @param port grpc: the port to listen on, 0 for a free one; ignored by rabbit */
-    Served serveCompute(ComputeNode node, int port) throws Exception;
+    Served serveCompute(ComputeNode node, CoefficientStore store, int port) throws Exception;
 
     WindowResultPublisher resultPublisher() throws Exception;
 
