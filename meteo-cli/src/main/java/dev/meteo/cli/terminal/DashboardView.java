@@ -27,6 +27,10 @@ public final class DashboardView {
     public static final String SPARKS = "▁▂▃▄▅▆▇█";
     /** A plotted mean in the line chart. */
     public static final char POINT = '•';
+    /** The chart's axis. Box characters JLine would send as the alternate charset (─│┤...) are avoided on purpose. */
+    public static final char AXIS = '┨';
+    /** Joins consecutive points of the line chart. */
+    public static final char STROKE = '╎';
     /** Screens shorter than this get the compact layout (no charts, no separators). */
     public static final int FULL_LAYOUT_MIN_HEIGHT = 12;
 
@@ -68,13 +72,13 @@ public final class DashboardView {
         } else {
             // title, status, window, separator; per kind: stats, trend, chart; blank between kinds; footer
             int chartRows = Math.min(MAX_CHART_ROWS, (height - 10) / 2);
-            lines.add(new AttributedString("─".repeat(width), DIM));
+            lines.add(new AttributedString("━".repeat(width), DIM));
             for (CoefficientKind kind : CoefficientKind.values()) {
                 lines.add(statistics(state, kind));
                 lines.add(sparkLine(state, kind, width));
                 lines.addAll(chart(state, kind, width, chartRows));
                 if (kind == CoefficientKind.WELLNESS) {
-                    lines.add(AttributedString.EMPTY);
+                    lines.add(new AttributedString(" "));
                 }
             }
             lines.add(new AttributedString(" times in " + zoneName(state.zone()) + " · Ctrl-C quits", DIM));
@@ -205,7 +209,7 @@ public final class DashboardView {
             // Join consecutive points with a vertical stroke in the new column, so the chart reads as a line.
             if (previous >= 0) {
                 for (int between = Math.min(previous, level) + 1; between < Math.max(previous, level); between++) {
-                    grid[rows - 1 - between][column] = '│';
+                    grid[rows - 1 - between][column] = STROKE;
                 }
             }
             grid[rows - 1 - level][column] = POINT;
@@ -227,7 +231,7 @@ public final class DashboardView {
             }
             lines.add(new AttributedStringBuilder()
                     .append(String.format(Locale.ROOT, "%" + (GUTTER - 3) + "s ", label), DIM)
-                    .append("┤", DIM)
+                    .append(String.valueOf(AXIS), DIM)
                     .append(new String(grid[row]), style(kind))
                     .toAttributedString());
         }

@@ -71,13 +71,13 @@ class DashboardViewTest {
     @Test
     void lineChartPlotsOnePointPerWindowWithTheRangeOnItsAxis() {
         List<String> lines = DashboardView.renderText(risingWellness(), 120, 40);
-        int top = indexOf(lines, "0.800 ┤");
-        int bottom = indexOf(lines, "0.100 ┤");
+        int top = indexOf(lines, "0.800 " + DashboardView.AXIS);
+        int bottom = indexOf(lines, "0.100 " + DashboardView.AXIS);
 
         assertTrue(top > 0 && bottom > top, String.join("\n", lines));
         // Highest mean (newest, rightmost) at the top row, lowest (oldest, leftmost) at the bottom row.
         assertTrue(lines.get(top).endsWith(DashboardView.POINT + ""), lines.get(top));
-        assertTrue(lines.get(bottom).contains("┤" + DashboardView.POINT), lines.get(bottom));
+        assertTrue(lines.get(bottom).contains(DashboardView.AXIS + "" + DashboardView.POINT), lines.get(bottom));
         long points = lines.subList(top, bottom + 1).stream()
                 .mapToLong(line -> line.chars().filter(c -> c == DashboardView.POINT).count()).sum();
         assertEquals(8, points);
