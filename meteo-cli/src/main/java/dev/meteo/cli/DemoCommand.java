@@ -124,7 +124,8 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 Console.info("demo: " + mode.mode + " mode, run " + runId + ", data and logs in " + runDir);
                 startAll(logDir, sharedLog);
-                display = DemoDisplay.open(!headless, mode.mode, runDir.resolve("terminal-1.jsonl"), services);
+                display = DemoDisplay.open(!headless, mode.mode, "1", runDir.resolve("terminal-1.jsonl"), services.store(),
+                        () -> aliveCount() + " processes running; logs in " + logDir);
                 if (duration == null) {
                     stop.await();
                 } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -190,6 +191,11 @@ final class DemoCommand implements Callable<Integer> {
             sensors.add(ChildProcess.start(id, sensor, logDir, sharedLog));
         }
         Console.info("demo: started " + (sensors.size() + backends.size() + terminalProcesses.size()) + " processes");
+    }
+
+    private long aliveCount() {
+        return java.util.stream.Stream.of(sensors, backends, terminalProcesses).flatMap(List::stream)
+                .filter(ChildProcess::isAlive).count();
     }
 
     private static void stopChildren(List<ChildProcess> children) throws InterruptedException {

@@ -1,54 +1,87 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.terminal.AnsiDashboardSink;
+import dev.meteo.cli.terminal.DashboardState;
+import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.store.redis.RedisMeteoStore;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.function.Supplier;
 
 /**
- * What the demo shows in the foreground: the first terminal's windows, read from the file that terminal writes
- * (so the dashboard process never shares the tty with the children). Plain lines for now.
+ * What the demo shows in the foreground: the first terminal's windows, followed from the file that terminal
+ * writes, so the demo process owns the tty and its children never touch it. Full-screen ANSI dashboard on a tty,
+ * plain lines otherwise (or with {@code --headless}). The rejected counter comes from Redis.
  */
 final class DemoDisplay implements AutoCloseable {
 
-    private final Thread tail;
+    private final AnsiDashboardSink sink;
+    private final Thread follower;
     private volatile boolean running = true;
 
-    private DemoDisplay(Path jsonl) {
-        this.tail = new Thread(() -> follow(jsonl), "demo-display");
-        this.tail.setDaemon(true);
-        this.tail.start();
+    private DemoDisplay(AnsiDashboardSink sink, Path jsonl, RedisMeteoStore store, Supplier<String> status) {
+        this.sink = sink;
+        this.follower = new Thread(() -> follow(jsonl, store, status), "demo-display");
+        this.follower.setDaemon(true);
+        this.follower.start();
     }
 
-    static DemoDisplay open(boolean dashboard, Mode mode, Path jsonl, ServiceCheck services) {
-        return new DemoDisplay(jsonl);
+    static DemoDisplay open(boolean dashboard, Mode mode, String terminalId, Path jsonl, RedisMeteoStore store,
+                            Supplier<String> status) {
+        AnsiDashboardSink sink = dashboard ? AnsiDashboardSink.open(terminalId, mode.name())
+                : AnsiDashboardSink.plain(System.out, DashboardState.initial(terminalId, mode.name(), ZoneId.systemDefault()));
+        return new DemoDisplay(sink, jsonl, store, status);
     }
 
-    private void follow(Path jsonl) {
+    private void follow(Path jsonl, RedisMeteoStore store, Supplier<String> status) {
+        BufferedReader reader = null;
+        long lastRefresh = 0;
         try {
-            while (running && !Files.exists(jsonl)) {
-                Thread.sleep(200);
-            }
-            try (BufferedReader reader = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
-                while (running) {
-                    String line = reader.readLine();
-                    if (line == null) {
-                        Thread.sleep(200);
-                    } else {
-                        System.out.println(line);
+            while (running) {
+                if (reader == null && Files.exists(jsonl)) {
+                    reader = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8);
+                }
+                String line = reader == null ? null : reader.readLine();
+                if (line != null) {
+                    if (!line.isBlank()) {
+                        sink.accept(WindowJson.fromJson(line));
+                    }
+                    continue;
+                }
+                if (System.currentTimeMillis() - lastRefresh > 1_000) {
+                    lastRefresh = System.currentTimeMillis();
+                    sink.setStatus(status.get());
+                    try {
+                        sink.setRejected(store.rejectedCount());
+                    } catch (RuntimeException e) {
+                        sink.setStatus("Redis unavailable: " + e.getMessage());
                     }
                 }
+                Thread.sleep(100); // the file is written by another process: follow it like tail -f
             }
         } catch (IOException | InterruptedException e) {
             // the display ends with the demo
+        } finally {
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (IOException ignored) {
+                    // nothing left to read
+                }
+            }
         }
     }
 
     @Override
     public void close() throws InterruptedException {
         running = false;
-        tail.interrupt();
-        tail.join(1_000);
+        follower.interrupt();
+        follower.join(1_000);
+        sink.close();
     }
 }

@@ -43,6 +43,10 @@ final class ProxyCommand extends RoleCommand {
             description = "Closed windows whose coefficients stay in Redis before they are trimmed (default: ${DEFAULT-VALUE}).")
     int retention;
 
+    @Option(names = "--terminals-file", paramLabel = "FILE",
+            description = "grpc: static terminals, one host:port per line, besides those that register.")
+    java.nio.file.Path terminalsFile;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -58,7 +62,8 @@ final class ProxyCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         RedisMeteoStore store = connection.openStore();
-        WindowResultPublisher publisher = Transport.of(mode.mode, connection).resultPublisher();
+        Transport transport = mode.mode == Mode.grpc ? new GrpcTransport(connection, terminalsFile) : Transport.of(mode.mode, connection);
+        WindowResultPublisher publisher = transport.resultPublisher();
         AggregatorSettings settings = new AggregatorSettings(WindowSpec.of(window, grace), proxyId(), lease,
                 Duration.ofMillis(Math.min(200, lease.toMillis() / 3)), retention);
         WindowAggregator aggregator = new WindowAggregator(settings, store, publisher, Clock.systemUTC()).start();
