@@ -72,7 +72,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 }
                 launch(0); // the preferred port was taken in the meantime: let the kernel pick one
             }
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             LoopbackPorts.deleteRecursively(folder);
             folder = null;
             throw e;

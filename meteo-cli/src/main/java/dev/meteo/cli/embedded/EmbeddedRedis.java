@@ -24,7 +24,8 @@ import java.util.Locale;
  * x86 and arm64, macOS x86-64 and arm64, and Windows x86-64 (Redis 5 there).
  *
  * <p>On Unix the server runs under a small {@code sh} wrapper that stops it when this JVM's end of its standard
- * input closes, so it does not outlive the demo even when the demo is killed with SIGKILL.
+ * input closes, so it does not outlive the demo even when the demo is killed with SIGKILL; the wrapper then deletes
+ * the extracted binary and the generated config file too.
  *
  * <p>Not thread-safe: start and close from one thread.
  */
@@ -45,6 +46,9 @@ public final class EmbeddedRedis implements AutoCloseable {
             trap 'kill -TERM "$redis" 2>/dev/null' TERM INT HUP
             while kill -0 "$redis" 2>/dev/null; do wait "$redis"; done
             kill "$watcher" 2>/dev/null
+            # Our temporary files, for when the JVM could not delete them (killed).
+            case "$1" in */embedded-redis-server_*.conf) rm -f "$1" ;; esac
+            rm -rf "$(dirname "$0")"
             """;
 
     private Path folder;

@@ -88,7 +88,7 @@ public final class EmbeddedServices implements AutoCloseable {
                 redis = new EmbeddedRedis();
                 try {
                     actualRedis = redis.start().toString();
-                } catch (Exception e) {
+                } catch (Exception | LinkageError e) {
                     throw new ServiceUnavailableException(redisMissing(redisUri, redisProblem)
                             + System.lineSeparator() + "  (the embedded Redis could not start here: " + e.getMessage() + ")", e);
                 }
@@ -100,7 +100,7 @@ public final class EmbeddedServices implements AutoCloseable {
                 broker = new EmbeddedBroker();
                 try {
                     actualRabbit = broker.start().toString();
-                } catch (Exception e) {
+                } catch (Exception | LinkageError e) {
                     throw new ServiceUnavailableException(rabbitMissing(rabbitUri, rabbitProblem)
                             + System.lineSeparator() + "  (the embedded broker could not start here: " + e.getMessage() + ")", e);
                 }
