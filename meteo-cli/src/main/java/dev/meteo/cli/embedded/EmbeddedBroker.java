@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>One AMQP port bound to 127.0.0.1 only, one in-memory virtual host reached as {@code /} (nothing survives a
  * restart), PLAIN authentication with {@code guest}/{@code guest}. Qpid's work folder is a temporary folder deleted
  * by {@link #close()}. Qpid's own logging is lowered to WARN unless {@code org.slf4j.simpleLogger.log.*} says
- * otherwise. Start-up takes about 2 s (class loading and the configuration model), shutdown about 0.2 s.
+ * otherwise. Start-up takes 1 to 2 s on an idle 2-vCPU machine (class loading and the configuration model) and up
+ * to about 4 s when the machine is busy; shutdown about 0.2 s.
  *
  * <p>Limits, as measured against amqp-client 5.x: durable queues, persistent messages, publisher confirms,
  * {@code basicQos}, manual ack/nack, fanout and direct exchanges, exclusive server-named queues all work. Queue

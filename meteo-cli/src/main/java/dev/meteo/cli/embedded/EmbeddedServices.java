@@ -52,7 +52,7 @@ public final class EmbeddedServices implements AutoCloseable {
     /**
      * Probes the configured services (a Redis PING; an AMQP connection when {@code needRabbit}), each within about
      * {@value #PROBE_TIMEOUT_MILLIS} ms, and starts an embedded one for each that does not answer. Blocks until the
-     * embedded servers accept connections (Redis about 0.2 s, the broker about 2 s).
+     * embedded servers accept connections (Redis 0.1 to 0.2 s, the broker 1 to 4 s).
      *
      * @param redisUri      the configured Redis, {@code redis://[:password@]host:port[/db]}
      * @param rabbitUri     the configured RabbitMQ, {@code amqp://user:password@host:port/vhost}; returned unchanged
