@@ -1,5 +1,6 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.embedded.EmbeddedServices;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
 import dev.meteo.store.redis.RedisMeteoStore;
@@ -106,7 +107,9 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(logDir);
         connection.redisPrefix = "meteo-demo:" + runId + ":";
         connection.rabbitPrefix = "meteo-demo-" + runId;
-        try (ServiceCheck services = ServiceCheck.ensure(mode.mode, connection, !noEmbedded);
+        try (EmbeddedServices services = EmbeddedServices.ensure(connection.redisUri, connection.rabbitUri,
+                mode.mode == Mode.rabbit, !noEmbedded);
+             RedisMeteoStore store = openStore(services);
              PrintWriter sharedLog = new PrintWriter(Files.newBufferedWriter(logDir.resolve("all.log"), StandardCharsets.UTF_8), true)) {
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(1);
@@ -124,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 Console.info("demo: " + mode.mode + " mode, run " + runId + ", data and logs in " + runDir);
                 startAll(logDir, sharedLog);
-                display = DemoDisplay.open(!headless, mode.mode, "1", runDir.resolve("terminal-1.jsonl"), services.store(),
+                display = DemoDisplay.open(!headless, mode.mode, "1", runDir.resolve("terminal-1.jsonl"), store,
                         () -> aliveCount() + " processes running; logs in " + logDir);
                 if (duration == null) {
                     stop.await();
@@ -135,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
                     display.close();
                     display = null;
                 }
-                exit = stopAndSummarise(services.store());
+                exit = stopAndSummarise(store);
             } finally {
                 if (display != null) {
                     display.close();
@@ -150,6 +153,16 @@ final class DemoCommand implements Callable<Integer> {
             }
             return exit;
         }
+    }
+
+    /** Points the children at the services that answer (the configured ones, or embedded ones started instead). */
+    private RedisMeteoStore openStore(EmbeddedServices services) {
+        services.notices().forEach(notice -> Console.info("demo: " + notice));
+        connection.redisUri = services.redisUri();
+        connection.rabbitUri = services.rabbitUri();
+        RedisMeteoStore store = new RedisMeteoStore(connection.redisSettings());
+        store.ping();
+        return store;
     }
 
     private List<String> common(String role) {

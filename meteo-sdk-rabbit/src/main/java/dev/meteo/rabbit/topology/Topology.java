@@ -65,7 +65,7 @@ public final class Topology {
     public void declareRecordQueues(Channel channel) throws IOException {
         channel.queueDeclare(workQueue(), true, false, false, Map.of());
         channel.queueDeclare(deadLetterQueue(), true, false, false,
-                Map.of("x-max-length", DEAD_LETTER_MAX_LENGTH));
+                isQpid(channel) ? qpidRing(DEAD_LETTER_MAX_LENGTH) : Map.of("x-max-length", DEAD_LETTER_MAX_LENGTH));
     }
 
     /** Declares the fanout exchange of window results (proxy, terminals). */
@@ -77,13 +77,28 @@ public final class Topology {
     public String declareTerminalQueue(Channel channel, String terminalId) throws IOException {
         declareWindowsExchange(channel);
         String queue = terminalQueue(terminalId);
-        channel.queueDeclare(queue, true, false, false, Map.of(
+        channel.queueDeclare(queue, true, false, false, isQpid(channel) ? qpidRing(settings.terminalMaxLength()) : Map.of(
                 "x-max-length", settings.terminalMaxLength(),
                 "x-overflow", "drop-head",
                 "x-message-ttl", settings.terminalMessageTtl().toMillis(),
                 "x-expires", settings.terminalQueueExpires().toMillis()));
         channel.queueBind(queue, windowsExchange(), "");
         return queue;
+    }
+
+    /**
+     * Whether the broker is Apache Qpid Broker-J (the demo's embedded broker). It refuses RabbitMQ's {@code x-*} queue
+     * arguments (542, connection closed), so queues there are bounded with its own ring policy instead, and have no
+     * TTL or expiry: acceptable for a broker that lives only as long as the demo.
+     */
+    static boolean isQpid(Channel channel) {
+        Object product = channel.getConnection().getServerProperties().get("product");
+        return product != null && product.toString().contains("Qpid");
+    }
+
+    /** Qpid's equivalent of {@code x-max-length} with {@code x-overflow=drop-head}. */
+    private static Map<String, Object> qpidRing(int maxLength) {
+        return Map.of("qpid.max_count", maxLength, "qpid.policy_type", "ring");
     }
 
     /** Declares everything but terminal queues. */
