@@ -3,6 +3,7 @@ package dev.meteo.grpc.balancer;
 import dev.meteo.compute.RoundRobin;
 import dev.meteo.grpc.wire.Endpoint;
 import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.grpc.wire.RetryPolicy;
 import dev.meteo.proto.ComputeServerGrpc;
 import dev.meteo.proto.Lease;
 import dev.meteo.proto.LoadBalancerGrpc;
@@ -211,8 +212,9 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                     }));
         }
 
+        /** CANCELLED is the server's fault only when the sensor did not cancel: a call cut by a shutdown or crash. */
         private void failedOn(Backend backend, Status status) {
-            if (!serverFault(status.getCode()) || context.isCancelled()) {
+            if (!RetryPolicy.isPeerFault(status.getCode()) || context.isCancelled()) {
                 answer(null, status); // about the record itself (INVALID_ARGUMENT...): the sensor gets it unchanged
                 return;
             }
@@ -236,17 +238,6 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 // the sensor's call was cancelled meanwhile: nobody to answer
             }
         }
-    }
-
-    /**
-     * Failures that say the server, not the record, went wrong; retrying elsewhere is safe since stores deduplicate.
-     * CANCELLED counts only when the sensor did not cancel (checked by the caller): a server cut by shutdown or crash.
-     */
-    private static boolean serverFault(Status.Code code) {
-        return switch (code) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNKNOWN -> true;
-            default -> false;
-        };
     }
 
     private void checkServers() {
