@@ -29,6 +29,7 @@ final class Backend {
         this.compute = ComputeServerGrpc.newStub(channel);
         this.health = HealthGrpc.newStub(channel);
         this.leaseEndNanos = FOREVER;
+        channel.getState(true); // connect now, so the first record does not pay the handshake
     }
 
     boolean leaseExpired(long nowNanos) {

@@ -43,7 +43,7 @@ import java.util.logging.Logger;
  *
  * <p>Membership: servers register (and renew) through {@code RegisterServer} and are forgotten when their lease runs
  * out; servers of the static list never expire. Every {@code healthCheckInterval} each server's {@code grpc.health.v1}
- * status is checked: a server not SERVING leaves the rotation, and comes back when a check passes again (a renewal
+ * status is checked (deadline: the interval, at least 1 s): a server not SERVING leaves the rotation, and comes back when a check passes again (a renewal
  * of a server out of rotation triggers a check at once). A call failing with UNAVAILABLE takes its server out of the
  * rotation at once, until a health check passes.
  *
@@ -68,10 +68,13 @@ public final class GrpcLoadBalancer implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** The check interval, but at least a second: a cold JVM or a busy machine must not read as a dead server. */
+    private final long healthCheckDeadlineMillis;
     private volatile boolean closed;
 
     private GrpcLoadBalancer(LoadBalancerSettings settings) {
         this.settings = settings;
+        this.healthCheckDeadlineMillis = Math.max(1000, settings.healthCheckInterval().toMillis());
         for (Endpoint endpoint : settings.staticServers()) {
             Backend backend = new Backend(endpoint, "static", true);
             known.put(endpoint.toString(), backend);
@@ -258,7 +261,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
         if (closed) {
             return;
         }
-        backend.health.withDeadlineAfter(settings.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS)
+        backend.health.withDeadlineAfter(healthCheckDeadlineMillis, TimeUnit.MILLISECONDS)
                 .check(HealthCheckRequest.newBuilder().setService(ComputeServerGrpc.SERVICE_NAME).build(),
                         new StreamObserver<>() {
                             @Override

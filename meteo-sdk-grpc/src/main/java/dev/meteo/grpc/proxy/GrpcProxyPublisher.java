@@ -59,6 +59,7 @@ public final class GrpcProxyPublisher implements WindowResultPublisher {
             this.channel = GrpcServers.channel(endpoint);
             this.stub = TerminalGrpc.newStub(channel);
             this.leaseEndNanos = leaseEndNanos;
+            channel.getState(true); // connect now, so the first window does not pay the handshake
         }
 
         @Override

@@ -60,7 +60,11 @@ public final class GrpcRecordPublisher implements RecordPublisher {
     private final AtomicLong confirmed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Whether the last answer was a failure; with many records in flight, log the trouble at most every 10 s. */
     private volatile boolean unreachable;
+    private volatile long lastWarningNanos = System.nanoTime() - WARNING_INTERVAL_NANOS;
     private volatile boolean closed;
 
     /** Opens the channel to the load balancer (lazily connected: the load balancer may start later). */
@@ -146,8 +150,10 @@ public final class GrpcRecordPublisher implements RecordPublisher {
             finish(done, new RecordNotDeliveredException(record.id(), attempt + 1, status));
             return;
         }
-        if (!unreachable && status.getCode() == Status.Code.UNAVAILABLE) {
+        if (!unreachable && status.getCode() == Status.Code.UNAVAILABLE
+                && System.nanoTime() - lastWarningNanos >= WARNING_INTERVAL_NANOS) {
             unreachable = true;
+            lastWarningNanos = System.nanoTime();
             LOG.warning("record publisher: load balancer at " + settings.balancer() + " cannot take records: "
                     + status.getDescription() + " (retrying with backoff)");
         }
