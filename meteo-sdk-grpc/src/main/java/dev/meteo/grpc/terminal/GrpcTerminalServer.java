@@ -29,7 +29,9 @@ import java.util.logging.Logger;
  *
  * <p>Threading: results are handed over on one dedicated thread, not on the transport threads, because sinks may
  * block (a dashboard, a file) and windows must reach them in order; one window every few seconds needs no more. A
- * sink slower than the proxy's deadline makes the proxy give up on this terminal's call, never on the others'.
+ * sink slower than the proxy's deadline makes the proxy give up on this terminal's call, never on the others'; results
+ * queued behind it whose deadline passed are discarded by gRPC, so a slow terminal misses windows instead of
+ * falling ever further behind.
  */
 public final class GrpcTerminalServer implements AutoCloseable {
 
