@@ -18,6 +18,8 @@ final class Backend {
     final HealthGrpc.HealthStub health;
     final boolean isStatic;
     volatile String id;
+    /** Health checks in a row that got no answer in time. */
+    final java.util.concurrent.atomic.AtomicInteger missedChecks = new java.util.concurrent.atomic.AtomicInteger();
     /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
     volatile long leaseEndNanos;
 

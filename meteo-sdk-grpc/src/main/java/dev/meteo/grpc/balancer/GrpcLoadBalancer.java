@@ -43,7 +43,9 @@ import java.util.logging.Logger;
  *
  * <p>Membership: servers register (and renew) through {@code RegisterServer} and are forgotten when their lease runs
  * out; servers of the static list never expire. Every {@code healthCheckInterval} each server's {@code grpc.health.v1}
- * status is checked (deadline: the interval, at least 1 s): a server not SERVING leaves the rotation, and comes back when a check passes again (a renewal
+ * status is checked (deadline: the interval, at least 1 s): a server that answers NOT_SERVING or cannot be reached
+ * leaves the rotation at once, one that misses three checks in a row (a check queues behind the records on a busy
+ * connection, so one late answer proves little) leaves then; it comes back when a check passes again (a renewal
  * of a server out of rotation triggers a check at once). A call failing with UNAVAILABLE takes its server out of the
  * rotation at once, until a health check passes.
  *
@@ -54,6 +56,8 @@ import java.util.logging.Logger;
 public final class GrpcLoadBalancer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrpcLoadBalancer.class.getName());
+    /** A server that answers NOT_SERVING or refuses the connection leaves at once; one that is late, at the 3rd miss. */
+    private static final int MISSED_CHECKS_TOLERATED = 3;
 
     /** Counters: records answered, attempts retried on another server, records failed back to the sensor. */
     public record Stats(long forwarded, long retried, long failed) {
@@ -222,7 +226,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 return;
             }
             if (status.getCode() == Status.Code.UNAVAILABLE && rotation.remove(backend)) {
-                LOG.info("load balancer: " + backend + " out of rotation: " + status.getCode() + " " + status.getDescription());
+                LOG.warning("load balancer: " + backend + " out of rotation: " + status.getCode() + " " + status.getDescription());
             }
             lastFailure = status;
             retried.incrementAndGet();
@@ -266,12 +270,17 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                         new StreamObserver<>() {
                             @Override
                             public void onNext(HealthCheckResponse response) {
+                                backend.missedChecks.set(0);
                                 healthIs(backend, response.getStatus(), null);
                             }
 
                             @Override
                             public void onError(Throwable error) {
                                 Status status = Status.fromThrowable(error);
+                                if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                        && backend.missedChecks.incrementAndGet() < MISSED_CHECKS_TOLERATED) {
+                                    return; // busy, perhaps: the answer queues behind many records
+                                }
                                 healthIs(backend, ServingStatus.UNKNOWN, status.getCode() + " " + status.getDescription());
                             }
 
@@ -290,7 +299,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 LOG.info("load balancer: compute server " + backend + " back in rotation");
             }
         } else if (rotation.remove(backend)) {
-            LOG.info("load balancer: compute server " + backend + " out of rotation: health "
+            LOG.warning("load balancer: compute server " + backend + " out of rotation: health "
                     + (error == null ? status : error));
         }
     }
