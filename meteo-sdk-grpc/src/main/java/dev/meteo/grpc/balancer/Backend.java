@@ -1,0 +1,45 @@
+package dev.meteo.grpc.balancer;
+
+import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.proto.ComputeServerGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthGrpc;
+
+/** One compute server as the load balancer sees it: its channel (reused by every record) and its lease. */
+final class Backend {
+
+    /** Lease end of a server from the static list: never. */
+    static final long FOREVER = Long.MAX_VALUE;
+
+    final Endpoint endpoint;
+    final ManagedChannel channel;
+    final ComputeServerGrpc.ComputeServerStub compute;
+    final HealthGrpc.HealthStub health;
+    final boolean isStatic;
+    volatile String id;
+    /** Health checks in a row that got no answer in time. */
+    final java.util.concurrent.atomic.AtomicInteger missedChecks = new java.util.concurrent.atomic.AtomicInteger();
+    /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
+    volatile long leaseEndNanos;
+
+    Backend(Endpoint endpoint, String id, boolean isStatic) {
+        this.endpoint = endpoint;
+        this.id = id;
+        this.isStatic = isStatic;
+        this.channel = GrpcServers.channel(endpoint);
+        this.compute = ComputeServerGrpc.newStub(channel);
+        this.health = HealthGrpc.newStub(channel);
+        this.leaseEndNanos = FOREVER;
+        channel.getState(true); // connect now, so the first record does not pay the handshake
+    }
+
+    boolean leaseExpired(long nowNanos) {
+        return leaseEndNanos != FOREVER && nowNanos - leaseEndNanos > 0;
+    }
+
+    @Override
+    public String toString() {
+        return id + "@" + endpoint;
+    }
+}

@@ -1,0 +1,322 @@
+package dev.meteo.grpc.balancer;
+
+import dev.meteo.compute.RoundRobin;
+import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.grpc.wire.RetryPolicy;
+import dev.meteo.proto.ComputeServerGrpc;
+import dev.meteo.proto.Lease;
+import dev.meteo.proto.LoadBalancerGrpc;
+import dev.meteo.proto.ProcessReply;
+import dev.meteo.proto.RawMeteoData;
+import dev.meteo.proto.RawPollutionData;
+import dev.meteo.proto.Registration;
+import io.grpc.Context;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * The load balancer of direct mode: sensors send records here; each record goes to the next live compute server in
+ * turn ({@link RoundRobin}), and the sensor's call completes with that server's reply, i.e. once the coefficient is
+ * stored. A server that fails the record for a reason of its own (UNAVAILABLE, DEADLINE_EXCEEDED, a call cut by a
+ * crash...) is skipped and the record is retried on the next server, so no record is lost while one server lives;
+ * this is safe because stores are idempotent by record identity. INVALID_ARGUMENT and other errors about the record
+ * itself pass through unchanged. When every live server failed the record, the sensor gets UNAVAILABLE and retries.
+ *
+ * <p>Membership: servers register (and renew) through {@code RegisterServer} and are forgotten when their lease runs
+ * out; servers of the static list never expire. Every {@code healthCheckInterval} each server's {@code grpc.health.v1}
+ * status is checked (deadline: the interval, at least 1 s): a server that answers NOT_SERVING or cannot be reached
+ * leaves the rotation at once, one that misses three checks in a row (a check queues behind the records on a busy
+ * connection, so one late answer proves little) leaves then; it comes back when a check passes again (a renewal
+ * of a server out of rotation triggers a check at once). A call failing with UNAVAILABLE takes its server out of the
+ * rotation at once, until a health check passes.
+ *
+ * <p>Threading: a pure relay, it never decodes records and never blocks, so the server and the server channels run on
+ * the transport threads ({@code directExecutor}: ~30k relayed calls/s here versus ~4.5k on gRPC's default pool);
+ * health checks and lease expiry run on one timer thread.
+ */
+public final class GrpcLoadBalancer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GrpcLoadBalancer.class.getName());
+    /** A server that answers NOT_SERVING or refuses the connection leaves at once; one that is late, at the 3rd miss. */
+    private static final int MISSED_CHECKS_TOLERATED = 3;
+
+    /** Counters: records answered, attempts retried on another server, records failed back to the sensor. */
+    public record Stats(long forwarded, long retried, long failed) {
+    }
+
+    private final LoadBalancerSettings settings;
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final Map<String, Backend> known = new ConcurrentHashMap<>();
+    private final RoundRobin<Backend> rotation = new RoundRobin<>();
+    private final ScheduledExecutorService timer;
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    /** The check interval, but at least a second: a cold JVM or a busy machine must not read as a dead server. */
+    private final long healthCheckDeadlineMillis;
+    private volatile boolean closed;
+
+    private GrpcLoadBalancer(LoadBalancerSettings settings) {
+        this.settings = settings;
+        this.healthCheckDeadlineMillis = Math.max(1000, settings.healthCheckInterval().toMillis());
+        for (Endpoint endpoint : settings.staticServers()) {
+            Backend backend = new Backend(endpoint, "static", true);
+            known.put(endpoint.toString(), backend);
+            rotation.add(backend);
+        }
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+                .directExecutor()
+                .addService(new Service())
+                .addService(health.getHealthService()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "load-balancer-health");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = settings.healthCheckInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::checkServers, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.info("load balancer listening on " + settings.bindHost() + ":" + server.getPort() + " with "
+                + settings.staticServers().size() + " static servers");
+    }
+
+    /**
+     * Starts the load balancer: binds, serves sensors and registrations, starts checking servers.
+     *
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     */
+    public static GrpcLoadBalancer start(LoadBalancerSettings settings) {
+        return new GrpcLoadBalancer(settings);
+    }
+
+    /** The port actually bound (the ephemeral one when the settings asked for 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The {@code host:port} of the servers currently in the rotation. */
+    public List<String> liveServers() {
+        return rotation.members().stream().map(backend -> backend.endpoint.toString()).toList();
+    }
+
+    public Stats stats() {
+        return new Stats(forwarded.get(), retried.get(), failed.get());
+    }
+
+    private final class Service extends LoadBalancerGrpc.LoadBalancerImplBase {
+        @Override
+        public void sendMeteoData(RawMeteoData request, StreamObserver<ProcessReply> sensor) {
+            new Relay((stub, observer) -> stub.processMeteoData(request, observer), sensor).next();
+        }
+
+        @Override
+        public void sendPollutionData(RawPollutionData request, StreamObserver<ProcessReply> sensor) {
+            new Relay((stub, observer) -> stub.processPollutionData(request, observer), sensor).next();
+        }
+
+        @Override
+        public void registerServer(Registration request, StreamObserver<Lease> observer) {
+            Endpoint endpoint;
+            try {
+                endpoint = Endpoint.parse(request.getAddress());
+            } catch (IllegalArgumentException e) {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                return;
+            }
+            register(request.getId(), endpoint);
+            observer.onNext(Lease.newBuilder().setTtlMillis(settings.serverLease().toMillis()).build());
+            observer.onCompleted();
+        }
+    }
+
+    private void register(String id, Endpoint endpoint) {
+        long leaseEnd = System.nanoTime() + settings.serverLease().toNanos();
+        boolean[] isNew = {false};
+        Backend backend = known.computeIfAbsent(endpoint.toString(), key -> {
+            isNew[0] = true;
+            return new Backend(endpoint, id, false);
+        });
+        backend.id = id;
+        if (!backend.isStatic) {
+            backend.leaseEndNanos = leaseEnd;
+        }
+        if (isNew[0]) {
+            rotation.add(backend);
+            LOG.info("load balancer: compute server " + backend + " registered");
+        } else if (!rotation.members().contains(backend)) {
+            checkHealth(backend);
+        }
+    }
+
+    /** One record's way through the servers: each attempt on the next server in turn that has not failed it yet. */
+    private final class Relay {
+        private final BiConsumer<ComputeServerGrpc.ComputeServerStub, StreamObserver<ProcessReply>> call;
+        private final StreamObserver<ProcessReply> sensor;
+        /** The sensor's call: its deadline and cancellation carry over to every attempt. */
+        private final Context context = Context.current();
+        private final Set<Backend> tried = new HashSet<>(2);
+        private Status lastFailure;
+
+        Relay(BiConsumer<ComputeServerGrpc.ComputeServerStub, StreamObserver<ProcessReply>> call,
+              StreamObserver<ProcessReply> sensor) {
+            this.call = call;
+            this.sensor = sensor;
+        }
+
+        void next() {
+            if (context.isCancelled()) {
+                return; // the sensor gave up or its deadline passed: it already has its answer
+            }
+            Optional<Backend> chosen = rotation.next(tried::contains);
+            if (chosen.isEmpty()) {
+                failed.incrementAndGet();
+                String why = tried.isEmpty() ? "no compute server is live"
+                        : "every live compute server failed the record, last: " + lastFailure;
+                answer(null, Status.UNAVAILABLE.withDescription(why));
+                return;
+            }
+            Backend backend = chosen.get();
+            tried.add(backend);
+            context.run(() -> call.accept(
+                    backend.compute.withDeadlineAfter(settings.attemptDeadline().toMillis(), TimeUnit.MILLISECONDS),
+                    new StreamObserver<>() {
+                        private ProcessReply reply;
+
+                        @Override
+                        public void onNext(ProcessReply value) {
+                            reply = value;
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            failedOn(backend, Status.fromThrowable(error));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            forwarded.incrementAndGet();
+                            answer(reply, null);
+                        }
+                    }));
+        }
+
+        /** CANCELLED is the server's fault only when the sensor did not cancel: a call cut by a shutdown or crash. */
+        private void failedOn(Backend backend, Status status) {
+            if (!RetryPolicy.isPeerFault(status.getCode()) || context.isCancelled()) {
+                answer(null, status); // about the record itself (INVALID_ARGUMENT...): the sensor gets it unchanged
+                return;
+            }
+            if (status.getCode() == Status.Code.UNAVAILABLE && rotation.remove(backend)) {
+                LOG.warning("load balancer: " + backend + " out of rotation: " + status.getCode() + " " + status.getDescription());
+            }
+            lastFailure = status;
+            retried.incrementAndGet();
+            next();
+        }
+
+        private void answer(ProcessReply reply, Status error) {
+            try {
+                if (error == null) {
+                    sensor.onNext(reply);
+                    sensor.onCompleted();
+                } else {
+                    sensor.onError(error.asRuntimeException());
+                }
+            } catch (RuntimeException callGone) {
+                // the sensor's call was cancelled meanwhile: nobody to answer
+            }
+        }
+    }
+
+    private void checkServers() {
+        long now = System.nanoTime();
+        for (Backend backend : known.values()) {
+            if (backend.leaseExpired(now)) {
+                known.remove(backend.endpoint.toString(), backend);
+                rotation.remove(backend);
+                backend.channel.shutdown();
+                LOG.info("load balancer: compute server " + backend + " dropped: lease expired");
+            } else {
+                checkHealth(backend);
+            }
+        }
+    }
+
+    private void checkHealth(Backend backend) {
+        if (closed) {
+            return;
+        }
+        backend.health.withDeadlineAfter(healthCheckDeadlineMillis, TimeUnit.MILLISECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(ComputeServerGrpc.SERVICE_NAME).build(),
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(HealthCheckResponse response) {
+                                backend.missedChecks.set(0);
+                                healthIs(backend, response.getStatus(), null);
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                                Status status = Status.fromThrowable(error);
+                                if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                        && backend.missedChecks.incrementAndGet() < MISSED_CHECKS_TOLERATED) {
+                                    return; // busy, perhaps: the answer queues behind many records
+                                }
+                                healthIs(backend, ServingStatus.UNKNOWN, status.getCode() + " " + status.getDescription());
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+    }
+
+    private void healthIs(Backend backend, ServingStatus status, String error) {
+        if (known.get(backend.endpoint.toString()) != backend) {
+            return; // forgotten meanwhile
+        }
+        if (status == ServingStatus.SERVING) {
+            if (rotation.add(backend)) {
+                LOG.info("load balancer: compute server " + backend + " back in rotation");
+            }
+        } else if (rotation.remove(backend)) {
+            LOG.warning("load balancer: compute server " + backend + " out of rotation: health "
+                    + (error == null ? status : error));
+        }
+    }
+
+    /** Graceful stop: no new calls, running calls get the grace to finish, then server channels close. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        health.enterTerminalState();
+        timer.shutdownNow();
+        GrpcServers.stop(server, settings.shutdownGrace(), "load balancer");
+        for (Backend backend : known.values()) {
+            backend.channel.shutdownNow();
+        }
+        LOG.info("load balancer stopped");
+    }
+}

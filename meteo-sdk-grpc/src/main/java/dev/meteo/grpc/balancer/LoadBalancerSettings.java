@@ -1,0 +1,84 @@
+package dev.meteo.grpc.balancer;
+
+import dev.meteo.grpc.wire.Endpoint;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the {@link GrpcLoadBalancer}.
+ *
+ * @param bindHost            interface to listen on; {@code 127.0.0.1} by default
+ * @param port                port to listen on; {@code 0} picks a free one (see {@link GrpcLoadBalancer#port()})
+ * @param serverLease         lease granted to a registering compute server: dropped unless it registers again in time
+ *                            (servers renew every third of it)
+ * @param healthCheckInterval how often every known server's {@code grpc.health.v1} status and lease are checked
+ * @param attemptDeadline     deadline of one forwarding attempt to one server; must exceed the longest simulated
+ *                            processing delay (and is cut short by the sensor's own deadline)
+ * @param staticServers       servers known without registration (never expire; leave the rotation while their health
+ *                            check fails and come back when it passes)
+ * @param shutdownGrace       how long {@link GrpcLoadBalancer#close()} lets running calls finish
+ */
+public record LoadBalancerSettings(String bindHost, int port, Duration serverLease, Duration healthCheckInterval,
+                                   Duration attemptDeadline, List<Endpoint> staticServers, Duration shutdownGrace) {
+
+    public LoadBalancerSettings {
+        Objects.requireNonNull(bindHost, "bindHost");
+        requirePositive(serverLease, "serverLease");
+        requirePositive(healthCheckInterval, "healthCheckInterval");
+        requirePositive(attemptDeadline, "attemptDeadline");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        staticServers = List.copyOf(staticServers);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535: " + port);
+        }
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + duration);
+        }
+    }
+
+    /** 127.0.0.1, an ephemeral port, 6 s leases, health checks every second, 10 s per attempt, no static servers. */
+    public static LoadBalancerSettings defaults() {
+        return new LoadBalancerSettings("127.0.0.1", 0, Duration.ofSeconds(6), Duration.ofSeconds(1),
+                Duration.ofSeconds(10), List.of(), Duration.ofSeconds(5));
+    }
+
+    public LoadBalancerSettings withPort(int newPort) {
+        return new LoadBalancerSettings(bindHost, newPort, serverLease, healthCheckInterval, attemptDeadline, staticServers, shutdownGrace);
+    }
+
+    public LoadBalancerSettings withBindHost(String newBindHost) {
+        return new LoadBalancerSettings(newBindHost, port, serverLease, healthCheckInterval, attemptDeadline, staticServers, shutdownGrace);
+    }
+
+    public LoadBalancerSettings withServerLease(Duration newLease) {
+        return new LoadBalancerSettings(bindHost, port, newLease, healthCheckInterval, attemptDeadline, staticServers, shutdownGrace);
+    }
+
+    public LoadBalancerSettings withHealthCheckInterval(Duration newInterval) {
+        return new LoadBalancerSettings(bindHost, port, serverLease, newInterval, attemptDeadline, staticServers, shutdownGrace);
+    }
+
+    public LoadBalancerSettings withAttemptDeadline(Duration newDeadline) {
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, newDeadline, staticServers, shutdownGrace);
+    }
+
+    public LoadBalancerSettings withStaticServers(List<Endpoint> servers) {
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, servers, shutdownGrace);
+    }
+
+    /** The static servers listed in {@code file}, one {@code host:port} per line (see {@link Endpoint#readList}). */
+    public LoadBalancerSettings withStaticServersFrom(Path file) {
+        return withStaticServers(Endpoint.readList(file));
+    }
+
+    public LoadBalancerSettings withShutdownGrace(Duration newGrace) {
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, staticServers, newGrace);
+    }
+}

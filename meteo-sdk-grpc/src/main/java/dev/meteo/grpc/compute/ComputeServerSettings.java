@@ -1,0 +1,59 @@
+package dev.meteo.grpc.compute;
+
+import dev.meteo.grpc.wire.Endpoint;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one {@link GrpcComputeServer}.
+ *
+ * @param bindHost          interface to listen on; {@code 127.0.0.1} by default, {@code 0.0.0.0} for every interface
+ * @param port              port to listen on; {@code 0} picks a free one (see {@link GrpcComputeServer#port()})
+ * @param advertisedHost    host the load balancer should call back, or {@code null} for the bind host (the host name
+ *                          for a wildcard bind)
+ * @param balancer          the load balancer to register with and renew the lease at, or {@code null} when the load
+ *                          balancer knows this server from its static list
+ * @param registrationRetry wait between registration attempts while the load balancer is unreachable
+ * @param shutdownGrace     how long {@link GrpcComputeServer#close()} lets running calls finish
+ */
+public record ComputeServerSettings(String bindHost, int port, String advertisedHost, Endpoint balancer,
+                                    Duration registrationRetry, Duration shutdownGrace) {
+
+    public static final String DEFAULT_BIND_HOST = "127.0.0.1";
+
+    public ComputeServerSettings {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(registrationRetry, "registrationRetry");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535: " + port);
+        }
+    }
+
+    /** 127.0.0.1, an ephemeral port, no registration, retry every second, 5 s of grace at shutdown. */
+    public static ComputeServerSettings defaults() {
+        return new ComputeServerSettings(DEFAULT_BIND_HOST, 0, null, null, Duration.ofSeconds(1), Duration.ofSeconds(5));
+    }
+
+    public ComputeServerSettings withPort(int newPort) {
+        return new ComputeServerSettings(bindHost, newPort, advertisedHost, balancer, registrationRetry, shutdownGrace);
+    }
+
+    public ComputeServerSettings withBindHost(String newBindHost) {
+        return new ComputeServerSettings(newBindHost, port, advertisedHost, balancer, registrationRetry, shutdownGrace);
+    }
+
+    public ComputeServerSettings withAdvertisedHost(String newAdvertisedHost) {
+        return new ComputeServerSettings(bindHost, port, newAdvertisedHost, balancer, registrationRetry, shutdownGrace);
+    }
+
+    /** Registers with (and heartbeats to) the load balancer at {@code newBalancer}. */
+    public ComputeServerSettings withBalancer(Endpoint newBalancer) {
+        return new ComputeServerSettings(bindHost, port, advertisedHost, newBalancer, registrationRetry, shutdownGrace);
+    }
+
+    public ComputeServerSettings withShutdownGrace(Duration newGrace) {
+        return new ComputeServerSettings(bindHost, port, advertisedHost, balancer, registrationRetry, newGrace);
+    }
+}

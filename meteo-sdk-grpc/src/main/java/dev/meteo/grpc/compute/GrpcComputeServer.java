@@ -1,0 +1,150 @@
+package dev.meteo.grpc.compute;
+
+import dev.meteo.compute.ComputeNode;
+import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.grpc.wire.LeaseRenewer;
+import dev.meteo.proto.ComputeServerGrpc;
+import dev.meteo.proto.LoadBalancerGrpc;
+import dev.meteo.proto.Registration;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A compute server: the core {@link ComputeNode} behind the {@code meteo.v1.ComputeServer} service, plus the
+ * standard {@code grpc.health.v1} service the load balancer polls. When settings name a load balancer, the server
+ * registers with it and renews its lease until closed.
+ *
+ * <p>Threading: the service runs on the transport threads ({@code directExecutor}), because a handler only decodes the
+ * record and hands it to the node, whose future completes after the simulated delay (on a timer) and the store; the
+ * reply is sent from that future. A server therefore holds many records in processing at once, and a relay hop keeps
+ * the ~30k calls/s measured with {@code directExecutor} instead of the ~4.5k of gRPC's default pool.
+ *
+ * <p>Start with {@link #start}; {@link #close()} stops gracefully (health NOT_SERVING, no new calls, running calls
+ * finish within the grace). The node is the caller's: closing the server does not close it.
+ */
+public final class GrpcComputeServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GrpcComputeServer.class.getName());
+    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(2);
+
+    private final ComputeServerSettings settings;
+    private final String id;
+    private final Server server;
+    private final HealthStatusManager health;
+    private final Endpoint endpoint;
+    private final ManagedChannel balancerChannel;
+    private final LeaseRenewer renewer;
+    private volatile boolean closed;
+
+    private GrpcComputeServer(ComputeServerSettings settings, ComputeNode node) {
+        this.settings = settings;
+        this.id = node.settings().id();
+        this.health = new HealthStatusManager();
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+                .directExecutor()
+                .addService(new ComputeService(node))
+                .addService(health.getHealthService()));
+        health.setStatus(ComputeServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
+        if (settings.balancer() == null) {
+            balancerChannel = null;
+            renewer = null;
+        } else {
+            balancerChannel = GrpcServers.channel(settings.balancer());
+            LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(balancerChannel);
+            renewer = new LeaseRenewer("compute server " + id + " with the load balancer at " + settings.balancer(),
+                    Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
+                    (registration, observer) -> stub
+                            .withDeadlineAfter(REGISTRATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                            .registerServer(registration, observer),
+                    settings.registrationRetry()).start();
+        }
+        LOG.info("compute server " + id + " listening on " + settings.bindHost() + ":" + server.getPort()
+                + (settings.balancer() == null ? " (static, not registering)" : ", registering with " + settings.balancer()));
+    }
+
+    /**
+     * Starts a compute server for {@code node}: binds, starts serving, and begins registering with the load balancer
+     * when the settings name one.
+     *
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     */
+    public static GrpcComputeServer start(ComputeServerSettings settings, ComputeNode node) {
+        return new GrpcComputeServer(settings, node);
+    }
+
+    /** The port actually bound (the ephemeral one when the settings asked for 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The address this server gives the load balancer. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Completes once the load balancer acknowledged the first registration; at once when not registering. */
+    public CompletableFuture<Void> registered() {
+        return renewer == null ? CompletableFuture.completedFuture(null) : renewer.registered();
+    }
+
+    /**
+     * What the health service reports: {@code false} takes the server out of the load balancer's rotation at its next
+     * health check (drain before maintenance) while calls already routed here still complete.
+     */
+    public void setServing(boolean serving) {
+        if (!closed) {
+            health.setStatus(ComputeServerGrpc.SERVICE_NAME, serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        }
+    }
+
+    /** Graceful stop: health NOT_SERVING, stop renewing, running calls get the grace to finish. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        health.enterTerminalState();
+        if (renewer != null) {
+            renewer.close();
+        }
+        GrpcServers.stop(server, settings.shutdownGrace(), "compute server " + id);
+        if (balancerChannel != null) {
+            GrpcServers.close(balancerChannel, Duration.ofSeconds(1));
+        }
+        LOG.info("compute server " + id + " stopped");
+    }
+
+    /**
+     * Stops at once, as a crash looks to the peers: running calls are cut, nothing is deregistered, the lease is left
+     * to expire. For fault drills and tests.
+     */
+    public void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (renewer != null) {
+            renewer.close();
+        }
+        server.shutdownNow();
+        if (balancerChannel != null) {
+            balancerChannel.shutdownNow();
+        }
+        try {
+            server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("compute server " + id + " killed");
+    }
+}

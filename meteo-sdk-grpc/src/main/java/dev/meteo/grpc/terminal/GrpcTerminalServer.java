@@ -1,0 +1,159 @@
+package dev.meteo.grpc.terminal;
+
+import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.grpc.wire.LeaseRenewer;
+import dev.meteo.grpc.wire.ProtoCodec;
+import dev.meteo.proto.DeliveryReply;
+import dev.meteo.proto.ProxyGrpc;
+import dev.meteo.proto.Registration;
+import dev.meteo.proto.TerminalGrpc;
+import dev.meteo.proto.WindowResult;
+import dev.meteo.terminal.Terminal;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A monitoring terminal's server: receives window results from the proxy ({@code meteo.v1.Terminal}) and hands each
+ * to the core {@link Terminal}, which drops repeats and feeds its sinks. When settings name a proxy, the terminal
+ * registers there under its id and renews its lease until closed.
+ *
+ * <p>Threading: results are handed over on one dedicated thread, not on the transport threads, because sinks may
+ * block (a dashboard, a file) and windows must reach them in order; one window every few seconds needs no more. A
+ * sink slower than the proxy's deadline makes the proxy give up on this terminal's call, never on the others'; results
+ * queued behind it whose deadline passed are discarded by gRPC, so a slow terminal misses windows instead of
+ * falling ever further behind.
+ */
+public final class GrpcTerminalServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GrpcTerminalServer.class.getName());
+    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(2);
+
+    private final TerminalServerSettings settings;
+    private final Terminal terminal;
+    private final ExecutorService deliveries;
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final Endpoint endpoint;
+    private final ManagedChannel proxyChannel;
+    private final LeaseRenewer renewer;
+    private volatile boolean closed;
+
+    private GrpcTerminalServer(TerminalServerSettings settings, Terminal terminal) {
+        this.settings = settings;
+        this.terminal = terminal;
+        this.deliveries = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "terminal-" + terminal.id() + "-deliveries");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+                .executor(deliveries)
+                .addService(new Deliveries())
+                .addService(health.getHealthService()));
+        this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
+        if (settings.proxy() == null) {
+            proxyChannel = null;
+            renewer = null;
+        } else {
+            proxyChannel = GrpcServers.channel(settings.proxy());
+            ProxyGrpc.ProxyStub stub = ProxyGrpc.newStub(proxyChannel);
+            renewer = new LeaseRenewer("terminal " + terminal.id() + " with the proxy at " + settings.proxy(),
+                    Registration.newBuilder().setId(terminal.id()).setAddress(endpoint.toString()).build(),
+                    (registration, observer) -> stub
+                            .withDeadlineAfter(REGISTRATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                            .registerTerminal(registration, observer),
+                    settings.registrationRetry()).start();
+        }
+        LOG.info("terminal " + terminal.id() + " listening on " + settings.bindHost() + ":" + server.getPort()
+                + (settings.proxy() == null ? " (static, not registering)" : ", registering with " + settings.proxy()));
+    }
+
+    /**
+     * Starts a terminal server for {@code terminal}: binds, serves, and begins registering with the proxy when the
+     * settings name one. The terminal (and its sinks) stay the caller's: closing the server does not close them.
+     *
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     */
+    public static GrpcTerminalServer start(TerminalServerSettings settings, Terminal terminal) {
+        return new GrpcTerminalServer(settings, terminal);
+    }
+
+    /** The port actually bound (the ephemeral one when the settings asked for 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The address this terminal gives the proxy. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Completes once the proxy acknowledged the first registration; at once when not registering. */
+    public CompletableFuture<Void> registered() {
+        return renewer == null ? CompletableFuture.completedFuture(null) : renewer.registered();
+    }
+
+    private final class Deliveries extends TerminalGrpc.TerminalImplBase {
+        @Override
+        public void deliverWindowResult(WindowResult request, StreamObserver<DeliveryReply> observer) {
+            boolean accepted = terminal.deliver(ProtoCodec.fromProto(request));
+            try {
+                observer.onNext(DeliveryReply.newBuilder().setAccepted(accepted).build());
+                observer.onCompleted();
+            } catch (RuntimeException callGone) {
+                // the proxy's deadline passed while a sink was slow: the result was still delivered here
+            }
+        }
+    }
+
+    /** Graceful stop: stop renewing, running deliveries get the grace to finish. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        health.enterTerminalState();
+        if (renewer != null) {
+            renewer.close();
+        }
+        GrpcServers.stop(server, settings.shutdownGrace(), "terminal " + terminal.id());
+        deliveries.shutdown();
+        if (proxyChannel != null) {
+            GrpcServers.close(proxyChannel, Duration.ofSeconds(1));
+        }
+        LOG.info("terminal " + terminal.id() + " stopped");
+    }
+
+    /** Stops at once, as a crash looks to the proxy: nothing is deregistered. For fault drills and tests. */
+    public void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (renewer != null) {
+            renewer.close();
+        }
+        server.shutdownNow();
+        deliveries.shutdownNow();
+        if (proxyChannel != null) {
+            proxyChannel.shutdownNow();
+        }
+        try {
+            server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("terminal " + terminal.id() + " killed");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.meteo.grpc.terminal;
+
+import dev.meteo.grpc.wire.Endpoint;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one {@link GrpcTerminalServer}.
+ *
+ * @param bindHost          interface to listen on; {@code 127.0.0.1} by default
+ * @param port              port to listen on; {@code 0} picks a free one (see {@link GrpcTerminalServer#port()})
+ * @param advertisedHost    host the proxy should call, or {@code null} for the bind host (the host name for a
+ *                          wildcard bind)
+ * @param proxy             the proxy to register with and renew the lease at, or {@code null} when the proxy knows
+ *                          this terminal from its static list
+ * @param registrationRetry wait between registration attempts while the proxy is unreachable
+ * @param shutdownGrace     how long {@link GrpcTerminalServer#close()} lets running calls finish
+ */
+public record TerminalServerSettings(String bindHost, int port, String advertisedHost, Endpoint proxy,
+                                     Duration registrationRetry, Duration shutdownGrace) {
+
+    public TerminalServerSettings {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(registrationRetry, "registrationRetry");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535: " + port);
+        }
+    }
+
+    /** 127.0.0.1, an ephemeral port, no registration, retry every second, 5 s of grace at shutdown. */
+    public static TerminalServerSettings defaults() {
+        return new TerminalServerSettings("127.0.0.1", 0, null, null, Duration.ofSeconds(1), Duration.ofSeconds(5));
+    }
+
+    public TerminalServerSettings withPort(int newPort) {
+        return new TerminalServerSettings(bindHost, newPort, advertisedHost, proxy, registrationRetry, shutdownGrace);
+    }
+
+    public TerminalServerSettings withBindHost(String newBindHost) {
+        return new TerminalServerSettings(newBindHost, port, advertisedHost, proxy, registrationRetry, shutdownGrace);
+    }
+
+    public TerminalServerSettings withAdvertisedHost(String newAdvertisedHost) {
+        return new TerminalServerSettings(bindHost, port, newAdvertisedHost, proxy, registrationRetry, shutdownGrace);
+    }
+
+    /** Registers with (and heartbeats to) the proxy at {@code newProxy}. */
+    public TerminalServerSettings withProxy(Endpoint newProxy) {
+        return new TerminalServerSettings(bindHost, port, advertisedHost, newProxy, registrationRetry, shutdownGrace);
+    }
+
+    public TerminalServerSettings withShutdownGrace(Duration newGrace) {
+        return new TerminalServerSettings(bindHost, port, advertisedHost, proxy, registrationRetry, newGrace);
+    }
+}
