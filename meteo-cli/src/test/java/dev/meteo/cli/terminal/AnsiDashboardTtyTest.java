@@ -3,6 +3,7 @@ package dev.meteo.cli.terminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,9 @@ class AnsiDashboardTtyTest {
 
     private static final Duration SCREEN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final String socket = "meteo-ui-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    /** A tmux server of the test's own, its socket in a temporary directory removed afterwards. */
+    @TempDir
+    Path tmp;
 
     @BeforeEach
     void requireTmux() throws Exception {
@@ -87,13 +90,16 @@ class AnsiDashboardTtyTest {
     }
 
     private String tmux(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("tmux", "-L", socket));
+        List<String> command = new ArrayList<>(List.of("tmux", "-S", tmp.resolve("tmux.sock").toString()));
         command.addAll(List.of(args));
+        // No inherited TMUX variable: a test run from inside tmux must still start its own server.
         return run(Duration.ofSeconds(10), command.toArray(String[]::new));
     }
 
     private static String run(Duration timeout, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("TMUX");
+        Process process = builder.start();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
