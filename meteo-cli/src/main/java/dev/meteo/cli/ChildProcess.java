@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,12 +27,14 @@ final class ChildProcess {
     private final Process process;
     private final Path statusFile;
     private final Thread pump;
+    private final CountDownLatch ready;
 
-    private ChildProcess(String name, Process process, Path statusFile, Thread pump) {
+    private ChildProcess(String name, Process process, Path statusFile, Thread pump, CountDownLatch ready) {
         this.name = name;
         this.process = process;
         this.statusFile = statusFile;
         this.pump = pump;
+        this.ready = ready;
     }
 
     static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
@@ -48,18 +51,22 @@ final class ChildProcess {
         command.add("--status-file=" + statusFile);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Path ownLog = logDir.resolve(name + ".log");
-        Thread pump = new Thread(() -> copyOutput(name, process, ownLog, sharedLog), "log-" + name);
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread pump = new Thread(() -> copyOutput(name, process, ownLog, sharedLog, ready), "log-" + name);
         pump.setDaemon(true);
         pump.start();
-        return new ChildProcess(name, process, statusFile, pump);
+        return new ChildProcess(name, process, statusFile, pump, ready);
     }
 
-    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog) {
+    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog, CountDownLatch ready) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8), true)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 own.println(line);
+                if (line.endsWith(": " + RoleCommand.READY)) {
+                    ready.countDown();
+                }
                 synchronized (sharedLog) {
                     sharedLog.println(String.format("%-14s| %s", name, line));
                     sharedLog.flush();
@@ -68,6 +75,17 @@ final class ChildProcess {
         } catch (IOException e) {
             // the child is gone; its log ends here
         }
+    }
+
+    /** Waits until the child said it is ready; false if it did not within the time or died first. */
+    boolean awaitReady(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline && process.isAlive()) {
+            if (ready.await(100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return ready.getCount() == 0;
     }
 
     String name() {

@@ -1,6 +1,9 @@
 package dev.meteo.cli;
 
 import dev.meteo.cli.embedded.EmbeddedServices;
+import dev.meteo.cli.terminal.JsonlFileSink;
+import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.model.WindowResult;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
 import dev.meteo.store.redis.RedisMeteoStore;
@@ -23,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole system on this machine, one OS process per role (sensors, compute servers, the "
@@ -91,8 +92,6 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
-    private static final Pattern END = Pattern.compile("\"end\":(\\d+)");
 
     private final List<ChildProcess> sensors = new ArrayList<>();
     private final List<ChildProcess> terminalProcesses = new ArrayList<>();
@@ -176,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
         return args;
     }
 
-    private void startAll(Path logDir, PrintWriter sharedLog) throws IOException {
+    private void startAll(Path logDir, PrintWriter sharedLog) throws IOException, InterruptedException {
         if (mode.mode == Mode.grpc) {
             backends.add(ChildProcess.start("lb", common("lb"), logDir, sharedLog));
         }
@@ -194,6 +193,13 @@ final class DemoCommand implements Callable<Integer> {
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
                     "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1)));
             terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
+        }
+        // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (ChildProcess child : java.util.stream.Stream.concat(backends.stream(), terminalProcesses.stream()).toList()) {
+            if (!child.awaitReady(Math.max(0, deadline - System.currentTimeMillis()))) {
+                throw new IllegalStateException(child.name() + " did not start: see " + logDir.resolve(child.name() + ".log"));
+            }
         }
         for (int i = 1; i <= airSensors + pollutionSensors; i++) {
             boolean air = i <= airSensors;
@@ -269,7 +275,7 @@ final class DemoCommand implements Callable<Integer> {
         summary.put("windows_received", received);
         boolean holds = sent == inWindows + late + rejected;
         summary.put("accounting_holds", holds);
-        Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
+        Files.writeString(runDir.resolve("summary.json"), WindowJson.writeObject(summary) + "\n");
         printSummary(summary, holds);
         return holds ? 0 : 2;
     }
@@ -290,45 +296,29 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  summary: " + runDir.resolve("summary.json"));
     }
 
+    /** A number from a child's status file (a flat JSON object), 0 when absent. */
     private static long number(String json, String key) {
-        Matcher matcher = Pattern.compile("\"" + key + "\":(\\d+)").matcher(json);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
-    }
-
-    static long recordsInWindows(Path jsonl) throws IOException {
-        if (!Files.isRegularFile(jsonl)) {
+        if (json.isBlank()) {
             return 0;
         }
-        long total = 0;
-        for (String line : Files.readAllLines(jsonl)) {
-            Matcher matcher = COUNT.matcher(line);
-            while (matcher.find()) {
-                total += Long.parseLong(matcher.group(1));
-            }
-        }
-        return total;
+        Object value = ((Map<?, ?>) WindowJson.parse(json)).get(key);
+        return value instanceof Number number ? number.longValue() : 0;
     }
 
-    private static long lastEnd(Path jsonl) throws IOException {
-        if (!Files.isRegularFile(jsonl)) {
-            return Long.MIN_VALUE;
-        }
-        List<String> lines = Files.readAllLines(jsonl);
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            Matcher matcher = END.matcher(lines.get(i));
-            if (matcher.find()) {
-                return Long.parseLong(matcher.group(1));
-            }
-        }
-        return Long.MIN_VALUE;
+    static long recordsInWindows(Path jsonl) {
+        return windows(jsonl).stream().mapToLong(WindowResult::recordCount).sum();
     }
 
-    private static long lines(Path jsonl) throws IOException {
-        if (!Files.isRegularFile(jsonl)) {
-            return 0;
-        }
-        try (var stream = Files.lines(jsonl)) {
-            return stream.filter(line -> !line.isBlank()).count();
-        }
+    private static long lastEnd(Path jsonl) {
+        List<WindowResult> windows = windows(jsonl);
+        return windows.isEmpty() ? Long.MIN_VALUE : windows.get(windows.size() - 1).end().toEpochMilli();
+    }
+
+    private static List<WindowResult> windows(Path jsonl) {
+        return Files.isRegularFile(jsonl) ? JsonlFileSink.read(jsonl) : List.of();
+    }
+
+    private static long lines(Path jsonl) {
+        return windows(jsonl).size();
     }
 }

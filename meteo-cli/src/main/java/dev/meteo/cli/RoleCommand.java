@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class RoleCommand implements Callable<Integer> {
 
+    /** The word a role prints once started, which the demo waits for before it starts the sensors. */
+    static final String READY = "ready";
+
     /** A started role: its counters for status output, closed on shutdown. */
     interface Running extends AutoCloseable {
         Map<String, Object> status();
@@ -66,6 +69,7 @@ abstract class RoleCommand implements Callable<Integer> {
         Running running = null;
         try {
             running = start();
+            Console.info(roleName() + ": " + READY);
             Running role = running;
             if (!statusEvery.isZero()) {
                 ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + statusLine(role.status())),
@@ -85,7 +89,7 @@ abstract class RoleCommand implements Callable<Integer> {
                 Map<String, Object> status = running.status();
                 Console.info(roleName() + ": stopped; " + statusLine(status));
                 if (statusFile != null) {
-                    Files.writeString(statusFile, Json.write(status) + "\n");
+                    Files.writeString(statusFile, dev.meteo.cli.terminal.WindowJson.writeObject(status) + "\n");
                 }
             }
             stopped.countDown();

@@ -22,8 +22,13 @@ public interface WindowStore extends AutoCloseable {
     /** Gives the lease up if {@code owner} holds it, so a standby takes over at once. */
     void releaseLease(String owner);
 
-    /** Sets the closed and published horizons to {@code horizonMillis} unless they exist; returns the closed horizon. */
-    long initialiseHorizon(long horizonMillis);
+    /**
+     * The first aggregator of a deployment starts the horizons, atomically and only if they do not exist yet, at
+     * {@code horizonMillis}, or earlier if coefficients detected before it are already stored (sensors that started
+     * before the proxy): then at the start of the window of the earliest one (windows aligned to
+     * {@code windowSizeMillis}), so that those records are emitted rather than orphaned. Returns the closed horizon.
+     */
+    long initialiseHorizon(long horizonMillis, long windowSizeMillis);
 
     /** The end of the last closed window, or {@code Long.MIN_VALUE} before {@link #initialiseHorizon}. */
     long closedHorizon();

@@ -73,7 +73,7 @@ public final class WindowAggregator implements AutoCloseable {
         }
         long closed = store.closedHorizon();
         if (closed == Long.MIN_VALUE) {
-            closed = store.initialiseHorizon(window.closedHorizonAt(now));
+            closed = store.initialiseHorizon(window.closedHorizonAt(now), window.sizeMillis());
         }
         int published = 0;
         try {

@@ -114,6 +114,22 @@ class WindowAggregatorTest {
     }
 
     @Test
+    void recordsStoredBeforeTheFirstProxyStartedAreEmittedInTheirWindowsNotOrphaned() {
+        // Sensors and servers ran before any proxy: two windows' worth of records predate the usual first window.
+        assertEquals(StoreOutcome.STORED, storeWellness(T0 - 2 * Y + 1, 0.25));
+        assertEquals(StoreOutcome.STORED, storeWellness(T0 - Y + 5, 0.75));
+        WindowAggregator aggregator = aggregator("proxy-a", publisher);
+        aggregator.emitDue();
+
+        List<WindowResult> results = publisher.results();
+        assertEquals(2, results.size(), "the two earlier windows are emitted at once: " + results);
+        assertContiguousFrom(T0 - 2 * Y, results);
+        assertEquals(1, results.get(0).wellness().count());
+        assertEquals(1, results.get(1).wellness().count());
+        assertEquals(0, store.lateCount());
+    }
+
+    @Test
     void recordExactlyAtWindowStartBelongsToTheWindow() {
         WindowAggregator aggregator = startedAggregator();
         storeWellness(T0, 0.5);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 public final class EmbeddedServices implements AutoCloseable {
 
     /** How long a probe of a configured service may take before it counts as not answering. */
-    static final int PROBE_TIMEOUT_MILLIS = 1_500;
+    static final int PROBE_TIMEOUT_MILLIS = 5_000; // a refused port fails at once; only a busy broker takes long
 
     static final String START_REDIS =
             "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no";
@@ -224,7 +224,7 @@ public final class EmbeddedServices implements AutoCloseable {
         }
     }
 
-    /** A short reason: "connection refused", "no answer within 1500 ms", or the innermost message. */
+    /** A short reason: "connection refused", "no answer within the probe timeout", or the innermost message. */
     private static String rootMessage(Throwable error) {
         Throwable root = error;
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {

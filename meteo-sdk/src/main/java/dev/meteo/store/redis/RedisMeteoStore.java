@@ -73,6 +73,29 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             return 1
             """;
 
+    /** Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. */
+    static final String INITIALISE_SCRIPT = """
+            local closed = redis.call('GET', KEYS[1])
+            if closed then
+              return closed
+            end
+            local horizon = tonumber(ARGV[1])
+            local size = tonumber(ARGV[2])
+            for i = 3, 4 do
+              local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+              if first[2] then
+                local start = math.floor(tonumber(first[2]) / size) * size
+                if start < horizon then
+                  horizon = start
+                end
+              end
+            end
+            local value = string.format('%d', horizon)
+            redis.call('SET', KEYS[1], value)
+            redis.call('SETNX', KEYS[2], value)
+            return value
+            """;
+
     static final String RELEASE_SCRIPT = """
             if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then
               return redis.call('DEL', KEYS[1])
@@ -208,13 +231,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     @Override
-    public long initialiseHorizon(long horizonMillis) {
-        return withJedis(jedis -> {
-            String value = Long.toString(horizonMillis);
-            jedis.setnx(key("window:closed"), value);
-            jedis.setnx(key("window:published"), value);
-            return Long.parseLong(jedis.get(key("window:closed")));
-        });
+    public long initialiseHorizon(long horizonMillis, long windowSizeMillis) {
+        Object horizon = withJedis(jedis -> evalScript(jedis, INITIALISE_SCRIPT,
+                List.of(key("window:closed"), key("window:published"),
+                        key(CoefficientKind.WELLNESS, "ts"), key(CoefficientKind.POLLUTION, "ts")),
+                List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis))));
+        return Long.parseLong(horizon.toString());
     }
 
     @Override

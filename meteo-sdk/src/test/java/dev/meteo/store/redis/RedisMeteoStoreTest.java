@@ -78,7 +78,7 @@ class RedisMeteoStoreTest {
 
     @Test
     void aLateRecordStoredTwiceIsCountedLateOnce() {
-        store.initialiseHorizon(T0 + 1_000);
+        store.initialiseHorizon(T0 + 1_000, 1);
         Coefficient late = wellness("s", 1, T0, 0.5);
         assertEquals(List.of(StoreOutcome.LATE), store.storeAll(List.of(late)));
         assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(late)));
@@ -100,9 +100,9 @@ class RedisMeteoStoreTest {
     void twoKeyPrefixesDoNotSeeEachOthersData() {
         RedisMeteoStore neighbour = RedisTestSupport.freshStore();
         others.add(neighbour);
-        store.storeAll(List.of(wellness("s", 1, T0, 0.5)));
+        store.initialiseHorizon(T0 + 60_000, 1);
+        store.storeAll(List.of(wellness("s", 1, T0 + 70_000, 0.5)));
         store.recordRejected(new RecordId("s", 2), "bad");
-        store.initialiseHorizon(T0 + 60_000);
         store.storeAll(List.of(wellness("s", 3, T0, 0.5)));
         assertTrue(store.acquireLease("proxy-a", T0, T0 + 10_000));
 
@@ -181,7 +181,7 @@ class RedisMeteoStoreTest {
 
     @Test
     void closingAWindowNeedsTheLeaseAndTheExpectedHorizon() {
-        store.initialiseHorizon(T0);
+        store.initialiseHorizon(T0, 1);
         assertTrue(store.acquireLease("a", T0, T0 + 1_000));
         assertThrows(LeaseLostException.class, () -> store.closeWindow("b", T0, T0 + 10));
         assertThrows(IllegalStateException.class, () -> store.closeWindow("a", T0 + 10, T0 + 20));
@@ -192,8 +192,8 @@ class RedisMeteoStoreTest {
 
     @Test
     void initialisingTheHorizonTwiceKeepsTheFirst() {
-        assertEquals(T0, store.initialiseHorizon(T0));
-        assertEquals(T0, store.initialiseHorizon(T0 + 50_000));
+        assertEquals(T0, store.initialiseHorizon(T0, 1));
+        assertEquals(T0, store.initialiseHorizon(T0 + 50_000, 1));
         assertEquals(T0, store.publishedHorizon());
     }
 }
