@@ -163,6 +163,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
             rotation.add(backend);
             LOG.info("load balancer: compute server " + backend + " registered");
         } else if (!rotation.members().contains(backend)) {
+            backend.channel.resetConnectBackoff();
             checkHealth(backend);
         }
     }
@@ -256,6 +257,9 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 backend.channel.shutdown();
                 LOG.info("load balancer: compute server " + backend + " dropped: lease expired");
             } else {
+                if (!rotation.members().contains(backend)) {
+                    backend.channel.resetConnectBackoff(); // probe at the check rate, not gRPC's backoff of up to 2 min
+                }
                 checkHealth(backend);
             }
         }
