@@ -43,9 +43,9 @@ import java.util.logging.Logger;
  *
  * <p>Membership: servers register (and renew) through {@code RegisterServer} and are forgotten when their lease runs
  * out; servers of the static list never expire. Every {@code healthCheckInterval} each server's {@code grpc.health.v1}
- * status is checked (deadline: the interval, at least 1 s): a server that answers NOT_SERVING or cannot be reached
+ * status is checked (deadline: the interval, at least 5 s): a server that answers NOT_SERVING or cannot be reached
  * leaves the rotation at once, one that misses three checks in a row (a check queues behind the records on a busy
- * connection, so one late answer proves little) leaves then; it comes back when a check passes again (a renewal
+ * connection, so a late answer proves little; a crashed server is caught at once by a refused connection) leaves then; it comes back when a check passes again (a renewal
  * of a server out of rotation triggers a check at once). A call failing with UNAVAILABLE takes its server out of the
  * rotation at once, until a health check passes.
  *
@@ -72,13 +72,13 @@ public final class GrpcLoadBalancer implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    /** The check interval, but at least a second: a cold JVM or a busy machine must not read as a dead server. */
+    /** The check interval, but at least 5 s: a cold JVM or a saturated machine must not read as a dead server. */
     private final long healthCheckDeadlineMillis;
     private volatile boolean closed;
 
     private GrpcLoadBalancer(LoadBalancerSettings settings) {
         this.settings = settings;
-        this.healthCheckDeadlineMillis = Math.max(1000, settings.healthCheckInterval().toMillis());
+        this.healthCheckDeadlineMillis = Math.max(5000, settings.healthCheckInterval().toMillis());
         for (Endpoint endpoint : settings.staticServers()) {
             Backend backend = new Backend(endpoint, "static", true);
             known.put(endpoint.toString(), backend);
@@ -163,6 +163,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
             rotation.add(backend);
             LOG.info("load balancer: compute server " + backend + " registered");
         } else if (!rotation.members().contains(backend)) {
+            backend.channel.resetConnectBackoff();
             checkHealth(backend);
         }
     }
@@ -256,6 +257,9 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 backend.channel.shutdown();
                 LOG.info("load balancer: compute server " + backend + " dropped: lease expired");
             } else {
+                if (!rotation.members().contains(backend)) {
+                    backend.channel.resetConnectBackoff(); // probe at the check rate, not gRPC's backoff of up to 2 min
+                }
                 checkHealth(backend);
             }
         }

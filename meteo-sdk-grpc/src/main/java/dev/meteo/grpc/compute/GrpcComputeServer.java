@@ -33,7 +33,7 @@ import java.util.logging.Logger;
 public final class GrpcComputeServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrpcComputeServer.class.getName());
-    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(2);
+    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(5);
 
     private final ComputeServerSettings settings;
     private final String id;

@@ -132,6 +132,9 @@ public final class GrpcProxyPublisher implements WindowResultPublisher {
         terminals.compute(id, (key, existing) -> {
             if (existing != null && existing.endpoint.equals(endpoint)) {
                 existing.leaseEndNanos = leaseEnd;
+                if (existing.failing) {
+                    existing.channel.resetConnectBackoff(); // it says it is back: do not wait out gRPC's backoff
+                }
                 return existing;
             }
             if (existing != null) {

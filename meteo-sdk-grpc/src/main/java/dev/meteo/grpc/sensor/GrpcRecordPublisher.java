@@ -10,6 +10,7 @@ import dev.meteo.model.SensorRecord;
 import dev.meteo.proto.LoadBalancerGrpc;
 import dev.meteo.proto.ProcessReply;
 import dev.meteo.sensor.RecordPublisher;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -65,6 +66,7 @@ public final class GrpcRecordPublisher implements RecordPublisher {
     /** Whether the last answer was a failure; with many records in flight, log the trouble at most every 10 s. */
     private volatile boolean unreachable;
     private volatile long lastWarningNanos = System.nanoTime() - WARNING_INTERVAL_NANOS;
+    private final AtomicLong lastReconnectNanos = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
     /** Opens the channel to the load balancer (lazily connected: the load balancer may start later). */
@@ -104,6 +106,9 @@ public final class GrpcRecordPublisher implements RecordPublisher {
     private void send(SensorRecord record, CompletableFuture<Void> done, long startNanos, int attempt) {
         if (done.isDone()) {
             return; // failed by close()
+        }
+        if (attempt > 0) {
+            reconnectSoon();
         }
         long remainingMillis = settings.giveUpAfter().toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         LoadBalancerGrpc.LoadBalancerStub call = stub.withDeadlineAfter(
@@ -163,6 +168,19 @@ public final class GrpcRecordPublisher implements RecordPublisher {
         } catch (RejectedExecutionException closedMeanwhile) {
             failed.incrementAndGet();
             finish(done, new RecordNotDeliveredException(record.id(), attempt + 1, status));
+        }
+    }
+
+    /**
+     * While the load balancer is down, gRPC waits up to 2 minutes between reconnections, failing calls at once
+     * meanwhile; reconnect at this publisher's own backoff pace instead (at most once per initial backoff).
+     */
+    private void reconnectSoon() {
+        long now = System.nanoTime();
+        long last = lastReconnectNanos.get();
+        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE
+                && now - last >= settings.initialBackoff().toNanos() && lastReconnectNanos.compareAndSet(last, now)) {
+            channel.resetConnectBackoff();
         }
     }
 

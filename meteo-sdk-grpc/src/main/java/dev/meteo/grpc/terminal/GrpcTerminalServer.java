@@ -36,7 +36,7 @@ import java.util.logging.Logger;
 public final class GrpcTerminalServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrpcTerminalServer.class.getName());
-    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(2);
+    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(5);
 
     private final TerminalServerSettings settings;
     private final Terminal terminal;

@@ -84,7 +84,9 @@ public final class LeaseRenewer implements AutoCloseable {
             @Override
             public void onError(Throwable error) {
                 if (!failing && !closed) {
-                    LOG.warning(description + ": cannot register: " + Status.fromThrowable(error) + " (retrying every "
+                    Status status = Status.fromThrowable(error);
+                    LOG.warning(description + ": cannot register: " + status.getCode() + " " + status.getDescription()
+                            + " (retrying every "
                             + retryInterval.toMillis() + " ms)");
                     failing = true;
                 }
