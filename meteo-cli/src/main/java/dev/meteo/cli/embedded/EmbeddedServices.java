@@ -184,6 +184,10 @@ public final class EmbeddedServices implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalArgumentException("'" + redacted(uri) + "' is not an amqp:// URI: " + e.getMessage(), e);
         }
+        String path = URI.create(uri).getPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            factory.setVirtualHost("/"); // as RabbitSettings reads it: amqp://host/ is the default vhost, not ""
+        }
         factory.setConnectionTimeout(PROBE_TIMEOUT_MILLIS);
         factory.setHandshakeTimeout(PROBE_TIMEOUT_MILLIS);
         factory.setAutomaticRecoveryEnabled(false);
