@@ -81,6 +81,7 @@ public final class PdfRenderer {
                     "--from=markdown", "--to=html5", "--standalone",
                     "--toc", "--toc-depth=2",
                     "--metadata=lang:en",
+                    "--metadata=document-css:false", // pandoc's own page style; style.css is the whole style
                     "--include-in-header=" + header,
                     "--resource-path=" + html.toAbsolutePath().getParent(),
                     "--output=" + html.toAbsolutePath(),

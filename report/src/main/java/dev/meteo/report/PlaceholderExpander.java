@@ -59,8 +59,8 @@ public final class PlaceholderExpander {
         }
         m.appendTail(out);
         if (!errors.isEmpty()) {
-            throw new ReportException(errors.size() + " placeholder(s) cannot be expanded with " + results.source()
-                    + ":\n  " + String.join("\n  ", errors));
+            throw new ReportException(errors.size() + " placeholder(s) cannot be expanded (figures from " + results.source()
+                    + "):\n  " + String.join("\n  ", errors));
         }
         return new Expansion(out.toString(), List.copyOf(todos));
     }
