@@ -1,0 +1,213 @@
+package dev.meteo.report;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.IllegalFormatException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The results {@code meteo bench} wrote ({@code report/results/bench.json}), read by path.
+ *
+ * <p>A path is dot-separated member names, e.g. {@code modes.grpc.latency_ms.p95}. An array element is selected by
+ * index ({@code samples_per_s[0]} or {@code samples_per_s.0}) or by a member's value
+ * ({@code processes[name=lb].cpu_percent}).
+ */
+public final class BenchResults {
+    private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)?((?:\\[[^\\]]*\\])*)");
+    private static final Pattern SELECTOR = Pattern.compile("\\[([^\\]]*)\\]");
+    private static final Pattern CONVERSION = Pattern.compile("%[-#+ 0,(<]*\\d*(?:\\.\\d+)?([a-zA-Z%])");
+
+    private final Object root;
+    private final String source;
+
+    private BenchResults(Object root, String source) {
+        this.root = root;
+        this.source = source;
+    }
+
+    /** Reads and parses a results file; fails with a message naming the file when it is missing or not JSON. */
+    public static BenchResults read(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ReportException(file + " not found: the figures come from the results `meteo bench` writes there"
+                    + " (or pass --results <file>)");
+        } catch (IOException e) {
+            throw new ReportException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses results from text; {@code source} names them in error messages. */
+    public static BenchResults parse(String json, String source) {
+        return new BenchResults(JsonParser.parse(json, source), source);
+    }
+
+    /** Where the results came from (a file name), for messages. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The value at {@code path}: a {@link BigDecimal}, {@link String}, {@link Boolean}, {@code Map}, {@code List} or
+     * null (a JSON null). Throws a {@link ReportException} naming the path when it does not exist.
+     */
+    public Object lookup(String path) {
+        Object node = root;
+        StringBuilder walked = new StringBuilder();
+        for (String segment : path.split("\\.", -1)) {
+            Matcher m = SEGMENT.matcher(segment);
+            if (segment.isEmpty() || !m.matches()) {
+                throw new ReportException("bad path '" + path + "'");
+            }
+            String name = m.group(1);
+            if (name != null) {
+                node = step(node, name, walked);
+                appendPath(walked, name);
+            }
+            Matcher selectors = SELECTOR.matcher(m.group(2));
+            while (selectors.find()) {
+                node = select(node, selectors.group(1), walked);
+                walked.append('[').append(selectors.group(1)).append(']');
+            }
+        }
+        return node;
+    }
+
+    /** True when {@code path} exists (its value may be a JSON null). */
+    public boolean has(String path) {
+        try {
+            lookup(path);
+            return true;
+        } catch (ReportException e) {
+            return false;
+        }
+    }
+
+    private static void appendPath(StringBuilder walked, String name) {
+        if (walked.length() > 0) {
+            walked.append('.');
+        }
+        walked.append(name);
+    }
+
+    private Object step(Object node, String name, StringBuilder walked) {
+        String where = walked.length() == 0 ? "the top level" : walked.toString();
+        if (node instanceof Map<?, ?> map) {
+            if (!map.containsKey(name)) {
+                throw new ReportException("no member '" + name + "' at " + where + " (it has: "
+                        + String.join(", ", map.keySet().stream().map(String::valueOf).toList()) + ")");
+            }
+            return map.get(name);
+        }
+        if (node instanceof List<?> list && name.chars().allMatch(Character::isDigit)) {
+            return index(list, name, where);
+        }
+        throw new ReportException("no member '" + name + "' at " + where + ": it is " + describe(node));
+    }
+
+    private Object select(Object node, String selector, StringBuilder walked) {
+        String where = walked.toString();
+        if (!(node instanceof List<?> list)) {
+            throw new ReportException("cannot select [" + selector + "] at " + where + ": it is " + describe(node));
+        }
+        int eq = selector.indexOf('=');
+        if (eq < 0) {
+            return index(list, selector, where);
+        }
+        String key = selector.substring(0, eq).trim();
+        String wanted = selector.substring(eq + 1).trim();
+        for (Object item : list) {
+            if (item instanceof Map<?, ?> map && map.containsKey(key) && wanted.equals(plain(map.get(key)))) {
+                return item;
+            }
+        }
+        throw new ReportException("no element with " + key + "=" + wanted + " in " + where);
+    }
+
+    private static Object index(List<?> list, String index, String where) {
+        int i;
+        try {
+            i = Integer.parseInt(index.trim());
+        } catch (NumberFormatException e) {
+            throw new ReportException("bad index [" + index + "] at " + where);
+        }
+        if (i < 0 || i >= list.size()) {
+            throw new ReportException("index " + i + " out of range at " + where + " (" + list.size() + " elements)");
+        }
+        return list.get(i);
+    }
+
+    private static String describe(Object node) {
+        if (node == null) {
+            return "null";
+        }
+        if (node instanceof Map) {
+            return "an object";
+        }
+        if (node instanceof List) {
+            return "an array";
+        }
+        return "the value " + plain(node);
+    }
+
+    /** The default rendering of a scalar: numbers in plain notation (no exponent), strings and booleans as they are. */
+    static String plain(Object value) {
+        if (value instanceof BigDecimal number) {
+            return number.toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    /**
+     * Renders a scalar with a {@link java.util.Formatter} pattern in {@link Locale#ENGLISH} (so {@code %,.0f} gives
+     * {@code 12,345}); a number is passed as a double to {@code %f/%e/%g/%a}, as a long to {@code %d/%x/%o} (it must
+     * then be integral), as is otherwise. A null {@code format} means {@link #plain}.
+     */
+    static String format(Object value, String format) {
+        if (value instanceof Map || value instanceof List) {
+            throw new ReportException("is " + describe(value) + ", not a single value");
+        }
+        if (value == null) {
+            throw new ReportException("is null in the results (a scenario that was not run?)");
+        }
+        if (format == null) {
+            return plain(value);
+        }
+        Object argument = value;
+        if (value instanceof BigDecimal number) {
+            Matcher m = CONVERSION.matcher(format);
+            char conversion = 's';
+            while (m.find()) {
+                if (!m.group(1).equals("%") && !m.group(1).equalsIgnoreCase("n")) {
+                    conversion = Character.toLowerCase(m.group(1).charAt(0));
+                    break;
+                }
+            }
+            switch (conversion) {
+                case 'f', 'e', 'g', 'a' -> argument = number.doubleValue();
+                case 'd', 'x', 'o' -> {
+                    try {
+                        argument = number.longValueExact();
+                    } catch (ArithmeticException e) {
+                        throw new ReportException("is " + number.toPlainString() + ", not an integer for '" + format
+                                + "' (use %.0f to round)");
+                    }
+                }
+                default -> argument = number.toPlainString();
+            }
+        }
+        try {
+            return String.format(Locale.ENGLISH, format, argument);
+        } catch (IllegalFormatException e) {
+            throw new ReportException("bad format '" + format + "' for " + plain(value) + ": " + e.getMessage(), e);
+        }
+    }
+}
