@@ -1,11 +1,17 @@
 package dev.meteo.cli;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.store.redis.RedisSettings;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,6 +66,32 @@ class DemoEndToEndTest {
                 .mapToLong(window -> count(window, "wellness") + count(window, "pollution")).sum();
         assertEquals(sent, inWindows + late + rejected,
                 "sent = in terminal-1's windows + late + rejected; summary " + summary);
+        assertTrue(run.resolve("logs").resolve("all.log").toFile().isFile(), "the children's logs are collected");
+        assertTrue(Files.readString(run.resolve("logs").resolve("all.log")).contains("proxy         | "),
+                "each log line is prefixed with its process");
+        assertNothingLeftInTheSharedServices(mode, run.getFileName().toString());
+    }
+
+    /** A run that accounted for everything deletes its keys and (durable) queues: runs do not pile up there. */
+    private static void assertNothingLeftInTheSharedServices(Mode mode, String runId) throws IOException {
+        String redisUri = System.getenv().getOrDefault("METEO_REDIS_URI", RedisSettings.DEFAULT_URI);
+        try (Jedis jedis = new Jedis(URI.create(redisUri))) {
+            assertEquals(Set.of(), jedis.keys("meteo-demo:" + runId + ":*"), "Redis keys of the run");
+        }
+        if (mode == Mode.rabbit) {
+            RabbitSettings rabbit = RabbitSettings.fromUri(
+                    System.getenv().getOrDefault("METEO_RABBIT_URI", RabbitSettings.DEFAULT_URI));
+            try (Connection connection = rabbit.connect("demo-test-check")) {
+                for (String queue : List.of(".records", ".records.dead", ".terminal.1")) {
+                    String name = "meteo-demo-" + runId + queue;
+                    assertThrows(IOException.class, () -> {
+                        try (Channel channel = connection.createChannel()) {
+                            channel.queueDeclarePassive(name);
+                        }
+                    }, "queue " + name + " still exists");
+                }
+            }
+        }
     }
 
     private Path onlyRunDirectory() throws IOException {
