@@ -4,11 +4,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.meteo.store.redis.RedisSettings;
+import redis.clients.jedis.Jedis;
+
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,11 +61,16 @@ class DemoOrphanTest {
     }
 
     @AfterEach
-    void killWhatIsLeft() {
+    void killWhatIsLeft() throws IOException {
         // a failed run must not leave JVMs behind for the next tests
         if (demo != null) {
             demo.destroyForcibly();
         }
         children.forEach(ProcessHandle::destroyForcibly);
+        // the killed demo could not delete its Redis keys (grpc mode: no queues); the folder of the run names them
+        try (Stream<Path> runs = Files.list(dataDir);
+             Jedis jedis = new Jedis(URI.create(System.getenv().getOrDefault("METEO_REDIS_URI", RedisSettings.DEFAULT_URI)))) {
+            runs.filter(Files::isDirectory).forEach(run -> jedis.keys("meteo-demo:" + run.getFileName() + ":*").forEach(jedis::del));
+        }
     }
 }
