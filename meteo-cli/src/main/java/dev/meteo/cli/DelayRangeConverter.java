@@ -15,10 +15,15 @@ public final class DelayRangeConverter implements CommandLine.ITypeConverter<Pro
                 return new ProcessingDelay(fixed, fixed);
             }
             if (parts.length == 2) {
-                String max = parts[1].trim();
-                String min = parts[0].trim();
-                // "0..50ms": a bare 0 takes the unit of the other end.
-                return new ProcessingDelay(DurationConverter.parse(min), DurationConverter.parse(max));
+                // "0..50ms": a bare 0 needs no unit.
+                var min = DurationConverter.parse(parts[0]);
+                var max = DurationConverter.parse(parts[1]);
+                if (max.compareTo(min) < 0) {
+                    throw new CommandLine.TypeConversionException("'" + text + "' is not a delay range: MIN "
+                            + DurationConverter.format(min) + " is above MAX " + DurationConverter.format(max)
+                            + "; write MIN..MAX with MIN <= MAX, e.g. 0.5s..3.5s");
+                }
+                return new ProcessingDelay(min, max);
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a delay range: " + e.getMessage());

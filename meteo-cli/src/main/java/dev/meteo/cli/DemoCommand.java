@@ -6,6 +6,8 @@ import dev.meteo.cli.terminal.WindowJson;
 import dev.meteo.model.WindowResult;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.store.redis.RedisMeteoStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -277,7 +279,33 @@ final class DemoCommand implements Callable<Integer> {
         summary.put("accounting_holds", holds);
         Files.writeString(runDir.resolve("summary.json"), WindowJson.writeObject(summary) + "\n");
         printSummary(summary, holds);
+        if (holds) {
+            removeRunData(store);
+        } else {
+            Console.info("demo: this run's Redis keys (" + connection.redisPrefix + "*) and RabbitMQ names ("
+                    + connection.rabbitPrefix + ".*) are kept for inspection");
+        }
         return holds ? 0 : 2;
+    }
+
+    /**
+     * A run whose every record is accounted for leaves nothing behind in the shared Redis and RabbitMQ (its queues are
+     * durable, so each run would otherwise add some for good): what it produced is in the run folder.
+     */
+    private void removeRunData(RedisMeteoStore store) {
+        try {
+            store.deleteAll();
+            if (mode.mode == Mode.rabbit) {
+                RabbitSettings settings = RabbitSettings.fromUri(connection.rabbitUri).withNamePrefix(connection.rabbitPrefix);
+                List<String> terminalIds = java.util.stream.IntStream.rangeClosed(1, terminals).mapToObj(String::valueOf).toList();
+                try (com.rabbitmq.client.Connection broker = settings.connect("meteo-demo-cleanup")) {
+                    new Topology(settings).deleteAll(broker, terminalIds);
+                }
+            }
+        } catch (Exception e) {
+            Console.info("demo: could not remove this run's keys and queues (" + e.getMessage() + "); they are under "
+                    + connection.redisPrefix + " and " + connection.rabbitPrefix);
+        }
     }
 
     private void printSummary(Map<String, Object> summary, boolean holds) {

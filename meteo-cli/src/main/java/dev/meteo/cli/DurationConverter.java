@@ -3,6 +3,7 @@ package dev.meteo.cli;
 import picocli.CommandLine;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,8 +20,23 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
 
     public static Duration parse(String text) {
         String value = text.trim().toLowerCase(Locale.ROOT);
+        if (value.startsWith("-")) {
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is negative: a duration is 0 or more, written like 200ms, 2s, 1.5s, 1m or 1h");
+        }
         if (value.startsWith("pt")) {
-            return Duration.parse(value.toUpperCase(Locale.ROOT));
+            Duration iso;
+            try {
+                iso = Duration.parse(value.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + text + "' is not a duration: write it like 200ms, 2s, 1.5s, 1m or 1h (or ISO-8601, e.g. PT2S)");
+            }
+            if (iso.isNegative()) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + text + "' is negative: a duration is 0 or more, written like 200ms, 2s, 1.5s, 1m or 1h");
+            }
+            return iso;
         }
         Matcher matcher = FORMAT.matcher(value);
         if (!matcher.matches()) {

@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -16,7 +17,18 @@ import java.util.Properties;
  */
 final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
-    private final Properties config = loadConfig();
+    private final Map<String, String> environment;
+    private final Properties config;
+
+    EnvironmentDefaults() {
+        this(System.getenv());
+    }
+
+    /** Reads the given environment instead of the process's (tests); {@code METEO_CONFIG} in it names the file. */
+    EnvironmentDefaults(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        this.config = loadConfig(this.environment);
+    }
 
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
@@ -24,7 +36,7 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
             return null;
         }
         String key = option.longestName().replaceFirst("^-+", "");
-        String fromEnv = System.getenv(environmentVariable(key));
+        String fromEnv = environment.get(environmentVariable(key));
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;
         }
@@ -35,8 +47,8 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
         return "METEO_" + optionKey.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    static Path configFile() {
-        String named = System.getenv("METEO_CONFIG");
+    static Path configFile(Map<String, String> environment) {
+        String named = environment.get("METEO_CONFIG");
         if (named != null && !named.isBlank()) {
             return Path.of(named);
         }
@@ -47,16 +59,16 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
         return Path.of(System.getProperty("user.home"), ".config", "meteo", "meteo.properties");
     }
 
-    private static Properties loadConfig() {
+    private static Properties loadConfig(Map<String, String> environment) {
         Properties properties = new Properties();
-        Path file = configFile();
+        Path file = configFile(environment);
         if (Files.isRegularFile(file)) {
             try (Reader reader = Files.newBufferedReader(file)) {
                 properties.load(reader);
             } catch (IOException e) {
                 throw new CommandLine.InitializationException("cannot read config file " + file + ": " + e.getMessage());
             }
-        } else if (System.getenv("METEO_CONFIG") != null) {
+        } else if (!environment.getOrDefault("METEO_CONFIG", "").isBlank()) {
             throw new CommandLine.InitializationException("METEO_CONFIG names " + file + ", which does not exist");
         }
         return properties;

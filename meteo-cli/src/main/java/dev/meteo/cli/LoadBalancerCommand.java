@@ -19,7 +19,7 @@ import java.util.Map;
 final class LoadBalancerCommand extends RoleCommand {
 
     @Option(names = "--servers-file", paramLabel = "FILE",
-            description = "Static compute servers, one host:port per line ('#' comments), besides those that register.")
+            description = "Static compute servers, one host:port per line ('#' comments), besides those that register (default: none).")
     Path serversFile;
 
     @Mixin

@@ -47,6 +47,15 @@ public final class Meteo implements Runnable {
     public static void main(String[] args) {
         // One line per log record (the JDK default spends two), as the roles' logs are read side by side.
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %5$s%6$s%n");
-        System.exit(commandLine().execute(args));
+        CommandLine commandLine;
+        try {
+            commandLine = commandLine();
+        } catch (CommandLine.InitializationException e) {
+            // a bad METEO_CONFIG: say which file, without a stack trace, as for any other usage error
+            System.err.println("meteo: " + e.getMessage());
+            System.exit(CommandLine.ExitCode.USAGE);
+            return;
+        }
+        System.exit(commandLine.execute(args));
     }
 }

@@ -44,7 +44,7 @@ final class ProxyCommand extends RoleCommand {
     int retention;
 
     @Option(names = "--terminals-file", paramLabel = "FILE",
-            description = "grpc: static terminals, one host:port per line, besides those that register.")
+            description = "grpc: static terminals, one host:port per line, besides those that register (default: none).")
     java.nio.file.Path terminalsFile;
 
     @Mixin

@@ -45,6 +45,9 @@ abstract class RoleCommand implements Callable<Integer> {
 
     protected abstract String roleName();
 
+    /** Exit code of a role stopped (end of {@code --duration}, or a signal) while still waiting for its peers. */
+    static final int NEVER_STARTED = 1;
+
     @Override
     public final Integer call() throws Exception {
         if (exitWithParent) {
@@ -52,8 +55,13 @@ abstract class RoleCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Starting starting = new Starting(Thread.currentThread());
+        Runnable requestStop = () -> {
             stop.countDown();
+            starting.abort();
+        };
+        Thread hook = new Thread(() -> {
+            requestStop.run();
             try {
                 stopped.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -66,20 +74,32 @@ abstract class RoleCommand implements Callable<Integer> {
             thread.setDaemon(true);
             return thread;
         });
+        if (duration != null) {
+            // --duration bounds the whole run, the wait for peers included: a role that never got them still ends.
+            ticker.schedule(requestStop, duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
         Running running = null;
         try {
-            running = start();
+            try {
+                running = start();
+            } catch (Exception e) {
+                if (stop.getCount() > 0) {
+                    throw e;
+                }
+                Console.info(roleName() + ": stopped before it started"
+                        + (duration == null ? "" : " (--duration " + DurationConverter.format(duration) + " is over)")
+                        + ": it was still waiting for its peers");
+                return NEVER_STARTED;
+            } finally {
+                starting.done();
+            }
             Console.info(roleName() + ": " + READY);
             Running role = running;
             if (!statusEvery.isZero()) {
                 ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + statusLine(role.status())),
                         statusEvery.toMillis(), statusEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
-            if (duration == null) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            stop.await();
             return 0;
         } finally {
             ticker.shutdownNow();
@@ -100,6 +120,30 @@ abstract class RoleCommand implements Callable<Integer> {
                     // already shutting down
                 }
             }
+        }
+    }
+
+    /**
+     * The thread that runs {@link #start()}, which may wait for its peers indefinitely ({@link Retry}): a stop request
+     * interrupts it, but only while it is still starting, never once the role runs.
+     */
+    private static final class Starting {
+        private final Thread thread;
+        private boolean done;
+
+        Starting(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void abort() {
+            if (!done) {
+                thread.interrupt();
+            }
+        }
+
+        synchronized void done() {
+            done = true;
+            Thread.interrupted(); // a stop that raced with the end of start() is seen through the stop latch
         }
     }
 

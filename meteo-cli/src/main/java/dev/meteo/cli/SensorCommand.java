@@ -18,9 +18,12 @@ import java.util.Map;
                 + "the shared work queue (rabbit).", ""})
 final class SensorCommand extends RoleCommand {
 
+    /** The values of {@code --type}, checked while parsing so that a typo is a usage error (exit code 2). */
+    enum Kind { air, pollution }
+
     @Option(names = {"-t", "--type"}, required = true, paramLabel = "air|pollution",
             description = "What it measures: air (temperature + humidity) or pollution (CO2).")
-    String type;
+    Kind type;
 
     @Mixin
     ModeOption mode;
@@ -36,7 +39,7 @@ final class SensorCommand extends RoleCommand {
             description = "Readings sent but not yet confirmed; when full, due readings are skipped and counted (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--seed", description = "Seed of the detector's random source, for reproducible readings.")
+    @Option(names = "--seed", description = "Seed of the detector's random source, for reproducible readings (default: a random seed).")
     Long seed;
 
     @Mixin
@@ -52,10 +55,9 @@ final class SensorCommand extends RoleCommand {
     }
 
     private SensorType sensorType() {
-        return switch (type.toLowerCase(java.util.Locale.ROOT)) {
-            case "air" -> SensorType.AIR;
-            case "pollution" -> SensorType.POLLUTION;
-            default -> throw new IllegalArgumentException("--type must be air or pollution, not '" + type + "'");
+        return switch (type) {
+            case air -> SensorType.AIR;
+            case pollution -> SensorType.POLLUTION;
         };
     }
 

@@ -1,0 +1,56 @@
+package dev.meteo.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** What the launcher tests need to know about OS processes and ports. */
+final class Processes {
+
+    private Processes() {
+    }
+
+    /** Whether the process still runs: an exited one its new parent has not reaped yet (a zombie) does not. */
+    static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return process.isAlive(); // no procfs, or it just went away
+        }
+    }
+
+    /** This JVM's descendants that run now and are not in {@code before}. */
+    static List<ProcessHandle> newDescendants(Set<Long> before) {
+        return ProcessHandle.current().descendants()
+                .filter(process -> !before.contains(process.pid()))
+                .filter(Processes::running)
+                .toList();
+    }
+
+    static Set<Long> descendantPids() {
+        return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    static String describe(List<ProcessHandle> processes) {
+        return processes.stream().map(p -> p.pid() + " " + p.info().arguments().map(a -> String.join(" ", a)).orElse("?"))
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** A loopback port nobody listens on now (the demo's LB and proxy take fixed ports). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
