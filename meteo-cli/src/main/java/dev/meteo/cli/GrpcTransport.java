@@ -16,6 +16,10 @@ import dev.meteo.terminal.Terminal;
 import dev.meteo.window.WindowResultPublisher;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Direct mode: sensors call the load balancer, compute servers and terminals listen on their own ports and register
@@ -41,9 +45,10 @@ final class GrpcTransport implements Transport {
     }
 
     @Override
-    public Served serveCompute(ComputeNode node, CoefficientStore store, int port) {
+    public Served serveCompute(ComputeNode node, CoefficientStore store, int port) throws InterruptedException {
         GrpcComputeServer server = GrpcComputeServer.start(ComputeServerSettings.defaults()
                 .withBindHost(options.bindHost).withPort(port).withBalancer(Endpoint.parse(options.loadBalancer)), node);
+        awaitRegistration(server.registered(), server::close, "the load balancer at " + options.loadBalancer);
         return new Served() {
             @Override
             public String describe() {
@@ -58,6 +63,32 @@ final class GrpcTransport implements Transport {
         };
     }
 
+    /**
+     * A server is ready once its peer knows it: a terminal that reported ready before the proxy had registered it
+     * would miss the first windows, a compute server the first records. Registration retries in the background.
+     */
+    private static void awaitRegistration(CompletableFuture<Void> registered, Runnable closeServer, String peer)
+            throws InterruptedException {
+        try {
+            registered.get(500, TimeUnit.MILLISECONDS);
+            return;
+        } catch (TimeoutException e) {
+            Console.info("waiting for " + peer + " to register (retrying until it answers; Ctrl-C to give up)");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("registration with " + peer + " failed: " + e.getCause().getMessage(), e);
+        }
+        try {
+            registered.get();
+            Console.info("connected: registered with " + peer);
+        } catch (InterruptedException e) {
+            closeServer.run();
+            throw e;
+        } catch (ExecutionException e) {
+            closeServer.run();
+            throw new IllegalStateException("registration with " + peer + " failed: " + e.getCause().getMessage(), e);
+        }
+    }
+
     @Override
     public WindowResultPublisher resultPublisher() {
         Endpoint registry = Endpoint.parse(options.proxy);
@@ -69,9 +100,10 @@ final class GrpcTransport implements Transport {
     }
 
     @Override
-    public Served serveTerminal(Terminal terminal, int port) {
+    public Served serveTerminal(Terminal terminal, int port) throws InterruptedException {
         GrpcTerminalServer server = GrpcTerminalServer.start(TerminalServerSettings.defaults()
                 .withBindHost(options.bindHost).withPort(port).withProxy(Endpoint.parse(options.proxy)), terminal);
+        awaitRegistration(server.registered(), server::close, "the proxy at " + options.proxy);
         return new Served() {
             @Override
             public String describe() {
