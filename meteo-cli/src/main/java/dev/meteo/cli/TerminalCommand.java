@@ -1,5 +1,6 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.bench.WindowDelaySink;
 import dev.meteo.cli.terminal.AnsiDashboardSink;
 import dev.meteo.cli.terminal.HttpDashboard;
 import dev.meteo.cli.terminal.JsonlFileSink;
@@ -47,6 +48,10 @@ final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--bench-latency", hidden = true,
+            description = "Record receive time minus window end in a histogram reported in the status (used by bench).")
+    boolean benchLatency;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -78,6 +83,10 @@ final class TerminalCommand extends RoleCommand {
         if (console != null) {
             sinks.add(console);
         }
+        WindowDelaySink delays = benchLatency ? new WindowDelaySink(java.time.Clock.systemUTC()) : null;
+        if (delays != null) {
+            sinks.add(delays);
+        }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Served served = Transport.of(mode.mode, connection).serveTerminal(terminal, port);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
@@ -96,6 +105,9 @@ final class TerminalCommand extends RoleCommand {
                 status.put("id", terminalId());
                 status.put("windows_received", terminal.windowsReceived());
                 status.put("windows_ignored", terminal.windowsIgnored());
+                if (delays != null) {
+                    status.put("window_delay_us", delays.histogram().toMap());
+                }
                 return status;
             }
 
