@@ -247,8 +247,21 @@ final class PipelineRun {
                 break;
             }
         }
+        // With one server fewer the pipeline may settle below the old rate (rabbit's consumers are bound by their
+        // prefetch round trips, not CPU): also say when it reached its new level, 80 % of the last third's mean.
+        List<Double> after = samples.subList(Math.min(kill, samples.size()), samples.size());
+        double settled = after.subList(after.size() * 2 / 3, after.size()).stream().mapToDouble(Double::doubleValue)
+                .average().orElse(0);
+        Double stabilised = null;
+        for (int i = 0; i < after.size(); i++) {
+            if (after.get(i) >= RECOVERED * settled) {
+                stabilised = (double) (i + 1);
+                break;
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("recovery_s", recovery);
+        out.put("recovered", recovery != null);
         out.put("lost", accounting.lost());
         out.put("accounting_holds", accounting.holds());
         out.put("killed", "server-1");
@@ -256,6 +269,11 @@ final class PipelineRun {
         out.put("pre_kill_per_s", Math.round(before));
         out.put("lowest_after_kill_per_s", lowest == Double.MAX_VALUE ? null : Math.round(lowest));
         out.put("recovered_at_share", RECOVERED);
+        out.put("settled_after_kill_per_s", Math.round(settled));
+        out.put("settled_s", stabilised);
+        out.put("definition", "recovery_s: seconds from the kill to the end of the first one-second sample at >= 80 % of "
+                + "the mean of the 5 samples before it (null: not within the measured period); settled_s: the same "
+                + "against 80 % of the mean of the last third of the samples after the kill");
         return out;
     }
 
