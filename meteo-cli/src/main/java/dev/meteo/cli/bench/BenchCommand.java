@@ -84,6 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measured period of the gRPC relay limit; PerfTest runs warm-up + measure (default: ${DEFAULT-VALUE}).")
     Duration limitMeasure;
 
+    @Option(names = "--rabbit-queue-bound", defaultValue = "2000",
+            description = "rabbit at --rate max: the sensors pause while the work queue holds more ready records than this "
+                    + "and resume below half, since the broker confirms before the servers process (default: ${DEFAULT-VALUE}).")
+    int rabbitQueueBound;
+
     @Option(names = "--no-limits", description = "Skip the limits (relay hop, PerfTest); ratios are then null.")
     boolean noLimits;
 
@@ -116,7 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(runDir);
         BenchSettings settings = new BenchSettings(positive(sensors, "--sensors"), positive(servers, "--servers"),
                 positive(terminals, "--terminals"), warmup, measure, parseRate(rate), positive(maxInFlight, "--max-in-flight"),
-                fault, window, grace, limitWarmup, limitMeasure, redisUri, rabbitUri, runId, runDir);
+                fault, window, grace, limitWarmup, limitMeasure,
+                positive(rabbitQueueBound, "--rabbit-queue-bound"), redisUri, rabbitUri, runId, runDir);
         if (fault && servers < 2) {
             throw new IllegalArgumentException("--fault kills one compute server: give --servers 2 or more");
         }

@@ -12,11 +12,12 @@ import java.util.Map;
  *
  * @param ratePerS     total offered records/s over all sensors, or 0 for full speed (interval 0, bounded in flight)
  * @param maxInFlight  per sensor: records sent and not yet confirmed
+ * @param rabbitQueueBound rabbit at full speed: ready messages in the work queue above which the sensors pause
  * @param runDir       where this run's logs and terminal files go
  */
 record BenchSettings(int sensors, int servers, int terminals, Duration warmup, Duration measure, double ratePerS,
                      int maxInFlight, boolean fault, Duration window, Duration grace, Duration limitWarmup,
-                     Duration limitMeasure, String redisUri, String rabbitUri, String runId, Path runDir) {
+                     Duration limitMeasure, int rabbitQueueBound, String redisUri, String rabbitUri, String runId, Path runDir) {
 
     boolean fullSpeed() {
         return ratePerS <= 0;
@@ -46,6 +47,7 @@ record BenchSettings(int sensors, int servers, int terminals, Duration warmup, D
         out.put("fault", fault);
         out.put("limit_warmup_s", limitWarmup.toMillis() / 1000.0);
         out.put("limit_measure_s", limitMeasure.toMillis() / 1000.0);
+        out.put("rabbit_queue_bound", fullSpeed() ? rabbitQueueBound : null);
         out.put("child_jvm_options", Fleet.JVM_OPTIONS);
         out.put("run_id", runId);
         out.put("logs", runDir.toString());

@@ -33,6 +33,7 @@ final class PipelineRun {
     private final String redisPrefix;
     private final String rabbitPrefix;
     private final Path dataDir;
+    private QueueGate queueGate;
 
     PipelineRun(String mode, BenchSettings settings, Progress progress) {
         this.mode = mode;
@@ -113,16 +114,28 @@ final class PipelineRun {
             if (mode.equals("grpc")) {
                 awaitRegistered(fleet);
             }
+            Path gate = dataDir.resolve("sensor-gate");
+            if (mode.equals("rabbit") && settings.fullSpeed()) {
+                queueGate = new QueueGate(RabbitSettings.fromUri(settings.rabbitUri()).withNamePrefix(rabbitPrefix), gate,
+                        settings.rabbitQueueBound());
+            }
             for (int i = 1; i <= settings.sensors(); i++) {
                 boolean air = i % 2 == 1;
                 String id = (air ? "air-" : "pollution-") + i;
                 List<String> sensor = common("sensor", lb, proxy);
                 sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
                         "--interval=" + settings.sensorInterval(), "--max-in-flight=" + settings.maxInFlight()));
+                if (queueGate != null) {
+                    sensor.add("--bench-gate=" + gate);
+                }
                 fleet.start("sensor", id, sensor);
             }
             fleet.awaitReady(90_000);
             return measure(fleet, store);
+        } finally {
+            if (queueGate != null) {
+                queueGate.close();
+            }
         }
     }
 
@@ -215,6 +228,14 @@ final class PipelineRun {
         out.put("fault", settings.fault() ? fault(samples, killAtSecond, accounting) : null);
         out.put("samples_per_s", samples);
         out.put("warmup_samples_per_s", warmupSamples);
+        if (queueGate != null) {
+            Map<String, Object> admission = new LinkedHashMap<>();
+            admission.put("kind", "sensors pause while the work queue holds more than high ready records, resume below high/2");
+            admission.put("high", queueGate.high());
+            admission.put("gate_closings", queueGate.closings());
+            admission.put("max_depth_seen", queueGate.maxDepth());
+            out.put("admission", admission);
+        }
         out.put("load_average_end_of_measure", loadAverage);
         out.put("measured_s", Math.round(seconds * 10) / 10.0);
         out.put("redis_prefix", redisPrefix);
