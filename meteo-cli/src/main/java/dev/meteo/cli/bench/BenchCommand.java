@@ -64,6 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Per sensor: records sent and not yet confirmed (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
+    @Option(names = "--c2", description = "Let the child JVMs use the JIT's second tier (C2); by default they run C1 "
+            + "only, as the demo's do: with nine JVMs on 2 CPUs, C2's compilations need well over 20 s of warm-up.")
+    boolean c2;
+
     @Option(names = "--fault", description = "Kill one compute server (SIGKILL) half-way through each measured period; "
             + "report the recovery time and that nothing was lost.")
     boolean fault;
@@ -121,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(runDir);
         BenchSettings settings = new BenchSettings(positive(sensors, "--sensors"), positive(servers, "--servers"),
                 positive(terminals, "--terminals"), warmup, measure, parseRate(rate), positive(maxInFlight, "--max-in-flight"),
-                fault, window, grace, limitWarmup, limitMeasure,
+                c2, fault, window, grace, limitWarmup, limitMeasure,
                 positive(rabbitQueueBound, "--rabbit-queue-bound"), redisUri, rabbitUri, runId, runDir);
         if (fault && servers < 2) {
             throw new IllegalArgumentException("--fault kills one compute server: give --servers 2 or more");

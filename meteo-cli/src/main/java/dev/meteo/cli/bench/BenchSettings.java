@@ -16,7 +16,7 @@ import java.util.Map;
  * @param runDir       where this run's logs and terminal files go
  */
 record BenchSettings(int sensors, int servers, int terminals, Duration warmup, Duration measure, double ratePerS,
-                     int maxInFlight, boolean fault, Duration window, Duration grace, Duration limitWarmup,
+                     int maxInFlight, boolean c2, boolean fault, Duration window, Duration grace, Duration limitWarmup,
                      Duration limitMeasure, int rabbitQueueBound, String redisUri, String rabbitUri, String runId, Path runDir) {
 
     boolean fullSpeed() {
@@ -29,6 +29,10 @@ record BenchSettings(int sensors, int servers, int terminals, Duration warmup, D
             return "0";
         }
         return String.format(java.util.Locale.ROOT, "%.6fms", sensors * 1000.0 / ratePerS);
+    }
+
+    java.util.List<String> childJvmOptions() {
+        return c2 ? Fleet.C2_OPTIONS : Fleet.C1_OPTIONS;
     }
 
     Map<String, Object> toMap() {
@@ -48,7 +52,7 @@ record BenchSettings(int sensors, int servers, int terminals, Duration warmup, D
         out.put("limit_warmup_s", limitWarmup.toMillis() / 1000.0);
         out.put("limit_measure_s", limitMeasure.toMillis() / 1000.0);
         out.put("rabbit_queue_bound", fullSpeed() ? rabbitQueueBound : null);
-        out.put("child_jvm_options", Fleet.JVM_OPTIONS);
+        out.put("child_jvm_options", childJvmOptions());
         out.put("run_id", runId);
         out.put("logs", runDir.toString());
         return out;

@@ -19,11 +19,11 @@ final class Fleet implements AutoCloseable {
 
     static final String STATUS_EVERY = "250ms";
 
-    /**
-     * The launcher's child JVM options without {@code -XX:TieredStopAtLevel=1}: a benchmark wants the JIT's second tier,
-     * and the warm-up pays for it.
-     */
-    static final List<String> JVM_OPTIONS = ChildProcess.JVM_OPTIONS.stream()
+    /** The launcher's own child JVM options: small heap, serial GC, C1 only (quick to warm up with many JVMs on 2 CPUs). */
+    static final List<String> C1_OPTIONS = ChildProcess.JVM_OPTIONS;
+
+    /** The same with the JIT's second tier (C2): higher peak, longer warm-up, compile threads competing for the CPUs. */
+    static final List<String> C2_OPTIONS = ChildProcess.JVM_OPTIONS.stream()
             .filter(option -> !option.startsWith("-XX:TieredStopAtLevel")).toList();
 
     /** One child and its role ("sensor", "server", ...). */
@@ -33,9 +33,11 @@ final class Fleet implements AutoCloseable {
     private final Path logDir;
     private final PrintWriter sharedLog;
     private final List<Member> members = new ArrayList<>();
+    private final List<String> jvmOptions;
 
-    Fleet(Path logDir) throws IOException {
+    Fleet(Path logDir, List<String> jvmOptions) throws IOException {
         this.logDir = logDir;
+        this.jvmOptions = List.copyOf(jvmOptions);
         Files.createDirectories(logDir);
         this.sharedLog = new PrintWriter(Files.newBufferedWriter(logDir.resolve("all.log")), true);
     }
@@ -44,7 +46,7 @@ final class Fleet implements AutoCloseable {
         List<String> args = new ArrayList<>(arguments);
         args.add("--status-every=0");
         args.add("--status-file-every=" + STATUS_EVERY);
-        ChildProcess child = ChildProcess.start(name, JVM_OPTIONS, args, logDir, sharedLog);
+        ChildProcess child = ChildProcess.start(name, jvmOptions, args, logDir, sharedLog);
         members.add(new Member(role, child));
         return child;
     }

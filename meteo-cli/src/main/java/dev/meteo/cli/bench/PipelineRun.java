@@ -88,7 +88,7 @@ final class PipelineRun {
     private Map<String, Object> runWith(RedisMeteoStore store) throws Exception {
         String lb = "127.0.0.1:" + FreePort.pick();
         String proxy = "127.0.0.1:" + FreePort.pick();
-        try (Fleet fleet = new Fleet(dataDir.resolve("logs"))) {
+        try (Fleet fleet = new Fleet(dataDir.resolve("logs"), settings.childJvmOptions())) {
             progress.phase(mode, "starting " + (settings.servers() + settings.terminals() + settings.sensors()
                     + (mode.equals("grpc") ? 2 : 1)) + " processes");
             if (mode.equals("grpc")) {

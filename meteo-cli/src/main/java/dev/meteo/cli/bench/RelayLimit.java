@@ -28,7 +28,7 @@ final class RelayLimit {
         Path dir = settings.runDir().resolve("grpc-relay");
         int backendPort = FreePort.pick();
         String lb = "127.0.0.1:" + FreePort.pick();
-        try (Fleet fleet = new Fleet(dir.resolve("logs"))) {
+        try (Fleet fleet = new Fleet(dir.resolve("logs"), settings.childJvmOptions())) {
             progress.phase("grpc relay limit", "starting a no-op backend, the load balancer and " + settings.sensors() + " sensors");
             fleet.start("backend", "relay-backend", List.of("bench", "relay-backend", "--port=" + backendPort));
             Path servers = dir.resolve("servers.txt");
