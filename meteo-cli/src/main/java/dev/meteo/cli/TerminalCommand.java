@@ -48,9 +48,9 @@ final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--bench-latency", hidden = true,
-            description = "Record receive time minus window end in a histogram reported in the status (used by bench).")
-    boolean benchLatency;
+    @Option(names = "--bench-grace", hidden = true, converter = dev.meteo.cli.DurationConverter.class,
+            description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
+    java.time.Duration benchGrace;
 
     @Mixin
     ConnectionOptions connection;
@@ -83,7 +83,7 @@ final class TerminalCommand extends RoleCommand {
         if (console != null) {
             sinks.add(console);
         }
-        WindowDelaySink delays = benchLatency ? new WindowDelaySink(java.time.Clock.systemUTC()) : null;
+        WindowDelaySink delays = benchGrace == null ? null : new WindowDelaySink(java.time.Clock.systemUTC(), benchGrace);
         if (delays != null) {
             sinks.add(delays);
         }

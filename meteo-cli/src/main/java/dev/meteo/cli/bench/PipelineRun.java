@@ -107,7 +107,7 @@ final class PipelineRun {
                 String name = "terminal-" + id.substring(id.indexOf('-') + 1);
                 List<String> terminal = common("terminal", lb, proxy);
                 terminal.addAll(List.of("--id=" + id, "--data-dir=" + dataDir, "--dashboard=none", "--http-port=-1",
-                        "--bench-latency"));
+                        "--bench-grace=" + DurationConverter.format(settings.grace())));
                 fleet.start("terminal", name, terminal);
             }
             fleet.awaitReady(90_000);
@@ -216,7 +216,7 @@ final class PipelineRun {
         out.put("ratio_to_limit", null); // filled in by BenchCommand, which knows the limit
         out.put("latency_ms", latency.percentilesMillis());
         out.put("latency_samples", latency.count());
-        out.put("window_latency_ms", minusGrace(windowDelay.percentilesMillis()));
+        out.put("window_latency_ms", windowDelay.percentilesMillis());
         out.put("window_latency_samples", windowDelay.count());
         out.put("sent", accounting.sent);
         out.put("lost", accounting.lost());
@@ -240,14 +240,6 @@ final class PipelineRun {
         out.put("measured_s", Math.round(seconds * 10) / 10.0);
         out.put("redis_prefix", redisPrefix);
         out.put("logs", fleet.logDir().toString());
-        return out;
-    }
-
-    private Map<String, Object> minusGrace(Map<String, Object> percentiles) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        double grace = settings.grace().toMillis();
-        percentiles.forEach((key, value) -> out.put(key,
-                value instanceof Double millis ? Math.round((millis - grace) * 1000) / 1000.0 : null));
         return out;
     }
 

@@ -14,9 +14,8 @@
  *   <li>Latency detection -> stored: servers run with the hidden {@code --bench-latency}, which wraps their store in
  *       {@link dev.meteo.cli.bench.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
  *       now minus its detection time goes into a {@link dev.meteo.cli.bench.LatencyHistogram} (microseconds, about
- *       3 % resolution). Window close -> terminal: terminals record receive time minus window end
- *       ({@link dev.meteo.cli.bench.WindowDelaySink}); the bench subtracts the grace, so 0 is "the moment the window
- *       could close". Both are cumulative histograms, read at the start and end of the measured period and
+ *       3 % resolution). Window close -> terminal: terminals (hidden {@code --bench-grace}) record receive time minus window end minus
+ *       grace ({@link dev.meteo.cli.bench.WindowDelaySink}), so 0 is "the moment the window could close". Both are cumulative histograms, read at the start and end of the measured period and
  *       subtracted.</li>
  *   <li>CPU and memory of each process: {@code utime + stime} of {@code /proc/<pid>/stat} at the start and end of the
  *       measured period (percent of one CPU), and the largest {@code VmRSS} of {@code /proc/<pid>/status} seen in the
