@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
  * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log} and,
  * prefixed with its name, to the shared log; its stdin is a pipe the child watches, so it exits when the demo dies.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     /** JVM options that start a small role quickly on a small machine (many JVMs share 2 CPUs in the demo). */
-    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xms32m", "-Xmx256m", "-Xss512k", "-XX:-UsePerfData");
 
     private final String name;
@@ -37,12 +37,18 @@ final class ChildProcess {
         this.ready = ready;
     }
 
-    static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
+    public static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
+        return start(name, JVM_OPTIONS, arguments, logDir, sharedLog);
+    }
+
+    /** As {@link #start(String, List, Path, PrintWriter)} with other JVM options (bench lets the JIT reach C2). */
+    public static ChildProcess start(String name, List<String> jvmOptions, List<String> arguments, Path logDir,
+                                     PrintWriter sharedLog) throws IOException {
         Path statusFile = logDir.resolve(name + ".status.json");
         Files.deleteIfExists(statusFile);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Meteo.class.getName());
@@ -78,7 +84,7 @@ final class ChildProcess {
     }
 
     /** Waits until the child said it is ready; false if it did not within the time or died first. */
-    boolean awaitReady(long millis) throws InterruptedException {
+    public boolean awaitReady(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline && process.isAlive()) {
             if (ready.await(100, TimeUnit.MILLISECONDS)) {
@@ -88,25 +94,40 @@ final class ChildProcess {
         return ready.getCount() == 0;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    Optional<Integer> exitCode() {
+    public Optional<Integer> exitCode() {
         return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
+    /** The child's process id, for reading its /proc counters. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the child at once (SIGKILL): no graceful close, no status file; the fault of a crashed machine. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Where the child writes its counters (at exit, and live with {@code --status-file-every}). */
+    public Path statusFile() {
+        return statusFile;
+    }
+
     /** Asks the child to stop (SIGTERM: it closes gracefully and writes its status), without waiting. */
-    void requestStop() {
+    public void requestStop() {
         process.destroy();
     }
 
     /** Waits up to {@code seconds} for the child to exit, then kills it. Returns whether it stopped by itself. */
-    boolean awaitExit(long seconds) throws InterruptedException {
+    public boolean awaitExit(long seconds) throws InterruptedException {
         boolean exited = process.waitFor(seconds, TimeUnit.SECONDS);
         if (!exited) {
             process.destroyForcibly();
@@ -117,7 +138,7 @@ final class ChildProcess {
     }
 
     /** The child's final counters, written at its graceful exit; empty when it did not get that far. */
-    Optional<String> status() {
+    public Optional<String> status() {
         try {
             return Files.isRegularFile(statusFile) ? Optional.of(Files.readString(statusFile)) : Optional.empty();
         } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.meteo.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The meteo launcher: one subcommand per role, plus the demo. */
+/** The meteo launcher: one subcommand per role, plus the demo and the load harness. */
 @Command(name = "meteo", mixinStandardHelpOptions = true, version = "meteo 0.1.0",
         description = {"Meteo: a distributed meteorological data pipeline, in direct (gRPC) or indirect (RabbitMQ) mode.",
                 "",
@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
                         + "METEO_REDIS_URI) and the config file named by METEO_CONFIG (default ./meteo.properties); "
                         + "flags win over both.", ""},
         subcommands = {DemoCommand.class, SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
-                ProxyCommand.class, TerminalCommand.class, CommandLine.HelpCommand.class})
+                ProxyCommand.class, TerminalCommand.class, dev.meteo.cli.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Meteo implements Runnable {
 
     @CommandLine.Spec

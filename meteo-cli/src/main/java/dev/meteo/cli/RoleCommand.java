@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * The life of every long-running role: start it, print a status line now and then, and on Ctrl-C / SIGTERM (or at
  * the end of {@code --duration}) close it gracefully, then write its final counters to {@code --status-file}.
  */
-abstract class RoleCommand implements Callable<Integer> {
+public abstract class RoleCommand implements Callable<Integer> {
 
     /** The word a role prints once started, which the demo waits for before it starts the sensors. */
     static final String READY = "ready";
 
     /** A started role: its counters for status output, closed on shutdown. */
-    interface Running extends AutoCloseable {
+    public interface Running extends AutoCloseable {
         Map<String, Object> status();
     }
 
@@ -36,6 +36,10 @@ abstract class RoleCommand implements Callable<Integer> {
 
     @Option(names = "--status-file", hidden = true, description = "Write final counters here as JSON (used by demo).")
     Path statusFile;
+
+    @Option(names = "--status-file-every", hidden = true, converter = DurationConverter.class,
+            description = "Also rewrite --status-file this often while running (used by bench to sample live counters).")
+    Duration statusFileEvery;
 
     @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
     boolean exitWithParent;
@@ -99,6 +103,9 @@ abstract class RoleCommand implements Callable<Integer> {
                 ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + statusLine(role.status())),
                         statusEvery.toMillis(), statusEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
+            if (statusFile != null && statusFileEvery != null && !statusFileEvery.isZero()) {
+                ticker.scheduleAtFixedRate(() -> writeStatus(role.status()), 0, statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
+            }
             stop.await();
             return 0;
         } finally {
@@ -109,7 +116,8 @@ abstract class RoleCommand implements Callable<Integer> {
                 Map<String, Object> status = running.status();
                 Console.info(roleName() + ": stopped; " + statusLine(status));
                 if (statusFile != null) {
-                    Files.writeString(statusFile, dev.meteo.cli.terminal.WindowJson.writeObject(status) + "\n");
+                    ticker.awaitTermination(2, TimeUnit.SECONDS); // a live write in progress must not overwrite the final one
+                    writeStatus(status);
                 }
             }
             stopped.countDown();
@@ -144,6 +152,20 @@ abstract class RoleCommand implements Callable<Integer> {
         synchronized void done() {
             done = true;
             Thread.interrupted(); // a stop that raced with the end of start() is seen through the stop latch
+        }
+    }
+
+    /** Replaces the status file atomically, so a reader never sees half a document. */
+    private void writeStatus(Map<String, Object> counters) {
+        Map<String, Object> status = new java.util.LinkedHashMap<>(counters);
+        status.put("status_at_ms", System.currentTimeMillis()); // when the counters were read, for rates between samples
+        try {
+            Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
+            Files.writeString(temporary, dev.meteo.cli.terminal.WindowJson.writeObject(status) + "\n");
+            Files.move(temporary, statusFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            Console.info(roleName() + ": cannot write " + statusFile + ": " + e.getMessage());
         }
     }
 

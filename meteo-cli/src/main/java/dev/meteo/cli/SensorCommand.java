@@ -42,6 +42,10 @@ final class SensorCommand extends RoleCommand {
     @Option(names = "--seed", description = "Seed of the detector's random source, for reproducible readings (default: a random seed).")
     Long seed;
 
+    @Option(names = "--bench-gate", hidden = true, paramLabel = "FILE",
+            description = "Emit at full speed only while FILE reads 'open' (used by bench to bound rabbit's work queue).")
+    java.nio.file.Path benchGate;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -65,7 +69,11 @@ final class SensorCommand extends RoleCommand {
     protected Running start() throws Exception {
         SensorSettings settings = new SensorSettings(sensorId(), sensorType(), interval, maxInFlight, seed);
         RecordPublisher publisher = Transport.of(mode.mode, connection).recordPublisher(settings.id());
-        Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC()).start();
+        Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC());
+        dev.meteo.cli.bench.GatedEmitter gated = benchGate == null ? null : dev.meteo.cli.bench.GatedEmitter.start(sensor, benchGate);
+        if (gated == null) {
+            sensor.start();
+        }
         Console.info(roleName() + ": sending a reading every " + DurationConverter.format(interval) + " (" + mode.mode + ")");
         return new Running() {
             @Override
@@ -84,6 +92,9 @@ final class SensorCommand extends RoleCommand {
 
             @Override
             public void close() throws Exception {
+                if (gated != null) {
+                    gated.close();
+                }
                 sensor.close();
                 publisher.close();
             }

@@ -1,5 +1,6 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.bench.LatencyRecordingStore;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
 import dev.meteo.formula.ProcessingDelay;
@@ -38,6 +39,10 @@ final class ServerCommand extends RoleCommand {
             description = "Coefficients written to Redis in one pipelined round trip at most (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--bench-latency", hidden = true,
+            description = "Record detection -> stored latency in a histogram reported in the status (used by bench).")
+    boolean benchLatency;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -53,8 +58,9 @@ final class ServerCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         RedisMeteoStore store = connection.openStore();
-        ComputeNode node = new ComputeNode(
-                new ComputeSettings(serverId(), delay, batch, RecordValidator.DEFAULT_MAX_FUTURE_SKEW), store, Clock.systemUTC());
+        LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, Clock.systemUTC()) : null;
+        ComputeNode node = new ComputeNode(new ComputeSettings(serverId(), delay, batch, RecordValidator.DEFAULT_MAX_FUTURE_SKEW),
+                latency == null ? store : latency, Clock.systemUTC());
         Transport.Served served = Transport.of(mode.mode, connection).serveCompute(node, store, port);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {
@@ -70,6 +76,9 @@ final class ServerCommand extends RoleCommand {
                 status.put("duplicates", stats.duplicates());
                 status.put("rejected", stats.rejected());
                 status.put("failed", stats.failed());
+                if (latency != null) {
+                    status.put("latency_us", latency.histogram().toMap());
+                }
                 return status;
             }
 

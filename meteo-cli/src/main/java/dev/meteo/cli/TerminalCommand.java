@@ -1,5 +1,6 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.bench.WindowDelaySink;
 import dev.meteo.cli.terminal.AnsiDashboardSink;
 import dev.meteo.cli.terminal.HttpDashboard;
 import dev.meteo.cli.terminal.JsonlFileSink;
@@ -47,6 +48,10 @@ final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--bench-grace", hidden = true, converter = dev.meteo.cli.DurationConverter.class,
+            description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
+    java.time.Duration benchGrace;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -78,6 +83,10 @@ final class TerminalCommand extends RoleCommand {
         if (console != null) {
             sinks.add(console);
         }
+        WindowDelaySink delays = benchGrace == null ? null : new WindowDelaySink(java.time.Clock.systemUTC(), benchGrace);
+        if (delays != null) {
+            sinks.add(delays);
+        }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Served served = Transport.of(mode.mode, connection).serveTerminal(terminal, port);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
@@ -96,6 +105,9 @@ final class TerminalCommand extends RoleCommand {
                 status.put("id", terminalId());
                 status.put("windows_received", terminal.windowsReceived());
                 status.put("windows_ignored", terminal.windowsIgnored());
+                if (delays != null) {
+                    status.put("window_delay_us", delays.histogram().toMap());
+                }
                 return status;
             }
 

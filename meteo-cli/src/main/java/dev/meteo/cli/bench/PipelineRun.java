@@ -1,0 +1,371 @@
+package dev.meteo.cli.bench;
+
+import dev.meteo.cli.ChildProcess;
+import dev.meteo.cli.DurationConverter;
+import dev.meteo.cli.terminal.JsonlFileSink;
+import dev.meteo.model.WindowResult;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.store.redis.RedisSettings;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One mode's pipeline under load, every role its own OS process (as the demo runs them): start the load balancer
+ * (grpc), the proxy, the servers and the terminals, then the sensors; warm up; measure (killing one server half-way
+ * with {@code --fault}); stop the sensors, wait until every record sent is in a window, late or rejected, stop the
+ * rest, and check the accounting on Redis's counts and every terminal's windows. Its own Redis prefix and RabbitMQ
+ * names, deleted at the end.
+ */
+final class PipelineRun {
+
+    /** Share of the pre-kill rate that counts as recovered. */
+    static final double RECOVERED = 0.8;
+
+    private final String mode;
+    private final BenchSettings settings;
+    private final Progress progress;
+    private final String redisPrefix;
+    private final String rabbitPrefix;
+    private final Path dataDir;
+    private QueueGate queueGate;
+
+    PipelineRun(String mode, BenchSettings settings, Progress progress) {
+        this.mode = mode;
+        this.settings = settings;
+        this.progress = progress;
+        this.redisPrefix = "meteo-bench:" + settings.runId() + ":" + mode + ":";
+        this.rabbitPrefix = "meteo-bench-" + settings.runId() + "-" + mode;
+        this.dataDir = settings.runDir().resolve(mode);
+    }
+
+    private List<String> common(String role, String lb, String proxy) {
+        List<String> args = new ArrayList<>(List.of(role, "--redis-uri=" + settings.redisUri(),
+                "--redis-prefix=" + redisPrefix, "--rabbit-uri=" + settings.rabbitUri(), "--rabbit-prefix=" + rabbitPrefix,
+                "--lb=" + lb, "--proxy=" + proxy, "--bind=127.0.0.1"));
+        if (!role.equals("lb")) {
+            args.add("--mode=" + mode);
+        }
+        return args;
+    }
+
+    private List<String> terminalIds() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= settings.terminals(); i++) {
+            ids.add("bench-" + i);
+        }
+        return ids;
+    }
+
+    Map<String, Object> run() throws Exception {
+        try (RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(settings.redisUri(), redisPrefix))) {
+            store.ping();
+            try {
+                return runWith(store);
+            } finally {
+                store.deleteAll();
+                if (mode.equals("rabbit")) {
+                    deleteTopology();
+                }
+            }
+        }
+    }
+
+    private void deleteTopology() {
+        RabbitSettings rabbit = RabbitSettings.fromUri(settings.rabbitUri()).withNamePrefix(rabbitPrefix);
+        try (com.rabbitmq.client.Connection connection = rabbit.connect("meteo-bench-cleanup")) {
+            new Topology(rabbit).deleteAll(connection, terminalIds());
+        } catch (Exception e) {
+            progress.say("could not delete the RabbitMQ queues of " + rabbitPrefix + ": " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> runWith(RedisMeteoStore store) throws Exception {
+        String lb = "127.0.0.1:" + FreePort.pick();
+        String proxy = "127.0.0.1:" + FreePort.pick();
+        try (Fleet fleet = new Fleet(dataDir.resolve("logs"), settings.childJvmOptions())) {
+            progress.phase(mode, "starting " + (settings.servers() + settings.terminals() + settings.sensors()
+                    + (mode.equals("grpc") ? 2 : 1)) + " processes");
+            if (mode.equals("grpc")) {
+                fleet.start("lb", "lb", common("lb", lb, proxy));
+            }
+            List<String> proxyArgs = common("proxy", lb, proxy);
+            proxyArgs.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(settings.window()),
+                    "--grace=" + DurationConverter.format(settings.grace())));
+            fleet.start("proxy", "proxy", proxyArgs);
+            for (int i = 1; i <= settings.servers(); i++) {
+                List<String> server = common("server", lb, proxy);
+                server.addAll(List.of("--id=server-" + i, "--delay=0", "--bench-latency"));
+                fleet.start("server", "server-" + i, server);
+            }
+            for (String id : terminalIds()) {
+                String name = "terminal-" + id.substring(id.indexOf('-') + 1);
+                List<String> terminal = common("terminal", lb, proxy);
+                terminal.addAll(List.of("--id=" + id, "--data-dir=" + dataDir, "--dashboard=none", "--http-port=-1",
+                        "--bench-grace=" + DurationConverter.format(settings.grace())));
+                fleet.start("terminal", name, terminal);
+            }
+            fleet.awaitReady(90_000);
+            if (mode.equals("grpc")) {
+                awaitRegistered(fleet);
+            }
+            Path gate = dataDir.resolve("sensor-gate");
+            if (mode.equals("rabbit") && settings.fullSpeed()) {
+                queueGate = new QueueGate(RabbitSettings.fromUri(settings.rabbitUri()).withNamePrefix(rabbitPrefix), gate,
+                        settings.rabbitQueueBound());
+            }
+            for (int i = 1; i <= settings.sensors(); i++) {
+                boolean air = i % 2 == 1;
+                String id = (air ? "air-" : "pollution-") + i;
+                List<String> sensor = common("sensor", lb, proxy);
+                sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
+                        "--interval=" + settings.sensorInterval(), "--max-in-flight=" + settings.maxInFlight()));
+                if (queueGate != null) {
+                    sensor.add("--bench-gate=" + gate);
+                }
+                fleet.start("sensor", id, sensor);
+            }
+            fleet.awaitReady(90_000);
+            return measure(fleet, store);
+        } finally {
+            if (queueGate != null) {
+                queueGate.close();
+            }
+        }
+    }
+
+    /** The load balancer knows its servers once they registered; the servers' logs say so, the status does not. */
+    private void awaitRegistered(Fleet fleet) throws InterruptedException {
+        ChildProcess balancer = fleet.byRole("lb").get(0);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (Fleet.number(Fleet.read(balancer), "live_servers") < settings.servers()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the compute servers did not register with the load balancer in 30 s; see "
+                        + fleet.logDir());
+            }
+            Thread.sleep(100); // polling another process's status file: nothing to await on
+        }
+    }
+
+    private Map<String, Object> measure(Fleet fleet, RedisMeteoStore store) throws Exception {
+        List<ChildProcess> sensors = fleet.byRole("sensor");
+        List<ChildProcess> servers = fleet.byRole("server");
+        List<ChildProcess> terminals = fleet.byRole("terminal");
+        RateSampler storedRate = new RateSampler(servers, "stored");
+        RateSampler acceptedRate = new RateSampler(sensors, "confirmed");
+        List<Double> warmupSamples = new ArrayList<>();
+        Ticker ticker = new Ticker();
+        long warmupSeconds = settings.warmup().toSeconds();
+        for (long s = 1; s <= warmupSeconds; s++) {
+            ticker.awaitSecond();
+            double stored = storedRate.sample();
+            double accepted = acceptedRate.sample();
+            warmupSamples.add(round(stored));
+            progress.tick(mode, "warm-up", s, warmupSeconds, accepted, stored);
+        }
+
+        List<ProcessMeter> meters = new ArrayList<>();
+        for (Fleet.Member member : fleet.members()) {
+            meters.add(new ProcessMeter(member.process().name(), member.process().pid()));
+        }
+        ProcessMeter.findByCommand("redis-server").ifPresent(pid -> meters.add(new ProcessMeter("redis-server (shared)", pid)));
+        if (mode.equals("rabbit")) {
+            ProcessMeter.findByCommand("beam.smp").ifPresent(pid -> meters.add(new ProcessMeter("rabbitmq beam.smp (shared)", pid)));
+        }
+        meters.forEach(ProcessMeter::start);
+        long confirmedStart = Fleet.sum(sensors, "confirmed");
+        long storedStart = Fleet.sum(servers, "stored");
+        LatencyHistogram latencyStart = Fleet.histogram(servers, "latency_us");
+        LatencyHistogram windowStart = Fleet.histogram(terminals, "window_delay_us");
+        long measureStartNanos = System.nanoTime();
+
+        List<Double> samples = new ArrayList<>();
+        long measureSeconds = settings.measure().toSeconds();
+        long killAtSecond = settings.fault() ? Math.max(1, measureSeconds / 2) : -1;
+        for (long s = 1; s <= measureSeconds; s++) {
+            ticker.awaitSecond();
+            double stored = storedRate.sample();
+            double accepted = acceptedRate.sample();
+            samples.add(round(stored));
+            meters.forEach(ProcessMeter::sample);
+            progress.tick(mode, "measure", s, measureSeconds, accepted, stored);
+            if (s == killAtSecond) {
+                ChildProcess victim = servers.get(0);
+                progress.say(mode + ": killing " + victim.name() + " (SIGKILL)");
+                victim.kill();
+            }
+        }
+        double seconds = (System.nanoTime() - measureStartNanos) / 1e9;
+        long confirmedEnd = Fleet.sum(sensors, "confirmed");
+        long storedEnd = Fleet.sum(servers, "stored");
+        LatencyHistogram latency = Fleet.histogram(servers, "latency_us").minus(latencyStart);
+        LatencyHistogram windowDelay = Fleet.histogram(terminals, "window_delay_us").minus(windowStart);
+        meters.forEach(ProcessMeter::stop);
+        List<Double> loadAverage = BenchCommand.loadAverage();
+
+        Accounting accounting = drainAndCount(fleet, store);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("records_per_s", Math.round((confirmedEnd - confirmedStart) / seconds));
+        out.put("stored_per_s", Math.round((storedEnd - storedStart) / seconds));
+        out.put("ratio_to_limit", null); // filled in by BenchCommand, which knows the limit
+        out.put("latency_ms", latency.percentilesMillis());
+        out.put("latency_samples", latency.count());
+        out.put("window_latency_ms", windowDelay.percentilesMillis());
+        out.put("window_latency_samples", windowDelay.count());
+        out.put("sent", accounting.sent);
+        out.put("lost", accounting.lost());
+        out.put("late", accounting.late);
+        out.put("rejected", accounting.rejected);
+        out.put("accounting_holds", accounting.holds());
+        out.put("accounting", accounting.toMap());
+        out.put("processes", meters.stream().map(ProcessMeter::toMap).toList());
+        out.put("fault", settings.fault() ? fault(samples, killAtSecond, accounting) : null);
+        out.put("samples_per_s", samples);
+        out.put("warmup_samples_per_s", warmupSamples);
+        if (queueGate != null) {
+            Map<String, Object> admission = new LinkedHashMap<>();
+            admission.put("kind", "sensors pause while the work queue holds more than high ready records, resume below high/2");
+            admission.put("high", queueGate.high());
+            admission.put("gate_closings", queueGate.closings());
+            admission.put("max_depth_seen", queueGate.maxDepth());
+            out.put("admission", admission);
+        }
+        out.put("load_average_end_of_measure", loadAverage);
+        out.put("measured_s", Math.round(seconds * 10) / 10.0);
+        out.put("redis_prefix", redisPrefix);
+        out.put("logs", fleet.logDir().toString());
+        return out;
+    }
+
+    /**
+     * Recovery after the kill: the pre-kill rate is the mean of the (up to 5) samples before it; recovered at the end of
+     * the first second after the kill whose rate is at least {@link #RECOVERED} of it. Samples are one second long, so
+     * the figure is a whole number of seconds, 1 meaning "no visible dip".
+     */
+    static Map<String, Object> fault(List<Double> samples, long killAtSecond, Accounting accounting) {
+        int kill = (int) killAtSecond; // samples[kill - 1] is the second that ended with the kill
+        double before = samples.subList(Math.max(0, kill - 5), kill).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        Double recovery = null;
+        double lowest = Double.MAX_VALUE;
+        for (int i = kill; i < samples.size(); i++) {
+            lowest = Math.min(lowest, samples.get(i));
+            if (samples.get(i) >= RECOVERED * before) {
+                recovery = (double) (i - kill + 1);
+                break;
+            }
+        }
+        // With one server fewer the pipeline may settle below the old rate (rabbit's consumers are bound by their
+        // prefetch round trips, not CPU): also say when it reached its new level, 80 % of the last third's mean.
+        List<Double> after = samples.subList(Math.min(kill, samples.size()), samples.size());
+        double settled = after.subList(after.size() * 2 / 3, after.size()).stream().mapToDouble(Double::doubleValue)
+                .average().orElse(0);
+        Double stabilised = null;
+        for (int i = 0; i < after.size(); i++) {
+            if (after.get(i) >= RECOVERED * settled) {
+                stabilised = (double) (i + 1);
+                break;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("recovery_s", recovery);
+        out.put("recovered", recovery != null);
+        out.put("lost", accounting.lost());
+        out.put("accounting_holds", accounting.holds());
+        out.put("killed", "server-1");
+        out.put("killed_at_measure_s", killAtSecond);
+        out.put("pre_kill_per_s", Math.round(before));
+        out.put("lowest_after_kill_per_s", lowest == Double.MAX_VALUE ? null : Math.round(lowest));
+        out.put("recovered_at_share", RECOVERED);
+        out.put("settled_after_kill_per_s", Math.round(settled));
+        out.put("settled_s", stabilised);
+        out.put("definition", "recovery_s: seconds from the kill to the end of the first one-second sample at >= 80 % of "
+                + "the mean of the 5 samples before it (null: not within the measured period); settled_s: the same "
+                + "against 80 % of the mean of the last third of the samples after the kill");
+        return out;
+    }
+
+    /** Every record sent ends in exactly one window, late or rejected; lost is what is in none of them. */
+    static final class Accounting {
+        long sent;
+        long failed;
+        long inWindows;
+        long late;
+        long rejected;
+        boolean terminalsAgree = true;
+        List<Long> perTerminal = new ArrayList<>();
+        boolean drained;
+
+        long lost() {
+            return sent - inWindows - late - rejected;
+        }
+
+        boolean holds() {
+            return lost() == 0 && terminalsAgree;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("sent", sent);
+            out.put("sensor_failed", failed);
+            out.put("in_windows", inWindows);
+            out.put("late", late);
+            out.put("rejected", rejected);
+            out.put("records_in_windows_per_terminal", perTerminal);
+            out.put("terminals_agree", terminalsAgree);
+            out.put("drained_in_time", drained);
+            out.put("identity", "sent = in_windows + late + rejected, and every terminal has the same records in windows");
+            return out;
+        }
+    }
+
+    /** Stops the sensors, waits until their records are all in closed windows (or late/rejected), then stops the rest. */
+    private Accounting drainAndCount(Fleet fleet, RedisMeteoStore store) throws InterruptedException {
+        progress.phase(mode, "stopping the sensors and letting the open windows close");
+        fleet.stop("sensor");
+        long stoppedAt = System.currentTimeMillis();
+        Accounting accounting = new Accounting();
+        accounting.sent = Fleet.sum(fleet.byRole("sensor"), "sent");
+        accounting.failed = Fleet.sum(fleet.byRole("sensor"), "failed");
+        Path reference = JsonlFileSink.file(dataDir, terminalIds().get(0));
+        long deadline = System.currentTimeMillis() + settings.window().toMillis() + settings.grace().toMillis() + 60_000;
+        while (true) {
+            List<WindowResult> windows = windows(reference);
+            long inWindows = windows.stream().mapToLong(WindowResult::recordCount).sum();
+            boolean closed = !windows.isEmpty() && windows.get(windows.size() - 1).end().toEpochMilli() > stoppedAt;
+            if (closed && inWindows + store.lateCount() + store.rejectedCount() >= accounting.sent) {
+                accounting.drained = true;
+                break;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                progress.say(mode + ": gave up waiting for the windows to close; the accounting shows what is open");
+                break;
+            }
+            Thread.sleep(200); // polling files written by other processes: there is nothing to await on
+        }
+        // One more window period, so that every terminal has the last window too (they receive it at about the same time).
+        Thread.sleep(settings.window().toMillis());
+        fleet.stop("terminal", "server", "proxy", "lb");
+        accounting.late = store.lateCount();
+        accounting.rejected = store.rejectedCount();
+        for (String id : terminalIds()) {
+            accounting.perTerminal.add(windows(JsonlFileSink.file(dataDir, id)).stream().mapToLong(WindowResult::recordCount).sum());
+        }
+        accounting.inWindows = accounting.perTerminal.get(0);
+        accounting.terminalsAgree = accounting.perTerminal.stream().distinct().count() == 1;
+        return accounting;
+    }
+
+    private static List<WindowResult> windows(Path jsonl) {
+        return java.nio.file.Files.isRegularFile(jsonl) ? JsonlFileSink.read(jsonl) : List.of();
+    }
+
+    static double round(double value) {
+        return Math.round(value);
+    }
+}

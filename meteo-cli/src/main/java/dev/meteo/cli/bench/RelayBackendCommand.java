@@ -1,0 +1,76 @@
+package dev.meteo.cli.bench;
+
+import dev.meteo.cli.RoleCommand;
+import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.proto.ComputeServerGrpc;
+import dev.meteo.proto.ProcessReply;
+import dev.meteo.proto.StoreOutcome;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The backend of the bare relay hop (hidden; started by bench): a compute server's gRPC service that answers every
+ * record at once with "stored", without computing or touching Redis, on a {@code directExecutor} as in
+ * {@code DirectThroughputHarness}. Behind the real load balancer it measures what the gRPC hops alone cost.
+ */
+@Command(name = "relay-backend", hidden = true, mixinStandardHelpOptions = true,
+        description = "A no-op compute backend for bench's bare relay limit (internal).")
+public final class RelayBackendCommand extends RoleCommand {
+
+    @Option(names = "--port", required = true, description = "Port to listen on (127.0.0.1).")
+    int port;
+
+    @Override
+    protected String roleName() {
+        return "relay-backend";
+    }
+
+    @Override
+    protected Running start() {
+        AtomicLong answered = new AtomicLong();
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus(ComputeServerGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+        ProcessReply reply = ProcessReply.newBuilder().setCoefficient(0.5).setOutcome(StoreOutcome.STORE_OUTCOME_STORED).build();
+        Server server = GrpcServers.start("127.0.0.1", port, builder -> builder
+                .directExecutor()
+                .addService(new ComputeServerGrpc.ComputeServerImplBase() {
+                    @Override
+                    public void processMeteoData(dev.meteo.proto.RawMeteoData request, StreamObserver<ProcessReply> observer) {
+                        answered.incrementAndGet();
+                        observer.onNext(reply);
+                        observer.onCompleted();
+                    }
+
+                    @Override
+                    public void processPollutionData(dev.meteo.proto.RawPollutionData request, StreamObserver<ProcessReply> observer) {
+                        answered.incrementAndGet();
+                        observer.onNext(reply);
+                        observer.onCompleted();
+                    }
+                })
+                .addService(health.getHealthService()));
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "relay-backend");
+                status.put("answered", answered.get());
+                return status;
+            }
+
+            @Override
+            public void close() {
+                GrpcServers.stop(server, Duration.ofSeconds(2), "relay backend");
+            }
+        };
+    }
+}

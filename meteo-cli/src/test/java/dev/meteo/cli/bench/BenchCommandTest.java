@@ -1,0 +1,74 @@
+package dev.meteo.cli.bench;
+
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.terminal.WindowJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One short real bench of direct mode (every role a process; needs Redis at 127.0.0.1:6379 or METEO_REDIS_URI), and
+ * the shape of the JSON the report reads. No timing thresholds: the figures of so short a run mean nothing.
+ */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortGrpcRunWritesTheDocumentedJsonAndLosesNothing() throws Exception {
+        Path json = dir.resolve("bench.json");
+        Path chart = dir.resolve("throughput.svg");
+        int exit = Meteo.commandLine().execute("bench", "--mode=grpc", "--sensors=2", "--servers=2", "--terminals=2",
+                "--warmup=2s", "--measure=3s", "--limit-warmup=1s", "--limit-measure=2s", "--window=1s", "--grace=2s",
+                "--max-in-flight=64", "--data-dir=" + dir, "--output=" + json, "--chart=" + chart);
+        assertEquals(0, exit, "exit code: 0 means the accounting holds");
+
+        Map<?, ?> report = (Map<?, ?>) WindowJson.parse(Files.readString(json));
+        assertEquals(List.of("generated_at", "machine", "settings", "limits", "modes"), List.copyOf(report.keySet()));
+        Map<?, ?> machine = (Map<?, ?>) report.get("machine");
+        for (String key : List.of("cpus", "java", "os", "load_average_start")) {
+            assertTrue(machine.containsKey(key), key);
+        }
+        Map<?, ?> limits = (Map<?, ?>) report.get("limits");
+        assertInstanceOf(Number.class, limits.get("grpc_relay_per_s"));
+        assertTrue(limits.containsKey("rabbit_perftest_per_s"));
+        assertNull(limits.get("rabbit_perftest_per_s"), "rabbit was not run");
+
+        Map<?, ?> modes = (Map<?, ?>) report.get("modes");
+        assertEquals(List.of("grpc", "rabbit"), List.copyOf(modes.keySet()));
+        assertNull(modes.get("rabbit"));
+        Map<?, ?> grpc = (Map<?, ?>) modes.get("grpc");
+        for (String key : List.of("records_per_s", "stored_per_s", "ratio_to_limit", "latency_ms", "window_latency_ms",
+                "sent", "lost", "late", "rejected", "accounting_holds", "processes", "fault", "samples_per_s")) {
+            assertTrue(grpc.containsKey(key), key);
+        }
+        assertEquals(0L, grpc.get("lost"));
+        assertEquals(true, grpc.get("accounting_holds"));
+        assertTrue(((Number) grpc.get("sent")).longValue() > 0, "records were sent");
+        assertNull(grpc.get("fault"), "no --fault");
+        assertEquals(3, ((List<?>) grpc.get("samples_per_s")).size(), "one sample per measured second");
+        for (String key : List.of("p50", "p95", "p99")) {
+            assertInstanceOf(Number.class, ((Map<?, ?>) grpc.get("latency_ms")).get(key), key);
+            assertTrue(((Map<?, ?>) grpc.get("window_latency_ms")).containsKey(key), key);
+        }
+        List<?> processes = (List<?>) grpc.get("processes");
+        assertTrue(processes.size() >= 8, "lb, proxy, 2 servers, 2 terminals, 2 sensors");
+        for (Object p : processes) {
+            Map<?, ?> process = (Map<?, ?>) p;
+            assertNotNull(process.get("name"));
+            assertTrue(process.containsKey("cpu_percent") && process.containsKey("rss_mb"));
+        }
+        assertTrue(Files.readString(chart).startsWith("<svg"));
+    }
+}
