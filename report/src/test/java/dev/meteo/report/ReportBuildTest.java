@@ -37,13 +37,41 @@ class ReportBuildTest {
                 Fixtures.REPORT_DIR.resolve("style.css"), true, false);
     }
 
+    /**
+     * The report as delivered: the real text with the results the harness wrote (report/results, committed), built
+     * in final mode, so a placeholder without its figure, or a prose placeholder left behind, fails the build.
+     */
     @Test
-    void realReportBuildsToAPdfWithEveryPlaceholderResolved() throws IOException {
+    void realReportBuildsFromTheHarnessResultsWithEveryFigureFromThem() throws IOException {
         assumeTrue(PdfRenderer.pandoc().isPresent(), "pandoc is not installed (apt-get install -y pandoc)");
         assumeTrue(PdfRenderer.chromium().isPresent(), "chromium is not installed (apt-get install -y chromium)");
-        String real = Files.readString(Fixtures.REAL_REPORT, StandardCharsets.UTF_8);
+        Path reportDir = Files.createDirectories(tmp.resolve("delivered"));
+        Files.copy(Fixtures.REAL_REPORT, reportDir.resolve("meteo-report.md"));
+        Path results = Files.createDirectories(reportDir.resolve("results"));
+        try (var files = Files.list(Fixtures.REPORT_DIR.resolve("results"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, results.resolve(file.getFileName()));
+            }
+        }
+        ReportBuilder.Options d = ReportBuilder.Options.forReportDir(reportDir);
+        ReportBuilder.Result result = ReportBuilder.build(new ReportBuilder.Options(d.source(), d.results(), d.outDir(),
+                d.pdf(), Fixtures.REPORT_DIR.resolve("style.css"), false, false));
 
-        ReportBuilder.Result result = ReportBuilder.build(draftOf(real + CHECK_SECTION));
+        String expanded = Files.readString(result.markdown(), StandardCharsets.UTF_8);
+        assertFalse(PlaceholderExpander.PLACEHOLDER.matcher(expanded).find(), "unresolved placeholder");
+        assertTrue(result.todos().isEmpty(), "prose placeholders left: " + result.todos());
+        assertTrue(expanded.contains("| records accepted per second |"), "no comparison table");
+        byte[] pdf = Files.readAllBytes(result.pdf());
+        assertEquals("%PDF", new String(pdf, 0, 4, StandardCharsets.US_ASCII));
+        assertTrue(pdf.length > 10_000, "PDF of only " + pdf.length + " bytes");
+    }
+
+    @Test
+    void aDraftWithTableAndImageBuildsFromTheFixture() throws IOException {
+        assumeTrue(PdfRenderer.pandoc().isPresent(), "pandoc is not installed (apt-get install -y pandoc)");
+        assumeTrue(PdfRenderer.chromium().isPresent(), "chromium is not installed (apt-get install -y chromium)");
+
+        ReportBuilder.Result result = ReportBuilder.build(draftOf("# A draft\n\n{{prose_to_come}}\n" + CHECK_SECTION));
 
         String expanded = Files.readString(result.markdown(), StandardCharsets.UTF_8);
         assertFalse(PlaceholderExpander.PLACEHOLDER.matcher(expanded).find(),
