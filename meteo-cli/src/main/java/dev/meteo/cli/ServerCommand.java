@@ -76,6 +76,7 @@ final class ServerCommand extends RoleCommand {
                 status.put("duplicates", stats.duplicates());
                 status.put("rejected", stats.rejected());
                 status.put("failed", stats.failed());
+                status.putAll(served.status()); // the transport's own counters (rabbit: acked, dead-lettered, ...)
                 if (latency != null) {
                     status.put("latency_us", latency.histogram().toMap());
                 }

@@ -159,8 +159,8 @@ public final class GrpcRecordPublisher implements RecordPublisher {
                 && System.nanoTime() - lastWarningNanos >= WARNING_INTERVAL_NANOS) {
             unreachable = true;
             lastWarningNanos = System.nanoTime();
-            LOG.warning("record publisher: load balancer at " + settings.balancer() + " cannot take records: "
-                    + status.getDescription() + " (retrying with backoff)");
+            LOG.warning("record publisher: waiting for the load balancer at " + settings.balancer() + ", which cannot take "
+                    + "records yet (" + status.getCode() + ": " + status.getDescription() + "); retrying with backoff");
         }
         retried.incrementAndGet();
         try {
