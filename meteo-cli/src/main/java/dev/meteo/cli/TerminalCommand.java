@@ -97,6 +97,7 @@ final class TerminalCommand extends RoleCommand {
         if (http != null) {
             http.setStatus(served.describe());
         }
+        RejectedCounter rejected = RejectedCounter.start(connection, java.util.Arrays.asList(console, http)); // either may be null
         return new Running() {
             @Override
             public Map<String, Object> status() {
@@ -113,9 +114,55 @@ final class TerminalCommand extends RoleCommand {
 
             @Override
             public void close() throws Exception {
+                rejected.close();
                 served.close();
                 terminal.close();
             }
         };
+    }
+
+    /**
+     * Window results carry the late count but not the rejected one, which lives in Redis: when the terminal can reach
+     * Redis it shows that counter too (every 2 s), otherwise the dashboards show "?". Best effort, never blocking.
+     */
+    private static final class RejectedCounter implements AutoCloseable {
+        private final dev.meteo.store.redis.RedisMeteoStore store;
+        private final java.util.concurrent.ScheduledExecutorService poller;
+
+        private RejectedCounter(dev.meteo.store.redis.RedisMeteoStore store, java.util.concurrent.ScheduledExecutorService poller) {
+            this.store = store;
+            this.poller = poller;
+        }
+
+        static RejectedCounter start(ConnectionOptions connection, List<?> dashboards) {
+            dev.meteo.store.redis.RedisMeteoStore store = new dev.meteo.store.redis.RedisMeteoStore(connection.redisSettings());
+            java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "rejected-counter");
+                thread.setDaemon(true);
+                return thread;
+            });
+            poller.scheduleWithFixedDelay(() -> {
+                long count;
+                try {
+                    count = store.rejectedCount();
+                } catch (RuntimeException e) {
+                    return; // Redis out of reach from this terminal: the counter stays as it was
+                }
+                for (Object dashboard : dashboards) {
+                    if (dashboard instanceof AnsiDashboardSink ansi) {
+                        ansi.setRejected(count);
+                    } else if (dashboard instanceof HttpDashboard web) {
+                        web.setRejected(count);
+                    }
+                }
+            }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            return new RejectedCounter(store, poller);
+        }
+
+        @Override
+        public void close() {
+            poller.shutdownNow();
+            store.close();
+        }
     }
 }
