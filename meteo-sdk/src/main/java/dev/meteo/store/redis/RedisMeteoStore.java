@@ -33,6 +33,11 @@ import java.util.function.Function;
  * </ul>
  * Storing is one Lua script per coefficient (duplicate check, late check against the closed horizon, write), sent
  * pipelined per batch; closing a window is one script, so a store and a close never interleave. Thread-safe.
+ *
+ * <p>Limits, by design: {@link #trimBefore} deletes the ids of trimmed coefficients with them, so a redelivery of a
+ * record older than the retention horizon is no longer recognised and counts as late (counted twice rather than
+ * dropped); keep retention above the longest redelivery delay. The late and rejected hashes are not trimmed: they
+ * hold the identities that make those counters idempotent, and grow with late and invalid input only.
  */
 public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
