@@ -42,27 +42,27 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--air-sensors", defaultValue = "2", description = "Air sensors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--air-sensors", paramLabel = "N", defaultValue = "2", description = "Air sensors (default: ${DEFAULT-VALUE}).")
     int airSensors;
 
-    @Option(names = "--pollution-sensors", defaultValue = "2", description = "Pollution sensors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pollution-sensors", paramLabel = "N", defaultValue = "2", description = "Pollution sensors (default: ${DEFAULT-VALUE}).")
     int pollutionSensors;
 
-    @Option(names = "--servers", defaultValue = "2", description = "Compute servers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--servers", paramLabel = "N", defaultValue = "2", description = "Compute servers (default: ${DEFAULT-VALUE}).")
     int servers;
 
-    @Option(names = "--terminals", defaultValue = "2", description = "Terminals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--terminals", paramLabel = "N", defaultValue = "2", description = "Terminals (default: ${DEFAULT-VALUE}).")
     int terminals;
 
-    @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "500ms",
+    @Option(names = "--interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "500ms",
             description = "Time between two readings of one sensor (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--window", converter = DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
             description = "Tumbling window length Y (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--grace", converter = DurationConverter.class, defaultValue = "4s",
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
             description = "Grace after a window's end; keep it above the largest --delay (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
@@ -70,19 +70,19 @@ final class DemoCommand implements Callable<Integer> {
             description = "Simulated processing time per record, as the assignment's reference (default: ${DEFAULT-VALUE}).")
     ProcessingDelay delay;
 
-    @Option(names = "--duration", converter = DurationConverter.class,
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Stop after this long (e.g. 30s); runs until Ctrl-C when not given.")
     Duration duration;
 
     @Option(names = "--headless", description = "No dashboard: plain progress lines (for CI and scripts).")
     boolean headless;
 
-    @Option(names = "--data-dir", defaultValue = "meteo-data",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "meteo-data",
             description = "Where terminals save windows (terminal-<id>.jsonl), the summary and the logs, in a "
                     + "sub-folder per run (default: ${DEFAULT-VALUE}).")
     Path dataRoot;
 
-    @Option(names = "--http-port", defaultValue = "8080",
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
             description = "The first terminal's HTTP dashboard port; the others take the next ones; 0 for free ports "
                     + "(default: ${DEFAULT-VALUE}).")
     int httpPort;

@@ -23,11 +23,11 @@ final class ProxyCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = {"-w", "--window"}, converter = DurationConverter.class, defaultValue = "2s",
+    @Option(names = {"-w", "--window"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
             description = "Window length Y; windows are epoch-aligned [k*Y, (k+1)*Y) (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = {"-g", "--grace"}, converter = DurationConverter.class, defaultValue = "4s",
+    @Option(names = {"-g", "--grace"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
             description = "How long after its end a window still accepts records; keep it above the servers' largest "
                     + "processing delay or records arrive late (default: ${DEFAULT-VALUE}).")
     Duration grace;
@@ -35,7 +35,7 @@ final class ProxyCommand extends RoleCommand {
     @Option(names = "--id", paramLabel = "ID", description = "Proxy id in the lease (default: proxy-<pid>).")
     String id;
 
-    @Option(names = "--lease", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(names = "--lease", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
             description = "Lease length: a standby takes over this long after the active proxy dies (default: ${DEFAULT-VALUE}).")
     Duration lease;
 

@@ -26,18 +26,18 @@ public abstract class RoleCommand implements Callable<Integer> {
         Map<String, Object> status();
     }
 
-    @Option(names = "--duration", converter = DurationConverter.class,
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Stop by itself after this long (e.g. 30s, 5m); runs until Ctrl-C when not given.")
     Duration duration;
 
-    @Option(names = "--status-every", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(names = "--status-every", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
             description = "How often to print a status line; 0 for never (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
     @Option(names = "--status-file", hidden = true, description = "Write final counters here as JSON (used by demo).")
     Path statusFile;
 
-    @Option(names = "--status-file-every", hidden = true, converter = DurationConverter.class,
+    @Option(names = "--status-file-every", hidden = true, converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Also rewrite --status-file this often while running (used by bench to sample live counters).")
     Duration statusFileEvery;
 

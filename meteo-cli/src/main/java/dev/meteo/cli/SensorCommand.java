@@ -31,7 +31,7 @@ final class SensorCommand extends RoleCommand {
     @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment (default: <type>-<pid>).")
     String id;
 
-    @Option(names = {"-i", "--interval"}, converter = DurationConverter.class, defaultValue = "1s",
+    @Option(names = {"-i", "--interval"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
             description = "Time between readings; 0 sends as fast as the in-flight bound allows (default: ${DEFAULT-VALUE}).")
     Duration interval;
 

@@ -48,11 +48,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--terminals", defaultValue = "2", description = "Terminal processes (default: ${DEFAULT-VALUE}).")
     int terminals;
 
-    @Option(names = "--warmup", converter = DurationConverter.class, defaultValue = "20s",
+    @Option(names = "--warmup", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "20s",
             description = "Warm-up before each measured period; the JVMs here need about 20 s (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--measure", converter = DurationConverter.class, defaultValue = "30s",
+    @Option(names = "--measure", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "30s",
             description = "Measured period of each mode (default: ${DEFAULT-VALUE}).")
     Duration measure;
 
@@ -72,19 +72,19 @@ public final class BenchCommand implements Callable<Integer> {
             + "report the recovery time and that nothing was lost.")
     boolean fault;
 
-    @Option(names = "--window", converter = DurationConverter.class, defaultValue = "1s",
+    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
             description = "Proxy's window length (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--grace", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
             description = "Proxy's grace; above the worst detection -> stored latency, or records count as late (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
-    @Option(names = "--limit-warmup", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--limit-warmup", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "10s",
             description = "Warm-up of the gRPC relay limit (default: ${DEFAULT-VALUE}).")
     Duration limitWarmup;
 
-    @Option(names = "--limit-measure", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--limit-measure", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "10s",
             description = "Measured period of the gRPC relay limit; PerfTest runs warm-up + measure (default: ${DEFAULT-VALUE}).")
     Duration limitMeasure;
 
