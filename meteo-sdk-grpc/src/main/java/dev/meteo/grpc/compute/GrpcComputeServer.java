@@ -3,16 +3,14 @@ package dev.meteo.grpc.compute;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.grpc.wire.Endpoint;
 import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.grpc.wire.LeaseRenewer;
+import dev.meteo.grpc.wire.PeerRegistration;
 import dev.meteo.proto.ComputeServerGrpc;
 import dev.meteo.proto.LoadBalancerGrpc;
 import dev.meteo.proto.Registration;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -33,15 +31,13 @@ import java.util.logging.Logger;
 public final class GrpcComputeServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrpcComputeServer.class.getName());
-    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(5);
 
     private final ComputeServerSettings settings;
     private final String id;
     private final Server server;
     private final HealthStatusManager health;
     private final Endpoint endpoint;
-    private final ManagedChannel balancerChannel;
-    private final LeaseRenewer renewer;
+    private final PeerRegistration registration;
     private volatile boolean closed;
 
     private GrpcComputeServer(ComputeServerSettings settings, ComputeNode node) {
@@ -54,19 +50,16 @@ public final class GrpcComputeServer implements AutoCloseable {
                 .addService(health.getHealthService()));
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
-        if (settings.balancer() == null) {
-            balancerChannel = null;
-            renewer = null;
-        } else {
-            balancerChannel = GrpcServers.channel(settings.balancer());
-            LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(balancerChannel);
-            renewer = new LeaseRenewer("compute server " + id + " with the load balancer at " + settings.balancer(),
-                    Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
-                    (registration, observer) -> stub
-                            .withDeadlineAfter(REGISTRATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                            .registerServer(registration, observer),
-                    settings.registrationRetry()).start();
-        }
+        this.registration = settings.balancer() == null ? PeerRegistration.NONE
+                : PeerRegistration.start(settings.balancer(),
+                        "compute server " + id + " with the load balancer at " + settings.balancer(),
+                        Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
+                        channel -> {
+                            LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(channel);
+                            return (request, observer) -> stub.withDeadlineAfter(
+                                    PeerRegistration.CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).registerServer(request, observer);
+                        },
+                        settings.registrationRetry());
         LOG.info("compute server " + id + " listening on " + settings.bindHost() + ":" + server.getPort()
                 + (settings.balancer() == null ? " (static, not registering)" : ", registering with " + settings.balancer()));
     }
@@ -93,7 +86,7 @@ public final class GrpcComputeServer implements AutoCloseable {
 
     /** Completes once the load balancer acknowledged the first registration; at once when not registering. */
     public CompletableFuture<Void> registered() {
-        return renewer == null ? CompletableFuture.completedFuture(null) : renewer.registered();
+        return registration.registered();
     }
 
     /**
@@ -114,13 +107,8 @@ public final class GrpcComputeServer implements AutoCloseable {
         }
         closed = true;
         health.enterTerminalState();
-        if (renewer != null) {
-            renewer.close();
-        }
+        registration.close();
         GrpcServers.stop(server, settings.shutdownGrace(), "compute server " + id);
-        if (balancerChannel != null) {
-            GrpcServers.close(balancerChannel, Duration.ofSeconds(1));
-        }
         LOG.info("compute server " + id + " stopped");
     }
 
@@ -133,13 +121,8 @@ public final class GrpcComputeServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (renewer != null) {
-            renewer.close();
-        }
+        registration.closeNow();
         server.shutdownNow();
-        if (balancerChannel != null) {
-            balancerChannel.shutdownNow();
-        }
         try {
             server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

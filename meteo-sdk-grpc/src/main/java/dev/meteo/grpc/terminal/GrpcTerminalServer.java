@@ -2,7 +2,7 @@ package dev.meteo.grpc.terminal;
 
 import dev.meteo.grpc.wire.Endpoint;
 import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.grpc.wire.LeaseRenewer;
+import dev.meteo.grpc.wire.PeerRegistration;
 import dev.meteo.grpc.wire.ProtoCodec;
 import dev.meteo.proto.DeliveryReply;
 import dev.meteo.proto.ProxyGrpc;
@@ -10,12 +10,10 @@ import dev.meteo.proto.Registration;
 import dev.meteo.proto.TerminalGrpc;
 import dev.meteo.proto.WindowResult;
 import dev.meteo.terminal.Terminal;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +34,6 @@ import java.util.logging.Logger;
 public final class GrpcTerminalServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrpcTerminalServer.class.getName());
-    private static final Duration REGISTRATION_DEADLINE = Duration.ofSeconds(5);
 
     private final TerminalServerSettings settings;
     private final Terminal terminal;
@@ -44,8 +41,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Endpoint endpoint;
-    private final ManagedChannel proxyChannel;
-    private final LeaseRenewer renewer;
+    private final PeerRegistration registration;
     private volatile boolean closed;
 
     private GrpcTerminalServer(TerminalServerSettings settings, Terminal terminal) {
@@ -61,19 +57,16 @@ public final class GrpcTerminalServer implements AutoCloseable {
                 .addService(new Deliveries())
                 .addService(health.getHealthService()));
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
-        if (settings.proxy() == null) {
-            proxyChannel = null;
-            renewer = null;
-        } else {
-            proxyChannel = GrpcServers.channel(settings.proxy());
-            ProxyGrpc.ProxyStub stub = ProxyGrpc.newStub(proxyChannel);
-            renewer = new LeaseRenewer("terminal " + terminal.id() + " with the proxy at " + settings.proxy(),
-                    Registration.newBuilder().setId(terminal.id()).setAddress(endpoint.toString()).build(),
-                    (registration, observer) -> stub
-                            .withDeadlineAfter(REGISTRATION_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                            .registerTerminal(registration, observer),
-                    settings.registrationRetry()).start();
-        }
+        this.registration = settings.proxy() == null ? PeerRegistration.NONE
+                : PeerRegistration.start(settings.proxy(),
+                        "terminal " + terminal.id() + " with the proxy at " + settings.proxy(),
+                        Registration.newBuilder().setId(terminal.id()).setAddress(endpoint.toString()).build(),
+                        channel -> {
+                            ProxyGrpc.ProxyStub stub = ProxyGrpc.newStub(channel);
+                            return (request, observer) -> stub.withDeadlineAfter(
+                                    PeerRegistration.CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).registerTerminal(request, observer);
+                        },
+                        settings.registrationRetry());
         LOG.info("terminal " + terminal.id() + " listening on " + settings.bindHost() + ":" + server.getPort()
                 + (settings.proxy() == null ? " (static, not registering)" : ", registering with " + settings.proxy()));
     }
@@ -100,7 +93,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
 
     /** Completes once the proxy acknowledged the first registration; at once when not registering. */
     public CompletableFuture<Void> registered() {
-        return renewer == null ? CompletableFuture.completedFuture(null) : renewer.registered();
+        return registration.registered();
     }
 
     private final class Deliveries extends TerminalGrpc.TerminalImplBase {
@@ -124,14 +117,9 @@ public final class GrpcTerminalServer implements AutoCloseable {
         }
         closed = true;
         health.enterTerminalState();
-        if (renewer != null) {
-            renewer.close();
-        }
+        registration.close();
         GrpcServers.stop(server, settings.shutdownGrace(), "terminal " + terminal.id());
         deliveries.shutdown();
-        if (proxyChannel != null) {
-            GrpcServers.close(proxyChannel, Duration.ofSeconds(1));
-        }
         LOG.info("terminal " + terminal.id() + " stopped");
     }
 
@@ -141,14 +129,9 @@ public final class GrpcTerminalServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (renewer != null) {
-            renewer.close();
-        }
+        registration.closeNow();
         server.shutdownNow();
         deliveries.shutdownNow();
-        if (proxyChannel != null) {
-            proxyChannel.shutdownNow();
-        }
         try {
             server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
