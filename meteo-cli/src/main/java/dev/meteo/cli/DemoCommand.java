@@ -1,9 +1,7 @@
 package dev.meteo.cli;
 
 import dev.meteo.cli.embedded.EmbeddedServices;
-import dev.meteo.cli.terminal.JsonlFileSink;
 import dev.meteo.cli.terminal.WindowJson;
-import dev.meteo.model.WindowResult;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
 import dev.meteo.rabbit.RabbitSettings;
@@ -241,25 +239,17 @@ final class DemoCommand implements Callable<Integer> {
         long deadline = System.currentTimeMillis() + window.toMillis() + grace.toMillis() + 20_000;
         Console.info("demo: " + sent + " records sent; waiting for the open windows to close (up to "
                 + DurationConverter.format(Duration.ofMillis(deadline - System.currentTimeMillis())) + ")");
-        long inWindows;
-        while (true) {
-            inWindows = recordsInWindows(reference);
-            boolean closed = lastEnd(reference) > stoppedAt;
-            if (closed && inWindows + store.lateCount() + store.rejectedCount() >= sent) {
-                break;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                Console.info("demo: gave up waiting; the summary shows what is still open");
-                break;
-            }
-            Thread.sleep(200); // polling files written by other processes: there is nothing to await on
+        List<Path> terminalFiles = java.util.stream.IntStream.rangeClosed(1, terminals)
+                .mapToObj(i -> runDir.resolve("terminal-" + i + ".jsonl")).toList();
+        if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, sent, store, deadline)) {
+            Console.info("demo: gave up waiting; the summary shows what is still open");
         }
         stopChildren(terminalProcesses);
         stopChildren(backends);
 
         long late = store.lateCount();
         long rejected = store.rejectedCount();
-        inWindows = recordsInWindows(reference);
+        long inWindows = Drain.recordsInWindows(reference);
         Accounting accounting = new Accounting(sent, inWindows, late, rejected, Math.max(0, sent - inWindows - late - rejected));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("mode", mode.mode.name());
@@ -272,7 +262,7 @@ final class DemoCommand implements Callable<Integer> {
                 .findFirst().flatMap(ChildProcess::status).orElse(""), "windows_emitted"));
         Map<String, Object> received = new LinkedHashMap<>();
         for (int i = 1; i <= terminals; i++) {
-            received.put(String.valueOf(i), lines(runDir.resolve("terminal-" + i + ".jsonl")));
+            received.put(String.valueOf(i), Drain.windows(terminalFiles.get(i - 1)).size());
         }
         summary.put("windows_received", received);
         boolean holds = sent == inWindows + late + rejected;
@@ -333,20 +323,4 @@ final class DemoCommand implements Callable<Integer> {
         return value instanceof Number number ? number.longValue() : 0;
     }
 
-    static long recordsInWindows(Path jsonl) {
-        return windows(jsonl).stream().mapToLong(WindowResult::recordCount).sum();
-    }
-
-    private static long lastEnd(Path jsonl) {
-        List<WindowResult> windows = windows(jsonl);
-        return windows.isEmpty() ? Long.MIN_VALUE : windows.get(windows.size() - 1).end().toEpochMilli();
-    }
-
-    private static List<WindowResult> windows(Path jsonl) {
-        return Files.isRegularFile(jsonl) ? JsonlFileSink.read(jsonl) : List.of();
-    }
-
-    private static long lines(Path jsonl) {
-        return windows(jsonl).size();
-    }
 }

@@ -3,7 +3,6 @@ package dev.meteo.cli.bench;
 import dev.meteo.cli.ChildProcess;
 import dev.meteo.cli.DurationConverter;
 import dev.meteo.cli.terminal.JsonlFileSink;
-import dev.meteo.model.WindowResult;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.store.redis.RedisMeteoStore;
@@ -334,35 +333,20 @@ final class PipelineRun {
         accounting.failed = Fleet.sum(fleet.byRole("sensor"), "failed");
         Path reference = JsonlFileSink.file(dataDir, terminalIds().get(0));
         long deadline = System.currentTimeMillis() + settings.window().toMillis() + settings.grace().toMillis() + 60_000;
-        while (true) {
-            List<WindowResult> windows = windows(reference);
-            long inWindows = windows.stream().mapToLong(WindowResult::recordCount).sum();
-            boolean closed = !windows.isEmpty() && windows.get(windows.size() - 1).end().toEpochMilli() > stoppedAt;
-            if (closed && inWindows + store.lateCount() + store.rejectedCount() >= accounting.sent) {
-                accounting.drained = true;
-                break;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                progress.say(mode + ": gave up waiting for the windows to close; the accounting shows what is open");
-                break;
-            }
-            Thread.sleep(200); // polling files written by other processes: there is nothing to await on
+        List<Path> terminalFiles = terminalIds().stream().map(id -> JsonlFileSink.file(dataDir, id)).toList();
+        accounting.drained = dev.meteo.cli.Drain.awaitAccounted(reference, terminalFiles, stoppedAt, accounting.sent, store, deadline);
+        if (!accounting.drained) {
+            progress.say(mode + ": gave up waiting for the windows to close; the accounting shows what is open");
         }
-        // One more window period, so that every terminal has the last window too (they receive it at about the same time).
-        Thread.sleep(settings.window().toMillis());
         fleet.stop("terminal", "server", "proxy", "lb");
         accounting.late = store.lateCount();
         accounting.rejected = store.rejectedCount();
         for (String id : terminalIds()) {
-            accounting.perTerminal.add(windows(JsonlFileSink.file(dataDir, id)).stream().mapToLong(WindowResult::recordCount).sum());
+            accounting.perTerminal.add(dev.meteo.cli.Drain.recordsInWindows(JsonlFileSink.file(dataDir, id)));
         }
         accounting.inWindows = accounting.perTerminal.get(0);
         accounting.terminalsAgree = accounting.perTerminal.stream().distinct().count() == 1;
         return accounting;
-    }
-
-    private static List<WindowResult> windows(Path jsonl) {
-        return java.nio.file.Files.isRegularFile(jsonl) ? JsonlFileSink.read(jsonl) : List.of();
     }
 
     static double round(double value) {
