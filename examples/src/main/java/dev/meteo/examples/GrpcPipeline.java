@@ -15,7 +15,6 @@ import dev.meteo.grpc.terminal.GrpcTerminalServer;
 import dev.meteo.grpc.terminal.TerminalServerSettings;
 import dev.meteo.grpc.wire.Endpoint;
 import dev.meteo.model.Accounting;
-import dev.meteo.model.WindowResult;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
@@ -126,10 +125,8 @@ public final class GrpcPipeline {
             long stoppedAt = clock.millis();
             // ... the window holding the last records closes (at most one window + grace later), then the rest.
             RecordingSink reference = recordings.get(0);
-            long deadline = System.currentTimeMillis() + window.sizeMillis() * 3 + window.graceMillis();
-            while (lastEnd(reference) <= stoppedAt && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            Accounting accounting = reference.awaitAccounted(sent, stoppedAt, store,
+                    Duration.ofMillis(window.sizeMillis() * 3 + window.graceMillis()));
             aggregator.close();
             proxy.close();
             terminalServers.forEach(GrpcTerminalServer::close);
@@ -138,11 +135,6 @@ public final class GrpcPipeline {
             nodes.forEach(ComputeNode::close);
             balancer.close();
 
-            long inWindows = reference.results().stream().mapToLong(WindowResult::recordCount).sum();
-            long late = store.lateCount();
-            long rejected = store.rejectedCount();
-            Accounting accounting = new Accounting(sent, inWindows, late, rejected,
-                    lastEnd(reference) > stoppedAt ? 0 : sent - inWindows - late - rejected);
             System.out.println();
             System.out.println("windows: " + reference.size() + ", terminals agree: "
                     + recordings.get(0).results().equals(recordings.get(1).results())
@@ -150,10 +142,5 @@ public final class GrpcPipeline {
             System.out.println("accounting: " + accounting);
             store.deleteAll();
         }
-    }
-
-    private static long lastEnd(RecordingSink sink) {
-        List<WindowResult> results = sink.results();
-        return results.isEmpty() ? Long.MIN_VALUE : results.get(results.size() - 1).end().toEpochMilli();
     }
 }

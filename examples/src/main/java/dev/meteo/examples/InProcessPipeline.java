@@ -97,17 +97,12 @@ public final class InProcessPipeline {
             long stoppedAt = clock.millis();
             // ... then let the proxy close the window holding the last records (at most one window + grace) ...
             RecordingSink reference = recordings.get(0);
-            long deadline = System.currentTimeMillis() + window.sizeMillis() * 3 + window.graceMillis();
-            while (lastEnd(reference) <= stoppedAt && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            Accounting accounting = reference.awaitAccounted(sent, stoppedAt, store,
+                    Duration.ofMillis(window.sizeMillis() * 3 + window.graceMillis()));
             aggregator.close();
             nodes.forEach(ComputeNode::close);
             terminals.forEach(Terminal::close);
 
-            long inWindows = reference.results().stream().mapToLong(WindowResult::recordCount).sum();
-            Accounting accounting = new Accounting(sent, inWindows, store.lateCount(), store.rejectedCount(),
-                    lastEnd(reference) > stoppedAt ? 0 : sent - inWindows - store.lateCount() - store.rejectedCount());
             System.out.println();
             System.out.println("windows: " + reference.size() + ", terminals agree: "
                     + recordings.get(0).results().equals(recordings.get(1).results()));
@@ -117,11 +112,6 @@ public final class InProcessPipeline {
             System.out.println("accounting: " + accounting);
             store.deleteAll();
         }
-    }
-
-    private static long lastEnd(RecordingSink sink) {
-        List<WindowResult> results = sink.results();
-        return results.isEmpty() ? Long.MIN_VALUE : results.get(results.size() - 1).end().toEpochMilli();
     }
 
     /** One line per window: start, then count / mean ± stddev per kind, then the running late count. */

@@ -5,7 +5,6 @@ import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
-import dev.meteo.model.WindowResult;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.compute.RabbitComputeServer;
 import dev.meteo.rabbit.proxy.RabbitResultPublisher;
@@ -109,10 +108,8 @@ public final class RabbitPipeline {
             long stoppedAt = clock.millis();
             // ... the window holding the last records closes (the servers drain the queue meanwhile), then the rest.
             RecordingSink reference = recordings.get(0);
-            long deadline = System.currentTimeMillis() + window.sizeMillis() * 3 + window.graceMillis();
-            while (lastEnd(reference) <= stoppedAt && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            Accounting accounting = reference.awaitAccounted(sent, stoppedAt, store,
+                    Duration.ofMillis(window.sizeMillis() * 3 + window.graceMillis()));
             aggregator.close();
             publisher.close();
             consumers.forEach(RabbitTerminalConsumer::close);
@@ -120,11 +117,6 @@ public final class RabbitPipeline {
             servers.forEach(RabbitComputeServer::close);
             nodes.forEach(ComputeNode::close);
 
-            long inWindows = reference.results().stream().mapToLong(WindowResult::recordCount).sum();
-            long late = store.lateCount();
-            long rejected = store.rejectedCount();
-            Accounting accounting = new Accounting(sent, inWindows, late, rejected,
-                    lastEnd(reference) > stoppedAt ? 0 : sent - inWindows - late - rejected);
             System.out.println();
             System.out.println("windows: " + reference.size() + ", terminals agree: "
                     + recordings.get(0).results().equals(recordings.get(1).results()));
@@ -139,10 +131,5 @@ public final class RabbitPipeline {
             }
             store.deleteAll();
         }
-    }
-
-    private static long lastEnd(RecordingSink sink) {
-        List<WindowResult> results = sink.results();
-        return results.isEmpty() ? Long.MIN_VALUE : results.get(results.size() - 1).end().toEpochMilli();
     }
 }
