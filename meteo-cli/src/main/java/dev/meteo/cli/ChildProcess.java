@@ -102,10 +102,6 @@ public final class ChildProcess {
         return process.isAlive();
     }
 
-    public Optional<Integer> exitCode() {
-        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
-    }
-
     /** The child's process id, for reading its /proc counters. */
     public long pid() {
         return process.pid();
