@@ -10,8 +10,8 @@ import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
-import dev.meteo.store.redis.RedisMeteoStore;
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.window.AggregatorSettings;
 import dev.meteo.window.WindowAggregator;
@@ -50,7 +50,7 @@ public final class CustomSensor {
             ComputeNode node = new ComputeNode(ComputeSettings.of("node-1"), store, clock);
             RecordPublisher publisher = new InProcessLoadBalancer().add(node);
             Terminal terminal = new Terminal("console",
-                    List.of(result -> System.out.println(InProcessPipeline.describe(result))));
+                    List.of(result -> System.out.println(Pipeline.describe(result))));
             WindowAggregator aggregator = new WindowAggregator(
                     AggregatorSettings.of(WindowSpec.of(Duration.ofSeconds(1), Duration.ofMillis(300)), "replay-proxy"),
                     store, new InProcessBroadcast().add(terminal), clock).start();

@@ -10,8 +10,8 @@ import dev.meteo.model.WindowResult;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
-import dev.meteo.store.redis.RedisMeteoStore;
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.TerminalSink;
 import dev.meteo.window.AggregatorSettings;
@@ -75,7 +75,7 @@ public final class PollutionAlertSink implements TerminalSink {
 
             // The terminal prints every window and hands it to the alert sink.
             Terminal terminal = new Terminal("alerts", List.<TerminalSink>of(
-                    result -> System.out.println("        " + InProcessPipeline.describe(result)),
+                    result -> System.out.println("        " + Pipeline.describe(result)),
                     new PollutionAlertSink(threshold)));
             WindowAggregator aggregator = new WindowAggregator(
                     AggregatorSettings.of(WindowSpec.of(Duration.ofSeconds(1), Duration.ofMillis(300)), "alert-proxy"),

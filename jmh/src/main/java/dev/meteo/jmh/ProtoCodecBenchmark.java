@@ -1,6 +1,6 @@
 package dev.meteo.jmh;
 
-import dev.meteo.grpc.wire.ProtoCodec;
+import dev.meteo.proto.ProtoCodec;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;

@@ -1,7 +1,7 @@
 package dev.meteo.cli;
 
-import dev.meteo.store.redis.RedisMeteoStore;
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
 import picocli.CommandLine.Option;
 
 /**

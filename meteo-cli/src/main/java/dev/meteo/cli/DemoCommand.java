@@ -4,9 +4,10 @@ import dev.meteo.cli.embedded.EmbeddedServices;
 import dev.meteo.cli.terminal.WindowJson;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -286,9 +287,9 @@ final class DemoCommand implements Callable<Integer> {
         try {
             store.deleteAll();
             if (mode.mode == Mode.rabbit) {
-                RabbitSettings settings = RabbitSettings.fromUri(connection.rabbitUri).withNamePrefix(connection.rabbitPrefix);
+                RabbitSettings settings = RabbitSettings.of(connection.rabbitUri).withNamePrefix(connection.rabbitPrefix);
                 List<String> terminalIds = java.util.stream.IntStream.rangeClosed(1, terminals).mapToObj(String::valueOf).toList();
-                try (com.rabbitmq.client.Connection broker = settings.connect("meteo-demo-cleanup")) {
+                try (com.rabbitmq.client.Connection broker = RabbitConnections.open(settings, "meteo-demo-cleanup")) {
                     new Topology(settings).deleteAll(broker, terminalIds);
                 }
             }

@@ -3,7 +3,7 @@ package dev.meteo.cli;
 import dev.meteo.cli.terminal.AnsiDashboardSink;
 import dev.meteo.cli.terminal.DashboardState;
 import dev.meteo.cli.terminal.WindowJson;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,8 +1,6 @@
 package dev.meteo.cli;
 
-import dev.meteo.grpc.balancer.GrpcLoadBalancer;
-import dev.meteo.grpc.balancer.LoadBalancerSettings;
-import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.transport.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,23 +30,15 @@ final class LoadBalancerCommand extends RoleCommand {
 
     @Override
     protected Running start() {
-        Endpoint address = Endpoint.parse(connection.loadBalancer);
-        LoadBalancerSettings settings = LoadBalancerSettings.defaults().withBindHost(connection.bindHost).withPort(address.port());
-        if (serversFile != null) {
-            settings = settings.withStaticServersFrom(serversFile);
-        }
-        GrpcLoadBalancer balancer = GrpcLoadBalancer.start(settings);
-        Console.info("lb: listening on " + connection.bindHost + ":" + balancer.port() + "; waiting for compute servers to register");
+        Transport.Running balancer = Transports.grpc(connection, grpc -> serversFile == null ? grpc
+                : grpc.withLoadBalancer(lb -> lb.withStaticServersFrom(serversFile))).startLoadBalancer();
+        Console.info("lb: " + balancer.describe());
         return new Running() {
             @Override
             public Map<String, Object> status() {
-                GrpcLoadBalancer.Stats stats = balancer.stats();
                 Map<String, Object> status = new LinkedHashMap<>();
                 status.put("role", "lb");
-                status.put("live_servers", balancer.liveServers().size());
-                status.put("forwarded", stats.forwarded());
-                status.put("retried", stats.retried());
-                status.put("failed", stats.failed());
+                status.putAll(balancer.status());
                 return status;
             }
 

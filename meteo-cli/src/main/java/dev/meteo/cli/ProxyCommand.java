@@ -1,6 +1,6 @@
 package dev.meteo.cli;
 
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.window.AggregatorSettings;
 import dev.meteo.window.WindowAggregator;
 import dev.meteo.window.WindowResultPublisher;
@@ -62,8 +62,8 @@ final class ProxyCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         RedisMeteoStore store = connection.openStore();
-        Transport transport = mode.mode == Mode.grpc ? new GrpcTransport(connection, terminalsFile) : Transport.of(mode.mode, connection);
-        WindowResultPublisher publisher = transport.resultPublisher();
+        WindowResultPublisher publisher = Transports.of(mode.mode, connection, grpc -> terminalsFile == null ? grpc
+                : grpc.withResultPublisher(proxy -> proxy.withStaticTerminalsFrom(terminalsFile))).openResultPublisher();
         AggregatorSettings settings = new AggregatorSettings(WindowSpec.of(window, grace), proxyId(), lease,
                 Duration.ofMillis(Math.min(200, lease.toMillis() / 3)), retention);
         WindowAggregator aggregator = new WindowAggregator(settings, store, publisher, Clock.systemUTC()).start();

@@ -68,7 +68,7 @@ final class SensorCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         SensorSettings settings = new SensorSettings(sensorId(), sensorType(), interval, maxInFlight, seed);
-        RecordPublisher publisher = Transport.of(mode.mode, connection).recordPublisher(settings.id());
+        RecordPublisher publisher = Transports.of(mode.mode, connection).openRecordPublisher(settings.id());
         Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC());
         dev.meteo.cli.bench.GatedEmitter gated = benchGate == null ? null : dev.meteo.cli.bench.GatedEmitter.start(sensor, benchGate);
         if (gated == null) {

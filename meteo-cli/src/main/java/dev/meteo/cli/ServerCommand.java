@@ -5,7 +5,8 @@ import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.RecordValidator;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.transport.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +62,8 @@ final class ServerCommand extends RoleCommand {
         LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, Clock.systemUTC()) : null;
         ComputeNode node = new ComputeNode(new ComputeSettings(serverId(), delay, batch, RecordValidator.DEFAULT_MAX_FUTURE_SKEW),
                 latency == null ? store : latency, Clock.systemUTC());
-        Transport.Served served = Transport.of(mode.mode, connection).serveCompute(node, store, port);
+        Transport.Running served = Transports.of(mode.mode, connection, grpc -> grpc.withServerPort(port))
+                .startComputeServer(node);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {
             @Override

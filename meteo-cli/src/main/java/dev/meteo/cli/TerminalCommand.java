@@ -6,6 +6,7 @@ import dev.meteo.cli.terminal.HttpDashboard;
 import dev.meteo.cli.terminal.JsonlFileSink;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.TerminalSink;
+import dev.meteo.transport.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,7 +89,8 @@ final class TerminalCommand extends RoleCommand {
             sinks.add(delays);
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
-        Transport.Served served = Transport.of(mode.mode, connection).serveTerminal(terminal, port);
+        Transport.Running served = Transports.of(mode.mode, connection, grpc -> grpc.withServerPort(port))
+                .startTerminal(terminal);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
         Console.info(roleName() + ": " + status + "; saving to " + file.path());
         if (console != null) {
@@ -126,16 +128,16 @@ final class TerminalCommand extends RoleCommand {
      * Redis it shows that counter too (every 2 s), otherwise the dashboards show "?". Best effort, never blocking.
      */
     private static final class RejectedCounter implements AutoCloseable {
-        private final dev.meteo.store.redis.RedisMeteoStore store;
+        private final dev.meteo.redis.RedisMeteoStore store;
         private final java.util.concurrent.ScheduledExecutorService poller;
 
-        private RejectedCounter(dev.meteo.store.redis.RedisMeteoStore store, java.util.concurrent.ScheduledExecutorService poller) {
+        private RejectedCounter(dev.meteo.redis.RedisMeteoStore store, java.util.concurrent.ScheduledExecutorService poller) {
             this.store = store;
             this.poller = poller;
         }
 
         static RejectedCounter start(ConnectionOptions connection, List<?> dashboards) {
-            dev.meteo.store.redis.RedisMeteoStore store = new dev.meteo.store.redis.RedisMeteoStore(connection.redisSettings());
+            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(connection.redisSettings());
             java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "rejected-counter");
                 thread.setDaemon(true);

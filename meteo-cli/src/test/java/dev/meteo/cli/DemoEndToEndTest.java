@@ -3,8 +3,9 @@ package dev.meteo.cli;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisSettings;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -79,9 +80,9 @@ class DemoEndToEndTest {
             assertEquals(Set.of(), jedis.keys("meteo-demo:" + runId + ":*"), "Redis keys of the run");
         }
         if (mode == Mode.rabbit) {
-            RabbitSettings rabbit = RabbitSettings.fromUri(
+            RabbitSettings rabbit = RabbitSettings.of(
                     System.getenv().getOrDefault("METEO_RABBIT_URI", RabbitSettings.DEFAULT_URI));
-            try (Connection connection = rabbit.connect("demo-test-check")) {
+            try (Connection connection = RabbitConnections.open(rabbit, "demo-test-check")) {
                 for (String queue : List.of(".records", ".records.dead", ".terminal.1")) {
                     String name = "meteo-demo-" + runId + queue;
                     assertThrows(IOException.class, () -> {

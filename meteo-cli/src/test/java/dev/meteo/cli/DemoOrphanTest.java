@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisSettings;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;

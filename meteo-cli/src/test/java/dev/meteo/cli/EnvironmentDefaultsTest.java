@@ -1,6 +1,6 @@
 package dev.meteo.cli;
 
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -2,21 +2,21 @@ package dev.meteo.grpc;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
 import dev.meteo.grpc.compute.GrpcComputeServer;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
-import dev.meteo.grpc.wire.Endpoint;
-import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.proto.ComputeServerGrpc;
-import dev.meteo.proto.ProcessReply;
-import dev.meteo.proto.StoreOutcome;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.grpc.proto.ComputeServerGrpc;
+import dev.meteo.grpc.proto.ProcessReply;
+import dev.meteo.grpc.proto.StoreOutcome;
+import dev.meteo.redis.RedisMeteoStore;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
@@ -73,7 +73,7 @@ public final class DirectThroughputHarness {
                 ComputeNode node = new ComputeNode(ComputeSettings.of("bench-" + i), store, clock);
                 nodes.add(node);
                 GrpcComputeServer server = GrpcComputeServer.start(
-                        GrpcMode.computeSettings().withBalancer(lb), node);
+                        GrpcTestSettings.computeSettings().withBalancer(lb), node);
                 servers.add(server);
                 server.registered().get();
             }
@@ -125,7 +125,7 @@ public final class DirectThroughputHarness {
         List<GrpcRecordPublisher> publishers = new ArrayList<>();
         long runId = System.nanoTime();
         for (int s = 0; s < SENSORS; s++) {
-            GrpcRecordPublisher publisher = new GrpcRecordPublisher(RecordPublisherSettings.of(lb));
+            GrpcRecordPublisher publisher = GrpcRecordPublisher.open(RecordPublisherSettings.of(lb));
             publishers.add(publisher);
             String sensorId = (s % 2 == 0 ? "air-" : "pollution-") + runId + "-" + s;
             boolean air = s % 2 == 0;

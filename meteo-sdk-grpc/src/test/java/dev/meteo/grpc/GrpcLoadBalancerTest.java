@@ -2,21 +2,21 @@ package dev.meteo.grpc;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
 import dev.meteo.grpc.compute.GrpcComputeServer;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
-import dev.meteo.grpc.wire.Endpoint;
-import dev.meteo.grpc.wire.GrpcServers;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.proto.LoadBalancerGrpc;
-import dev.meteo.proto.Registration;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.Registration;
+import dev.meteo.redis.RedisMeteoStore;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +71,7 @@ class GrpcLoadBalancerTest {
     }
 
     private GrpcLoadBalancer balancer(LoadBalancerSettings settings) {
-        return closeLater(GrpcLoadBalancer.start(settings.withHealthCheckInterval(GrpcMode.HEALTH_CHECK)
+        return closeLater(GrpcLoadBalancer.start(settings.withHealthCheckInterval(GrpcTestSettings.HEALTH_CHECK)
                 .withShutdownGrace(Duration.ofSeconds(1))));
     }
 
@@ -81,7 +81,7 @@ class GrpcLoadBalancerTest {
 
     private GrpcComputeServer registeredServer(ComputeNode node, GrpcLoadBalancer balancer) throws Exception {
         GrpcComputeServer server = closeLater(GrpcComputeServer.start(
-                GrpcMode.computeSettings().withBalancer(endpoint(balancer)), node));
+                GrpcTestSettings.computeSettings().withBalancer(endpoint(balancer)), node));
         server.registered().get(10, TimeUnit.SECONDS);
         return server;
     }
@@ -91,7 +91,7 @@ class GrpcLoadBalancerTest {
     }
 
     private GrpcRecordPublisher publisher(GrpcLoadBalancer balancer) {
-        return closeLater(new GrpcRecordPublisher(RecordPublisherSettings.of(endpoint(balancer))));
+        return closeLater(GrpcRecordPublisher.open(RecordPublisherSettings.of(endpoint(balancer))));
     }
 
     private List<SensorRecord> records(String sensorId, int count) {
@@ -143,7 +143,7 @@ class GrpcLoadBalancerTest {
     void aServerThatStopsRenewingItsLeaseIsDroppedAndComesBackWhenItRegistersAgain() throws Exception {
         GrpcLoadBalancer balancer = balancer(LoadBalancerSettings.defaults().withServerLease(Duration.ofMillis(600)));
         // a healthy server that registers only when told to: its lease, not its health, decides
-        GrpcComputeServer server = closeLater(GrpcComputeServer.start(GrpcMode.computeSettings(), node("a")));
+        GrpcComputeServer server = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), node("a")));
         ManagedChannel channel = GrpcServers.channel(endpoint(balancer));
         closeLater(channel::shutdownNow);
         LoadBalancerGrpc.LoadBalancerBlockingStub registrar = LoadBalancerGrpc.newBlockingStub(channel);
@@ -183,8 +183,8 @@ class GrpcLoadBalancerTest {
     void serversListedInAStaticFileReceiveRecordsWithoutRegistering(@TempDir Path dir) throws Exception {
         ComputeNode first = node("first");
         ComputeNode second = node("second");
-        GrpcComputeServer firstServer = closeLater(GrpcComputeServer.start(GrpcMode.computeSettings(), first));
-        GrpcComputeServer secondServer = closeLater(GrpcComputeServer.start(GrpcMode.computeSettings(), second));
+        GrpcComputeServer firstServer = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), first));
+        GrpcComputeServer secondServer = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), second));
         Path file = Files.writeString(dir.resolve("servers.txt"), "# compute servers\n" + firstServer.endpoint()
                 + "\n\n  " + secondServer.endpoint() + "  \n");
 

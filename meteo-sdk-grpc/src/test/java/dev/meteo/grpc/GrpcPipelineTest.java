@@ -1,13 +1,13 @@
 package dev.meteo.grpc;
 
-import dev.meteo.contract.ModeUnderTest;
-import dev.meteo.contract.PipelineContractTest;
+import dev.meteo.testing.PipelineContractTest;
+import dev.meteo.transport.Transport;
 
-/** The shared end-to-end contract over direct mode: real sockets on ephemeral ports, real Redis. */
+/** The shared end-to-end contract over real gRPC sockets: load balancer, compute servers, proxy and terminals. */
 class GrpcPipelineTest extends PipelineContractTest {
 
     @Override
-    protected ModeUnderTest createMode(String runId) {
-        return new GrpcMode();
+    protected Transport createTransport(String runId) {
+        return GrpcTransport.of(GrpcTestSettings.inOneProcess());
     }
 }

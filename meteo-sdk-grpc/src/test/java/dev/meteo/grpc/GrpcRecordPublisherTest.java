@@ -2,15 +2,15 @@ package dev.meteo.grpc;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
 import dev.meteo.grpc.compute.GrpcComputeServer;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
-import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.Endpoint;
 import dev.meteo.model.RawMeteoData;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +73,7 @@ class GrpcRecordPublisherTest {
     @Test
     void recordsWaitWhileTheLoadBalancerIsDownAndAreStoredOnceItComesUp() throws Exception {
         int port = freePort();
-        GrpcRecordPublisher publisher = closeLater(new GrpcRecordPublisher(RecordPublisherSettings
+        GrpcRecordPublisher publisher = closeLater(GrpcRecordPublisher.open(RecordPublisherSettings
                 .of(new Endpoint("127.0.0.1", port)).withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))));
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -85,7 +85,7 @@ class GrpcRecordPublisherTest {
         GrpcLoadBalancer balancer = closeLater(GrpcLoadBalancer.start(LoadBalancerSettings.defaults().withPort(port)
                 .withShutdownGrace(Duration.ofSeconds(1))));
         ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("a"), store, clock));
-        closeLater(GrpcComputeServer.start(GrpcMode.computeSettings().withBalancer(new Endpoint("127.0.0.1", balancer.port())), node))
+        closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings().withBalancer(new Endpoint("127.0.0.1", balancer.port())), node))
                 .registered().get(10, TimeUnit.SECONDS);
 
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -94,7 +94,7 @@ class GrpcRecordPublisherTest {
 
     @Test
     void whenTheBufferIsFullANewRecordFailsAtOnceWithoutBeingSent() throws Exception {
-        GrpcRecordPublisher publisher = closeLater(new GrpcRecordPublisher(RecordPublisherSettings
+        GrpcRecordPublisher publisher = closeLater(GrpcRecordPublisher.open(RecordPublisherSettings
                 .of(new Endpoint("127.0.0.1", freePort())).withMaxBuffered(2)));
         CompletableFuture<Void> first = publisher.publish(record(1));
         CompletableFuture<Void> second = publisher.publish(record(2));

@@ -1,23 +1,16 @@
 package dev.meteo.rabbit;
 
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
 
 /**
  * Immutable settings of every indirect-mode role: where the broker is (an {@code amqp://user:pass@host:port/vhost}
  * URI), the prefix of every queue and exchange name (so that deployments and tests sharing a broker do not meet),
- * and the few tunables of the roles. Built with {@link #fromEnvironment()} or {@link #fromUri(String)} and the
- * {@code with...} methods.
+ * and the few tunables of the roles. Built with {@link #defaults()} or {@link #of(String)} and the {@code with...}
+ * methods; {@link RabbitConnections} opens connections with them.
  *
  * <p>Every role and every process of one deployment must use the same prefix and the same terminal queue limits:
  * the broker refuses to redeclare a queue with other arguments (406 PRECONDITION_FAILED).
@@ -36,12 +29,8 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
                              Duration requeuePause, int terminalMaxLength, Duration terminalMessageTtl,
                              Duration terminalQueueExpires) {
 
-    private static final Logger LOG = Logger.getLogger(RabbitSettings.class.getName());
-
     /** The local broker with RabbitMQ's default account; used when nothing else is configured. */
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672/";
-    /** Environment variable read by {@link #fromEnvironment()}. */
-    public static final String URI_ENV = "METEO_RABBIT_URI";
     public static final String DEFAULT_PREFIX = "meteo";
 
     public RabbitSettings {
@@ -70,7 +59,7 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
     }
 
     /** Settings for the broker at {@code uri}, with the default prefix and tunables. */
-    public static RabbitSettings fromUri(String uri) {
+    public static RabbitSettings of(String uri) {
         try {
             return new RabbitSettings(new URI(uri), DEFAULT_PREFIX, 200, Duration.ofSeconds(10), Duration.ofSeconds(10),
                     Duration.ofSeconds(1), 10_000, Duration.ofHours(1), Duration.ofHours(24));
@@ -79,10 +68,9 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         }
     }
 
-    /** Settings from {@value #URI_ENV}, or {@value #DEFAULT_URI} when it is unset. */
-    public static RabbitSettings fromEnvironment() {
-        String fromEnv = System.getenv(URI_ENV);
-        return fromUri(fromEnv == null || fromEnv.isBlank() ? DEFAULT_URI : fromEnv);
+    /** Settings for the local broker ({@value #DEFAULT_URI}), with the default prefix and tunables. */
+    public static RabbitSettings defaults() {
+        return of(DEFAULT_URI);
     }
 
     public RabbitSettings withNamePrefix(String newPrefix) {
@@ -105,57 +93,12 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
                 terminalMaxLength, terminalMessageTtl, terminalQueueExpires);
     }
 
-    /**
-     * Opens a connection with automatic connection and topology recovery. {@code connectionName} shows in the
-     * broker's connection list (management UI, {@code rabbitmqctl list_connections client_properties}).
-     *
-     * @throws IOException when the broker cannot be reached or refuses the credentials
-     */
-    public Connection connect(String connectionName) throws IOException {
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(uri);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("bad broker URI " + redact(uri) + ": " + e.getMessage());
-        }
-        String path = uri.getPath();
-        if (path == null || path.isEmpty() || path.equals("/")) {
-            factory.setVirtualHost("/"); // amqp://host/ means the default vhost, not the empty-named one
-        }
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setTopologyRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(1_000);
-        factory.setRequestedHeartbeat(15);
-        Connection connection;
-        try {
-            connection = factory.newConnection(connectionName);
-        } catch (TimeoutException e) {
-            throw new IOException("broker " + redact(uri) + " did not answer in time", e);
-        }
-        connection.addShutdownListener(cause -> {
-            if (!cause.isInitiatedByApplication()) {
-                LOG.warning(connectionName + ": connection lost (" + cause.getMessage() + "), recovering");
-            }
-        });
-        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
-            @Override
-            public void handleRecovery(Recoverable recoverable) {
-                LOG.info(connectionName + ": connection and topology recovered");
-            }
-
-            @Override
-            public void handleRecoveryStarted(Recoverable recoverable) {
-            }
-        });
-        return connection;
-    }
-
     /** The URI without its password, for logs. */
     public String redactedUri() {
         return redact(uri);
     }
 
-    private static String redact(URI uri) {
+    static String redact(URI uri) {
         String userInfo = uri.getRawUserInfo();
         if (userInfo == null) {
             return uri.toString();

@@ -4,14 +4,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.rabbit.compute.RabbitComputeServer;
 import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -50,11 +50,11 @@ public final class IndirectThroughputHarness {
         Deque<AutoCloseable> toClose = new ArrayDeque<>();
         List<RabbitComputeServer> servers = new ArrayList<>();
         List<Sensor> sensors = new ArrayList<>();
-        try (Connection inspector = settings.connect(settings.namePrefix() + "-harness")) {
+        try (Connection inspector = RabbitConnections.open(settings, settings.namePrefix() + "-harness")) {
             for (int i = 0; i < serverCount; i++) {
                 ComputeNode node = new ComputeNode(ComputeSettings.of("server-" + i), store, clock);
                 toClose.push(node);
-                RabbitComputeServer server = RabbitComputeServer.start(settings, node, store);
+                RabbitComputeServer server = RabbitComputeServer.start(settings, node);
                 toClose.push(server);
                 servers.add(server);
             }

@@ -6,7 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.contract.RedisTestSupport;
+import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
@@ -24,7 +24,7 @@ import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
 import dev.meteo.rabbit.terminal.RabbitTerminalConsumer;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
-import dev.meteo.store.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +73,7 @@ class RabbitIndirectModeTest {
         settings = RabbitTestSupport.freshSettings();
         topology = new Topology(settings);
         store = RedisTestSupport.freshStore();
-        inspector = settings.connect(settings.namePrefix() + "-inspector");
+        inspector = RabbitConnections.open(settings, settings.namePrefix() + "-inspector");
     }
 
     @AfterEach
@@ -98,7 +98,7 @@ class RabbitIndirectModeTest {
 
     private ComputeNode startServer(String id) throws Exception {
         ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of(id), store, clock));
-        closeLater(RabbitComputeServer.start(settings, node, store));
+        closeLater(RabbitComputeServer.start(settings, node));
         return node;
     }
 
@@ -252,7 +252,7 @@ class RabbitIndirectModeTest {
         SwitchableStore switchable = new SwitchableStore(store);
         switchable.down.set(true);
         ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("server-outage"), switchable, clock));
-        RabbitComputeServer server = closeLater(RabbitComputeServer.start(settings, node, switchable));
+        RabbitComputeServer server = closeLater(RabbitComputeServer.start(settings, node));
         RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
         for (long sequence = 0; sequence < 10; sequence++) {
             publisher.publish(new RawPollutionData("pollution-outage", sequence, clock.instant(), 400)).get(10, TimeUnit.SECONDS);

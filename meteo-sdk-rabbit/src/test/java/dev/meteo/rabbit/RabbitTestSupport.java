@@ -23,7 +23,7 @@ public final class RabbitTestSupport {
 
     public static RabbitSettings settings(String prefix) {
         String fromEnv = System.getenv("METEO_TEST_RABBIT_URI");
-        RabbitSettings base = RabbitSettings.fromUri(fromEnv == null || fromEnv.isBlank() ? RabbitSettings.DEFAULT_URI : fromEnv);
+        RabbitSettings base = RabbitSettings.of(fromEnv == null || fromEnv.isBlank() ? RabbitSettings.DEFAULT_URI : fromEnv);
         // Leftovers of a crashed test run disappear by themselves within minutes.
         return base.withNamePrefix(prefix)
                 .withTerminalQueueLimits(1_000, Duration.ofMinutes(5), Duration.ofMinutes(10))
@@ -32,7 +32,7 @@ public final class RabbitTestSupport {
 
     /** Deletes the queues and exchange of {@code settings} and the named terminals' queues. */
     public static void deleteTopology(RabbitSettings settings, List<String> terminalIds) throws IOException {
-        try (Connection connection = settings.connect(settings.namePrefix() + "-cleanup")) {
+        try (Connection connection = RabbitConnections.open(settings, settings.namePrefix() + "-cleanup")) {
             new Topology(settings).deleteAll(connection, terminalIds);
         }
     }

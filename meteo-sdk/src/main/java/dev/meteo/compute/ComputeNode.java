@@ -5,6 +5,7 @@ import dev.meteo.model.Coefficient;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.RecordId;
 import dev.meteo.model.RecordValidator;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.store.CoefficientStore;
@@ -105,6 +106,16 @@ public final class ComputeNode implements AutoCloseable {
             }), delayNanos, TimeUnit.NANOSECONDS);
         }
         return result.whenComplete((value, error) -> count(value, error));
+    }
+
+    /**
+     * Counts a message that is not a record at all (a transport could not decode it) as rejected, once per
+     * {@code id}: a transport derives the id from the message so that a redelivery is not counted twice. The future
+     * completes once the rejection is stored.
+     */
+    public CompletableFuture<Void> rejectUndecodable(RecordId id, String reason) {
+        rejected.incrementAndGet();
+        return writer.reject(new InvalidRecordException(id, reason));
     }
 
     private CompletableFuture<Processed> store(SensorRecord record) {

@@ -111,9 +111,10 @@ public final class WindowAggregator implements AutoCloseable {
                 pollution, store.lateCount());
         try {
             publisher.publish(result);
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: the window stays unpublished and goes out next time
             throw new PublishFailedException(result, e);
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             throw new PublishFailedException(result, e);
         }
         store.markPublished(end);

@@ -3,7 +3,7 @@ package dev.meteo.cli.bench;
 import dev.meteo.cli.DurationConverter;
 import dev.meteo.cli.terminal.WindowJson;
 import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

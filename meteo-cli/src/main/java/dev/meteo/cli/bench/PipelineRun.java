@@ -3,10 +3,11 @@ package dev.meteo.cli.bench;
 import dev.meteo.cli.ChildProcess;
 import dev.meteo.cli.DurationConverter;
 import dev.meteo.cli.terminal.JsonlFileSink;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
-import dev.meteo.store.redis.RedisMeteoStore;
-import dev.meteo.store.redis.RedisSettings;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,8 +77,8 @@ final class PipelineRun {
     }
 
     private void deleteTopology() {
-        RabbitSettings rabbit = RabbitSettings.fromUri(settings.rabbitUri()).withNamePrefix(rabbitPrefix);
-        try (com.rabbitmq.client.Connection connection = rabbit.connect("meteo-bench-cleanup")) {
+        RabbitSettings rabbit = RabbitSettings.of(settings.rabbitUri()).withNamePrefix(rabbitPrefix);
+        try (com.rabbitmq.client.Connection connection = RabbitConnections.open(rabbit, "meteo-bench-cleanup")) {
             new Topology(rabbit).deleteAll(connection, terminalIds());
         } catch (Exception e) {
             progress.say("could not delete the RabbitMQ queues of " + rabbitPrefix + ": " + e.getMessage());
@@ -115,7 +116,7 @@ final class PipelineRun {
             }
             Path gate = dataDir.resolve("sensor-gate");
             if (mode.equals("rabbit") && settings.fullSpeed()) {
-                queueGate = new QueueGate(RabbitSettings.fromUri(settings.rabbitUri()).withNamePrefix(rabbitPrefix), gate,
+                queueGate = new QueueGate(RabbitSettings.of(settings.rabbitUri()).withNamePrefix(rabbitPrefix), gate,
                         settings.rabbitQueueBound());
             }
             for (int i = 1; i <= settings.sensors(); i++) {

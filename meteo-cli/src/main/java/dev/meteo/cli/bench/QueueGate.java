@@ -2,6 +2,7 @@ package dev.meteo.cli.bench;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 
@@ -29,7 +30,7 @@ final class QueueGate implements AutoCloseable {
         this.gate = gate;
         this.high = high;
         this.queue = new Topology(settings).workQueue();
-        this.connection = settings.connect("meteo-bench-gate");
+        this.connection = RabbitConnections.open(settings, "meteo-bench-gate");
         this.channel = connection.createChannel();
         GatedEmitter.write(gate, true);
         this.thread = new Thread(this::run, "bench-queue-gate");

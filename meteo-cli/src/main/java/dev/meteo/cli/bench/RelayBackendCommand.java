@@ -1,10 +1,10 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.RoleCommand;
-import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.proto.ComputeServerGrpc;
-import dev.meteo.proto.ProcessReply;
-import dev.meteo.proto.StoreOutcome;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.proto.ComputeServerGrpc;
+import dev.meteo.grpc.proto.ProcessReply;
+import dev.meteo.grpc.proto.StoreOutcome;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;

@@ -1,8 +1,8 @@
 package dev.meteo.grpc.balancer;
 
-import dev.meteo.grpc.wire.Endpoint;
-import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.proto.ComputeServerGrpc;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.proto.ComputeServerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
 

@@ -1,16 +1,16 @@
 package dev.meteo.grpc.balancer;
 
 import dev.meteo.compute.RoundRobin;
-import dev.meteo.grpc.wire.Endpoint;
-import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.grpc.wire.RetryPolicy;
-import dev.meteo.proto.ComputeServerGrpc;
-import dev.meteo.proto.Lease;
-import dev.meteo.proto.LoadBalancerGrpc;
-import dev.meteo.proto.ProcessReply;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.internal.RetryPolicy;
+import dev.meteo.grpc.proto.ComputeServerGrpc;
+import dev.meteo.grpc.proto.Lease;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.ProcessReply;
 import dev.meteo.proto.RawMeteoData;
 import dev.meteo.proto.RawPollutionData;
-import dev.meteo.proto.Registration;
+import dev.meteo.grpc.proto.Registration;
 import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;

@@ -1,6 +1,6 @@
 package dev.meteo.grpc.balancer;
 
-import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.Endpoint;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.meteo.grpc.compute;
 
-import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.Endpoint;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -51,6 +51,10 @@ public record ComputeServerSettings(String bindHost, int port, String advertised
     /** Registers with (and heartbeats to) the load balancer at {@code newBalancer}. */
     public ComputeServerSettings withBalancer(Endpoint newBalancer) {
         return new ComputeServerSettings(bindHost, port, advertisedHost, newBalancer, registrationRetry, shutdownGrace);
+    }
+
+    public ComputeServerSettings withRegistrationRetry(Duration newRetry) {
+        return new ComputeServerSettings(bindHost, port, advertisedHost, balancer, newRetry, shutdownGrace);
     }
 
     public ComputeServerSettings withShutdownGrace(Duration newGrace) {

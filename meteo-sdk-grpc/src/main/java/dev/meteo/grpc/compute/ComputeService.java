@@ -1,14 +1,14 @@
 package dev.meteo.grpc.compute;
 
 import dev.meteo.compute.ComputeNode;
-import dev.meteo.grpc.wire.ProtoCodec;
+import dev.meteo.proto.ProtoCodec;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.proto.ComputeServerGrpc;
-import dev.meteo.proto.ProcessReply;
+import dev.meteo.grpc.proto.ComputeServerGrpc;
+import dev.meteo.grpc.proto.ProcessReply;
 import dev.meteo.proto.RawMeteoData;
 import dev.meteo.proto.RawPollutionData;
-import dev.meteo.proto.StoreOutcome;
+import dev.meteo.grpc.proto.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;

@@ -1,12 +1,12 @@
 package dev.meteo.grpc.compute;
 
 import dev.meteo.compute.ComputeNode;
-import dev.meteo.grpc.wire.Endpoint;
-import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.grpc.wire.PeerRegistration;
-import dev.meteo.proto.ComputeServerGrpc;
-import dev.meteo.proto.LoadBalancerGrpc;
-import dev.meteo.proto.Registration;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.internal.PeerRegistration;
+import dev.meteo.grpc.proto.ComputeServerGrpc;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.Registration;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;

@@ -1,14 +1,14 @@
 package dev.meteo.grpc.sensor;
 
-import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.grpc.wire.ProtoCodec;
-import dev.meteo.grpc.wire.RetryPolicy;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.proto.ProtoCodec;
+import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.proto.LoadBalancerGrpc;
-import dev.meteo.proto.ProcessReply;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.ProcessReply;
 import dev.meteo.sensor.RecordPublisher;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -69,8 +69,7 @@ public final class GrpcRecordPublisher implements RecordPublisher {
     private final AtomicLong lastReconnectNanos = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
-    /** Opens the channel to the load balancer (lazily connected: the load balancer may start later). */
-    public GrpcRecordPublisher(RecordPublisherSettings settings) {
+    private GrpcRecordPublisher(RecordPublisherSettings settings) {
         this.settings = settings;
         this.channel = GrpcServers.channel(settings.balancer());
         this.stub = LoadBalancerGrpc.newStub(channel);
@@ -80,6 +79,11 @@ public final class GrpcRecordPublisher implements RecordPublisher {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Opens the channel to the load balancer (connected lazily: the load balancer may start later). */
+    public static GrpcRecordPublisher open(RecordPublisherSettings settings) {
+        return new GrpcRecordPublisher(settings);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.meteo.grpc.sensor;
 
-import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.Endpoint;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -40,6 +40,10 @@ public record RecordPublisherSettings(Endpoint balancer, Duration callDeadline, 
     public static RecordPublisherSettings of(Endpoint balancer) {
         return new RecordPublisherSettings(balancer, Duration.ofSeconds(20), Duration.ofMinutes(2),
                 Duration.ofMillis(100), Duration.ofSeconds(5), DEFAULT_MAX_BUFFERED);
+    }
+
+    public RecordPublisherSettings withBalancer(Endpoint newBalancer) {
+        return new RecordPublisherSettings(newBalancer, callDeadline, giveUpAfter, initialBackoff, maxBackoff, maxBuffered);
     }
 
     public RecordPublisherSettings withCallDeadline(Duration newDeadline) {

@@ -1,13 +1,13 @@
 package dev.meteo.grpc.terminal;
 
-import dev.meteo.grpc.wire.Endpoint;
-import dev.meteo.grpc.wire.GrpcServers;
-import dev.meteo.grpc.wire.PeerRegistration;
-import dev.meteo.grpc.wire.ProtoCodec;
-import dev.meteo.proto.DeliveryReply;
-import dev.meteo.proto.ProxyGrpc;
-import dev.meteo.proto.Registration;
-import dev.meteo.proto.TerminalGrpc;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.internal.PeerRegistration;
+import dev.meteo.proto.ProtoCodec;
+import dev.meteo.grpc.proto.DeliveryReply;
+import dev.meteo.grpc.proto.ProxyGrpc;
+import dev.meteo.grpc.proto.Registration;
+import dev.meteo.grpc.proto.TerminalGrpc;
 import dev.meteo.proto.WindowResult;
 import dev.meteo.terminal.Terminal;
 import io.grpc.Server;

@@ -1,6 +1,6 @@
 package dev.meteo.grpc.terminal;
 
-import dev.meteo.grpc.wire.Endpoint;
+import dev.meteo.grpc.Endpoint;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -49,6 +49,10 @@ public record TerminalServerSettings(String bindHost, int port, String advertise
     /** Registers with (and heartbeats to) the proxy at {@code newProxy}. */
     public TerminalServerSettings withProxy(Endpoint newProxy) {
         return new TerminalServerSettings(bindHost, port, advertisedHost, newProxy, registrationRetry, shutdownGrace);
+    }
+
+    public TerminalServerSettings withRegistrationRetry(Duration newRetry) {
+        return new TerminalServerSettings(bindHost, port, advertisedHost, proxy, newRetry, shutdownGrace);
     }
 
     public TerminalServerSettings withShutdownGrace(Duration newGrace) {

@@ -8,13 +8,14 @@ import dev.meteo.compute.ComputeNode;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
 import dev.meteo.rabbit.topology.Topology;
-import dev.meteo.store.CoefficientStore;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,7 +50,7 @@ import java.util.logging.Logger;
  * </ul>
  *
  * <p>One connection with a consuming channel and a dead-letter channel. Acknowledgements come from the node's
- * completion threads and are serialised on one lock. Entry point: {@link #start(RabbitSettings, ComputeNode,
+ * completion threads and are serialised on one lock. Entry point: {@link #start(RabbitSettings, ComputeNode)};
  * CoefficientStore)}; {@link #close()} stops gracefully, {@link #abort()} as a crash would.
  */
 public final class RabbitComputeServer implements AutoCloseable {
@@ -62,7 +63,6 @@ public final class RabbitComputeServer implements AutoCloseable {
 
     private final RabbitSettings settings;
     private final ComputeNode node;
-    private final CoefficientStore rejections;
     private final Topology topology;
     private final String name;
     private final Connection connection;
@@ -79,16 +79,15 @@ public final class RabbitComputeServer implements AutoCloseable {
     private final AtomicLong requeued = new AtomicLong();
     private final String consumerTag;
 
-    private RabbitComputeServer(RabbitSettings settings, ComputeNode node, CoefficientStore rejections) throws IOException {
+    private RabbitComputeServer(RabbitSettings settings, ComputeNode node) throws IOException {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.node = Objects.requireNonNull(node, "node");
-        this.rejections = Objects.requireNonNull(rejections, "rejections");
         this.topology = new Topology(settings);
         this.name = settings.namePrefix() + "-compute-" + node.settings().id();
         this.consumerTag = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.deadLetterer = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, name + "-dead-letters"));
         this.requeuer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, name + "-requeue"));
-        this.connection = settings.connect(name);
+        this.connection = RabbitConnections.open(settings, name);
         try {
             this.deadLetters = connection.createChannel();
             topology.declareRecordQueues(deadLetters);
@@ -111,14 +110,17 @@ public final class RabbitComputeServer implements AutoCloseable {
     }
 
     /**
-     * Starts consuming records for {@code node}. {@code rejections} counts messages that cannot be decoded (the node
-     * counts invalid records itself); usually the node's own store.
+     * Starts consuming records for {@code node}; messages that cannot be decoded are counted as rejected by the node.
      *
-     * @throws IOException when the broker cannot be reached
+     * @throws UncheckedIOException when the broker cannot be reached or refuses the work queue's declaration
      */
-    public static RabbitComputeServer start(RabbitSettings settings, ComputeNode node, CoefficientStore rejections)
-            throws IOException {
-        return new RabbitComputeServer(settings, node, rejections);
+    public static RabbitComputeServer start(RabbitSettings settings, ComputeNode node) {
+        try {
+            return new RabbitComputeServer(settings, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("compute server " + node.settings().id() + " cannot consume on "
+                    + settings.redactedUri() + ": " + e.getMessage(), e);
+        }
     }
 
     private void handle(Delivery delivery) {
@@ -160,7 +162,7 @@ public final class RabbitComputeServer implements AutoCloseable {
         long tag = delivery.getEnvelope().getDeliveryTag();
         try {
             if (countAsRejected) {
-                rejections.recordRejected(syntheticId(delivery), reason);
+                node.rejectUndecodable(syntheticId(delivery), reason).join();
             }
             AMQP.BasicProperties original = delivery.getProperties();
             Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());

@@ -3,13 +3,16 @@ package dev.meteo.rabbit.proxy;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.model.WindowResult;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.window.WindowResultPublisher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -33,7 +36,7 @@ public final class RabbitResultPublisher implements WindowResultPublisher {
     private RabbitResultPublisher(RabbitSettings settings) throws IOException {
         this.settings = settings;
         this.topology = new Topology(settings);
-        this.connection = settings.connect(settings.namePrefix() + "-proxy-" + UUID.randomUUID().toString().substring(0, 8));
+        this.connection = RabbitConnections.open(settings, settings.namePrefix() + "-proxy-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             this.channel = connection.createChannel();
             topology.declareWindowsExchange(channel);
@@ -47,23 +50,36 @@ public final class RabbitResultPublisher implements WindowResultPublisher {
     /**
      * Opens a publisher on the broker of {@code settings} and declares the fanout exchange.
      *
-     * @throws IOException when the broker cannot be reached
+     * @throws UncheckedIOException when the broker cannot be reached or refuses the exchange's declaration
      */
-    public static RabbitResultPublisher open(RabbitSettings settings) throws IOException {
-        return new RabbitResultPublisher(settings);
+    public static RabbitResultPublisher open(RabbitSettings settings) {
+        try {
+            return new RabbitResultPublisher(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the proxy cannot publish on " + settings.redactedUri() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
      * Publishes one window and waits for the broker's confirm.
      *
-     * @throws IOException when the broker is unreachable, nacked the message or did not confirm within the confirm
-     *                     timeout (the result may or may not have reached the terminals: publishing it again is safe)
+     * @throws UncheckedIOException when the broker is unreachable, nacked the message or did not confirm within the
+     *                              confirm timeout (the result may or may not have reached the terminals: publishing
+     *                              it again is safe, terminals drop repeats)
      */
     @Override
-    public void publish(WindowResult result) throws Exception {
-        channel.basicPublish(topology.windowsExchange(), "", RecordMessages.properties(result), RecordMessages.body(result));
-        if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
-            throw new IOException("the broker nacked window [" + result.start() + ", " + result.end() + ")");
+    public void publish(WindowResult result) throws InterruptedException {
+        String window = "window [" + result.start() + ", " + result.end() + ")";
+        try {
+            channel.basicPublish(topology.windowsExchange(), "", RecordMessages.properties(result), RecordMessages.body(result));
+            if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
+                throw new IOException("the broker nacked " + window);
+            }
+        } catch (TimeoutException e) {
+            throw new UncheckedIOException(new IOException("the broker did not confirm " + window + " within "
+                    + settings.confirmTimeout().toMillis() + " ms", e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("publishing " + window + " failed: " + e.getMessage(), e);
         }
     }
 

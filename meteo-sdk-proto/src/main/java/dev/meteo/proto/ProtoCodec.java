@@ -1,0 +1,106 @@
+package dev.meteo.proto;
+
+import com.google.protobuf.Timestamp;
+import dev.meteo.model.KindStatistics;
+import dev.meteo.model.RawMeteoData;
+import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.SensorRecord;
+import dev.meteo.model.WindowResult;
+
+import java.time.Instant;
+
+/**
+ * Translation between the SDK's model and the protobuf messages of {@code meteo/v1/records.proto}, used by both
+ * modes (gRPC messages, RabbitMQ bodies). Lossless for valid values; a missing timestamp maps to {@code null} so
+ * that the validator can reject it with a reason.
+ */
+public final class ProtoCodec {
+
+    private ProtoCodec() {
+    }
+
+    public static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    public static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    public static dev.meteo.proto.RawMeteoData toProto(RawMeteoData data) {
+        var builder = dev.meteo.proto.RawMeteoData.newBuilder()
+                .setSensorId(nullToEmpty(data.sensorId()))
+                .setSequence(data.sequence())
+                .setTemperature(data.temperature())
+                .setHumidity(data.humidity());
+        if (data.detectedAt() != null) {
+            builder.setDetectedAt(timestamp(data.detectedAt()));
+        }
+        return builder.build();
+    }
+
+    public static dev.meteo.proto.RawPollutionData toProto(RawPollutionData data) {
+        var builder = dev.meteo.proto.RawPollutionData.newBuilder()
+                .setSensorId(nullToEmpty(data.sensorId()))
+                .setSequence(data.sequence())
+                .setCo2(data.co2());
+        if (data.detectedAt() != null) {
+            builder.setDetectedAt(timestamp(data.detectedAt()));
+        }
+        return builder.build();
+    }
+
+    public static RawMeteoData fromProto(dev.meteo.proto.RawMeteoData message) {
+        return new RawMeteoData(message.getSensorId(), message.getSequence(),
+                message.hasDetectedAt() ? instant(message.getDetectedAt()) : null,
+                message.getTemperature(), message.getHumidity());
+    }
+
+    public static RawPollutionData fromProto(dev.meteo.proto.RawPollutionData message) {
+        return new RawPollutionData(message.getSensorId(), message.getSequence(),
+                message.hasDetectedAt() ? instant(message.getDetectedAt()) : null, message.getCo2());
+    }
+
+    /** The binary encoding of a record's message (the body of a RabbitMQ message). */
+    public static byte[] encode(SensorRecord record) {
+        return record instanceof RawMeteoData air ? toProto(air).toByteArray()
+                : toProto((RawPollutionData) record).toByteArray();
+    }
+
+    public static dev.meteo.proto.KindStatistics toProto(KindStatistics statistics) {
+        var builder = dev.meteo.proto.KindStatistics.newBuilder().setCount(statistics.count());
+        if (!statistics.isEmpty()) {
+            builder.setMean(statistics.mean()).setStddev(statistics.stddev())
+                    .setMin(statistics.min()).setMax(statistics.max())
+                    .setLatest(timestamp(statistics.latest()));
+        }
+        return builder.build();
+    }
+
+    public static KindStatistics fromProto(dev.meteo.proto.KindStatistics message) {
+        if (message.getCount() == 0) {
+            return KindStatistics.EMPTY;
+        }
+        return new KindStatistics(message.getCount(), message.getMean(), message.getStddev(), message.getMin(),
+                message.getMax(), message.hasLatest() ? instant(message.getLatest()) : null);
+    }
+
+    public static dev.meteo.proto.WindowResult toProto(WindowResult result) {
+        return dev.meteo.proto.WindowResult.newBuilder()
+                .setStart(timestamp(result.start()))
+                .setEnd(timestamp(result.end()))
+                .setWellness(toProto(result.wellness()))
+                .setPollution(toProto(result.pollution()))
+                .setLateRecords(result.lateRecords())
+                .build();
+    }
+
+    public static WindowResult fromProto(dev.meteo.proto.WindowResult message) {
+        return new WindowResult(instant(message.getStart()), instant(message.getEnd()),
+                fromProto(message.getWellness()), fromProto(message.getPollution()), message.getLateRecords());
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

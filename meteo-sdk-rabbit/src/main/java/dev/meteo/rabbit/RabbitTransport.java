@@ -1,0 +1,125 @@
+package dev.meteo.rabbit;
+
+import dev.meteo.compute.ComputeNode;
+import dev.meteo.rabbit.compute.RabbitComputeServer;
+import dev.meteo.rabbit.proxy.RabbitResultPublisher;
+import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
+import dev.meteo.rabbit.terminal.RabbitTerminalConsumer;
+import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.terminal.Terminal;
+import dev.meteo.transport.Transport;
+import dev.meteo.window.WindowResultPublisher;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Indirect mode as a {@link Transport}: sensors publish to the durable work queue, compute servers compete for it,
+ * the proxy publishes each window once to a fanout exchange, and every terminal consumes its own durable queue. The
+ * broker balances the records, so there is no load balancer to start. Every role connects to the broker of the
+ * settings; a role whose broker cannot be reached fails to start with an {@link java.io.UncheckedIOException}.
+ */
+public final class RabbitTransport implements Transport {
+
+    private final RabbitSettings settings;
+
+    private RabbitTransport(RabbitSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public static RabbitTransport of(RabbitSettings settings) {
+        return new RabbitTransport(settings);
+    }
+
+    public RabbitSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return "rabbit";
+    }
+
+    /** The work queue balances the records over the servers that consume it: nothing to run. */
+    @Override
+    public Running startLoadBalancer() {
+        return Running.NONE;
+    }
+
+    @Override
+    public RecordPublisher openRecordPublisher(String sensorId) {
+        return RabbitRecordPublisher.open(settings);
+    }
+
+    @Override
+    public Running startComputeServer(ComputeNode node) {
+        RabbitComputeServer server = RabbitComputeServer.start(settings, node);
+        return new Running() {
+            @Override
+            public String describe() {
+                return "consuming " + settings.namePrefix() + ".records on " + settings.redactedUri();
+            }
+
+            @Override
+            public CompletableFuture<Void> ready() {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public Map<String, Object> status() {
+                RabbitComputeServer.Stats stats = server.stats();
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("received", stats.received());
+                status.put("acked", stats.acked());
+                status.put("dead_lettered", stats.deadLettered());
+                status.put("requeued", stats.requeued());
+                return status;
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+
+            /** The connection drops with records unacknowledged: the broker hands them to the other servers. */
+            @Override
+            public void kill() {
+                server.abort();
+            }
+        };
+    }
+
+    @Override
+    public WindowResultPublisher openResultPublisher() {
+        return RabbitResultPublisher.open(settings);
+    }
+
+    /** Returns once the terminal's queue is declared and bound: from then on it collects every window. */
+    @Override
+    public Running startTerminal(Terminal terminal) {
+        RabbitTerminalConsumer consumer = RabbitTerminalConsumer.start(settings, terminal);
+        return new Running() {
+            @Override
+            public String describe() {
+                return "consuming " + consumer.queue() + " on " + settings.redactedUri();
+            }
+
+            @Override
+            public CompletableFuture<Void> ready() {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close() {
+                consumer.close();
+            }
+        };
+    }
+
+    /** Every connection belongs to a part or publisher this transport returned: nothing of its own to release. */
+    @Override
+    public void close() {
+    }
+}

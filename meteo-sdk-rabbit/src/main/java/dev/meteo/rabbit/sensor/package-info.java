@@ -1,0 +1,2 @@
+/** Indirect mode's record publisher: persistent messages on the work queue, asynchronous publisher confirms. */
+package dev.meteo.rabbit.sensor;

@@ -1,0 +1,2 @@
+/** Indirect mode's terminal: consumes its own durable queue bound to the fanout exchange. */
+package dev.meteo.rabbit.terminal;

@@ -1,0 +1,364 @@
+package dev.meteo.redis;
+
+import dev.meteo.model.Coefficient;
+import dev.meteo.model.CoefficientKind;
+import dev.meteo.model.KindStatistics;
+import dev.meteo.model.RecordId;
+import dev.meteo.store.CoefficientStore;
+import dev.meteo.store.LeaseLostException;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
+import dev.meteo.store.WindowStore;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Redis store, both ports in one. Layout, per kind ({@code wellness}, {@code pollution}) under the key prefix:
+ * <ul>
+ *   <li>{@code <kind>:ts}: sorted set, member = record id, score = detection time (ms): range reads per window;</li>
+ *   <li>{@code <kind>:val}: hash, record id to coefficient: the identity check that makes stores idempotent;</li>
+ *   <li>{@code <kind>:late}: hash, record id to {@code time:value}: records stored after their window closed;</li>
+ *   <li>{@code window:closed}, {@code window:published}: the closed and published horizons (ms);</li>
+ *   <li>{@code proxy:lease}: hash {@code owner}, {@code expires}; {@code rejected}: hash record id to reason.</li>
+ * </ul>
+ * Storing is one Lua script per coefficient (duplicate check, late check against the closed horizon, write), sent
+ * pipelined per batch; closing a window is one script, so a store and a close never interleave. Thread-safe.
+ *
+ * <p>Limits, by design: {@link #trimBefore} deletes the ids of trimmed coefficients with them, so a redelivery of a
+ * record older than the retention horizon is no longer recognised and counts as late (counted twice rather than
+ * dropped); keep retention above the longest redelivery delay. The late and rejected hashes are not trimmed: they
+ * hold the identities that make those counters idempotent, and grow with late and invalid input only.
+ */
+public final class RedisMeteoStore implements CoefficientStore, WindowStore {
+
+    static final String STORE_SCRIPT = """
+            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
+              return 0
+            end
+            local closed = redis.call('GET', KEYS[4])
+            if closed and tonumber(ARGV[2]) < tonumber(closed) then
+              redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+              return 2
+            end
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            return 1
+            """;
+
+    static final String LEASE_SCRIPT = """
+            local owner = redis.call('HGET', KEYS[1], 'owner')
+            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
+            if owner == false or owner == ARGV[1] or expires <= tonumber(ARGV[2]) then
+              redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'expires', ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+
+    static final String CLOSE_SCRIPT = """
+            local owner = redis.call('HGET', KEYS[1], 'owner')
+            if owner ~= ARGV[1] then
+              return redis.error_reply('LEASE held by ' .. tostring(owner))
+            end
+            local closed = redis.call('GET', KEYS[2])
+            if closed ~= ARGV[2] then
+              return redis.error_reply('HORIZON is ' .. tostring(closed) .. ', not ' .. ARGV[2])
+            end
+            redis.call('SET', KEYS[2], ARGV[3])
+            return 1
+            """;
+
+    /** Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. */
+    static final String INITIALISE_SCRIPT = """
+            local closed = redis.call('GET', KEYS[1])
+            if closed then
+              return closed
+            end
+            local horizon = tonumber(ARGV[1])
+            local size = tonumber(ARGV[2])
+            for i = 3, 4 do
+              local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+              if first[2] then
+                local start = math.floor(tonumber(first[2]) / size) * size
+                if start < horizon then
+                  horizon = start
+                end
+              end
+            end
+            local value = string.format('%d', horizon)
+            redis.call('SET', KEYS[1], value)
+            redis.call('SETNX', KEYS[2], value)
+            return value
+            """;
+
+    static final String RELEASE_SCRIPT = """
+            if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """;
+
+    private final RedisSettings settings;
+    private final JedisPool pool;
+    private final String prefix;
+    private volatile Map<String, String> scriptShas = Map.of();
+
+    public RedisMeteoStore(RedisSettings settings) {
+        this.settings = settings;
+        this.prefix = settings.keyPrefix();
+        JedisPoolConfig config = new JedisPoolConfig();
+        config.setMaxTotal(settings.poolSize());
+        config.setMaxIdle(settings.poolSize());
+        config.setMinIdle(0);
+        config.setJmxEnabled(false);
+        this.pool = new JedisPool(config, settings.uri(), (int) settings.timeout().toMillis());
+    }
+
+    public RedisSettings settings() {
+        return settings;
+    }
+
+    /** Checks that Redis answers; throws {@link StoreUnavailableException} with the address otherwise. */
+    public void ping() {
+        withJedis(Jedis::ping);
+    }
+
+    private String key(String name) {
+        return prefix + name;
+    }
+
+    private String key(CoefficientKind kind, String name) {
+        return prefix + kind.label() + ":" + name;
+    }
+
+    private <T> T withJedis(Function<Jedis, T> work) {
+        try (Jedis jedis = pool.getResource()) {
+            return work.apply(jedis);
+        } catch (JedisDataException e) {
+            throw e;
+        } catch (JedisException e) {
+            throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " is unavailable: "
+                    + e.getMessage() + " (is redis-server running?)", e);
+        }
+    }
+
+    private String sha(Jedis jedis, String script) {
+        String sha = scriptShas.get(script);
+        if (sha == null) {
+            sha = jedis.scriptLoad(script);
+            Map<String, String> copy = new java.util.HashMap<>(scriptShas);
+            copy.put(script, sha);
+            scriptShas = Map.copyOf(copy);
+        }
+        return sha;
+    }
+
+    /** Runs a script by SHA, reloading it once if Redis lost its script cache (a restart). */
+    private Object evalScript(Jedis jedis, String script, List<String> keys, List<String> args) {
+        try {
+            return jedis.evalsha(sha(jedis, script), keys, args);
+        } catch (JedisDataException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                throw e;
+            }
+            scriptShas = Map.of();
+            return jedis.evalsha(sha(jedis, script), keys, args);
+        }
+    }
+
+    @Override
+    public List<StoreOutcome> storeAll(List<Coefficient> coefficients) {
+        if (coefficients.isEmpty()) {
+            return List.of();
+        }
+        return withJedis(jedis -> {
+            try {
+                return storePipelined(jedis, coefficients);
+            } catch (JedisDataException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                    throw e;
+                }
+                scriptShas = Map.of(); // Redis restarted: reload and store again (idempotent)
+                return storePipelined(jedis, coefficients);
+            }
+        });
+    }
+
+    private List<StoreOutcome> storePipelined(Jedis jedis, List<Coefficient> coefficients) {
+        String sha = sha(jedis, STORE_SCRIPT);
+        String closedKey = key("window:closed");
+        List<Response<Object>> responses = new ArrayList<>(coefficients.size());
+        Pipeline pipeline = jedis.pipelined();
+        for (Coefficient c : coefficients) {
+            CoefficientKind kind = c.kind();
+            responses.add(pipeline.evalsha(sha,
+                    List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late"), closedKey),
+                    List.of(c.recordId().key(), Long.toString(c.detectedAt().toEpochMilli()), Double.toString(c.value()))));
+        }
+        pipeline.sync();
+        List<StoreOutcome> outcomes = new ArrayList<>(responses.size());
+        for (Response<Object> response : responses) {
+            long code = (Long) response.get();
+            outcomes.add(code == 1 ? StoreOutcome.STORED : code == 2 ? StoreOutcome.LATE : StoreOutcome.DUPLICATE);
+        }
+        return outcomes;
+    }
+
+    @Override
+    public void recordRejected(RecordId recordId, String reason) {
+        withJedis(jedis -> jedis.hsetnx(key("rejected"), recordId.key(), reason));
+    }
+
+    /** The reason a record was rejected, or {@code null}. */
+    public String rejectionReason(RecordId recordId) {
+        return withJedis(jedis -> jedis.hget(key("rejected"), recordId.key()));
+    }
+
+    @Override
+    public boolean acquireLease(String owner, long nowMillis, long expiresAtMillis) {
+        return withJedis(jedis -> (Long) evalScript(jedis, LEASE_SCRIPT, List.of(key("proxy:lease")),
+                List.of(owner, Long.toString(nowMillis), Long.toString(expiresAtMillis)))) == 1L;
+    }
+
+    @Override
+    public void releaseLease(String owner) {
+        withJedis(jedis -> evalScript(jedis, RELEASE_SCRIPT, List.of(key("proxy:lease")), List.of(owner)));
+    }
+
+    @Override
+    public long initialiseHorizon(long horizonMillis, long windowSizeMillis) {
+        Object horizon = withJedis(jedis -> evalScript(jedis, INITIALISE_SCRIPT,
+                List.of(key("window:closed"), key("window:published"),
+                        key(CoefficientKind.WELLNESS, "ts"), key(CoefficientKind.POLLUTION, "ts")),
+                List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis))));
+        return Long.parseLong(horizon.toString());
+    }
+
+    @Override
+    public long closedHorizon() {
+        return readHorizon("window:closed");
+    }
+
+    @Override
+    public long publishedHorizon() {
+        return readHorizon("window:published");
+    }
+
+    private long readHorizon(String name) {
+        String value = withJedis(jedis -> jedis.get(key(name)));
+        return value == null ? Long.MIN_VALUE : Long.parseLong(value);
+    }
+
+    @Override
+    public void closeWindow(String owner, long start, long end) {
+        try {
+            withJedis(jedis -> evalScript(jedis, CLOSE_SCRIPT, List.of(key("proxy:lease"), key("window:closed")),
+                    List.of(owner, Long.toString(start), Long.toString(end))));
+        } catch (JedisDataException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("LEASE")) {
+                throw new LeaseLostException("proxy lease lost by " + owner + ": " + message);
+            }
+            throw new IllegalStateException("cannot close window [" + start + ", " + end + "): " + message, e);
+        }
+    }
+
+    @Override
+    public List<KindStatistics.Sample> readWindow(CoefficientKind kind, long start, long end) {
+        return withJedis(jedis -> {
+            List<redis.clients.jedis.resps.Tuple> members =
+                    jedis.zrangeByScoreWithScores(key(kind, "ts"), Long.toString(start), "(" + end);
+            if (members.isEmpty()) {
+                return List.of();
+            }
+            String[] ids = members.stream().map(redis.clients.jedis.resps.Tuple::getElement).toArray(String[]::new);
+            List<String> values = jedis.hmget(key(kind, "val"), ids);
+            List<KindStatistics.Sample> samples = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                if (values.get(i) != null) {
+                    samples.add(new KindStatistics.Sample((long) members.get(i).getScore(), Double.parseDouble(values.get(i))));
+                }
+            }
+            return samples;
+        });
+    }
+
+    @Override
+    public void markPublished(long end) {
+        withJedis(jedis -> jedis.set(key("window:published"), Long.toString(end)));
+    }
+
+    @Override
+    public long lateCount() {
+        return withJedis(jedis -> {
+            long total = 0;
+            for (CoefficientKind kind : CoefficientKind.values()) {
+                total += jedis.hlen(key(kind, "late"));
+            }
+            return total;
+        });
+    }
+
+    @Override
+    public long rejectedCount() {
+        return withJedis(jedis -> jedis.hlen(key("rejected")));
+    }
+
+    /** Coefficients of one kind currently stored in windows (not late), over all windows kept. */
+    public long storedCount(CoefficientKind kind) {
+        return withJedis(jedis -> jedis.zcard(key(kind, "ts")));
+    }
+
+    @Override
+    public void trimBefore(long horizonMillis) {
+        withJedis(jedis -> {
+            for (CoefficientKind kind : CoefficientKind.values()) {
+                List<String> ids = jedis.zrangeByScore(key(kind, "ts"), "-inf", "(" + horizonMillis);
+                if (ids.isEmpty()) {
+                    continue;
+                }
+                Pipeline pipeline = jedis.pipelined();
+                for (int from = 0; from < ids.size(); from += 1000) {
+                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+                    pipeline.hdel(key(kind, "val"), chunk.toArray(String[]::new));
+                }
+                pipeline.zremrangeByScore(key(kind, "ts"), "-inf", "(" + horizonMillis);
+                pipeline.sync();
+            }
+            return null;
+        });
+    }
+
+    /** Deletes every key under this store's prefix (tests, {@code meteo reset}). */
+    public long deleteAll() {
+        return withJedis(jedis -> {
+            long deleted = 0;
+            redis.clients.jedis.params.ScanParams params =
+                    new redis.clients.jedis.params.ScanParams().match(prefix + "*").count(500);
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
+                if (!page.getResult().isEmpty()) {
+                    deleted += jedis.del(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!"0".equals(cursor));
+            return deleted;
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

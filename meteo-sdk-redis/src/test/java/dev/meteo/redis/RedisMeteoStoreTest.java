@@ -1,0 +1,205 @@
+package dev.meteo.redis;
+
+import dev.meteo.model.Coefficient;
+import dev.meteo.model.CoefficientKind;
+import dev.meteo.model.KindStatistics;
+import dev.meteo.model.RecordId;
+import dev.meteo.store.LeaseLostException;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Redis store's own contract: idempotency, per-identity rejection counting, isolation, lease, connection settings. */
+class RedisMeteoStoreTest {
+
+    private static final long T0 = 1_750_000_000_000L;
+
+    /** The real Redis (meteo-sdk-testing's RedisTestSupport does the same for the modules that can depend on it). */
+    private static final String REDIS_URI = System.getenv().getOrDefault("METEO_TEST_REDIS_URI", RedisSettings.DEFAULT_URI);
+
+    private final RedisMeteoStore store = freshStore();
+    private final List<RedisMeteoStore> others = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        store.deleteAll();
+        store.close();
+        for (RedisMeteoStore other : others) {
+            other.deleteAll();
+            other.close();
+        }
+    }
+
+    private static RedisMeteoStore freshStore() {
+        return new RedisMeteoStore(RedisSettings.of(REDIS_URI, "meteo-test:" + UUID.randomUUID() + ":"));
+    }
+
+    private RedisMeteoStore other(RedisSettings settings) {
+        RedisMeteoStore other = new RedisMeteoStore(settings);
+        others.add(other);
+        return other;
+    }
+
+    private static Coefficient wellness(String sensor, long sequence, long atMillis, double value) {
+        return new Coefficient(CoefficientKind.WELLNESS, new RecordId(sensor, sequence), Instant.ofEpochMilli(atMillis), value);
+    }
+
+    @Test
+    void aBatchWithDuplicatesStoresEachIdentityOnce() {
+        Coefficient a = wellness("s", 1, T0, 0.2);
+        Coefficient b = wellness("s", 2, T0 + 1, 0.4);
+        assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.DUPLICATE, StoreOutcome.STORED, StoreOutcome.DUPLICATE),
+                store.storeAll(List.of(a, a, b, b)));
+        assertEquals(2, store.storedCount(CoefficientKind.WELLNESS));
+        assertEquals(2, store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10).size());
+    }
+
+    @Test
+    void aRepeatedRecordKeepsItsFirstValueAndTimestamp() {
+        store.storeAll(List.of(wellness("s", 1, T0, 0.2)));
+        // a redelivery carries the same identity; whatever it says, nothing changes
+        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(wellness("s", 1, T0 + 5, 0.9))));
+        assertEquals(List.of(new KindStatistics.Sample(T0, 0.2)), store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10));
+    }
+
+    @Test
+    void theSameSequenceFromTwoSensorsIsTwoRecords() {
+        assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.STORED),
+                store.storeAll(List.of(wellness("air-1", 7, T0, 0.1), wellness("air-2", 7, T0, 0.3))));
+    }
+
+    @Test
+    void aLateRecordStoredTwiceIsCountedLateOnce() {
+        store.initialiseHorizon(T0 + 1_000, 1);
+        Coefficient late = wellness("s", 1, T0, 0.5);
+        assertEquals(List.of(StoreOutcome.LATE), store.storeAll(List.of(late)));
+        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(late)));
+        assertEquals(1, store.lateCount());
+        assertEquals(0, store.storedCount(CoefficientKind.WELLNESS));
+    }
+
+    @Test
+    void rejectionsAreCountedOncePerIdentityWithTheFirstReason() {
+        RecordId id = new RecordId("air-1", 3);
+        store.recordRejected(id, "humidity 150.0 % is outside 0..100 %");
+        store.recordRejected(id, "redelivered");
+        store.recordRejected(new RecordId("air-1", 4), "temperature is not a finite number: NaN");
+        assertEquals(2, store.rejectedCount());
+        assertEquals("humidity 150.0 % is outside 0..100 %", store.rejectionReason(id));
+    }
+
+    @Test
+    void twoKeyPrefixesDoNotSeeEachOthersData() {
+        RedisMeteoStore neighbour = freshStore();
+        others.add(neighbour);
+        store.initialiseHorizon(T0 + 60_000, 1);
+        store.storeAll(List.of(wellness("s", 1, T0 + 70_000, 0.5)));
+        store.recordRejected(new RecordId("s", 2), "bad");
+        store.storeAll(List.of(wellness("s", 3, T0, 0.5)));
+        assertTrue(store.acquireLease("proxy-a", T0, T0 + 10_000));
+
+        assertTrue(neighbour.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10).isEmpty());
+        assertEquals(0, neighbour.rejectedCount());
+        assertEquals(0, neighbour.lateCount());
+        assertEquals(Long.MIN_VALUE, neighbour.closedHorizon());
+        assertTrue(neighbour.acquireLease("proxy-b", T0, T0 + 10_000), "the lease leaked across prefixes");
+        // the same record id under the neighbour's prefix is new there
+        assertEquals(List.of(StoreOutcome.STORED), neighbour.storeAll(List.of(wellness("s", 1, T0, 0.5))));
+
+        neighbour.deleteAll();
+        assertEquals(1, store.storedCount(CoefficientKind.WELLNESS), "deleteAll crossed prefixes");
+    }
+
+    @Test
+    void theDatabaseIndexInTheUriSelectsTheRedisDatabase() {
+        String prefix = "meteo-test:" + UUID.randomUUID() + ":";
+        URI base = URI.create(REDIS_URI);
+        String db5 = "redis://" + base.getRawAuthority() + "/5";
+        String db0 = "redis://" + base.getRawAuthority() + "/0";
+        RedisMeteoStore inDb5 = other(RedisSettings.of(db5, prefix));
+        RedisMeteoStore inDb0 = other(RedisSettings.of(db0, prefix));
+        inDb5.storeAll(List.of(wellness("s", 1, T0, 0.5)));
+
+        assertEquals(1, inDb5.storedCount(CoefficientKind.WELLNESS));
+        assertEquals(0, inDb0.storedCount(CoefficientKind.WELLNESS));
+        try (Jedis jedis = new Jedis(URI.create(db5))) {
+            assertTrue(jedis.exists(prefix + "wellness:ts"));
+        }
+    }
+
+    @Test
+    void redactedUriHidesThePasswordAndKeepsTheRest() {
+        RedisSettings withPassword = RedisSettings.of("redis://:s3cret@redis.example:6380/2", "p:");
+        assertFalse(withPassword.redactedUri().contains("s3cret"), withPassword.redactedUri());
+        assertEquals("redis://***@redis.example:6380/2", withPassword.redactedUri());
+        RedisSettings withUser = RedisSettings.of("redis://meteo:s3cret@redis.example:6380/2", "p:");
+        assertEquals("redis://***@redis.example:6380/2", withUser.redactedUri());
+        assertEquals("redis://127.0.0.1:6379/0", RedisSettings.defaults().redactedUri());
+    }
+
+    @Test
+    void aStoreThatCannotConnectSaysWhereWithoutThePassword() {
+        // nothing listens on port 1
+        RedisSettings unreachable = new RedisSettings(URI.create("redis://:s3cret@127.0.0.1:1/0"), "p:", 1,
+                Duration.ofMillis(500));
+        RedisMeteoStore down = new RedisMeteoStore(unreachable);
+        try {
+            StoreUnavailableException error = assertThrows(StoreUnavailableException.class, down::ping);
+            assertTrue(error.getMessage().contains("127.0.0.1:1"), error.getMessage());
+            assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
+        } finally {
+            down.close();
+        }
+    }
+
+    @Test
+    void onlyRedisUrisAreAccepted() {
+        assertThrows(IllegalArgumentException.class, () -> RedisSettings.of("http://127.0.0.1:6379", "p:"));
+    }
+
+    @Test
+    void theLeaseHasOneOwnerUntilItExpiresOrIsReleased() {
+        assertTrue(store.acquireLease("a", T0, T0 + 1_000));
+        assertFalse(store.acquireLease("b", T0 + 999, T0 + 1_999));
+        assertTrue(store.acquireLease("a", T0 + 500, T0 + 1_500), "the owner could not renew");
+        assertFalse(store.acquireLease("b", T0 + 1_000, T0 + 2_000), "renewal did not extend the lease");
+        assertTrue(store.acquireLease("b", T0 + 1_500, T0 + 2_500));
+
+        store.releaseLease("a"); // not the owner any more: no effect
+        assertFalse(store.acquireLease("a", T0 + 1_600, T0 + 2_600));
+        store.releaseLease("b");
+        assertTrue(store.acquireLease("a", T0 + 1_600, T0 + 2_600));
+    }
+
+    @Test
+    void closingAWindowNeedsTheLeaseAndTheExpectedHorizon() {
+        store.initialiseHorizon(T0, 1);
+        assertTrue(store.acquireLease("a", T0, T0 + 1_000));
+        assertThrows(LeaseLostException.class, () -> store.closeWindow("b", T0, T0 + 10));
+        assertThrows(IllegalStateException.class, () -> store.closeWindow("a", T0 + 10, T0 + 20));
+        store.closeWindow("a", T0, T0 + 10);
+        assertEquals(T0 + 10, store.closedHorizon());
+        assertEquals(T0, store.publishedHorizon());
+    }
+
+    @Test
+    void initialisingTheHorizonTwiceKeepsTheFirst() {
+        assertEquals(T0, store.initialiseHorizon(T0, 1));
+        assertEquals(T0, store.initialiseHorizon(T0 + 50_000, 1));
+        assertEquals(T0, store.publishedHorizon());
+    }
+}
