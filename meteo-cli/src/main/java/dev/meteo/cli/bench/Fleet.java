@@ -1,7 +1,7 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.ChildProcess;
-import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.cli.Json;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,7 +81,7 @@ final class Fleet implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 return Map.of();
             }
-            return WindowJson.parse(Files.readString(file)) instanceof Map<?, ?> map ? map : Map.of();
+            return Json.read(Files.readString(file)) instanceof Map<?, ?> map ? map : Map.of();
         } catch (IOException | IllegalArgumentException e) {
             return Map.of(); // replaced between exists and read: the next sample has it
         }
