@@ -35,7 +35,7 @@ echo "report: building the report module"
 mvn -q -pl report -am package -DskipTests
 
 pdf="$report_dir/meteo-report.pdf"
-java -cp "$report_dir/target/classes" dev.meteo.report.ReportBuilder --report-dir "$report_dir" --pdf "$pdf" "$@"
+java -cp "$report_dir/target/classes:$report_dir/target/lib/*" dev.meteo.report.ReportBuilder --report-dir "$report_dir" --pdf "$pdf" "$@"
 
 for arg in "$@"; do
   case "$arg" in --markdown-only|--help|-h) exit 0 ;; esac

@@ -1,7 +1,6 @@
 package dev.meteo.cli;
 
 import dev.meteo.cli.embedded.EmbeddedServices;
-import dev.meteo.cli.terminal.WindowJson;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.Accounting;
 import dev.meteo.rabbit.RabbitConnections;
@@ -268,7 +267,7 @@ final class DemoCommand implements Callable<Integer> {
         summary.put("windows_received", received);
         boolean holds = sent == inWindows + late + rejected;
         summary.put("accounting_holds", holds);
-        Files.writeString(runDir.resolve("summary.json"), WindowJson.writeObject(summary) + "\n");
+        Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
         printSummary(summary, holds);
         if (holds) {
             removeRunData(store);
@@ -320,7 +319,7 @@ final class DemoCommand implements Callable<Integer> {
         if (json.isBlank()) {
             return 0;
         }
-        Object value = ((Map<?, ?>) WindowJson.parse(json)).get(key);
+        Object value = ((Map<?, ?>) Json.read(json)).get(key);
         return value instanceof Number number ? number.longValue() : 0;
     }
 

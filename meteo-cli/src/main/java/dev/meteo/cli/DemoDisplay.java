@@ -2,7 +2,7 @@ package dev.meteo.cli;
 
 import dev.meteo.cli.terminal.AnsiDashboardSink;
 import dev.meteo.cli.terminal.DashboardState;
-import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.cli.terminal.WindowResultJson;
 import dev.meteo.redis.RedisMeteoStore;
 
 import java.io.BufferedReader;
@@ -49,7 +49,7 @@ final class DemoDisplay implements AutoCloseable {
                 String line = reader == null ? null : reader.readLine();
                 if (line != null) {
                     if (!line.isBlank()) {
-                        sink.accept(WindowJson.fromJson(line));
+                        sink.accept(WindowResultJson.fromJson(line));
                     }
                     continue;
                 }

@@ -161,7 +161,7 @@ public abstract class RoleCommand implements Callable<Integer> {
         status.put("status_at_ms", System.currentTimeMillis()); // when the counters were read, for rates between samples
         try {
             Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
-            Files.writeString(temporary, dev.meteo.cli.terminal.WindowJson.writeObject(status) + "\n");
+            Files.writeString(temporary, Json.write(status) + "\n");
             Files.move(temporary, statusFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {

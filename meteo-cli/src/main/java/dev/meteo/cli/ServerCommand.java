@@ -80,7 +80,7 @@ final class ServerCommand extends RoleCommand {
                 status.put("failed", stats.failed());
                 status.putAll(served.status()); // the transport's own counters (rabbit: acked, dead-lettered, ...)
                 if (latency != null) {
-                    status.put("latency_us", latency.histogram().toMap());
+                    status.put("latency_us", latency.recorder().snapshot());
                 }
                 return status;
             }

@@ -109,7 +109,7 @@ final class TerminalCommand extends RoleCommand {
                 status.put("windows_received", terminal.windowsReceived());
                 status.put("windows_ignored", terminal.windowsIgnored());
                 if (delays != null) {
-                    status.put("window_delay_us", delays.histogram().toMap());
+                    status.put("window_delay_us", delays.recorder().snapshot());
                 }
                 return status;
             }

@@ -2,7 +2,7 @@ package dev.meteo.cli;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.cli.terminal.WindowResultJson;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.redis.RedisSettings;
@@ -49,7 +49,7 @@ class DemoEndToEndTest {
         assertEquals(0, exit, "demo exit code (2: the accounting does not hold)");
 
         Path run = onlyRunDirectory();
-        Map<?, ?> summary = (Map<?, ?>) WindowJson.parse(Files.readString(run.resolve("summary.json")));
+        Map<?, ?> summary = (Map<?, ?>) Json.read(Files.readString(run.resolve("summary.json")));
         long sent = number(summary, "records_sent");
         long late = number(summary, "records_late");
         long rejected = number(summary, "records_rejected");
@@ -106,11 +106,11 @@ class DemoEndToEndTest {
     /** Every line of a terminal's file, each one a window with the documented fields. */
     private static List<Map<?, ?>> windows(Path jsonl) throws IOException {
         return Files.readAllLines(jsonl).stream().filter(line -> !line.isBlank()).<Map<?, ?>>map(line -> {
-            Map<?, ?> window = (Map<?, ?>) WindowJson.parse(line);
+            Map<?, ?> window = (Map<?, ?>) Json.read(line);
             for (String field : List.of("start", "end", "wellness", "pollution", "late")) {
                 assertTrue(window.containsKey(field), jsonl.getFileName() + ": no '" + field + "' in " + line);
             }
-            WindowJson.fromJson(line); // and it reads back as a window result
+            WindowResultJson.fromJson(line); // and it reads back as a window result
             return window;
         }).toList();
     }

@@ -1,12 +1,21 @@
 package dev.meteo.report;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.IllegalFormatException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The results {@code meteo bench} wrote ({@code report/results/bench.json}), read by path.
+ * The results {@code meteo bench} wrote ({@code report/results/bench.json}), read by path. Parsed with Jackson into
+ * insertion-ordered {@code Map<String, Object>}, {@code List<Object>}, {@link String}, {@link Boolean}, null, and
+ * every number as the exact {@link BigDecimal} of its text (so {@code 20.0} stays {@code 20.0} and a count an
+ * integer).
  *
  * <p>A path is dot-separated member names, e.g. {@code modes.grpc.latency_ms.p95}. An array element is selected by
  * index ({@code samples_per_s[0]} or {@code samples_per_s.0}) or by a member's value
@@ -24,6 +36,11 @@ public final class BenchResults {
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)?((?:\\[[^\\]]*\\])*)");
     private static final Pattern SELECTOR = Pattern.compile("\\[([^\\]]*)\\]");
     private static final Pattern CONVERSION = Pattern.compile("%[-#+ 0,(<]*\\d*(?:\\.\\d+)?([a-zA-Z%])");
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final Object root;
     private final String source;
@@ -45,9 +62,38 @@ public final class BenchResults {
         }
     }
 
-    /** Parses results from text; {@code source} names them in error messages. */
+    /**
+     * Parses results from text; {@code source} names them in error messages, which read
+     * {@code source:line:column: invalid JSON: what}.
+     */
     public static BenchResults parse(String json, String source) {
-        return new BenchResults(JsonParser.parse(json, source), source);
+        try {
+            return new BenchResults(javaValue(JSON.readValue(json, JsonNode.class)), source);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new ReportException(source + where + ": invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Object javaValue(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> members = new LinkedHashMap<>();
+            node.properties().forEach(member -> members.put(member.getKey(), javaValue(member.getValue())));
+            return members;
+        }
+        if (node.isArray()) {
+            List<Object> items = new ArrayList<>(node.size());
+            node.forEach(item -> items.add(javaValue(item)));
+            return items;
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.isNull() ? null : node.textValue();
     }
 
     /** Where the results came from (a file name), for messages. */

@@ -1,7 +1,7 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.DurationConverter;
-import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.cli.Json;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.redis.RedisSettings;
 import picocli.CommandLine.Command;
@@ -179,7 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (json.toAbsolutePath().getParent() != null) {
             Files.createDirectories(json.toAbsolutePath().getParent());
         }
-        Files.writeString(json, WindowJson.writeObject(report) + "\n");
+        Files.writeString(json, Json.write(report) + "\n");
         BenchTable.print(System.out, report);
         System.out.println("  results: " + json);
         if (chart != null) {

@@ -1,7 +1,8 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.ChildProcess;
-import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.cli.Json;
+import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,7 +82,7 @@ final class Fleet implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 return Map.of();
             }
-            return WindowJson.parse(Files.readString(file)) instanceof Map<?, ?> map ? map : Map.of();
+            return Json.read(Files.readString(file)) instanceof Map<?, ?> map ? map : Map.of();
         } catch (IOException | IllegalArgumentException e) {
             return Map.of(); // replaced between exists and read: the next sample has it
         }
@@ -96,11 +97,11 @@ final class Fleet implements AutoCloseable {
         return children.stream().mapToLong(child -> number(read(child), key)).sum();
     }
 
-    /** Merged histogram of one status key over children. */
-    static LatencyHistogram histogram(List<ChildProcess> children, String key) {
-        LatencyHistogram merged = new LatencyHistogram();
+    /** The sum of the children's HdrHistograms under one status key ({@link LatencyRecorder#snapshot}). */
+    static Histogram histogram(List<ChildProcess> children, String key) {
+        Histogram merged = LatencyRecorder.emptyHistogram();
         for (ChildProcess child : children) {
-            merged = merged.plus(LatencyHistogram.fromMap(read(child).get(key)));
+            merged.add(LatencyRecorder.decode(read(child).get(key)));
         }
         return merged;
     }

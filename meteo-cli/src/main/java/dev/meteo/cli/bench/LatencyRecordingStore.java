@@ -18,7 +18,7 @@ public final class LatencyRecordingStore implements CoefficientStore {
 
     private final CoefficientStore delegate;
     private final Clock clock;
-    private final LatencyHistogram histogram = new LatencyHistogram();
+    private final LatencyRecorder recorder = new LatencyRecorder();
 
     public LatencyRecordingStore(CoefficientStore delegate, Clock clock) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -26,8 +26,8 @@ public final class LatencyRecordingStore implements CoefficientStore {
     }
 
     /** Cumulative since start. */
-    public LatencyHistogram histogram() {
-        return histogram;
+    public LatencyRecorder recorder() {
+        return recorder;
     }
 
     @Override
@@ -36,7 +36,7 @@ public final class LatencyRecordingStore implements CoefficientStore {
         long nowMicros = clock.millis() * 1000;
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i) == StoreOutcome.STORED) {
-                histogram.record(nowMicros - coefficients.get(i).detectedAt().toEpochMilli() * 1000);
+                recorder.record(nowMicros - coefficients.get(i).detectedAt().toEpochMilli() * 1000);
             }
         }
         return outcomes;

@@ -8,6 +8,7 @@ import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
+import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,8 +181,8 @@ final class PipelineRun {
         meters.forEach(ProcessMeter::start);
         long confirmedStart = Fleet.sum(sensors, "confirmed");
         long storedStart = Fleet.sum(servers, "stored");
-        LatencyHistogram latencyStart = Fleet.histogram(servers, "latency_us");
-        LatencyHistogram windowStart = Fleet.histogram(terminals, "window_delay_us");
+        Histogram latencyStart = Fleet.histogram(servers, "latency_us");
+        Histogram windowStart = Fleet.histogram(terminals, "window_delay_us");
         long measureStartNanos = System.nanoTime();
 
         List<Double> samples = new ArrayList<>();
@@ -203,8 +204,8 @@ final class PipelineRun {
         double seconds = (System.nanoTime() - measureStartNanos) / 1e9;
         long confirmedEnd = Fleet.sum(sensors, "confirmed");
         long storedEnd = Fleet.sum(servers, "stored");
-        LatencyHistogram latency = Fleet.histogram(servers, "latency_us").minus(latencyStart);
-        LatencyHistogram windowDelay = Fleet.histogram(terminals, "window_delay_us").minus(windowStart);
+        Histogram latency = LatencyRecorder.since(latencyStart, Fleet.histogram(servers, "latency_us"));
+        Histogram windowDelay = LatencyRecorder.since(windowStart, Fleet.histogram(terminals, "window_delay_us"));
         meters.forEach(ProcessMeter::stop);
         List<Double> loadAverage = BenchCommand.loadAverage();
 
@@ -214,10 +215,10 @@ final class PipelineRun {
         out.put("records_per_s", Math.round((confirmedEnd - confirmedStart) / seconds));
         out.put("stored_per_s", Math.round((storedEnd - storedStart) / seconds));
         out.put("ratio_to_limit", null); // filled in by BenchCommand, which knows the limit
-        out.put("latency_ms", latency.percentilesMillis());
-        out.put("latency_samples", latency.count());
-        out.put("window_latency_ms", windowDelay.percentilesMillis());
-        out.put("window_latency_samples", windowDelay.count());
+        out.put("latency_ms", LatencyRecorder.percentilesMillis(latency));
+        out.put("latency_samples", latency.getTotalCount());
+        out.put("window_latency_ms", LatencyRecorder.percentilesMillis(windowDelay));
+        out.put("window_latency_samples", windowDelay.getTotalCount());
         out.put("sent", accounting.sent);
         out.put("lost", accounting.lost());
         out.put("late", accounting.late);

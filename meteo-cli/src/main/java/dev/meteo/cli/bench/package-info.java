@@ -13,10 +13,13 @@
  *       duplicates). Per measured period: change of the summed counters divided by the wall time.</li>
  *   <li>Latency detection -> stored: servers run with the hidden {@code --bench-latency}, which wraps their store in
  *       {@link dev.meteo.cli.bench.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
- *       now minus its detection time goes into a {@link dev.meteo.cli.bench.LatencyHistogram} (microseconds, about
- *       3 % resolution). Window close -> terminal: terminals (hidden {@code --bench-grace}) record receive time minus window end minus
- *       grace ({@link dev.meteo.cli.bench.WindowDelaySink}), so 0 is "the moment the window could close". Both are cumulative histograms, read at the start and end of the measured period and
- *       subtracted.</li>
+ *       now minus its detection time goes into a {@link dev.meteo.cli.bench.LatencyRecorder} (an HdrHistogram, as
+ *       Micrometer uses: microseconds, 3 significant digits). Window close -> terminal: terminals (hidden
+ *       {@code --bench-grace}) record receive time minus window end minus grace
+ *       ({@link dev.meteo.cli.bench.WindowDelaySink}), so 0 is "the moment the window could close". Both are
+ *       cumulative histograms that the children write into their status files ({@code latency_us},
+ *       {@code window_delay_us}: HdrHistogram's compressed encoding in Base64); the bench adds up the children's, reads
+ *       them at the start and end of the measured period and subtracts.</li>
  *   <li>CPU and memory of each process: {@code utime + stime} of {@code /proc/<pid>/stat} at the start and end of the
  *       measured period (percent of one CPU), and the largest {@code VmRSS} of {@code /proc/<pid>/status} seen in the
  *       per-second samples. The shared Redis and RabbitMQ broker are listed too, marked "(shared)": other users of the
@@ -55,7 +58,8 @@
  *   "stored_per_s": stored per second over the measured period,
  *   "ratio_to_limit": stored_per_s / the mode's limit (null without limits),
  *   "latency_ms": {"p50", "p95", "p99"}, "latency_samples": detection -> stored, measured period,
- *   "window_latency_ms": {"p50", "p95", "p99"}, "window_latency_samples": window close (end + grace) -> terminal,
+ *   "window_latency_ms": {"p50", "p95", "p99"}, "window_latency_samples": window close (end + grace) -> terminal
+ *       (both: percentiles to 3 significant digits, null when there is no sample),
  *   "sent", "lost", "late", "rejected": records over the whole run (warm-up included), lost must be 0,
  *   "accounting_holds": boolean,
  *   "accounting": {"sent", "sensor_failed", "in_windows", "late", "rejected", "records_in_windows_per_terminal",

@@ -3,6 +3,7 @@ package dev.meteo.cli.terminal;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.meteo.cli.Json;
 import dev.meteo.model.WindowResult;
 import dev.meteo.terminal.TerminalSink;
 
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
 /**
  * The browser dashboard of a terminal, served by the JDK's HTTP server: {@code /} a self-contained page (no CDN) with a
  * live chart of both means and their ±stddev bands, updated by Server-Sent Events ({@code /events}; the page falls
- * back to polling); {@code /api/windows} every window kept, as a JSON array of {@link WindowJson} objects
+ * back to polling); {@code /api/windows} every window kept, as a JSON array of {@link WindowResultJson} objects
  * ({@code ?after=<start ms>} for the newer ones only); {@code /api/latest} the latest window or {@code null};
  * {@code /api/status} the terminal id, status line, rejected count and windows received. Keeps the last
  * {@code capacity} windows in memory. Thread-safe; a slow browser never delays {@link #accept}.
@@ -285,7 +286,7 @@ public final class HttpDashboard implements TerminalSink {
     }
 
     private static String windowEvent(WindowResult result) {
-        return "id: " + result.start().toEpochMilli() + "\ndata: " + WindowJson.toJson(result) + "\n\n";
+        return "id: " + result.start().toEpochMilli() + "\ndata: " + WindowResultJson.toJson(result) + "\n\n";
     }
 
     private String windowsJson(HttpExchange exchange) {
@@ -296,11 +297,11 @@ public final class HttpDashboard implements TerminalSink {
                 newer.add(result);
             }
         }
-        return WindowJson.toJsonArray(newer);
+        return WindowResultJson.toJsonArray(newer);
     }
 
     private synchronized String latestJson() {
-        return history.isEmpty() ? "null" : WindowJson.toJson(history.getLast());
+        return history.isEmpty() ? "null" : WindowResultJson.toJson(history.getLast());
     }
 
     private synchronized String statusJson() {
@@ -309,7 +310,7 @@ public final class HttpDashboard implements TerminalSink {
         fields.put("status", status);
         fields.put("rejected", rejected);
         fields.put("windows_received", windowsReceived);
-        return WindowJson.writeObject(fields);
+        return Json.write(fields);
     }
 
     private static long afterParameter(HttpExchange exchange) {

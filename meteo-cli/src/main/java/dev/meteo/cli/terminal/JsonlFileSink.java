@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Appends every window result to {@code <data-dir>/terminal-<id>.jsonl}, one {@link WindowJson} object per line.
+ * Appends every window result to {@code <data-dir>/terminal-<id>.jsonl}, one {@link WindowResultJson} object per line.
  * Each line is flushed as soon as it is written, so a crash loses at most the line being written; reopening the same
  * file appends. Thread-safe.
  */
@@ -73,7 +73,7 @@ public final class JsonlFileSink implements TerminalSink {
                 continue;
             }
             try {
-                results.add(WindowJson.fromJson(line));
+                results.add(WindowResultJson.fromJson(line));
             } catch (IllegalArgumentException e) {
                 if (i < lines.size() - 1) {
                     throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
@@ -95,7 +95,7 @@ public final class JsonlFileSink implements TerminalSink {
             throw new IllegalStateException("window file " + file + " is closed");
         }
         try {
-            writer.write(WindowJson.toJson(result));
+            writer.write(WindowResultJson.toJson(result));
             writer.write('\n');
             writer.flush();
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.Meteo;
-import dev.meteo.cli.terminal.WindowJson;
+import dev.meteo.cli.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class BenchCommandTest {
                 "--max-in-flight=64", "--data-dir=" + dir, "--output=" + json, "--chart=" + chart);
         assertEquals(0, exit, "exit code: 0 means the accounting holds");
 
-        Map<?, ?> report = (Map<?, ?>) WindowJson.parse(Files.readString(json));
+        Map<?, ?> report = (Map<?, ?>) Json.read(Files.readString(json));
         assertEquals(List.of("generated_at", "machine", "settings", "limits", "modes"), List.copyOf(report.keySet()));
         Map<?, ?> machine = (Map<?, ?>) report.get("machine");
         for (String key : List.of("cpus", "java", "os", "load_average_start")) {

@@ -1,87 +1,144 @@
 package dev.meteo.cli.bench;
 
+import dev.meteo.cli.Json;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchLatencyHistogramTest {
 
     @Test
-    void smallValuesHaveABucketEach() {
-        LatencyHistogram histogram = new LatencyHistogram();
-        for (long v = 0; v < 32; v++) {
-            histogram.record(v);
-        }
-        assertEquals(32, histogram.count());
-        assertEquals(15, histogram.percentile(50));
-        assertEquals(31, histogram.percentile(100));
-        assertEquals(0, histogram.percentile(1));
+    void snapshotsShipMergeAndSubtractAcrossProcesses() {
+        LatencyRecorder server1 = new LatencyRecorder();
+        LatencyRecorder server2 = new LatencyRecorder();
+        server1.record(1_000);
+        server2.record(2_000);
+        Histogram start = merged(server1.snapshot(), server2.snapshot());
+
+        server1.record(50_000);
+        server2.record(50_000);
+        server2.record(60_000);
+        Histogram end = merged(server1.snapshot(), server2.snapshot());
+        Histogram measured = LatencyRecorder.since(start, end);
+
+        assertEquals(2, start.getTotalCount());
+        assertEquals(5, end.getTotalCount());
+        assertEquals(3, measured.getTotalCount());
+        assertEquals(measured.highestEquivalentValue(50_000), measured.getValueAtPercentile(50));
+        assertEquals(measured.highestEquivalentValue(60_000), measured.getMaxValue());
+        assertEquals(measured.lowestEquivalentValue(50_000), measured.getMinValue());
     }
 
     @Test
-    void everyValueLiesInTheBucketItIndexesAndBucketsDoNotOverlap() {
-        long previousHighest = -1;
-        for (int index = 0; index < LatencyHistogram.BUCKETS; index++) {
-            long highest = LatencyHistogram.highestIn(index);
-            assertTrue(highest > previousHighest, "bucket " + index);
-            assertEquals(index, LatencyHistogram.index(previousHighest + 1), "lowest of bucket " + index);
-            assertEquals(index, LatencyHistogram.index(highest), "highest of bucket " + index);
-            previousHighest = highest;
+    void aSnapshotKeepsEverythingSinceStartAndDecodesExactly() {
+        LatencyRecorder recorder = new LatencyRecorder();
+        for (long v = 1; v <= 1_000; v++) {
+            recorder.record(v * 37);
         }
+        Histogram first = LatencyRecorder.decode(recorder.snapshot());
+        recorder.record(5);
+        Histogram second = LatencyRecorder.decode(recorder.snapshot());
+
+        assertEquals(1_000, first.getTotalCount());
+        assertEquals(1_001, second.getTotalCount());
+        Histogram roundTripped = LatencyRecorder.decode(LatencyRecorder.encode(second));
+        assertEquals(second, roundTripped);
     }
 
     @Test
-    void percentilesOfAUniformRangeAreWithinOneThirtySecondAbove() {
-        LatencyHistogram histogram = new LatencyHistogram();
+    void aStartThatTheEndDoesNotContainGivesNoMeasurement() {
+        LatencyRecorder recorder = new LatencyRecorder();
+        recorder.record(1_000);
+        Histogram start = LatencyRecorder.decode(recorder.snapshot());
+
+        Histogram measured = LatencyRecorder.since(start, LatencyRecorder.emptyHistogram());
+
+        assertEquals(0, measured.getTotalCount());
+    }
+
+    @Test
+    void percentilesOfAUniformRangeAreWithinTheResolution() {
+        LatencyRecorder recorder = new LatencyRecorder();
         for (long v = 1; v <= 100_000; v++) {
-            histogram.record(v);
+            recorder.record(v);
         }
+        Histogram histogram = LatencyRecorder.decode(recorder.snapshot());
         for (double p : new double[] {50, 95, 99, 99.9}) {
             long exact = (long) Math.ceil(p / 100 * 100_000);
-            long reported = histogram.percentile(p);
-            assertTrue(reported >= exact && reported <= exact + exact / 32 + 1, "p" + p + ": " + reported + " vs " + exact);
+            long reported = histogram.getValueAtPercentile(p);
+            assertTrue(Math.abs(reported - exact) <= exact / 1000 + 1, "p" + p + ": " + reported + " vs " + exact);
         }
     }
 
     @Test
-    void negativeValuesCountAsZeroAndHugeOnesAsTheLargestBucket() {
-        LatencyHistogram histogram = new LatencyHistogram();
-        histogram.record(-5);
-        histogram.record(Long.MAX_VALUE);
-        assertEquals(0, histogram.percentile(50));
-        assertEquals(LatencyHistogram.highestIn(LatencyHistogram.BUCKETS - 1), histogram.percentile(100));
+    void negativeValuesCountAsZeroAndHugeOnesAsTheHighest() {
+        LatencyRecorder recorder = new LatencyRecorder();
+        recorder.record(-5);
+        recorder.record(Long.MAX_VALUE);
+        Histogram histogram = LatencyRecorder.decode(recorder.snapshot());
+
+        assertEquals(2, histogram.getTotalCount());
+        assertEquals(0, histogram.getValueAtPercentile(50));
+        assertEquals(histogram.highestEquivalentValue(LatencyRecorder.HIGHEST_MICROS), histogram.getValueAtPercentile(100));
     }
 
     @Test
-    void anEmptyHistogramHasNoPercentiles() {
-        LatencyHistogram histogram = new LatencyHistogram();
-        assertEquals(-1, histogram.percentile(99));
-        Map<String, Object> millis = histogram.percentilesMillis();
-        assertEquals(3, millis.size());
+    void recordingFromManyThreadsLosesNothing() throws InterruptedException {
+        LatencyRecorder recorder = new LatencyRecorder();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    recorder.record(i);
+                    if (i % 1_000 == 0) {
+                        recorder.snapshot();
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(40_000, LatencyRecorder.decode(recorder.snapshot()).getTotalCount());
+    }
+
+    @Test
+    void anAbsentHistogramIsEmptyAndHasNoPercentiles() {
+        Histogram absent = LatencyRecorder.decode(null);
+        assertEquals(0, absent.getTotalCount());
+        Map<String, Object> millis = LatencyRecorder.percentilesMillis(absent);
+        assertEquals(List.of("p50", "p95", "p99"), List.copyOf(millis.keySet()));
         assertTrue(millis.values().stream().allMatch(v -> v == null));
-    }
-
-    @Test
-    void theSparseFormRoundTripsAndSnapshotsSubtract() {
-        LatencyHistogram histogram = new LatencyHistogram();
-        histogram.record(1_000);
-        histogram.record(2_000);
-        LatencyHistogram snapshot = LatencyHistogram.fromMap(histogram.toMap());
-        histogram.record(50_000);
-        histogram.record(50_000);
-        LatencyHistogram measured = LatencyHistogram.fromMap(histogram.toMap()).minus(snapshot);
-        assertEquals(2, measured.count());
-        assertEquals(LatencyHistogram.highestIn(LatencyHistogram.index(50_000)), measured.percentile(50));
-        assertEquals(4, snapshot.plus(measured).count());
+        assertThrows(IllegalArgumentException.class, () -> LatencyRecorder.decode("not a histogram"));
+        assertThrows(IllegalArgumentException.class, () -> LatencyRecorder.decode(Map.of("hdrhistogram", "bm90IG9uZQ==")));
     }
 
     @Test
     void percentilesInMillisecondsComeFromMicroseconds() {
-        LatencyHistogram histogram = new LatencyHistogram();
-        histogram.record(20); // exact below 32 us
-        assertEquals(0.02, (Double) histogram.percentilesMillis().get("p50"), 1e-9);
+        LatencyRecorder recorder = new LatencyRecorder();
+        recorder.record(20);
+        recorder.record(12_345);
+        Map<String, Object> millis = LatencyRecorder.percentilesMillis(LatencyRecorder.decode(recorder.snapshot()));
+        assertEquals(0.02, (Double) millis.get("p50"), 1e-9);
+        assertEquals(12.345, (Double) millis.get("p99"), 0.0125);
+    }
+
+    /** Through the JSON of a status file and back, then added up, as Fleet does. */
+    @SafeVarargs
+    private static Histogram merged(Map<String, Object>... snapshots) {
+        Histogram merged = LatencyRecorder.emptyHistogram();
+        for (Map<String, Object> snapshot : snapshots) {
+            Map<?, ?> status = (Map<?, ?>) Json.read(Json.write(Map.of("latency_us", snapshot)));
+            merged.add(LatencyRecorder.decode(status.get("latency_us")));
+        }
+        return merged;
     }
 }

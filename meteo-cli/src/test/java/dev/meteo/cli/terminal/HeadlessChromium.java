@@ -1,5 +1,7 @@
 package dev.meteo.cli.terminal;
 
+import dev.meteo.cli.Json;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,7 +90,7 @@ final class HeadlessChromium implements AutoCloseable {
             await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
                 String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                for (Object target : (List<?>) WindowJson.parse(list)) {
+                for (Object target : (List<?>) Json.read(list)) {
                     Map<?, ?> t = (Map<?, ?>) target;
                     if ("page".equals(t.get("type")) && String.valueOf(t.get("url")).startsWith(page.toString())) {
                         debuggerUrl[0] = (String) t.get("webSocketDebuggerUrl");
@@ -133,7 +135,7 @@ final class HeadlessChromium implements AutoCloseable {
         call.put("id", id);
         call.put("method", "Runtime.evaluate");
         call.put("params", params);
-        socket.sendText(WindowJson.writeObject(call), true).get(10, TimeUnit.SECONDS);
+        socket.sendText(Json.write(call), true).get(10, TimeUnit.SECONDS);
         Map<?, ?> response = reply.get(10, TimeUnit.SECONDS);
         Map<?, ?> result = (Map<?, ?>) response.get("result");
         if (result == null || result.containsKey("exceptionDetails")) {
@@ -143,7 +145,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     private void received(String text) {
-        Map<?, ?> message = (Map<?, ?>) WindowJson.parse(text);
+        Map<?, ?> message = (Map<?, ?>) Json.read(text);
         if (message.get("id") instanceof Long id) {
             CompletableFuture<Map<?, ?>> reply = pending.remove(id.intValue());
             if (reply != null) {

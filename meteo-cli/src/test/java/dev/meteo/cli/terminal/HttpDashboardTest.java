@@ -1,5 +1,6 @@
 package dev.meteo.cli.terminal;
 
+import dev.meteo.cli.Json;
 import dev.meteo.model.WindowResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,11 +45,11 @@ class HttpDashboardTest {
         HttpResponse<String> windows = get("api/windows");
         assertEquals(200, windows.statusCode());
         assertTrue(windows.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        assertEquals(fed, WindowJson.fromJsonArray(windows.body()));
-        assertEquals(WindowJson.toJsonArray(fed), windows.body(), "same objects as the JSONL lines");
+        assertEquals(fed, WindowResultJson.fromJsonArray(windows.body()));
+        assertEquals(WindowResultJson.toJsonArray(fed), windows.body(), "same objects as the JSONL lines");
         assertEquals(fed.subList(1, 3),
-                WindowJson.fromJsonArray(get("api/windows?after=" + fed.get(0).start().toEpochMilli()).body()));
-        assertEquals(fed.get(2), WindowJson.fromJson(get("api/latest").body()));
+                WindowResultJson.fromJsonArray(get("api/windows?after=" + fed.get(0).start().toEpochMilli()).body()));
+        assertEquals(fed.get(2), WindowResultJson.fromJson(get("api/latest").body()));
     }
 
     @Test
@@ -58,8 +59,8 @@ class HttpDashboardTest {
             dashboard.accept(Windows.window(i, 0.5, 0.5, 0));
         }
         assertEquals(List.of(Windows.window(2, 0.5, 0.5, 0), Windows.window(3, 0.5, 0.5, 0),
-                Windows.window(4, 0.5, 0.5, 0)), WindowJson.fromJsonArray(get("api/windows").body()));
-        assertEquals(5L, ((Map<?, ?>) WindowJson.parse(get("api/status").body())).get("windows_received"));
+                Windows.window(4, 0.5, 0.5, 0)), WindowResultJson.fromJsonArray(get("api/windows").body()));
+        assertEquals(5L, ((Map<?, ?>) Json.read(get("api/status").body())).get("windows_received"));
     }
 
     @Test
@@ -68,7 +69,7 @@ class HttpDashboardTest {
         dashboard.setStatus("waiting for RabbitMQ...");
         dashboard.setRejected(4);
 
-        Map<?, ?> status = (Map<?, ?>) WindowJson.parse(get("api/status").body());
+        Map<?, ?> status = (Map<?, ?>) Json.read(get("api/status").body());
         assertEquals("t7", status.get("terminal"));
         assertEquals("waiting for RabbitMQ...", status.get("status"));
         assertEquals(4L, status.get("rejected"));

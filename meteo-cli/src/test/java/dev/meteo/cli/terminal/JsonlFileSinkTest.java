@@ -31,7 +31,7 @@ class JsonlFileSinkTest {
             List<String> lines = Files.readAllLines(sink.path(), StandardCharsets.UTF_8);
             assertEquals(3, lines.size());
             for (int i = 0; i < lines.size(); i++) {
-                assertEquals(windows.get(i), WindowJson.fromJson(lines.get(i)));
+                assertEquals(windows.get(i), WindowResultJson.fromJson(lines.get(i)));
             }
         }
     }
@@ -52,7 +52,7 @@ class JsonlFileSinkTest {
     @Test
     void readingSkipsALastLineCutShortByACrash() throws Exception {
         Path file = JsonlFileSink.file(tmp, "t3");
-        Files.writeString(file, WindowJson.toJson(Windows.window(0, 0.5, 0.6, 0)) + "\n{\"start\":17092872",
+        Files.writeString(file, WindowResultJson.toJson(Windows.window(0, 0.5, 0.6, 0)) + "\n{\"start\":17092872",
                 StandardCharsets.UTF_8);
 
         assertEquals(List.of(Windows.window(0, 0.5, 0.6, 0)), JsonlFileSink.read(file));

@@ -7,31 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonParserTest {
+class BenchResultsParseTest {
     @Test
     void parsesNestedValuesKeepingNumbersExact() {
-        Object v = JsonParser.parse("{\"a\": [1, -2.50, 3e2, true, null], \"s\": \"\\u00e9\\n\\\"x\\\"\"}", "t");
-        Map<?, ?> m = (Map<?, ?>) v;
-        List<?> a = (List<?>) m.get("a");
+        BenchResults results = BenchResults.parse("{\"a\": [1, -2.50, 3e2, true, null], \"s\": \"\\u00e9\\n\\\"x\\\"\"}", "t");
+        List<?> a = (List<?>) results.lookup("a");
         assertEquals(new BigDecimal("1"), a.get(0));
         assertEquals(new BigDecimal("-2.50"), a.get(1));
         assertEquals(new BigDecimal("3e2"), a.get(2));
         assertEquals(Boolean.TRUE, a.get(3));
         assertNull(a.get(4));
-        assertEquals("é\n\"x\"", m.get("s"));
+        assertEquals("é\n\"x\"", results.lookup("s"));
     }
 
     @Test
     void invalidJsonFailsWithItsLineAndColumn() {
-        ReportException e = assertThrows(ReportException.class, () -> JsonParser.parse("{\n  \"a\": 1,\n}", "bench.json"));
+        ReportException e = assertThrows(ReportException.class, () -> BenchResults.parse("{\n  \"a\": 1,\n}", "bench.json"));
         assertTrue(e.getMessage().startsWith("bench.json:3:1: invalid JSON"), e.getMessage());
     }
 
     @Test
     void trailingTextIsRejected() {
-        assertThrows(ReportException.class, () -> JsonParser.parse("{} {}", "t"));
+        assertThrows(ReportException.class, () -> BenchResults.parse("{} {}", "t"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.meteo.cli.terminal;
 
+import dev.meteo.cli.Json;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.WindowResult;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class WindowJsonTest {
+class WindowResultJsonTest {
 
     @Test
     void windowIsWrittenWithExactlyTheDocumentedFieldsInOrder() {
@@ -26,17 +27,17 @@ class WindowJsonTest {
                         + "\"wellness\":{\"count\":3,\"mean\":0.5,\"stddev\":0.25,\"min\":0.1,\"max\":0.9,\"latest\":5999},"
                         + "\"pollution\":{\"count\":1,\"mean\":0.75,\"stddev\":0.0,\"min\":0.75,\"max\":0.75,\"latest\":2000},"
                         + "\"late\":4}",
-                WindowJson.toJson(window));
+                WindowResultJson.toJson(window));
     }
 
     @Test
     void emptyKindHasCountZeroAndNullStatistics() {
-        String json = WindowJson.toJson(Windows.empty(0, 2));
+        String json = WindowResultJson.toJson(Windows.empty(0, 2));
 
         assertTrue(json.contains("\"wellness\":{\"count\":0,\"mean\":null,\"stddev\":null,\"min\":null,\"max\":null,"
                 + "\"latest\":null}"), json);
         assertTrue(json.contains("\"pollution\":{\"count\":0,\"mean\":null,"), json);
-        Map<?, ?> parsed = (Map<?, ?>) WindowJson.parse(json);
+        Map<?, ?> parsed = (Map<?, ?>) Json.read(json);
         Map<?, ?> wellness = (Map<?, ?>) parsed.get("wellness");
         assertEquals(0L, wellness.get("count"));
         assertTrue(wellness.containsKey("mean"));
@@ -52,10 +53,10 @@ class WindowJsonTest {
         WindowResult halfEmpty = new WindowResult(full.start(), full.end(), full.wellness(), KindStatistics.EMPTY, 1);
 
         for (WindowResult window : List.of(full, empty, halfEmpty)) {
-            assertEquals(window, WindowJson.fromJson(WindowJson.toJson(window)));
+            assertEquals(window, WindowResultJson.fromJson(WindowResultJson.toJson(window)));
         }
         assertEquals(List.of(full, empty, halfEmpty),
-                WindowJson.fromJsonArray(WindowJson.toJsonArray(List.of(full, empty, halfEmpty))));
+                WindowResultJson.fromJsonArray(WindowResultJson.toJsonArray(List.of(full, empty, halfEmpty))));
     }
 
     @Test
@@ -64,7 +65,7 @@ class WindowJsonTest {
                 + "\"max\":null,\"latest\":null},\n \"wellness\":{\"latest\":9,\"max\":1.5E0,\"min\":-2,"
                 + "\"stddev\":0.5,\"mean\":1,\"count\":2}, \"end\":10, \"start\":0 } ";
 
-        WindowResult window = WindowJson.fromJson(json);
+        WindowResult window = WindowResultJson.fromJson(json);
 
         assertEquals(new WindowResult(Instant.EPOCH, Instant.ofEpochMilli(10),
                 new KindStatistics(2, 1.0, 0.5, -2.0, 1.5, Instant.ofEpochMilli(9)), KindStatistics.EMPTY, 2), window);
@@ -73,10 +74,10 @@ class WindowJsonTest {
     @Test
     void malformedOrIncompleteWindowsAreRejectedWithTheReason() {
         IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
-                () -> WindowJson.fromJson("{\"start\":1,\"end\""));
+                () -> WindowResultJson.fromJson("{\"start\":1,\"end\""));
         assertTrue(truncated.getMessage().contains("offset"), truncated.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> WindowJson.fromJson("{\"start\":1,\"end\":2,\"late\":0}"));
+                () -> WindowResultJson.fromJson("{\"start\":1,\"end\":2,\"late\":0}"));
         assertTrue(missing.getMessage().contains("wellness"), missing.getMessage());
     }
 
@@ -90,10 +91,10 @@ class WindowJsonTest {
         summary.put("windows_received", Map.of("t1", 12));
         summary.put("nothing", null);
 
-        String json = WindowJson.writeObject(summary);
+        String json = Json.write(summary);
 
         assertEquals("{\"records_sent\":120,\"identity_holds\":true,\"mode\":\"grpc \\\"direct\\\"\\n\","
                 + "\"ratio\":null,\"windows_received\":{\"t1\":12},\"nothing\":null}", json);
-        assertEquals(summary.get("mode"), ((Map<?, ?>) WindowJson.parse(json)).get("mode"));
+        assertEquals(summary.get("mode"), ((Map<?, ?>) Json.read(json)).get("mode"));
     }
 }
