@@ -155,7 +155,9 @@ public final class Pipeline {
             RecordingSink reference = recordings.get(0);
             Accounting accounting = reference.awaitAccounted(sent, clock.millis(), store,
                     Duration.ofMillis(WINDOW.sizeMillis() * 3 + WINDOW.graceMillis() + 10_000));
-            boolean agree = recordings.get(0).results().equals(recordings.get(1).results());
+            // the other terminal may still be receiving the last window: wait for it before comparing
+            recordings.get(1).awaitSize(reference.size(), Duration.ofSeconds(10));
+            boolean agree = reference.results().equals(recordings.get(1).results());
 
             out.println();
             out.println("windows: " + reference.size() + ", terminals agree: " + agree);

@@ -1,7 +1,14 @@
 package dev.meteo.cli;
 
-import picocli.CommandLine;
+import dev.meteo.cli.command.DemoCommand;
+import dev.meteo.cli.command.LoadBalancerCommand;
+import dev.meteo.cli.command.ProxyCommand;
+import dev.meteo.cli.command.SensorCommand;
+import dev.meteo.cli.command.ServerCommand;
+import dev.meteo.cli.command.TerminalCommand;
+import dev.meteo.cli.options.EnvironmentDefaults;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The meteo launcher: one subcommand per role, plus the demo and the load harness. */
 @Command(name = "meteo", mixinStandardHelpOptions = true, version = "meteo 0.1.0",

@@ -1,7 +1,9 @@
 package dev.meteo.cli;
 
 import org.junit.jupiter.api.BeforeEach;
+import dev.meteo.cli.process.ChildProcess;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,17 +64,22 @@ class CommandLineUsageTest {
         }));
     }
 
+    @Test
+    void childProcessesRunThisLauncher() {
+        assertEquals(Meteo.class.getName(), ChildProcess.LAUNCHER);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "sensor --type water                 | expected one of [air, pollution] (case-insensitive) but was 'water'",
+            "sensor --type water                 | expected one of [AIR, POLLUTION] (case-insensitive) but was 'water'",
             "sensor                              | Missing required option: '--type=air|pollution'",
             "sensor --type air --interval 2      | '2' has no unit: write 2s, 200ms, 1m",
             "sensor --type air --interval abc    | 'abc' is not a duration: write it like 200ms, 2s, 1.5s, 1m or 1h",
             "server --delay 3s..1s               | MIN 3s is above MAX 1s",
             "server --batch many                 | 'many' is not an int",
             "proxy --window -2s                  | '-2s' is negative",
-            "terminal --dashboard fancy          | expected one of [auto, ansi, plain, none]",
-            "demo --mode pigeon                  | expected one of [grpc, rabbit] (case-insensitive) but was 'pigeon'",
+            "terminal --dashboard fancy          | expected one of [AUTO, ANSI, PLAIN, NONE] (case-insensitive)",
+            "demo --mode pigeon                  | expected one of [GRPC, RABBIT] (case-insensitive) but was 'pigeon'",
             "demo --duration 1.5                 | '1.5' has no unit",
             "lb --frobnicate                     | Unknown option: '--frobnicate'",
     })

@@ -2,7 +2,9 @@ package dev.meteo.cli;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.meteo.cli.terminal.WindowResultJson;
+import dev.meteo.cli.io.Json;
+import dev.meteo.cli.io.WindowResultJson;
+import dev.meteo.cli.options.Mode;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.redis.RedisSettings;
@@ -77,9 +79,9 @@ class DemoEndToEndTest {
     private static void assertNothingLeftInTheSharedServices(Mode mode, String runId) throws IOException {
         String redisUri = System.getenv().getOrDefault("METEO_REDIS_URI", RedisSettings.DEFAULT_URI);
         try (Jedis jedis = new Jedis(URI.create(redisUri))) {
-            assertEquals(Set.of(), jedis.keys("meteo-demo:" + runId + ":*"), "Redis keys of the run");
+            assertEquals(Set.of(), jedis.keys("meteo:demo-" + runId + ":*"), "Redis keys of the run");
         }
-        if (mode == Mode.rabbit) {
+        if (mode == Mode.RABBIT) {
             RabbitSettings rabbit = RabbitSettings.of(
                     System.getenv().getOrDefault("METEO_RABBIT_URI", RabbitSettings.DEFAULT_URI));
             try (Connection connection = RabbitConnections.open(rabbit, "demo-test-check")) {

@@ -1,10 +1,9 @@
 package dev.meteo.cli;
 
+import dev.meteo.redis.RedisSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.meteo.redis.RedisSettings;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
@@ -70,7 +69,7 @@ class DemoOrphanTest {
         // the killed demo could not delete its Redis keys (grpc mode: no queues); the folder of the run names them
         try (Stream<Path> runs = Files.list(dataDir);
              Jedis jedis = new Jedis(URI.create(System.getenv().getOrDefault("METEO_REDIS_URI", RedisSettings.DEFAULT_URI)))) {
-            runs.filter(Files::isDirectory).forEach(run -> jedis.keys("meteo-demo:" + run.getFileName() + ":*").forEach(jedis::del));
+            runs.filter(Files::isDirectory).forEach(run -> jedis.keys("meteo:demo-" + run.getFileName() + ":*").forEach(jedis::del));
         }
     }
 }

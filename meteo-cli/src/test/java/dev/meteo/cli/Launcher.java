@@ -1,5 +1,6 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.options.EnvironmentDefaults;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -7,28 +8,28 @@ import java.io.StringWriter;
 import java.util.Map;
 
 /** The launcher's command line as {@code main} builds it, with a given environment and its output captured. */
-final class Launcher {
+public final class Launcher {
 
-    final CommandLine commandLine;
+    public final CommandLine commandLine;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
-    Launcher(Map<String, String> environment) {
+    public Launcher(Map<String, String> environment) {
         commandLine = Meteo.commandLine();
         commandLine.setDefaultValueProvider(new EnvironmentDefaults(environment));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
     }
 
-    int execute(String... args) {
+    public int execute(String... args) {
         return commandLine.execute(args);
     }
 
-    String out() {
+    public String out() {
         return out.toString();
     }
 
-    String err() {
+    public String err() {
         return err.toString();
     }
 }

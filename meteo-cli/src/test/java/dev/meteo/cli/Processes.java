@@ -10,13 +10,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** What the launcher tests need to know about OS processes and ports. */
-final class Processes {
+public final class Processes {
 
     private Processes() {
     }
 
     /** Whether the process still runs: an exited one its new parent has not reaped yet (a zombie) does not. */
-    static boolean running(ProcessHandle process) {
+    public static boolean running(ProcessHandle process) {
         if (!process.isAlive()) {
             return false;
         }
@@ -29,24 +29,24 @@ final class Processes {
     }
 
     /** This JVM's descendants that run now and are not in {@code before}. */
-    static List<ProcessHandle> newDescendants(Set<Long> before) {
+    public static List<ProcessHandle> newDescendants(Set<Long> before) {
         return ProcessHandle.current().descendants()
                 .filter(process -> !before.contains(process.pid()))
                 .filter(Processes::running)
                 .toList();
     }
 
-    static Set<Long> descendantPids() {
+    public static Set<Long> descendantPids() {
         return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
-    static String describe(List<ProcessHandle> processes) {
+    public static String describe(List<ProcessHandle> processes) {
         return processes.stream().map(p -> p.pid() + " " + p.info().arguments().map(a -> String.join(" ", a)).orElse("?"))
                 .collect(Collectors.joining("\n"));
     }
 
     /** A loopback port nobody listens on now (the demo's LB and proxy take fixed ports). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.meteo.compute;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.model.Coefficient;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RecordId;
@@ -42,9 +43,7 @@ final class BatchingWriter implements AutoCloseable {
     BatchingWriter(CoefficientStore store, int maxBatch, String threadName) {
         this.store = store;
         this.maxBatch = maxBatch;
-        this.thread = new Thread(this::run, threadName);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.thread = DaemonThreadFactory.start(threadName, this::run);
     }
 
     CompletableFuture<StoreOutcome> store(Coefficient coefficient) {

@@ -1,5 +1,6 @@
 package dev.meteo.compute;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.formula.MeteoDataProcessor;
 import dev.meteo.model.Coefficient;
 import dev.meteo.model.InvalidRecordException;
@@ -56,11 +57,7 @@ public final class ComputeNode implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.validator = new RecordValidator(clock, settings.maxFutureSkew());
         this.writer = new BatchingWriter(store, settings.maxBatch(), "compute-" + settings.id() + "-writer");
-        this.delayTimer = settings.delay().isZero() ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "compute-" + settings.id() + "-delay");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.delayTimer = settings.delay().isZero() ? null : Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("compute-" + settings.id() + "-delay"));
     }
 
     public ComputeSettings settings() {

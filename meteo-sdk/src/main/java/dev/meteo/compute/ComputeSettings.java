@@ -34,4 +34,12 @@ public record ComputeSettings(String id, ProcessingDelay delay, int maxBatch, Du
     public ComputeSettings withDelay(ProcessingDelay newDelay) {
         return new ComputeSettings(id, newDelay, maxBatch, maxFutureSkew);
     }
+
+    public ComputeSettings withMaxBatch(int newMaxBatch) {
+        return new ComputeSettings(id, delay, newMaxBatch, maxFutureSkew);
+    }
+
+    public ComputeSettings withMaxFutureSkew(Duration newMaxFutureSkew) {
+        return new ComputeSettings(id, delay, maxBatch, newMaxFutureSkew);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.meteo.sensor;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.formula.MeteoDataDetector;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
@@ -119,9 +120,7 @@ public final class Sensor implements AutoCloseable {
             throw new IllegalStateException("sensor " + settings.id() + " already started");
         }
         running = true;
-        emitter = new Thread(this::emitLoop, "sensor-" + settings.id());
-        emitter.setDaemon(true);
-        emitter.start();
+        emitter = DaemonThreadFactory.start("sensor-" + settings.id(), this::emitLoop);
         return this;
     }
 

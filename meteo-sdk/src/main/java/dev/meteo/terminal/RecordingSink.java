@@ -28,6 +28,19 @@ public final class RecordingSink implements TerminalSink {
         return results.size();
     }
 
+    /** Waits (at most {@code timeout}) until this sink holds {@code windows} results; returns whether it does. */
+    public synchronized boolean awaitSize(int windows, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (results.size() < windows) {
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMillis <= 0) {
+                return false;
+            }
+            wait(remainingMillis);
+        }
+        return true;
+    }
+
     private synchronized long recordsInWindows() {
         return results.stream().mapToLong(WindowResult::recordCount).sum();
     }

@@ -1,5 +1,7 @@
 package dev.meteo.window;
 
+import dev.meteo.internal.TroubleLog;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.WindowResult;
@@ -41,7 +43,7 @@ public final class WindowAggregator implements AutoCloseable {
     private volatile long closedHorizon = Long.MIN_VALUE;
     private volatile boolean leader;
     private volatile boolean running;
-    private volatile String lastProblem;
+    private final TroubleLog trouble;
     private Thread loop;
 
     public WindowAggregator(AggregatorSettings settings, WindowStore store, WindowResultPublisher publisher, Clock clock) {
@@ -50,6 +52,7 @@ public final class WindowAggregator implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.trouble = TroubleLog.of(LOG, "aggregator " + settings.ownerId());
     }
 
     /**
@@ -134,9 +137,7 @@ public final class WindowAggregator implements AutoCloseable {
             throw new IllegalStateException("aggregator already started");
         }
         running = true;
-        loop = new Thread(this::runLoop, "window-aggregator-" + settings.ownerId());
-        loop.setDaemon(true);
-        loop.start();
+        loop = DaemonThreadFactory.start("window-aggregator-" + settings.ownerId(), this::runLoop);
         return this;
     }
 
@@ -144,9 +145,9 @@ public final class WindowAggregator implements AutoCloseable {
         while (running) {
             try {
                 emitDue();
-                report(null);
+                trouble.recovered();
             } catch (StoreUnavailableException | PublishFailedException e) {
-                report(e.getMessage());
+                trouble.problem(e.getMessage());
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "aggregator step failed", e);
             }
@@ -161,19 +162,6 @@ public final class WindowAggregator implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** Logs a problem once when it starts and once when it ends, not every poll. */
-    private void report(String problem) {
-        if (Objects.equals(problem, lastProblem)) {
-            return;
-        }
-        if (problem != null) {
-            LOG.warning("aggregator " + settings.ownerId() + ": " + problem + " (retrying)");
-        } else if (lastProblem != null) {
-            LOG.info("aggregator " + settings.ownerId() + " recovered");
-        }
-        lastProblem = problem;
     }
 
     public boolean isLeader() {

@@ -1,10 +1,14 @@
 package dev.meteo.cli.bench;
 
-import dev.meteo.cli.DurationConverter;
-import dev.meteo.cli.Json;
-import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.redis.RedisSettings;
+import dev.meteo.cli.io.Json;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.RedisOptions;
+import dev.meteo.cli.options.StandardOptions;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -19,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code meteo bench}: the load harness. See the package documentation for what it measures and the JSON it writes. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench",
         subcommands = RelayBackendCommand.class,
         description = {"Load harness: runs the pipeline of one mode (or both, one after the other), every role its own "
                 + "process, at full speed or a fixed offered rate with processing delay 0; warms up, then measures "
@@ -32,8 +36,23 @@ import java.util.concurrent.Callable;
                         + "Prints a table on stdout, progress on stderr; exit 0 when nothing was lost, 2 otherwise.", ""})
 public final class BenchCommand implements Callable<Integer> {
 
+    @Mixin
+    StandardOptions standard;
+
     /** Which pipelines to run. */
-    public enum Modes { grpc, rabbit, both }
+    public enum Modes {
+        GRPC, RABBIT, BOTH;
+
+        /** The command-line spelling. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        List<Mode> selected() {
+            return this == BOTH ? List.of(Mode.GRPC, Mode.RABBIT) : List.of(Mode.valueOf(name()));
+        }
+    }
 
     @Option(names = "--mode", defaultValue = "both", paramLabel = "grpc|rabbit|both",
             description = "Pipeline(s) to run (default: ${DEFAULT-VALUE}).")
@@ -103,17 +122,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw per-second throughput of each mode as SVG.")
     Path chart;
 
-    @Option(names = "--data-dir", defaultValue = "meteo-data",
+    @Option(names = "--data-dir", defaultValue = "meteo-data", paramLabel = "DIR",
             description = "Where results and logs go, under bench/ (default: ${DEFAULT-VALUE}).")
     Path dataRoot;
 
-    @Option(names = "--redis-uri", defaultValue = RedisSettings.DEFAULT_URI, paramLabel = "URI",
-            description = "Redis (default: ${DEFAULT-VALUE}; env METEO_REDIS_URI).")
-    String redisUri;
+    @ArgGroup(validate = false, heading = "%nRedis (each mode runs under --redis-prefix + bench-<run id>-<mode>):%n")
+    RedisOptions redis = new RedisOptions();
 
-    @Option(names = "--rabbit-uri", defaultValue = RabbitSettings.DEFAULT_URI, paramLabel = "URI",
-            description = "RabbitMQ (default: local guest account; env METEO_RABBIT_URI).")
-    String rabbitUri;
+    @ArgGroup(validate = false, heading = "%nRabbitMQ (the real broker: PerfTest measures it):%n")
+    RabbitOptions rabbit = new RabbitOptions();
 
     @Option(names = "--progress-every", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
     int progressEvery;
@@ -126,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(positive(sensors, "--sensors"), positive(servers, "--servers"),
                 positive(terminals, "--terminals"), warmup, measure, parseRate(rate), positive(maxInFlight, "--max-in-flight"),
                 c2, fault, window, grace, limitWarmup, limitMeasure,
-                positive(rabbitQueueBound, "--rabbit-queue-bound"), redisUri, rabbitUri, runId, runDir);
+                positive(rabbitQueueBound, "--rabbit-queue-bound"), redis.settings(), rabbit.settings(), runId, runDir);
         if (fault && servers < 2) {
             throw new IllegalArgumentException("--fault kills one compute server: give --servers 2 or more");
         }
@@ -134,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--fault needs --measure of 6s or more (kill half-way, then watch the recovery)");
         }
         Progress progress = new Progress(System.err, progressEvery);
-        List<String> selected = modes == Modes.both ? List.of("grpc", "rabbit") : List.of(modes.name());
+        List<Mode> selected = modes.selected();
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("generated_at", Instant.now().toString());
@@ -146,17 +163,17 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("limits", limits);
         Map<String, Object> results = new LinkedHashMap<>();
         report.put("modes", results);
-        progress.say("run " + runId + ": " + String.join(" then ", selected) + "; logs in " + runDir);
-        for (String mode : selected) {
+        progress.say("run " + runId + ": " + selected.stream().map(Mode::toString).collect(java.util.stream.Collectors.joining(" then ")) + "; logs in " + runDir);
+        for (Mode mode : selected) {
             if (!noLimits) {
-                if (mode.equals("grpc")) {
+                if (mode == Mode.GRPC) {
                     Map<String, Object> relay = new RelayLimit(settings, progress).run();
                     limits.put("grpc_relay_per_s", relay.get("per_s"));
                     limits.put("grpc_relay", relay);
                 } else {
                     progress.phase("rabbit limit", "RabbitMQ PerfTest " + PerfTestRunner.VERSION + " for "
                             + (limitWarmup.toSeconds() + limitMeasure.toSeconds()) + " s");
-                    PerfTestSummary summary = new PerfTestRunner().run(rabbitUri, "meteo-bench-" + runId + "-perftest",
+                    PerfTestSummary summary = new PerfTestRunner().run(rabbit.uri(), "meteo-bench-" + runId + "-perftest",
                             (int) (limitWarmup.toSeconds() + limitMeasure.toSeconds()), runDir.resolve("perftest.log"));
                     limits.put("rabbit_perftest_per_s", Math.round(summary.steadyReceivedPerS()));
                     Map<String, Object> detail = summary.toMap();
@@ -166,10 +183,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             Map<String, Object> result = new PipelineRun(mode, settings, progress).run();
-            Object limit = limits.get(mode.equals("grpc") ? "grpc_relay_per_s" : "rabbit_perftest_per_s");
+            Object limit = limits.get(mode == Mode.GRPC ? "grpc_relay_per_s" : "rabbit_perftest_per_s");
             result.put("ratio_to_limit", limit instanceof Number l && l.doubleValue() > 0
                     ? Math.round(((Number) result.get("stored_per_s")).doubleValue() / l.doubleValue() * 1000) / 1000.0 : null);
-            results.put(mode, result);
+            results.put(mode.toString(), result);
         }
         results.putIfAbsent("grpc", null);
         results.putIfAbsent("rabbit", null);

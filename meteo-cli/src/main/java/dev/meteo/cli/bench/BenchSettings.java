@@ -1,6 +1,9 @@
 package dev.meteo.cli.bench;
 
-import dev.meteo.cli.DurationConverter;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.process.Fleet;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.redis.RedisSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +16,13 @@ import java.util.Map;
  * @param ratePerS     total offered records/s over all sensors, or 0 for full speed (interval 0, bounded in flight)
  * @param maxInFlight  per sensor: records sent and not yet confirmed
  * @param rabbitQueueBound rabbit at full speed: ready messages in the work queue above which the sensors pause
+ * @param redis        where Redis is; each mode runs under its key prefix + {@code bench-<run id>-<mode>:}
+ * @param rabbit       where RabbitMQ is; each mode's names start with its prefix + {@code -bench-<run id>-<mode>}
  * @param runDir       where this run's logs and terminal files go
  */
 record BenchSettings(int sensors, int servers, int terminals, Duration warmup, Duration measure, double ratePerS,
                      int maxInFlight, boolean c2, boolean fault, Duration window, Duration grace, Duration limitWarmup,
-                     Duration limitMeasure, int rabbitQueueBound, String redisUri, String rabbitUri, String runId, Path runDir) {
+                     Duration limitMeasure, int rabbitQueueBound, RedisSettings redis, RabbitSettings rabbit, String runId, Path runDir) {
 
     boolean fullSpeed() {
         return ratePerS <= 0;

@@ -1,8 +1,13 @@
 package dev.meteo.cli.bench;
 
-import dev.meteo.cli.ChildProcess;
-import dev.meteo.cli.DurationConverter;
-import dev.meteo.cli.terminal.JsonlFileSink;
+import dev.meteo.cli.dashboard.JsonlFileSink;
+import dev.meteo.cli.embedded.LoopbackPorts;
+import dev.meteo.cli.instrument.LatencyRecorder;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.cli.process.Deployment;
+import dev.meteo.cli.process.Fleet;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
@@ -28,7 +33,7 @@ final class PipelineRun {
     /** Share of the pre-kill rate that counts as recovered. */
     static final double RECOVERED = 0.8;
 
-    private final String mode;
+    private final Mode mode;
     private final BenchSettings settings;
     private final Progress progress;
     private final String redisPrefix;
@@ -36,23 +41,19 @@ final class PipelineRun {
     private final Path dataDir;
     private QueueGate queueGate;
 
-    PipelineRun(String mode, BenchSettings settings, Progress progress) {
+    PipelineRun(Mode mode, BenchSettings settings, Progress progress) {
         this.mode = mode;
         this.settings = settings;
         this.progress = progress;
-        this.redisPrefix = "meteo-bench:" + settings.runId() + ":" + mode + ":";
-        this.rabbitPrefix = "meteo-bench-" + settings.runId() + "-" + mode;
-        this.dataDir = settings.runDir().resolve(mode);
+        this.redisPrefix = settings.redis().keyPrefix() + "bench-" + settings.runId() + "-" + mode + ":";
+        this.rabbitPrefix = settings.rabbit().namePrefix() + "-bench-" + settings.runId() + "-" + mode;
+        this.dataDir = settings.runDir().resolve(mode.toString());
     }
 
-    private List<String> common(String role, String lb, String proxy) {
-        List<String> args = new ArrayList<>(List.of(role, "--redis-uri=" + settings.redisUri(),
-                "--redis-prefix=" + redisPrefix, "--rabbit-uri=" + settings.rabbitUri(), "--rabbit-prefix=" + rabbitPrefix,
-                "--lb=" + lb, "--proxy=" + proxy, "--bind=127.0.0.1"));
-        if (!role.equals("lb")) {
-            args.add("--mode=" + mode);
-        }
-        return args;
+    /** This run's deployment: its own prefixes and free ports, so that it never meets a demo or another run. */
+    private Deployment deployment(String balancer, String proxy) {
+        return new Deployment(mode, settings.redis().uri().toString(), redisPrefix, settings.rabbit().uri().toString(), rabbitPrefix, balancer, proxy,
+                "127.0.0.1");
     }
 
     private List<String> terminalIds() {
@@ -64,13 +65,13 @@ final class PipelineRun {
     }
 
     Map<String, Object> run() throws Exception {
-        try (RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(settings.redisUri(), redisPrefix))) {
+        try (RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(settings.redis().uri().toString(), redisPrefix))) {
             store.ping();
             try {
                 return runWith(store);
             } finally {
                 store.deleteAll();
-                if (mode.equals("rabbit")) {
+                if (mode == Mode.RABBIT) {
                     deleteTopology();
                 }
             }
@@ -78,7 +79,7 @@ final class PipelineRun {
     }
 
     private void deleteTopology() {
-        RabbitSettings rabbit = RabbitSettings.of(settings.rabbitUri()).withNamePrefix(rabbitPrefix);
+        RabbitSettings rabbit = settings.rabbit().withNamePrefix(rabbitPrefix);
         try (com.rabbitmq.client.Connection connection = RabbitConnections.open(rabbit, "meteo-bench-cleanup")) {
             new Topology(rabbit).deleteAll(connection, terminalIds());
         } catch (Exception e) {
@@ -87,43 +88,42 @@ final class PipelineRun {
     }
 
     private Map<String, Object> runWith(RedisMeteoStore store) throws Exception {
-        String lb = "127.0.0.1:" + FreePort.pick();
-        String proxy = "127.0.0.1:" + FreePort.pick();
+        Deployment deployment = deployment("127.0.0.1:" + LoopbackPorts.free(), "127.0.0.1:" + LoopbackPorts.free());
         try (Fleet fleet = new Fleet(dataDir.resolve("logs"), settings.childJvmOptions())) {
-            progress.phase(mode, "starting " + (settings.servers() + settings.terminals() + settings.sensors()
-                    + (mode.equals("grpc") ? 2 : 1)) + " processes");
-            if (mode.equals("grpc")) {
-                fleet.start("lb", "lb", common("lb", lb, proxy));
+            progress.phase(mode.toString(), "starting " + (settings.servers() + settings.terminals() + settings.sensors()
+                    + (mode == Mode.GRPC ? 2 : 1)) + " processes");
+            if (mode == Mode.GRPC) {
+                fleet.start("lb", "lb", deployment.arguments("lb"));
             }
-            List<String> proxyArgs = common("proxy", lb, proxy);
+            List<String> proxyArgs = deployment.arguments("proxy");
             proxyArgs.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(settings.window()),
                     "--grace=" + DurationConverter.format(settings.grace())));
             fleet.start("proxy", "proxy", proxyArgs);
             for (int i = 1; i <= settings.servers(); i++) {
-                List<String> server = common("server", lb, proxy);
+                List<String> server = deployment.arguments("server");
                 server.addAll(List.of("--id=server-" + i, "--delay=0", "--bench-latency"));
                 fleet.start("server", "server-" + i, server);
             }
             for (String id : terminalIds()) {
                 String name = "terminal-" + id.substring(id.indexOf('-') + 1);
-                List<String> terminal = common("terminal", lb, proxy);
+                List<String> terminal = deployment.arguments("terminal");
                 terminal.addAll(List.of("--id=" + id, "--data-dir=" + dataDir, "--dashboard=none", "--http-port=-1",
                         "--bench-grace=" + DurationConverter.format(settings.grace())));
                 fleet.start("terminal", name, terminal);
             }
             fleet.awaitReady(90_000);
-            if (mode.equals("grpc")) {
+            if (mode == Mode.GRPC) {
                 awaitRegistered(fleet);
             }
             Path gate = dataDir.resolve("sensor-gate");
-            if (mode.equals("rabbit") && settings.fullSpeed()) {
-                queueGate = new QueueGate(RabbitSettings.of(settings.rabbitUri()).withNamePrefix(rabbitPrefix), gate,
+            if (mode == Mode.RABBIT && settings.fullSpeed()) {
+                queueGate = new QueueGate(settings.rabbit().withNamePrefix(rabbitPrefix), gate,
                         settings.rabbitQueueBound());
             }
             for (int i = 1; i <= settings.sensors(); i++) {
                 boolean air = i % 2 == 1;
                 String id = (air ? "air-" : "pollution-") + i;
-                List<String> sensor = common("sensor", lb, proxy);
+                List<String> sensor = deployment.arguments("sensor");
                 sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
                         "--interval=" + settings.sensorInterval(), "--max-in-flight=" + settings.maxInFlight()));
                 if (queueGate != null) {
@@ -167,7 +167,7 @@ final class PipelineRun {
             double stored = storedRate.sample();
             double accepted = acceptedRate.sample();
             warmupSamples.add(round(stored));
-            progress.tick(mode, "warm-up", s, warmupSeconds, accepted, stored);
+            progress.tick(mode.toString(), "warm-up", s, warmupSeconds, accepted, stored);
         }
 
         List<ProcessMeter> meters = new ArrayList<>();
@@ -175,7 +175,7 @@ final class PipelineRun {
             meters.add(new ProcessMeter(member.process().name(), member.process().pid()));
         }
         ProcessMeter.findByCommand("redis-server").ifPresent(pid -> meters.add(new ProcessMeter("redis-server (shared)", pid)));
-        if (mode.equals("rabbit")) {
+        if (mode == Mode.RABBIT) {
             ProcessMeter.findByCommand("beam.smp").ifPresent(pid -> meters.add(new ProcessMeter("rabbitmq beam.smp (shared)", pid)));
         }
         meters.forEach(ProcessMeter::start);
@@ -194,7 +194,7 @@ final class PipelineRun {
             double accepted = acceptedRate.sample();
             samples.add(round(stored));
             meters.forEach(ProcessMeter::sample);
-            progress.tick(mode, "measure", s, measureSeconds, accepted, stored);
+            progress.tick(mode.toString(), "measure", s, measureSeconds, accepted, stored);
             if (s == killAtSecond) {
                 ChildProcess victim = servers.get(0);
                 progress.say(mode + ": killing " + victim.name() + " (SIGKILL)");
@@ -327,7 +327,7 @@ final class PipelineRun {
 
     /** Stops the sensors, waits until their records are all in closed windows (or late/rejected), then stops the rest. */
     private Accounting drainAndCount(Fleet fleet, RedisMeteoStore store) throws InterruptedException {
-        progress.phase(mode, "stopping the sensors and letting the open windows close");
+        progress.phase(mode.toString(), "stopping the sensors and letting the open windows close");
         fleet.stop("sensor");
         long stoppedAt = System.currentTimeMillis();
         Accounting accounting = new Accounting();
@@ -336,7 +336,7 @@ final class PipelineRun {
         Path reference = JsonlFileSink.file(dataDir, terminalIds().get(0));
         long deadline = System.currentTimeMillis() + settings.window().toMillis() + settings.grace().toMillis() + 60_000;
         List<Path> terminalFiles = terminalIds().stream().map(id -> JsonlFileSink.file(dataDir, id)).toList();
-        accounting.drained = dev.meteo.cli.Drain.awaitAccounted(reference, terminalFiles, stoppedAt, accounting.sent, store, deadline);
+        accounting.drained = dev.meteo.cli.process.Drain.awaitAccounted(reference, terminalFiles, stoppedAt, accounting.sent, store, deadline);
         if (!accounting.drained) {
             progress.say(mode + ": gave up waiting for the windows to close; the accounting shows what is open");
         }
@@ -344,7 +344,7 @@ final class PipelineRun {
         accounting.late = store.lateCount();
         accounting.rejected = store.rejectedCount();
         for (String id : terminalIds()) {
-            accounting.perTerminal.add(dev.meteo.cli.Drain.recordsInWindows(JsonlFileSink.file(dataDir, id)));
+            accounting.perTerminal.add(dev.meteo.cli.process.Drain.recordsInWindows(JsonlFileSink.file(dataDir, id)));
         }
         accounting.inWindows = accounting.perTerminal.get(0);
         accounting.terminalsAgree = accounting.perTerminal.stream().distinct().count() == 1;

@@ -2,6 +2,8 @@ package dev.meteo.cli.bench;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.meteo.cli.instrument.GatedEmitter;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
@@ -33,9 +35,7 @@ final class QueueGate implements AutoCloseable {
         this.connection = RabbitConnections.open(settings, "meteo-bench-gate");
         this.channel = connection.createChannel();
         GatedEmitter.write(gate, true);
-        this.thread = new Thread(this::run, "bench-queue-gate");
-        thread.setDaemon(true);
-        thread.start();
+        this.thread = DaemonThreadFactory.start("bench-queue-gate", this::run);
     }
 
     private void run() {

@@ -1,6 +1,7 @@
 package dev.meteo.cli.bench;
 
-import dev.meteo.cli.ChildProcess;
+import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.cli.process.Fleet;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.meteo.cli.bench;
 
-import dev.meteo.cli.RoleCommand;
+import dev.meteo.cli.command.RoleCommand;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import dev.meteo.grpc.proto.ProcessReply;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
         description = "A no-op compute backend for bench's bare relay limit (internal).")
 public final class RelayBackendCommand extends RoleCommand {
 
-    @Option(names = "--port", required = true, description = "Port to listen on (127.0.0.1).")
+    @Option(names = "--port", required = true, paramLabel = "PORT", description = "Port to listen on (127.0.0.1).")
     int port;
 
     @Override

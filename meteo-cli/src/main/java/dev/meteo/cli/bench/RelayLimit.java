@@ -1,6 +1,8 @@
 package dev.meteo.cli.bench;
 
-import dev.meteo.cli.ChildProcess;
+import dev.meteo.cli.embedded.LoopbackPorts;
+import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.cli.process.Fleet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,8 @@ final class RelayLimit {
 
     Map<String, Object> run() throws Exception {
         Path dir = settings.runDir().resolve("grpc-relay");
-        int backendPort = FreePort.pick();
-        String lb = "127.0.0.1:" + FreePort.pick();
+        int backendPort = LoopbackPorts.free();
+        String lb = "127.0.0.1:" + LoopbackPorts.free();
         try (Fleet fleet = new Fleet(dir.resolve("logs"), settings.childJvmOptions())) {
             progress.phase("grpc relay limit", "starting a no-op backend, the load balancer and " + settings.sensors() + " sensors");
             fleet.start("backend", "relay-backend", List.of("bench", "relay-backend", "--port=" + backendPort));

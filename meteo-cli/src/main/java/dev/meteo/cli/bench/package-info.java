@@ -1,6 +1,6 @@
 /**
  * {@code meteo bench}, the load harness: runs the pipeline of each mode with every role in its own OS process (the
- * launcher's role commands, started by {@link dev.meteo.cli.ChildProcess}), warms it up, measures it, and measures in
+ * launcher's role commands, started by {@link dev.meteo.cli.process.ChildProcess}), warms it up, measures it, and measures in
  * the same run the limits of the transports on this machine.
  *
  * <h2>How it measures</h2>
@@ -12,11 +12,11 @@
  *       rabbit: persisted by the broker); stored = coefficients the compute servers stored in Redis (not late, not
  *       duplicates). Per measured period: change of the summed counters divided by the wall time.</li>
  *   <li>Latency detection -> stored: servers run with the hidden {@code --bench-latency}, which wraps their store in
- *       {@link dev.meteo.cli.bench.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
- *       now minus its detection time goes into a {@link dev.meteo.cli.bench.LatencyRecorder} (an HdrHistogram, as
+ *       {@link dev.meteo.cli.instrument.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
+ *       now minus its detection time goes into a {@link dev.meteo.cli.instrument.LatencyRecorder} (an HdrHistogram, as
  *       Micrometer uses: microseconds, 3 significant digits). Window close -> terminal: terminals (hidden
  *       {@code --bench-grace}) record receive time minus window end minus grace
- *       ({@link dev.meteo.cli.bench.WindowDelaySink}), so 0 is "the moment the window could close". Both are
+ *       ({@link dev.meteo.cli.instrument.WindowDelaySink}), so 0 is "the moment the window could close". Both are
  *       cumulative histograms that the children write into their status files ({@code latency_us},
  *       {@code window_delay_us}: HdrHistogram's compressed encoding in Base64); the bench adds up the children's, reads
  *       them at the start and end of the measured period and subtracts.</li>

@@ -11,9 +11,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Loopback port choice and temp-folder cleanup shared by the embedded servers. */
-final class LoopbackPorts {
+public final class LoopbackPorts {
 
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
 
     private LoopbackPorts() {
     }
@@ -26,7 +26,7 @@ final class LoopbackPorts {
         return isFree(preferred) ? preferred : free();
     }
 
-    static int free() throws IOException {
+    public static int free() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         }

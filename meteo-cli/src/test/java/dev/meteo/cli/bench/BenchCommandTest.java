@@ -1,7 +1,7 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.Meteo;
-import dev.meteo.cli.Json;
+import dev.meteo.cli.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

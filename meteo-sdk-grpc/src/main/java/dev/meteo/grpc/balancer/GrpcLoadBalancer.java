@@ -1,5 +1,6 @@
 package dev.meteo.grpc.balancer;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.compute.RoundRobin;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
@@ -88,11 +89,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 .directExecutor()
                 .addService(new Service())
                 .addService(health.getHealthService()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "load-balancer-health");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("load-balancer-health"));
         long interval = settings.healthCheckInterval().toMillis();
         timer.scheduleWithFixedDelay(this::checkServers, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info("load balancer listening on " + settings.bindHost() + ":" + server.getPort() + " with "

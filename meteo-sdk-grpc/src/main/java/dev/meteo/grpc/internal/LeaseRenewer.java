@@ -1,5 +1,7 @@
 package dev.meteo.grpc.internal;
 
+import dev.meteo.internal.TroubleLog;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.grpc.proto.Lease;
 import dev.meteo.grpc.proto.Registration;
 import io.grpc.Status;
@@ -36,7 +38,7 @@ public final class LeaseRenewer implements AutoCloseable {
     private final Duration retryInterval;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
-    private volatile boolean failing;
+    private final TroubleLog trouble;
     private volatile boolean closed;
 
     /**
@@ -48,11 +50,11 @@ public final class LeaseRenewer implements AutoCloseable {
         this.registration = registration;
         this.call = call;
         this.retryInterval = retryInterval;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "lease-" + registration.getId());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.trouble = new TroubleLog(
+                problem -> LOG.warning(description + ": cannot register: " + problem + " (retrying every "
+                        + retryInterval.toMillis() + " ms)"),
+                () -> LOG.info(description + ": registered again"), TroubleLog.QUIET_PERIOD);
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("lease-" + registration.getId()));
     }
 
     /** Registers now and keeps renewing until closed. */
@@ -73,22 +75,16 @@ public final class LeaseRenewer implements AutoCloseable {
         call.register(registration, new StreamObserver<>() {
             @Override
             public void onNext(Lease lease) {
-                if (failing) {
-                    LOG.info(description + ": registered again");
-                    failing = false;
-                }
+                trouble.recovered();
                 firstRegistration.complete(null);
                 schedule(Math.max(MIN_RENEW_MILLIS, lease.getTtlMillis() / 3));
             }
 
             @Override
             public void onError(Throwable error) {
-                if (!failing && !closed) {
+                if (!closed) {
                     Status status = Status.fromThrowable(error);
-                    LOG.warning(description + ": cannot register: " + status.getCode() + " " + status.getDescription()
-                            + " (retrying every "
-                            + retryInterval.toMillis() + " ms)");
-                    failing = true;
+                    trouble.problem(status.getCode() + " " + status.getDescription());
                 }
                 schedule(retryInterval.toMillis());
             }

@@ -1,5 +1,8 @@
 package dev.meteo.grpc.sensor;
 
+import dev.meteo.internal.Backoff;
+import dev.meteo.internal.TroubleLog;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.proto.ProtoCodec;
 import dev.meteo.grpc.internal.RetryPolicy;
@@ -61,24 +64,24 @@ public final class GrpcRecordPublisher implements RecordPublisher {
     private final AtomicLong confirmed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-    /** Whether the last answer was a failure; with many records in flight, log the trouble at most every 10 s. */
-    private volatile boolean unreachable;
-    private volatile long lastWarningNanos = System.nanoTime() - WARNING_INTERVAL_NANOS;
+    /** The load balancer unreachable or without servers: said when it starts and when it ends, not per record. */
+    private final TroubleLog trouble;
+    private final Backoff backoff;
     private final AtomicLong lastReconnectNanos = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
     private GrpcRecordPublisher(RecordPublisherSettings settings) {
         this.settings = settings;
+        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+        this.trouble = new TroubleLog(
+                problem -> LOG.warning("record publisher: waiting for the load balancer at " + settings.balancer()
+                        + ", which cannot take records yet (" + problem + "); retrying with backoff"),
+                () -> LOG.info("record publisher: the load balancer at " + settings.balancer() + " answers again"),
+                TroubleLog.QUIET_PERIOD);
         this.channel = GrpcServers.channel(settings.balancer());
         this.stub = LoadBalancerGrpc.newStub(channel);
         this.buffer = new Semaphore(settings.maxBuffered());
-        this.retryTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "record-publisher-retries");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.retryTimer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("record-publisher-retries"));
     }
 
     /** Opens the channel to the load balancer (connected lazily: the load balancer may start later). */
@@ -129,10 +132,7 @@ public final class GrpcRecordPublisher implements RecordPublisher {
 
             @Override
             public void onCompleted() {
-                if (unreachable) {
-                    unreachable = false;
-                    LOG.info("record publisher: the load balancer at " + settings.balancer() + " answers again");
-                }
+                trouble.recovered();
                 confirmed.incrementAndGet();
                 finish(done, null);
             }
@@ -152,23 +152,19 @@ public final class GrpcRecordPublisher implements RecordPublisher {
             finish(done, invalid);
             return;
         }
-        long backoff = RetryPolicy.backoffMillis(attempt, settings.initialBackoff().toMillis(), settings.maxBackoff().toMillis());
+        long wait = backoff.delayMillis(attempt);
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        if (!RetryPolicy.isPeerFault(status.getCode()) || closed || elapsedMillis + backoff >= settings.giveUpAfter().toMillis()) {
+        if (!RetryPolicy.isPeerFault(status.getCode()) || closed || elapsedMillis + wait >= settings.giveUpAfter().toMillis()) {
             failed.incrementAndGet();
             finish(done, new RecordNotDeliveredException(record.id(), attempt + 1, status));
             return;
         }
-        if (!unreachable && status.getCode() == Status.Code.UNAVAILABLE
-                && System.nanoTime() - lastWarningNanos >= WARNING_INTERVAL_NANOS) {
-            unreachable = true;
-            lastWarningNanos = System.nanoTime();
-            LOG.warning("record publisher: waiting for the load balancer at " + settings.balancer() + ", which cannot take "
-                    + "records yet (" + status.getCode() + ": " + status.getDescription() + "); retrying with backoff");
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            trouble.problem(status.getCode() + ": " + status.getDescription());
         }
         retried.incrementAndGet();
         try {
-            retryTimer.schedule(() -> send(record, done, startNanos, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+            retryTimer.schedule(() -> send(record, done, startNanos, attempt + 1), wait, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closedMeanwhile) {
             failed.incrementAndGet();
             finish(done, new RecordNotDeliveredException(record.id(), attempt + 1, status));

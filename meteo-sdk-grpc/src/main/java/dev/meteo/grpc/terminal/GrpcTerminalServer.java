@@ -1,5 +1,6 @@
 package dev.meteo.grpc.terminal;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
@@ -47,11 +48,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
     private GrpcTerminalServer(TerminalServerSettings settings, Terminal terminal) {
         this.settings = settings;
         this.terminal = terminal;
-        this.deliveries = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "terminal-" + terminal.id() + "-deliveries");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.deliveries = Executors.newSingleThreadExecutor(new DaemonThreadFactory("terminal-" + terminal.id() + "-deliveries"));
         this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
                 .executor(deliveries)
                 .addService(new Deliveries())

@@ -1,5 +1,6 @@
 package dev.meteo.rabbit.compute;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -85,8 +86,8 @@ public final class RabbitComputeServer implements AutoCloseable {
         this.topology = new Topology(settings);
         this.name = settings.namePrefix() + "-compute-" + node.settings().id();
         this.consumerTag = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.deadLetterer = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, name + "-dead-letters"));
-        this.requeuer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, name + "-requeue"));
+        this.deadLetterer = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-dead-letters"));
+        this.requeuer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory(name + "-requeue"));
         this.connection = RabbitConnections.open(settings, name);
         try {
             this.deadLetters = connection.createChannel();
@@ -101,12 +102,6 @@ public final class RabbitComputeServer implements AutoCloseable {
             throw e;
         }
         LOG.info(name + ": consuming " + topology.workQueue() + " (prefetch " + settings.prefetch() + ")");
-    }
-
-    private static Thread daemon(Runnable runnable, String threadName) {
-        Thread thread = new Thread(runnable, threadName);
-        thread.setDaemon(true);
-        return thread;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.meteo.rabbit.sensor;
 
+import dev.meteo.internal.DaemonThreadFactory;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
@@ -63,11 +64,7 @@ public final class RabbitRecordPublisher implements RecordPublisher {
     private RabbitRecordPublisher(RabbitSettings settings, String connectionName) throws IOException {
         this.settings = settings;
         this.topology = new Topology(settings);
-        this.republisher = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, connectionName + "-republisher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.republisher = Executors.newSingleThreadExecutor(new DaemonThreadFactory(connectionName + "-republisher"));
         this.connection = RabbitConnections.open(settings, connectionName);
         try {
             this.channel = connection.createChannel();

@@ -1,0 +1,350 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.cli.embedded.EmbeddedServices;
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.io.Json;
+import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.DelayRangeConverter;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.options.ModeOption;
+import dev.meteo.cli.options.ProxyAddress;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.RedisOptions;
+import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.cli.process.Deployment;
+import dev.meteo.cli.process.Drain;
+import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.model.Accounting;
+import dev.meteo.rabbit.RabbitConnections;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "demo",
+        description = {"Runs the whole system on this machine, one OS process per role (sensors, compute servers, the "
+                + "load balancer in grpc mode, the proxy, terminals), shows the first terminal's live dashboard, and on "
+                + "Ctrl-C or after --duration stops everything in order, lets the open windows close, and prints the "
+                + "accounting: every record sent is in exactly one window, late, or rejected.",
+                "",
+                "Each run uses its own Redis key prefix and RabbitMQ names (--redis-prefix and --rabbit-prefix with "
+                        + "demo-<run id> appended), so runs never mix. Logs: <data-dir>/<run id>/logs/.",
+                ""})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    StandardOptions standard;
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--air-sensors", paramLabel = "N", defaultValue = "2", description = "Air sensors (default: ${DEFAULT-VALUE}).")
+    int airSensors;
+
+    @Option(names = "--pollution-sensors", paramLabel = "N", defaultValue = "2", description = "Pollution sensors (default: ${DEFAULT-VALUE}).")
+    int pollutionSensors;
+
+    @Option(names = "--servers", paramLabel = "N", defaultValue = "2", description = "Compute servers (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--terminals", paramLabel = "N", defaultValue = "2", description = "Terminals (default: ${DEFAULT-VALUE}).")
+    int terminals;
+
+    @Option(names = "--interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "500ms",
+            description = "Time between two readings of one sensor (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
+            description = "Tumbling window length Y (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
+            description = "Grace after a window's end; keep it above the largest --delay (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0.5s..3.5s", paramLabel = "MIN..MAX",
+            description = "Simulated processing time per record, as the assignment's reference (default: ${DEFAULT-VALUE}).")
+    ProcessingDelay delay;
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop after this long (e.g. 30s); runs until Ctrl-C when not given.")
+    Duration duration;
+
+    @Option(names = "--headless", description = "No dashboard: plain progress lines (for CI and scripts).")
+    boolean headless;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "meteo-data",
+            description = "Where terminals save windows (terminal-<id>.jsonl), the summary and the logs, in a "
+                    + "sub-folder per run (default: ${DEFAULT-VALUE}).")
+    Path dataRoot;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "The first terminal's HTTP dashboard port; the others take the next ones; 0 for free ports "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--no-embedded",
+            description = "Fail instead of starting an embedded Redis/broker when the configured one does not answer.")
+    boolean noEmbedded;
+
+    @ArgGroup(validate = false, heading = RedisOptions.HEADING)
+    RedisOptions redis = new RedisOptions();
+
+    @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
+    RabbitOptions rabbit = new RabbitOptions();
+
+    @ArgGroup(validate = false, heading = BalancerAddress.HEADING)
+    BalancerAddress balancer = new BalancerAddress();
+
+    @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
+    ProxyAddress registry = new ProxyAddress();
+
+    @ArgGroup(validate = false, heading = BindOptions.HEADING)
+    BindOptions bind = new BindOptions();
+
+    private final List<ChildProcess> sensors = new ArrayList<>();
+    private final List<ChildProcess> terminalProcesses = new ArrayList<>();
+    private final List<ChildProcess> backends = new ArrayList<>();
+    private Path runDir;
+    private Deployment deployment;
+
+    @Override
+    public Integer call() throws Exception {
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        runDir = dataRoot.resolve(runId);
+        Path logDir = runDir.resolve("logs");
+        Files.createDirectories(logDir);
+        try (EmbeddedServices services = EmbeddedServices.ensure(redis.uri(), rabbit.uri(), mode.mode() == Mode.RABBIT,
+                !noEmbedded);
+             RedisMeteoStore store = openStore(services, runId);
+             PrintWriter sharedLog = new PrintWriter(Files.newBufferedWriter(logDir.resolve("all.log"), StandardCharsets.UTF_8), true)) {
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    done.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            int exit;
+            DemoDisplay display = null;
+            try {
+                Console.info("demo: " + mode.mode() + " mode, run " + runId + ", data and logs in " + runDir);
+                startAll(logDir, sharedLog);
+                display = DemoDisplay.open(!headless, mode.mode(), "1", runDir.resolve("terminal-1.jsonl"), store,
+                        () -> aliveCount() + " processes running; logs in " + logDir);
+                if (duration == null) {
+                    stop.await();
+                } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+                    Console.info("demo: interrupted before --duration elapsed");
+                }
+                if (display != null) {
+                    display.close();
+                    display = null;
+                }
+                exit = stopAndSummarise(store);
+            } finally {
+                if (display != null) {
+                    display.close();
+                }
+                stopChildren(terminalProcesses);
+                stopChildren(backends);
+                stopChildren(sensors);
+                done.countDown();
+            }
+            if (duration != null) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            return exit;
+        }
+    }
+
+    /**
+     * Points the children at the services that answer (the configured ones, or embedded ones started instead), under
+     * this run's own prefixes: the configured ones with {@code demo-<run id>} appended.
+     */
+    private RedisMeteoStore openStore(EmbeddedServices services, String runId) {
+        services.notices().forEach(notice -> Console.info("demo: " + notice));
+        deployment = new Deployment(mode.mode(), services.redisUri(), redis.prefix() + "demo-" + runId + ":",
+                services.rabbitUri(), rabbit.prefix() + "-demo-" + runId, balancer.endpoint().toString(),
+                registry.endpoint().toString(), bind.host());
+        RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(deployment.redisUri(), deployment.redisPrefix()));
+        store.ping();
+        return store;
+    }
+
+    private void startAll(Path logDir, PrintWriter sharedLog) throws IOException, InterruptedException {
+        if (mode.mode() == Mode.GRPC) {
+            backends.add(ChildProcess.start("lb", deployment.arguments("lb"), logDir, sharedLog));
+        }
+        List<String> proxy = deployment.arguments("proxy");
+        proxy.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(window),
+                "--grace=" + DurationConverter.format(grace)));
+        backends.add(ChildProcess.start("proxy", proxy, logDir, sharedLog));
+        for (int i = 1; i <= servers; i++) {
+            List<String> server = deployment.arguments("server");
+            server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
+            backends.add(ChildProcess.start("server-" + i, server, logDir, sharedLog));
+        }
+        for (int i = 1; i <= terminals; i++) {
+            List<String> terminal = deployment.arguments("terminal");
+            terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1)));
+            terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
+        }
+        // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (ChildProcess child : java.util.stream.Stream.concat(backends.stream(), terminalProcesses.stream()).toList()) {
+            if (!child.awaitReady(Math.max(0, deadline - System.currentTimeMillis()))) {
+                throw new IllegalStateException(child.name() + " did not start: see " + logDir.resolve(child.name() + ".log"));
+            }
+        }
+        for (int i = 1; i <= airSensors + pollutionSensors; i++) {
+            boolean air = i <= airSensors;
+            String id = (air ? "air-" : "pollution-") + (air ? i : i - airSensors);
+            List<String> sensor = deployment.arguments("sensor");
+            sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
+                    "--interval=" + DurationConverter.format(interval)));
+            sensors.add(ChildProcess.start(id, sensor, logDir, sharedLog));
+        }
+        Console.info("demo: started " + (sensors.size() + backends.size() + terminalProcesses.size()) + " processes");
+    }
+
+    private long aliveCount() {
+        return java.util.stream.Stream.of(sensors, backends, terminalProcesses).flatMap(List::stream)
+                .filter(ChildProcess::isAlive).count();
+    }
+
+    private static void stopChildren(List<ChildProcess> children) throws InterruptedException {
+        children.forEach(ChildProcess::requestStop);
+        for (ChildProcess child : children) {
+            if (child.isAlive() && !child.awaitExit(20)) {
+                Console.info("demo: " + child.name() + " did not stop in time and was killed");
+            }
+        }
+    }
+
+    /** Stops the sensors first, waits until every record sent is in a window (or late/rejected), then the rest. */
+    private int stopAndSummarise(RedisMeteoStore store) throws Exception {
+        Console.info("demo: stopping the sensors");
+        stopChildren(sensors);
+        long sent = 0;
+        for (ChildProcess sensor : sensors) {
+            sent += number(sensor.status().orElse(""), "sent");
+        }
+        long stoppedAt = System.currentTimeMillis();
+        Path reference = runDir.resolve("terminal-1.jsonl");
+        long deadline = System.currentTimeMillis() + window.toMillis() + grace.toMillis() + 20_000;
+        Console.info("demo: " + sent + " records sent; waiting for the open windows to close (up to "
+                + DurationConverter.format(Duration.ofMillis(deadline - System.currentTimeMillis())) + ")");
+        List<Path> terminalFiles = java.util.stream.IntStream.rangeClosed(1, terminals)
+                .mapToObj(i -> runDir.resolve("terminal-" + i + ".jsonl")).toList();
+        if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, sent, store, deadline)) {
+            Console.info("demo: gave up waiting; the summary shows what is still open");
+        }
+        stopChildren(terminalProcesses);
+        stopChildren(backends);
+
+        long late = store.lateCount();
+        long rejected = store.rejectedCount();
+        long inWindows = Drain.recordsInWindows(reference);
+        Accounting accounting = new Accounting(sent, inWindows, late, rejected, Math.max(0, sent - inWindows - late - rejected));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", mode.mode().toString());
+        summary.put("records_sent", sent);
+        summary.put("records_in_windows", inWindows);
+        summary.put("records_rejected", rejected);
+        summary.put("records_late", late);
+        summary.put("records_still_open", accounting.stillOpen());
+        summary.put("windows_emitted", number(backends.stream().filter(c -> c.name().equals("proxy"))
+                .findFirst().flatMap(ChildProcess::status).orElse(""), "windows_emitted"));
+        Map<String, Object> received = new LinkedHashMap<>();
+        for (int i = 1; i <= terminals; i++) {
+            received.put(String.valueOf(i), Drain.windows(terminalFiles.get(i - 1)).size());
+        }
+        summary.put("windows_received", received);
+        boolean holds = sent == inWindows + late + rejected;
+        summary.put("accounting_holds", holds);
+        Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
+        printSummary(summary, holds);
+        if (holds) {
+            removeRunData(store);
+        } else {
+            Console.info("demo: this run's Redis keys (" + deployment.redisPrefix() + "*) and RabbitMQ names ("
+                    + deployment.rabbitPrefix() + ".*) are kept for inspection");
+        }
+        return holds ? 0 : 2;
+    }
+
+    /**
+     * A run whose every record is accounted for leaves nothing behind in the shared Redis and RabbitMQ (its queues are
+     * durable, so each run would otherwise add some for good): what it produced is in the run folder.
+     */
+    private void removeRunData(RedisMeteoStore store) {
+        try {
+            store.deleteAll();
+            if (mode.mode() == Mode.RABBIT) {
+                RabbitSettings settings = RabbitSettings.of(deployment.rabbitUri()).withNamePrefix(deployment.rabbitPrefix());
+                List<String> terminalIds = java.util.stream.IntStream.rangeClosed(1, terminals).mapToObj(String::valueOf).toList();
+                try (com.rabbitmq.client.Connection broker = RabbitConnections.open(settings, "meteo-demo-cleanup")) {
+                    new Topology(settings).deleteAll(broker, terminalIds);
+                }
+            }
+        } catch (Exception e) {
+            Console.info("demo: could not remove this run's keys and queues (" + e.getMessage() + "); they are under "
+                    + deployment.redisPrefix() + " and " + deployment.rabbitPrefix());
+        }
+    }
+
+    private void printSummary(Map<String, Object> summary, boolean holds) {
+        System.out.println();
+        System.out.println("Meteo demo summary (" + mode.mode() + ")");
+        summary.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map) {
+                map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
+            } else if (!key.equals("mode") && !key.equals("accounting_holds")) {
+                System.out.printf("  %-22s %s%n", key.replace('_', ' '), value);
+            }
+        });
+        System.out.println(holds
+                ? "  accounting holds: sent = in windows + late + rejected"
+                : "  ACCOUNTING DOES NOT HOLD: sent != in windows + late + rejected (see " + runDir.resolve("logs") + ")");
+        System.out.println("  summary: " + runDir.resolve("summary.json"));
+    }
+
+    /** A number from a child's status file (a flat JSON object), 0 when absent. */
+    private static long number(String json, String key) {
+        if (json.isBlank()) {
+            return 0;
+        }
+        Object value = ((Map<?, ?>) Json.read(json)).get(key);
+        return value instanceof Number number ? number.longValue() : 0;
+    }
+
+}

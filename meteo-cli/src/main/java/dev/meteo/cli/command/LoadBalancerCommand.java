@@ -1,0 +1,66 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.grpc.GrpcTransportSettings;
+import dev.meteo.transport.Transport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "lb",
+        description = {"Runs the load balancer of the direct (grpc) mode: sensors send it records, it forwards each one "
+                + "round-robin to a live compute server and answers once the coefficient is stored; a server that fails "
+                + "a call is skipped and the record retried on the next. Servers register themselves (and are dropped "
+                + "when they stop renewing or fail health checks), or come from --servers-file.", ""})
+public final class LoadBalancerCommand extends RoleCommand {
+
+    @Mixin
+    StandardOptions standard;
+
+    @Option(names = "--servers-file", paramLabel = "FILE",
+            description = "Static compute servers, one host:port per line ('#' comments), besides those that register (default: none).")
+    Path serversFile;
+
+    @ArgGroup(validate = false, heading = "%nWhere it listens:%n")
+    BalancerAddress address = new BalancerAddress();
+
+    @ArgGroup(validate = false, heading = BindOptions.HEADING)
+    BindOptions bind = new BindOptions();
+
+    @Override
+    protected String roleName() {
+        return "lb";
+    }
+
+    @Override
+    protected Running start() {
+        GrpcTransportSettings settings = Transports.grpcSettings(address, null, bind);
+        if (serversFile != null) {
+            settings = settings.withLoadBalancer(lb -> lb.withStaticServersFrom(serversFile));
+        }
+        Transport.Running balancer = Transports.grpc(settings).startLoadBalancer();
+        Console.info("lb: " + balancer.describe());
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "lb");
+                status.putAll(balancer.status());
+                return status;
+            }
+
+            @Override
+            public void close() {
+                balancer.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.ModeOption;
+import dev.meteo.cli.options.ProxyAddress;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.RedisOptions;
+import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.grpc.GrpcTransportSettings;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.window.AggregatorSettings;
+import dev.meteo.window.WindowAggregator;
+import dev.meteo.window.WindowResultPublisher;
+import dev.meteo.window.WindowSpec;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "proxy",
+        description = {"Runs the proxy: closes an event-time tumbling window every --window (after --grace), computes "
+                + "per kind count/mean/stddev/min/max/latest from Redis, and sends the result to every terminal. A second "
+                + "proxy started beside it waits as a standby and takes over when the first stops.", ""})
+public final class ProxyCommand extends RoleCommand {
+
+    @Mixin
+    StandardOptions standard;
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = {"-w", "--window"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
+            description = "Window length Y; windows are epoch-aligned [k*Y, (k+1)*Y) (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = {"-g", "--grace"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
+            description = "How long after its end a window still accepts records; keep it above the servers' largest "
+                    + "processing delay or records arrive late (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Proxy id in the lease (default: proxy-<pid>).")
+    String id;
+
+    @Option(names = "--lease", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
+            description = "Lease length: a standby takes over this long after the active proxy dies (default: ${DEFAULT-VALUE}).")
+    Duration lease;
+
+    @Option(names = "--retention", defaultValue = "30", paramLabel = "N",
+            description = "Closed windows whose coefficients stay in Redis before they are trimmed (default: ${DEFAULT-VALUE}).")
+    int retention;
+
+    @Option(names = "--terminals-file", paramLabel = "FILE",
+            description = "grpc: static terminals, one host:port per line, besides those that register (default: none).")
+    java.nio.file.Path terminalsFile;
+
+    @ArgGroup(validate = false, heading = RedisOptions.HEADING)
+    RedisOptions redis = new RedisOptions();
+
+    @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
+    ProxyAddress registry = new ProxyAddress();
+
+    @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
+    RabbitOptions rabbit = new RabbitOptions();
+
+    @ArgGroup(validate = false, heading = BindOptions.HEADING)
+    BindOptions bind = new BindOptions();
+
+    @Override
+    protected String roleName() {
+        return "proxy " + proxyId();
+    }
+
+    private String proxyId() {
+        return id != null ? id : "proxy-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    protected Running start() throws Exception {
+        RedisMeteoStore store = Peers.openStore(redis.settings());
+        GrpcTransportSettings grpc = Transports.grpcSettings(null, registry, bind);
+        if (terminalsFile != null) {
+            grpc = grpc.withResultPublisher(proxy -> proxy.withStaticTerminalsFrom(terminalsFile));
+        }
+        WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, grpc).openResultPublisher();
+        AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
+                .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention);
+        WindowAggregator aggregator = new WindowAggregator(settings, store, publisher, Clock.systemUTC()).start();
+        Console.info(roleName() + ": window " + DurationConverter.format(window) + ", grace " + DurationConverter.format(grace)
+                + ", publishing via " + mode.mode());
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                WindowAggregator.Stats stats = aggregator.stats();
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "proxy");
+                status.put("id", proxyId());
+                status.put("active", stats.leader());
+                status.put("windows_emitted", stats.windowsEmitted());
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                aggregator.close();
+                publisher.close();
+                store.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,181 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.io.Json;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.cli.process.ParentWatch;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life of every long-running role: start it, print a status line now and then, and on Ctrl-C / SIGTERM (or at
+ * the end of {@code --duration}) close it gracefully, then write its final counters to {@code --status-file}.
+ */
+public abstract class RoleCommand implements Callable<Integer> {
+
+
+    /** A started role: its counters for status output, closed on shutdown. */
+    public interface Running extends AutoCloseable {
+        Map<String, Object> status();
+    }
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop by itself after this long (e.g. 30s, 5m); runs until Ctrl-C when not given.")
+    Duration duration;
+
+    @Option(names = "--status-every", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
+            description = "How often to print a status line; 0 for never (default: ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    @Option(names = "--status-file", hidden = true, description = "Write final counters here as JSON (used by demo).")
+    Path statusFile;
+
+    @Option(names = "--status-file-every", hidden = true, converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Also rewrite --status-file this often while running (used by bench to sample live counters).")
+    Duration statusFileEvery;
+
+    @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
+    boolean exitWithParent;
+
+    /** Starts the role; returns once it is running (or throws with a message that says what to fix). */
+    protected abstract Running start() throws Exception;
+
+    protected abstract String roleName();
+
+    /** Exit code of a role stopped (end of {@code --duration}, or a signal) while still waiting for its peers. */
+    static final int NEVER_STARTED = 1;
+
+    @Override
+    public final Integer call() throws Exception {
+        if (exitWithParent) {
+            ParentWatch.install();
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Starting starting = new Starting(Thread.currentThread());
+        Runnable requestStop = () -> {
+            stop.countDown();
+            starting.abort();
+        };
+        Thread hook = new Thread(() -> {
+            requestStop.run();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("status"));
+        if (duration != null) {
+            // --duration bounds the whole run, the wait for peers included: a role that never got them still ends.
+            ticker.schedule(requestStop, duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Running running = null;
+        try {
+            try {
+                running = start();
+            } catch (Exception e) {
+                if (stop.getCount() > 0) {
+                    throw e;
+                }
+                Console.info(roleName() + ": stopped before it started"
+                        + (duration == null ? "" : " (--duration " + DurationConverter.format(duration) + " is over)")
+                        + ": it was still waiting for its peers");
+                return NEVER_STARTED;
+            } finally {
+                starting.done();
+            }
+            Console.info(roleName() + ": " + ChildProcess.READY);
+            Running role = running;
+            if (!statusEvery.isZero()) {
+                ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + statusLine(role.status())),
+                        statusEvery.toMillis(), statusEvery.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (statusFile != null && statusFileEvery != null && !statusFileEvery.isZero()) {
+                ticker.scheduleAtFixedRate(() -> writeStatus(role.status()), 0, statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            stop.await();
+            return 0;
+        } finally {
+            ticker.shutdownNow();
+            if (running != null) {
+                Console.info(roleName() + ": stopping");
+                running.close();
+                Map<String, Object> status = running.status();
+                Console.info(roleName() + ": stopped; " + statusLine(status));
+                if (statusFile != null) {
+                    ticker.awaitTermination(2, TimeUnit.SECONDS); // a live write in progress must not overwrite the final one
+                    writeStatus(status);
+                }
+            }
+            stopped.countDown();
+            if (duration != null || running == null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+        }
+    }
+
+    /**
+     * The thread that runs {@link #start()}, which may wait for its peers indefinitely ({@link Retry}): a stop request
+     * interrupts it, but only while it is still starting, never once the role runs.
+     */
+    private static final class Starting {
+        private final Thread thread;
+        private boolean done;
+
+        Starting(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void abort() {
+            if (!done) {
+                thread.interrupt();
+            }
+        }
+
+        synchronized void done() {
+            done = true;
+            Thread.interrupted(); // a stop that raced with the end of start() is seen through the stop latch
+        }
+    }
+
+    /** Replaces the status file atomically, so a reader never sees half a document. */
+    private void writeStatus(Map<String, Object> counters) {
+        Map<String, Object> status = new java.util.LinkedHashMap<>(counters);
+        status.put("status_at_ms", System.currentTimeMillis()); // when the counters were read, for rates between samples
+        try {
+            Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
+            Files.writeString(temporary, Json.write(status) + "\n");
+            Files.move(temporary, statusFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            Console.info(roleName() + ": cannot write " + statusFile + ": " + e.getMessage());
+        }
+    }
+
+    static String statusLine(Map<String, Object> status) {
+        StringBuilder line = new StringBuilder();
+        status.forEach((key, value) -> {
+            if (!(value instanceof Map) && !(value instanceof java.util.Collection)) {
+                line.append(line.length() == 0 ? "" : ", ").append(key.replace('_', ' ')).append(' ').append(value);
+            }
+        });
+        return line.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.cli.instrument.LatencyRecordingStore;
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.DelayRangeConverter;
+import dev.meteo.cli.options.ModeOption;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.RedisOptions;
+import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.compute.ComputeNode;
+import dev.meteo.compute.ComputeSettings;
+import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.transport.Transport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "server",
+        description = {"Runs one compute server: turns each record into its coefficient and stores it in Redis. In grpc "
+                + "mode it serves ProcessMeteoData/ProcessPollutionData and registers with the load balancer; in rabbit "
+                + "mode it consumes the shared work queue.", ""})
+public final class ServerCommand extends RoleCommand {
+
+    @Mixin
+    StandardOptions standard;
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Server id (default: server-<pid>).")
+    String id;
+
+    @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0", paramLabel = "MIN..MAX",
+            description = "Simulated processing time per record, uniform in MIN..MAX, e.g. 0.5s..3.5s as the assignment's "
+                    + "reference; waited on a timer, so it does not limit throughput (default: ${DEFAULT-VALUE}).")
+    ProcessingDelay delay;
+
+    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT",
+            description = "grpc: port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N",
+            description = "Coefficients written to Redis in one pipelined round trip at most (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--bench-latency", hidden = true,
+            description = "Record detection -> stored latency in a histogram reported in the status (used by bench).")
+    boolean benchLatency;
+
+    @ArgGroup(validate = false, heading = RedisOptions.HEADING)
+    RedisOptions redis = new RedisOptions();
+
+    @ArgGroup(validate = false, heading = BalancerAddress.HEADING)
+    BalancerAddress balancer = new BalancerAddress();
+
+    @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
+    RabbitOptions rabbit = new RabbitOptions();
+
+    @ArgGroup(validate = false, heading = BindOptions.HEADING)
+    BindOptions bind = new BindOptions();
+
+    @Override
+    protected String roleName() {
+        return "server " + serverId();
+    }
+
+    private String serverId() {
+        return id != null ? id : "server-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    protected Running start() throws Exception {
+        RedisMeteoStore store = Peers.openStore(redis.settings());
+        LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, Clock.systemUTC()) : null;
+        ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch),
+                latency == null ? store : latency, Clock.systemUTC());
+        Transport.Running served = Transports.of(mode.mode(), rabbit,
+                Transports.grpcSettings(balancer, null, bind).withServerPort(port))
+                .startComputeServer(node);
+        Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                ComputeNode.Stats stats = node.stats();
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "server");
+                status.put("id", serverId());
+                status.put("processed", stats.processed());
+                status.put("stored", stats.stored());
+                status.put("late", stats.late());
+                status.put("duplicates", stats.duplicates());
+                status.put("rejected", stats.rejected());
+                status.put("failed", stats.failed());
+                status.putAll(served.status()); // the transport's own counters (rabbit: acked, dead-lettered, ...)
+                if (latency != null) {
+                    status.put("latency_us", latency.recorder().snapshot());
+                }
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                served.close();
+                node.close();
+                store.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,196 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.cli.dashboard.AnsiDashboardSink;
+import dev.meteo.cli.dashboard.HttpDashboard;
+import dev.meteo.cli.dashboard.JsonlFileSink;
+import dev.meteo.cli.instrument.WindowDelaySink;
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.ModeOption;
+import dev.meteo.cli.options.ProxyAddress;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.RedisOptions;
+import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.terminal.Terminal;
+import dev.meteo.terminal.TerminalSink;
+import dev.meteo.transport.Transport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "terminal",
+        description = {"Runs one monitoring terminal: receives every window result, appends it to "
+                + "<data-dir>/terminal-<id>.jsonl, and shows it live on an ANSI dashboard and an HTTP page. In grpc mode "
+                + "it serves the terminal RPC and registers with the proxy; in rabbit mode it consumes its own queue "
+                + "(named after --id, so a restart with the same id receives the windows it missed).", ""})
+public final class TerminalCommand extends RoleCommand {
+
+    /** The console views; spelled in lower case on the command line. */
+    enum DashboardKind {
+        AUTO, ANSI, PLAIN, NONE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Mixin
+    StandardOptions standard;
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Terminal id, unique in the deployment (default: terminal-<pid>).")
+    String id;
+
+    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT",
+            description = "grpc: port to receive windows on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "meteo-data", paramLabel = "DIR", description = "Where the JSONL file goes (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--dashboard", defaultValue = "auto", paramLabel = "auto|ansi|plain|none",
+            description = "Console view: full-screen ANSI dashboard, one plain line per window, or none; auto picks "
+                    + "ansi on a tty and plain otherwise (default: ${DEFAULT-VALUE}).")
+    DashboardKind dashboard;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port of the HTTP dashboard (page, /api/windows, /api/latest); 0 picks a free one, -1 turns it "
+                    + "off (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--bench-grace", hidden = true, converter = dev.meteo.cli.options.DurationConverter.class,
+            description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
+    java.time.Duration benchGrace;
+
+    @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
+    ProxyAddress proxy = new ProxyAddress();
+
+    @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
+    RabbitOptions rabbit = new RabbitOptions();
+
+    @ArgGroup(validate = false, heading = "%nRedis (optional: the dashboards show the rejected count when it answers):%n")
+    RedisOptions redis = new RedisOptions();
+
+    @ArgGroup(validate = false, heading = BindOptions.HEADING)
+    BindOptions bind = new BindOptions();
+
+    @Override
+    protected String roleName() {
+        return "terminal " + terminalId();
+    }
+
+    private String terminalId() {
+        return id != null ? id : "terminal-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    protected Running start() throws Exception {
+        List<TerminalSink> sinks = new ArrayList<>();
+        JsonlFileSink file = new JsonlFileSink(dataDir, terminalId());
+        sinks.add(file);
+        HttpDashboard http = null;
+        if (httpPort >= 0) {
+            http = HttpDashboard.start(bind.host(), httpPort, terminalId(), HttpDashboard.DEFAULT_CAPACITY);
+            sinks.add(http);
+        }
+        AnsiDashboardSink console = switch (dashboard) {
+            case NONE -> null;
+            case PLAIN -> AnsiDashboardSink.plain(System.out,
+                    dev.meteo.cli.dashboard.DashboardState.initial(terminalId(), mode.mode().toString(), java.time.ZoneId.systemDefault()));
+            case ANSI, AUTO -> AnsiDashboardSink.open(terminalId(), mode.mode().toString());
+        };
+        if (console != null) {
+            sinks.add(console);
+        }
+        WindowDelaySink delays = benchGrace == null ? null : new WindowDelaySink(java.time.Clock.systemUTC(), benchGrace);
+        if (delays != null) {
+            sinks.add(delays);
+        }
+        Terminal terminal = new Terminal(terminalId(), sinks);
+        Transport.Running served = Transports.of(mode.mode(), rabbit,
+                Transports.grpcSettings(null, proxy, bind).withServerPort(port))
+                .startTerminal(terminal);
+        String status = served.describe() + (http == null ? "" : "; web " + http.url());
+        Console.info(roleName() + ": " + status + "; saving to " + file.path());
+        if (console != null) {
+            console.setStatus(status);
+        }
+        if (http != null) {
+            http.setStatus(served.describe());
+        }
+        RejectedCounter rejected = RejectedCounter.start(redis, java.util.Arrays.asList(console, http)); // either may be null
+        return new Running() {
+            @Override
+            public Map<String, Object> status() {
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "terminal");
+                status.put("id", terminalId());
+                status.put("windows_received", terminal.windowsReceived());
+                status.put("windows_ignored", terminal.windowsIgnored());
+                if (delays != null) {
+                    status.put("window_delay_us", delays.recorder().snapshot());
+                }
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                rejected.close();
+                served.close();
+                terminal.close();
+            }
+        };
+    }
+
+    /**
+     * Window results carry the late count but not the rejected one, which lives in Redis: when the terminal can reach
+     * Redis it shows that counter too (every 2 s), otherwise the dashboards show "?". Best effort, never blocking.
+     */
+    private static final class RejectedCounter implements AutoCloseable {
+        private final dev.meteo.redis.RedisMeteoStore store;
+        private final java.util.concurrent.ScheduledExecutorService poller;
+
+        private RejectedCounter(dev.meteo.redis.RedisMeteoStore store, java.util.concurrent.ScheduledExecutorService poller) {
+            this.store = store;
+            this.poller = poller;
+        }
+
+        static RejectedCounter start(RedisOptions redis, List<?> dashboards) {
+            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(redis.settings());
+            java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("rejected-counter"));
+            poller.scheduleWithFixedDelay(() -> {
+                long count;
+                try {
+                    count = store.rejectedCount();
+                } catch (RuntimeException e) {
+                    return; // Redis out of reach from this terminal: the counter stays as it was
+                }
+                for (Object dashboard : dashboards) {
+                    if (dashboard instanceof AnsiDashboardSink ansi) {
+                        ansi.setRejected(count);
+                    } else if (dashboard instanceof HttpDashboard web) {
+                        web.setRejected(count);
+                    }
+                }
+            }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            return new RejectedCounter(store, poller);
+        }
+
+        @Override
+        public void close() {
+            poller.shutdownNow();
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.meteo.cli.command;
+
+import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.options.ProxyAddress;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTransport;
+import dev.meteo.grpc.GrpcTransportSettings;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.RabbitTransport;
+import dev.meteo.transport.Transport;
+
+/** The SDK's transports, built from a role's options, and made patient with peers ({@link PatientTransport}). */
+final class Transports {
+
+    private static final Endpoint LOCAL_BALANCER = new Endpoint("127.0.0.1", GrpcTransportSettings.DEFAULT_BALANCER_PORT);
+    private static final Endpoint LOCAL_PROXY = new Endpoint("127.0.0.1", GrpcTransportSettings.DEFAULT_PROXY_PORT);
+
+    private Transports() {
+    }
+
+    /** The transport of {@code mode}: rabbit from its options, grpc from {@code grpc} (see {@link #grpcSettings}). */
+    static Transport of(Mode mode, RabbitOptions rabbit, GrpcTransportSettings grpc) {
+        return switch (mode) {
+            case GRPC -> grpc(grpc);
+            case RABBIT -> rabbit(rabbit);
+        };
+    }
+
+    /**
+     * Direct mode's settings from the options a role has: {@code null} for an option the role does not take (a sensor
+     * never talks to the proxy), which then keeps its local default.
+     */
+    static GrpcTransportSettings grpcSettings(BalancerAddress balancer, ProxyAddress proxy, BindOptions bind) {
+        GrpcTransportSettings settings = GrpcTransportSettings.of(balancer == null ? LOCAL_BALANCER : balancer.endpoint(),
+                proxy == null ? LOCAL_PROXY : proxy.endpoint());
+        return bind == null ? settings : settings.withBindHost(bind.host());
+    }
+
+    static Transport grpc(GrpcTransportSettings settings) {
+        // gRPC peers are reached lazily: nothing to retry at start, the parts wait for their registration instead
+        return new PatientTransport(GrpcTransport.of(settings), null);
+    }
+
+    static Transport rabbit(RabbitOptions options) {
+        RabbitSettings settings = options.settings();
+        return new PatientTransport(RabbitTransport.of(settings), "RabbitMQ at " + settings.redactedUri());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.meteo.cli.process;
+
+import dev.meteo.internal.DaemonThreadFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log} and,
+ * prefixed with its name, to the shared log; its stdin is a pipe the child watches, so it exits when the demo dies.
+ */
+public final class ChildProcess {
+
+    /** JVM options that start a small role quickly on a small machine (many JVMs share 2 CPUs in the demo). */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xms32m", "-Xmx256m", "-Xss512k", "-XX:-UsePerfData");
+
+    /** The launcher's main class, which every child runs (a name, not a class, so this package needs no launcher). */
+    public static final String LAUNCHER = "dev.meteo.cli.Meteo";
+
+    /** The word a role prints once started ("sensor air-1: ready"), which the parent waits for. */
+    public static final String READY = "ready";
+
+    private final String name;
+    private final Process process;
+    private final Path statusFile;
+    private final Thread pump;
+    private final CountDownLatch ready;
+
+    private ChildProcess(String name, Process process, Path statusFile, Thread pump, CountDownLatch ready) {
+        this.name = name;
+        this.process = process;
+        this.statusFile = statusFile;
+        this.pump = pump;
+        this.ready = ready;
+    }
+
+    public static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
+        return start(name, JVM_OPTIONS, arguments, logDir, sharedLog);
+    }
+
+    /** As {@link #start(String, List, Path, PrintWriter)} with other JVM options (bench lets the JIT reach C2). */
+    public static ChildProcess start(String name, List<String> jvmOptions, List<String> arguments, Path logDir,
+                                     PrintWriter sharedLog) throws IOException {
+        Path statusFile = logDir.resolve(name + ".status.json");
+        Files.deleteIfExists(statusFile);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(LAUNCHER);
+        command.addAll(arguments);
+        command.add("--exit-with-parent");
+        command.add("--status-file=" + statusFile);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path ownLog = logDir.resolve(name + ".log");
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread pump = DaemonThreadFactory.start("log-" + name, () -> copyOutput(name, process, ownLog, sharedLog, ready));
+        return new ChildProcess(name, process, statusFile, pump, ready);
+    }
+
+    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog, CountDownLatch ready) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8), true)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                own.println(line);
+                if (line.endsWith(": " + READY)) {
+                    ready.countDown();
+                }
+                synchronized (sharedLog) {
+                    sharedLog.println(String.format("%-14s| %s", name, line));
+                    sharedLog.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the child is gone; its log ends here
+        }
+    }
+
+    /** Waits until the child said it is ready; false if it did not within the time or died first. */
+    public boolean awaitReady(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline && process.isAlive()) {
+            if (ready.await(100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return ready.getCount() == 0;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The child's process id, for reading its /proc counters. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the child at once (SIGKILL): no graceful close, no status file; the fault of a crashed machine. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Where the child writes its counters (at exit, and live with {@code --status-file-every}). */
+    public Path statusFile() {
+        return statusFile;
+    }
+
+    /** Asks the child to stop (SIGTERM: it closes gracefully and writes its status), without waiting. */
+    public void requestStop() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code seconds} for the child to exit, then kills it. Returns whether it stopped by itself. */
+    public boolean awaitExit(long seconds) throws InterruptedException {
+        boolean exited = process.waitFor(seconds, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        pump.join(2_000);
+        return exited;
+    }
+
+    /** The child's final counters, written at its graceful exit; empty when it did not get that far. */
+    public Optional<String> status() {
+        try {
+            return Files.isRegularFile(statusFile) ? Optional.of(Files.readString(statusFile)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
