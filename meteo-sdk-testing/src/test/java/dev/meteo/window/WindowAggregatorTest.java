@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code window-semantics.md} against the real Redis store, driven by a manual clock: no sleeping, every step is an
+ * {@code docs/window-semantics.md} against the real Redis store, driven by a manual clock: no sleeping, every step is an
  * explicit {@link WindowAggregator#emitDue()}.
  */
 class WindowAggregatorTest {

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Rejects records that cannot be physical readings (rules in {@code meteo-formulas.md}): NaN or infinite values,
+ * Rejects records that cannot be physical readings (rules in {@code docs/formulas.md}): NaN or infinite values,
  * humidity outside 0..100 %, negative CO2, temperature outside -90..60 °C, a missing timestamp, a timestamp more than
  * {@code maxFutureSkew} ahead of the clock, an empty sensor id. Readings outside the detector's accepted range but
  * physical are valid: they score low. Thread-safe.

@@ -17,7 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The proxy's tumbling window (semantics in {@code window-semantics.md}). While it holds the lease in the store it
+ * The proxy's tumbling window (semantics in {@code docs/window-semantics.md}). While it holds the lease in the store it
  * closes each window once its close time has passed, in order, empty ones included, reads the window's coefficients
  * per kind, and publishes the {@link WindowResult}. Its progress lives in the store (closed and published horizons),
  * so a restarted or standby aggregator continues with the next window without repeating or skipping one; a window

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The processor against every test vector of {@code meteo-formulas.md} (tolerance ±0.01). */
+/** The processor against every test vector of {@code docs/formulas.md} (tolerance ±0.01). */
 class MeteoDataProcessorTest {
 
     private static final double TOLERANCE = 0.01;

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The validation rules of {@code meteo-formulas.md}: each rejection names what is wrong. */
+/** The validation rules of {@code docs/formulas.md}: each rejection names what is wrong. */
 class RecordValidatorTest {
 
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");

@@ -22,9 +22,9 @@ import java.util.logging.Logger;
  * pattern: {@code shutdown()}, wait, then {@code shutdownNow()}).
  *
  * <p>Executors: servers and channels built here run their callbacks on the transport's event-loop threads
- * ({@code directExecutor}) unless the caller configures another. Measured on this machine's 2 vCPUs, gRPC's default
- * cached pool caps a relay hop at about 4.5k calls/s, while {@code directExecutor} or a small fixed pool reaches about
- * 30k/s. It is only correct for handlers that never block, which is why every Meteo handler replies from a future;
+ * ({@code directExecutor}) unless the caller configures another. On few cores gRPC's default cached pool caps a relay
+ * hop several times below {@code directExecutor} or a small fixed pool (figures in the report). It is only correct for
+ * handlers that never block, which is why every Meteo handler replies from a future;
  * the terminal, whose sinks may block, uses its own single thread instead.
  */
 public final class GrpcServers {

@@ -32,8 +32,8 @@ import java.util.logging.Logger;
 
 /**
  * A sensor's gRPC client of the load balancer. One channel is reused for every record and calls are asynchronous, so
- * many records are in flight at once (an async stub with many calls in flight beats one blocking thread by about 10x
- * here). Each attempt has a deadline; a record whose attempt fails for a reason of the peer (load balancer
+ * many records are in flight at once (an async stub with many calls in flight is far faster than one blocking
+ * thread). Each attempt has a deadline; a record whose attempt fails for a reason of the peer (load balancer
  * unreachable, no live compute server, deadline) is sent again after an exponential backoff with jitter until
  * {@code giveUpAfter}, which is safe because stores deduplicate by record identity. A record rejected as invalid
  * fails at once with {@link InvalidRecordException} carrying the server's reason.
