@@ -110,7 +110,7 @@ public final class Pipeline {
             }
 
             // The proxy's publisher (in direct mode also the registry that terminals join).
-            WindowResultPublisher publisher = transport.openResultPublisher();
+            WindowResultPublisher publisher = transport.openResultPublisher(store);
             running.push(publisher);
 
             // Terminals: each gets every window; one prints, both record so that we compare them at the end.

@@ -108,7 +108,8 @@ public class ProcessorBenchmark {
         }
 
         @Override
-        public void recordRejected(RecordId recordId, String reason) {
+        public boolean recordRejected(RecordId recordId, String reason) {
+            return true;
         }
 
         @Override

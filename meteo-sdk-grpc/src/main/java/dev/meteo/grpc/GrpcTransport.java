@@ -7,11 +7,14 @@ import dev.meteo.grpc.proxy.GrpcResultPublisher;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.terminal.GrpcTerminalServer;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -83,10 +86,13 @@ public final class GrpcTransport implements Transport {
                 server.registered(), server::close, server::closeNow);
     }
 
-    /** Opens the proxy's publisher and its registry, where terminals register, on the settings' port. */
+    /**
+     * Opens the proxy's publisher and its registry, where terminals register, on the settings' port; terminals that
+     * missed windows get them from {@code history}.
+     */
     @Override
-    public WindowResultPublisher openResultPublisher() {
-        GrpcResultPublisher publisher = GrpcResultPublisher.start(settings.resultPublisher());
+    public WindowResultPublisher openResultPublisher(WindowHistory history) {
+        GrpcResultPublisher publisher = GrpcResultPublisher.start(settings.resultPublisher(), history);
         if (proxy == null) {
             proxy = new Endpoint(settings.resultPublisher().bindHost(), publisher.port());
         }
@@ -95,11 +101,11 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public Running startTerminal(Terminal terminal) {
-        Endpoint registrar = proxy("a terminal");
-        GrpcTerminalServer server = GrpcTerminalServer.start(settings.terminal().withProxy(registrar), terminal);
+        List<Endpoint> registrars = proxies("a terminal");
+        GrpcTerminalServer server = GrpcTerminalServer.start(settings.terminal().withProxies(registrars), terminal);
+        String where = registrars.size() == 1 ? "the proxy at " + registrars.get(0) : "the proxies at " + registrars;
         return new Part("receiving on " + settings.terminal().bindHost() + ":" + server.port()
-                + ", registering with the proxy at " + registrar, "the proxy at " + registrar, server.registered(),
-                server::close, server::closeNow);
+                + ", registering with " + where, where, server.registered(), server::close, server::closeNow);
     }
 
     private Endpoint balancer(String who) {
@@ -111,13 +117,18 @@ public final class GrpcTransport implements Transport {
         return known;
     }
 
-    private Endpoint proxy(String who) {
-        Endpoint known = proxy;
-        if (known == null) {
-            throw new IllegalStateException(who + " needs the proxy's address: name it in the settings, or open the "
-                    + "result publisher with this transport first");
+    /** The proxies terminals register with: the settings' list, else the one proxy this transport opened. */
+    private List<Endpoint> proxies(String who) {
+        if (!settings.standbyProxies().isEmpty() || proxy != null) {
+            List<Endpoint> all = new ArrayList<>();
+            if (proxy != null) {
+                all.add(proxy);
+            }
+            settings.standbyProxies().stream().filter(standby -> !all.contains(standby)).forEach(all::add);
+            return all;
         }
-        return known;
+        throw new IllegalStateException(who + " needs the proxy's address: name it in the settings, or open the "
+                + "result publisher with this transport first");
     }
 
     /** Nothing of its own to release: every server it started is its caller's. */

@@ -6,6 +6,7 @@ import dev.meteo.grpc.proxy.ResultPublisherSettings;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
 import dev.meteo.grpc.terminal.TerminalServerSettings;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -25,10 +26,13 @@ import java.util.function.UnaryOperator;
  * @param computeServer   a compute server's settings (bind host, port, advertised host, registration retry)
  * @param resultPublisher the proxy's settings (registry port, terminal lease, call deadline, static terminals)
  * @param terminal        a terminal server's settings (bind host, port, advertised host, registration retry)
+ * @param standbyProxies  further proxies terminals register with besides {@code proxy}: standbys that take over the
+ *                        lease, so that they know every terminal when they do
  */
 public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalancerSettings loadBalancer,
                                     RecordPublisherSettings recordPublisher, ComputeServerSettings computeServer,
-                                    ResultPublisherSettings resultPublisher, TerminalServerSettings terminal) {
+                                    ResultPublisherSettings resultPublisher, TerminalServerSettings terminal,
+                                    List<Endpoint> standbyProxies) {
 
     /** The load balancer's port when a deployment does not say: {@value}. */
     public static final int DEFAULT_BALANCER_PORT = 7101;
@@ -41,6 +45,7 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
         Objects.requireNonNull(computeServer, "computeServer");
         Objects.requireNonNull(resultPublisher, "resultPublisher");
         Objects.requireNonNull(terminal, "terminal");
+        standbyProxies = List.copyOf(standbyProxies);
     }
 
     /**
@@ -56,7 +61,7 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
                 RecordPublisherSettings.of(balancer),
                 ComputeServerSettings.defaults().withBalancer(balancer),
                 ResultPublisherSettings.defaults().withPort(proxy.port()),
-                TerminalServerSettings.defaults().withProxy(proxy));
+                TerminalServerSettings.defaults().withProxy(proxy), List.of());
     }
 
     /**
@@ -67,49 +72,55 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
         Endpoint placeholder = new Endpoint("127.0.0.1", DEFAULT_BALANCER_PORT); // replaced once the balancer runs
         return new GrpcTransportSettings(null, null, LoadBalancerSettings.defaults(),
                 RecordPublisherSettings.of(placeholder), ComputeServerSettings.defaults(),
-                ResultPublisherSettings.defaults(), TerminalServerSettings.defaults());
+                ResultPublisherSettings.defaults(), TerminalServerSettings.defaults(), List.of());
     }
 
     /** Every server this transport starts listens on {@code host} ({@code 127.0.0.1} by default). */
     public GrpcTransportSettings withBindHost(String host) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer.withBindHost(host), recordPublisher,
-                computeServer.withBindHost(host), resultPublisher.withBindHost(host), terminal.withBindHost(host));
+                computeServer.withBindHost(host), resultPublisher.withBindHost(host), terminal.withBindHost(host), standbyProxies);
     }
 
     /** The host compute servers and terminals give their registrar to be called back at (default: the bind host). */
     public GrpcTransportSettings withAdvertisedHost(String host) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher,
-                computeServer.withAdvertisedHost(host), resultPublisher, terminal.withAdvertisedHost(host));
+                computeServer.withAdvertisedHost(host), resultPublisher, terminal.withAdvertisedHost(host), standbyProxies);
     }
 
     /** The port of the compute servers and terminals this transport starts ({@code 0}, the default: a free one). */
     public GrpcTransportSettings withServerPort(int port) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer.withPort(port),
-                resultPublisher, terminal.withPort(port));
+                resultPublisher, terminal.withPort(port), standbyProxies);
+    }
+
+    /** Terminals also register with these proxies (standbys), so that a standby knows them all when it takes over. */
+    public GrpcTransportSettings withStandbyProxies(List<Endpoint> proxies) {
+        return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
+                terminal, proxies);
     }
 
     public GrpcTransportSettings withLoadBalancer(UnaryOperator<LoadBalancerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, change.apply(loadBalancer), recordPublisher, computeServer,
-                resultPublisher, terminal);
+                resultPublisher, terminal, standbyProxies);
     }
 
     public GrpcTransportSettings withRecordPublisher(UnaryOperator<RecordPublisherSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, change.apply(recordPublisher), computeServer,
-                resultPublisher, terminal);
+                resultPublisher, terminal, standbyProxies);
     }
 
     public GrpcTransportSettings withComputeServer(UnaryOperator<ComputeServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, change.apply(computeServer),
-                resultPublisher, terminal);
+                resultPublisher, terminal, standbyProxies);
     }
 
     public GrpcTransportSettings withResultPublisher(UnaryOperator<ResultPublisherSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer,
-                change.apply(resultPublisher), terminal);
+                change.apply(resultPublisher), terminal, standbyProxies);
     }
 
     public GrpcTransportSettings withTerminal(UnaryOperator<TerminalServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                change.apply(terminal));
+                change.apply(terminal), standbyProxies);
     }
 }

@@ -2,21 +2,21 @@ package dev.meteo.grpc;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.testing.RedisTestSupport;
+import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
 import dev.meteo.grpc.compute.GrpcComputeServer;
-import dev.meteo.grpc.sensor.GrpcRecordPublisher;
-import dev.meteo.grpc.sensor.RecordPublisherSettings;
-import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
-import dev.meteo.model.RawMeteoData;
-import dev.meteo.model.RawPollutionData;
-import dev.meteo.model.SensorRecord;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import dev.meteo.grpc.proto.ProcessReply;
 import dev.meteo.grpc.proto.StoreOutcome;
+import dev.meteo.grpc.sensor.GrpcRecordPublisher;
+import dev.meteo.grpc.sensor.RecordPublisherSettings;
+import dev.meteo.model.RawMeteoData;
+import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.SensorRecord;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.testing.RedisTestSupport;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  *   <li>bare relay: the same client -> the same load balancer -> a backend that answers at once without Redis, i.e.
  *       the cost of the gRPC hops alone with the executors the roles use.</li>
  * </ol>
- * Run: {@code mvn -q -pl meteo-sdk,meteo-sdk-grpc -am test-compile}, then
+ * Run: {@code mvn -q -pl meteo-sdk-grpc -am test-compile}, then
  * {@code java -cp <test classpath> dev.meteo.grpc.DirectThroughputHarness [warmupSeconds] [measureSeconds]}.
  * Needs Redis at 127.0.0.1:6379 (or {@code METEO_TEST_REDIS_URI}); deletes what it stored.
  */

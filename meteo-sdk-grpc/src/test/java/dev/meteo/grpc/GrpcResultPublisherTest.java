@@ -1,14 +1,14 @@
 package dev.meteo.grpc;
 
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.proto.ProxyGrpc;
+import dev.meteo.grpc.proto.Registration;
 import dev.meteo.grpc.proxy.GrpcResultPublisher;
 import dev.meteo.grpc.proxy.ResultPublisherSettings;
 import dev.meteo.grpc.terminal.GrpcTerminalServer;
-import dev.meteo.grpc.Endpoint;
-import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.WindowResult;
-import dev.meteo.grpc.proto.ProxyGrpc;
-import dev.meteo.grpc.proto.Registration;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.TerminalSink;
@@ -52,7 +52,7 @@ class GrpcResultPublisherTest {
     }
 
     private GrpcResultPublisher proxy(ResultPublisherSettings settings) {
-        return closeLater(GrpcResultPublisher.start(settings.withShutdownGrace(Duration.ofSeconds(1))));
+        return closeLater(GrpcResultPublisher.start(settings.withShutdownGrace(Duration.ofSeconds(1)), null));
     }
 
     private GrpcTerminalServer registeredTerminal(Terminal terminal, GrpcResultPublisher proxy) throws Exception {
@@ -119,7 +119,9 @@ class GrpcResultPublisherTest {
         assertEquals(1, sink.size());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> proxy.terminals().isEmpty());
-        proxy.publish(window(1)); // nobody to call: not an error
+        // nobody to call: the window is not published to an empty audience, the aggregator keeps it for later
+        IllegalStateException nobody = assertThrows(IllegalStateException.class, () -> proxy.publish(window(1)));
+        assertTrue(nobody.getMessage().contains("no terminal is registered"), nobody.getMessage());
         assertEquals(1, sink.size());
 
         registrar.registerTerminal(registration);

@@ -6,6 +6,7 @@ import dev.meteo.rabbit.proxy.RabbitResultPublisher;
 import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
 import dev.meteo.rabbit.terminal.RabbitTerminalConsumer;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
@@ -91,8 +92,9 @@ public final class RabbitTransport implements Transport {
         };
     }
 
+    /** Every terminal's durable queue keeps the windows it has not taken yet: the history is not needed. */
     @Override
-    public WindowResultPublisher openResultPublisher() {
+    public WindowResultPublisher openResultPublisher(WindowHistory history) {
         return RabbitResultPublisher.open(settings);
     }
 

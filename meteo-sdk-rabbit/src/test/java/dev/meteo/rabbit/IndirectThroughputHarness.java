@@ -4,14 +4,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.rabbit.compute.RabbitComputeServer;
 import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
 import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
-import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.testing.RedisTestSupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * records/s acknowledged by the servers (the end-to-end rate) over a measured period after a warm-up.
  *
  * <p>Arguments (all optional): warm-up seconds (20), measured seconds (30), sensors (4), servers (2).
- * Run from the repository root after {@code mvn -pl meteo-sdk,meteo-sdk-grpc,meteo-sdk-rabbit -am test-compile}:
+ * Run from the repository root after {@code mvn -pl meteo-sdk-rabbit -am test-compile}:
  * {@code java -cp <test classpath> dev.meteo.rabbit.IndirectThroughputHarness 20 30 4 2}.
  */
 public final class IndirectThroughputHarness {

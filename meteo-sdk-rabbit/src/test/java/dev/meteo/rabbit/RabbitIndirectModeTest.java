@@ -6,16 +6,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
-import dev.meteo.model.RecordId;
-import dev.meteo.store.CoefficientStore;
-import dev.meteo.store.StoreOutcome;
-import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.model.WindowResult;
 import dev.meteo.rabbit.compute.RabbitComputeServer;
@@ -25,8 +21,12 @@ import dev.meteo.rabbit.terminal.RabbitTerminalConsumer;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.store.CoefficientStore;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.testing.RedisTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,8 +238,8 @@ class RabbitIndirectModeTest {
         }
 
         @Override
-        public void recordRejected(RecordId recordId, String reason) {
-            delegate.recordRejected(recordId, reason);
+        public boolean recordRejected(RecordId recordId, String reason) {
+            return delegate.recordRejected(recordId, reason);
         }
 
         @Override

@@ -4,8 +4,11 @@ import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.RecordId;
+import dev.meteo.model.WindowResult;
 import dev.meteo.store.CoefficientStore;
+import dev.meteo.store.HorizonMovedException;
 import dev.meteo.store.LeaseLostException;
+import dev.meteo.store.SensorCounts;
 import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.store.WindowStore;
@@ -17,9 +20,12 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -41,34 +47,72 @@ import java.util.function.Function;
  */
 public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
+    /** The store's clock, in epoch milliseconds: the one time every process agrees on. */
+    private static final String NOW = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            """;
+
+    /**
+     * KEYS: ts, val, late (of the record's kind), closed, rejected, sensors:stored, sensors:late. ARGV: record id,
+     * detection time, value, sensor id. A record known in any of val, late or rejected is a duplicate (the first
+     * classification wins); otherwise it is late when detected before the closed horizon, else stored in its window.
+     */
     static final String STORE_SCRIPT = """
-            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
+            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1
+                or redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then
               return 0
             end
             local closed = redis.call('GET', KEYS[4])
             if closed and tonumber(ARGV[2]) < tonumber(closed) then
               redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+              redis.call('HINCRBY', KEYS[7], ARGV[4], 1)
               return 2
             end
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
             return 1
             """;
 
-    static final String LEASE_SCRIPT = """
-            local owner = redis.call('HGET', KEYS[1], 'owner')
-            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
-            if owner == false or owner == ARGV[1] or expires <= tonumber(ARGV[2]) then
-              redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'expires', ARGV[3])
+    /** KEYS: rejected, val and late of both kinds, sensors:rejected. ARGV: record id, reason, sensor id. */
+    static final String REJECT_SCRIPT = """
+            for i = 2, 5 do
+              if redis.call('HEXISTS', KEYS[i], ARGV[1]) == 1 then
+                return 0
+              end
+            end
+            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+              redis.call('HINCRBY', KEYS[6], ARGV[3], 1)
               return 1
             end
             return 0
             """;
 
-    static final String CLOSE_SCRIPT = """
+    /** KEYS: lease. ARGV: owner, ttl in ms. */
+    static final String LEASE_SCRIPT = NOW + """
             local owner = redis.call('HGET', KEYS[1], 'owner')
-            if owner ~= ARGV[1] then
-              return redis.error_reply('LEASE held by ' .. tostring(owner))
+            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
+            if owner == false or owner == ARGV[1] or expires <= now then
+              redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'expires', string.format('%d', now + tonumber(ARGV[2])))
+              return 1
+            end
+            return 0
+            """;
+
+    /** The lease check shared by the scripts a leader runs: an error unless ARGV[1] holds an unexpired lease. */
+    private static final String FENCE = NOW + """
+            local owner = redis.call('HGET', KEYS[1], 'owner')
+            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
+            if owner ~= ARGV[1] or expires <= now then
+              return redis.error_reply('LEASE held by ' .. tostring(owner) .. (owner == ARGV[1] and ' (expired)' or ''))
+            end
+            """;
+
+    /** KEYS: lease, closed. ARGV: owner, start, end, close time. Returns 1 when closed, 0 when not due yet. */
+    static final String CLOSE_SCRIPT = FENCE + """
+            if now < tonumber(ARGV[4]) then
+              return 0
             end
             local closed = redis.call('GET', KEYS[2])
             if closed ~= ARGV[2] then
@@ -78,16 +122,42 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             return 1
             """;
 
-    /** Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. */
-    static final String INITIALISE_SCRIPT = """
+    /** KEYS: lease, published. ARGV: owner, end. The published horizon only moves forward. */
+    static final String PUBLISHED_SCRIPT = FENCE + """
+            local published = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if tonumber(ARGV[2]) > published then
+              redis.call('SET', KEYS[2], ARGV[2])
+            end
+            return 1
+            """;
+
+    /**
+     * Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. KEYS:
+     * closed, published, ts/val/late of wellness then pollution (3-8), epoch, sensors:stored, sensors:late. ARGV:
+     * horizon, window size, floor, epoch, grace. Coefficients detected before the floor move from their window to
+     * late. The horizon is never after the last window closed by the store's clock.
+     */
+    static final String INITIALISE_SCRIPT = NOW + """
             local closed = redis.call('GET', KEYS[1])
             if closed then
               return closed
             end
-            local horizon = tonumber(ARGV[1])
             local size = tonumber(ARGV[2])
-            for i = 3, 4 do
-              local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+            local horizon = math.min(tonumber(ARGV[1]), math.floor((now - tonumber(ARGV[5])) / size) * size)
+            local floor = string.format('%d', tonumber(ARGV[3]))
+            for k = 0, 1 do
+              local ts, val, late = KEYS[3 + 3 * k], KEYS[4 + 3 * k], KEYS[5 + 3 * k]
+              local old = redis.call('ZRANGEBYSCORE', ts, '-inf', '(' .. floor, 'WITHSCORES')
+              for i = 1, #old, 2 do
+                local id = old[i]
+                redis.call('HSET', late, id, old[i + 1] .. ':' .. (redis.call('HGET', val, id) or ''))
+                redis.call('HDEL', val, id)
+                local sensor = string.match(id, '^(.*)#[^#]*$') or id
+                redis.call('HINCRBY', KEYS[10], sensor, -1)
+                redis.call('HINCRBY', KEYS[11], sensor, 1)
+              end
+              redis.call('ZREMRANGEBYSCORE', ts, '-inf', '(' .. floor)
+              local first = redis.call('ZRANGE', ts, 0, 0, 'WITHSCORES')
               if first[2] then
                 local start = math.floor(tonumber(first[2]) / size) * size
                 if start < horizon then
@@ -98,7 +168,16 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             local value = string.format('%d', horizon)
             redis.call('SET', KEYS[1], value)
             redis.call('SETNX', KEYS[2], value)
+            redis.call('SETNX', KEYS[9], ARGV[4])
             return value
+            """;
+
+    /** KEYS: results. ARGV: window end, encoded result. The first result saved for a window is kept. */
+    static final String SAVE_RESULT_SCRIPT = """
+            if redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1]) == 0 then
+              redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            end
+            return 1
             """;
 
     static final String RELEASE_SCRIPT = """
@@ -106,6 +185,16 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
               return redis.call('DEL', KEYS[1])
             end
             return 0
+            """;
+
+    /** KEYS: lease. The holder of an unexpired lease, or false. */
+    static final String HOLDER_SCRIPT = NOW + """
+            local owner = redis.call('HGET', KEYS[1], 'owner')
+            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
+            if owner and expires > now then
+              return owner
+            end
+            return false
             """;
 
     private final RedisSettings settings;
@@ -202,8 +291,10 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         for (Coefficient c : coefficients) {
             CoefficientKind kind = c.kind();
             responses.add(pipeline.evalsha(sha,
-                    List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late"), closedKey),
-                    List.of(c.recordId().key(), Long.toString(c.detectedAt().toEpochMilli()), Double.toString(c.value()))));
+                    List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late"), closedKey, key("rejected"),
+                            key("sensors:stored"), key("sensors:late")),
+                    List.of(c.recordId().key(), Long.toString(c.detectedAt().toEpochMilli()), Double.toString(c.value()),
+                            c.recordId().sensorId())));
         }
         pipeline.sync();
         List<StoreOutcome> outcomes = new ArrayList<>(responses.size());
@@ -215,8 +306,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     @Override
-    public void recordRejected(RecordId recordId, String reason) {
-        withJedis(jedis -> jedis.hsetnx(key("rejected"), recordId.key(), reason));
+    public boolean recordRejected(RecordId recordId, String reason) {
+        return withJedis(jedis -> (Long) evalScript(jedis, REJECT_SCRIPT,
+                List.of(key("rejected"), key(CoefficientKind.WELLNESS, "val"), key(CoefficientKind.WELLNESS, "late"),
+                        key(CoefficientKind.POLLUTION, "val"), key(CoefficientKind.POLLUTION, "late"),
+                        key("sensors:rejected")),
+                List.of(recordId.key(), reason, recordId.sensorId()))) == 1L;
     }
 
     /** The reason a record was rejected, or {@code null}. */
@@ -225,9 +320,9 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     @Override
-    public boolean acquireLease(String owner, long nowMillis, long expiresAtMillis) {
+    public boolean acquireLease(String owner, Duration ttl) {
         return withJedis(jedis -> (Long) evalScript(jedis, LEASE_SCRIPT, List.of(key("proxy:lease")),
-                List.of(owner, Long.toString(nowMillis), Long.toString(expiresAtMillis)))) == 1L;
+                List.of(owner, Long.toString(ttl.toMillis())))) == 1L;
     }
 
     @Override
@@ -236,12 +331,27 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     @Override
-    public long initialiseHorizon(long horizonMillis, long windowSizeMillis) {
-        Object horizon = withJedis(jedis -> evalScript(jedis, INITIALISE_SCRIPT,
-                List.of(key("window:closed"), key("window:published"),
-                        key(CoefficientKind.WELLNESS, "ts"), key(CoefficientKind.POLLUTION, "ts")),
-                List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis))));
+    public String leaseHolder() {
+        Object holder = withJedis(jedis -> evalScript(jedis, HOLDER_SCRIPT, List.of(key("proxy:lease")), List.of()));
+        return holder == null ? null : holder.toString();
+    }
+
+    @Override
+    public long initialiseHorizon(long horizonMillis, long windowSizeMillis, long graceMillis, long floorMillis) {
+        List<String> keys = new ArrayList<>(List.of(key("window:closed"), key("window:published")));
+        for (CoefficientKind kind : List.of(CoefficientKind.WELLNESS, CoefficientKind.POLLUTION)) {
+            keys.addAll(List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late")));
+        }
+        keys.addAll(List.of(key("epoch"), key("sensors:stored"), key("sensors:late")));
+        Object horizon = withJedis(jedis -> evalScript(jedis, INITIALISE_SCRIPT, keys,
+                List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
+                        UUID.randomUUID().toString(), Long.toString(graceMillis))));
         return Long.parseLong(horizon.toString());
+    }
+
+    @Override
+    public String epoch() {
+        return withJedis(jedis -> jedis.get(key("epoch")));
     }
 
     @Override
@@ -260,17 +370,26 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     @Override
-    public void closeWindow(String owner, long start, long end) {
+    public CloseOutcome closeWindow(String owner, long start, long end, long closeAtMillis) {
         try {
-            withJedis(jedis -> evalScript(jedis, CLOSE_SCRIPT, List.of(key("proxy:lease"), key("window:closed")),
-                    List.of(owner, Long.toString(start), Long.toString(end))));
+            Object closed = withJedis(jedis -> evalScript(jedis, CLOSE_SCRIPT,
+                    List.of(key("proxy:lease"), key("window:closed")),
+                    List.of(owner, Long.toString(start), Long.toString(end), Long.toString(closeAtMillis))));
+            return (Long) closed == 1L ? CloseOutcome.CLOSED : CloseOutcome.NOT_DUE;
         } catch (JedisDataException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.startsWith("LEASE")) {
-                throw new LeaseLostException("proxy lease lost by " + owner + ": " + message);
-            }
-            throw new IllegalStateException("cannot close window [" + start + ", " + end + "): " + message, e);
+            throw fenceFailure(owner, "cannot close window [" + start + ", " + end + ")", e);
         }
+    }
+
+    private RuntimeException fenceFailure(String owner, String what, JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("LEASE")) {
+            return new LeaseLostException("proxy lease lost by " + owner + ": " + message);
+        }
+        if (message.startsWith("HORIZON")) {
+            return new HorizonMovedException(what + ": " + message);
+        }
+        return e;
     }
 
     @Override
@@ -294,8 +413,42 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     @Override
-    public void markPublished(long end) {
-        withJedis(jedis -> jedis.set(key("window:published"), Long.toString(end)));
+    public void markPublished(String owner, long end) {
+        try {
+            withJedis(jedis -> evalScript(jedis, PUBLISHED_SCRIPT, List.of(key("proxy:lease"), key("window:published")),
+                    List.of(owner, Long.toString(end))));
+        } catch (JedisDataException e) {
+            throw fenceFailure(owner, "cannot mark window ending " + end + " published", e);
+        }
+    }
+
+    @Override
+    public void saveResult(WindowResult result) {
+        withJedis(jedis -> evalScript(jedis, SAVE_RESULT_SCRIPT, List.of(key("window:results")),
+                List.of(Long.toString(result.end().toEpochMilli()), WindowResultEncoding.encode(result))));
+    }
+
+    @Override
+    public List<WindowResult> resultsBetween(long afterEndMillis, long upToEndMillis) {
+        List<String> encoded = withJedis(jedis -> jedis.zrangeByScore(key("window:results"),
+                "(" + afterEndMillis, Long.toString(upToEndMillis)));
+        return encoded.stream().map(WindowResultEncoding::decode).toList();
+    }
+
+    @Override
+    public Map<String, SensorCounts> sensorCounts() {
+        return withJedis(jedis -> {
+            Map<String, String> stored = jedis.hgetAll(key("sensors:stored"));
+            Map<String, String> late = jedis.hgetAll(key("sensors:late"));
+            Map<String, String> rejected = jedis.hgetAll(key("sensors:rejected"));
+            Map<String, SensorCounts> counts = new TreeMap<>();
+            for (Map<String, String> part : List.of(stored, late, rejected)) {
+                part.keySet().forEach(sensor -> counts.put(sensor, new SensorCounts(
+                        Long.parseLong(stored.getOrDefault(sensor, "0")), Long.parseLong(late.getOrDefault(sensor, "0")),
+                        Long.parseLong(rejected.getOrDefault(sensor, "0")))));
+            }
+            return counts;
+        });
     }
 
     @Override
@@ -337,6 +490,11 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public void trimResultsBefore(long horizonMillis) {
+        withJedis(jedis -> jedis.zremrangeByScore(key("window:results"), "-inf", "(" + horizonMillis));
     }
 
     /** Deletes every key under this store's prefix (tests, {@code meteo reset}). */

@@ -4,9 +4,13 @@ import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.RecordId;
+import dev.meteo.model.WindowResult;
+import dev.meteo.store.HorizonMovedException;
 import dev.meteo.store.LeaseLostException;
+import dev.meteo.store.SensorCounts;
 import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
+import dev.meteo.store.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -18,8 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +91,7 @@ class RedisMeteoStoreTest {
 
     @Test
     void aLateRecordStoredTwiceIsCountedLateOnce() {
-        store.initialiseHorizon(T0 + 1_000, 1);
+        store.initialiseHorizon(T0 + 1_000, 1, 0, Long.MIN_VALUE);
         Coefficient late = wellness("s", 1, T0, 0.5);
         assertEquals(List.of(StoreOutcome.LATE), store.storeAll(List.of(late)));
         assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(late)));
@@ -106,17 +113,17 @@ class RedisMeteoStoreTest {
     void twoKeyPrefixesDoNotSeeEachOthersData() {
         RedisMeteoStore neighbour = freshStore();
         others.add(neighbour);
-        store.initialiseHorizon(T0 + 60_000, 1);
+        store.initialiseHorizon(T0 + 60_000, 1, 0, Long.MIN_VALUE);
         store.storeAll(List.of(wellness("s", 1, T0 + 70_000, 0.5)));
         store.recordRejected(new RecordId("s", 2), "bad");
         store.storeAll(List.of(wellness("s", 3, T0, 0.5)));
-        assertTrue(store.acquireLease("proxy-a", T0, T0 + 10_000));
+        assertTrue(store.acquireLease("proxy-a", Duration.ofSeconds(10)));
 
         assertTrue(neighbour.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10).isEmpty());
         assertEquals(0, neighbour.rejectedCount());
         assertEquals(0, neighbour.lateCount());
         assertEquals(Long.MIN_VALUE, neighbour.closedHorizon());
-        assertTrue(neighbour.acquireLease("proxy-b", T0, T0 + 10_000), "the lease leaked across prefixes");
+        assertTrue(neighbour.acquireLease("proxy-b", Duration.ofSeconds(10)), "the lease leaked across prefixes");
         // the same record id under the neighbour's prefix is new there
         assertEquals(List.of(StoreOutcome.STORED), neighbour.storeAll(List.of(wellness("s", 1, T0, 0.5))));
 
@@ -172,34 +179,99 @@ class RedisMeteoStoreTest {
     }
 
     @Test
-    void theLeaseHasOneOwnerUntilItExpiresOrIsReleased() {
-        assertTrue(store.acquireLease("a", T0, T0 + 1_000));
-        assertFalse(store.acquireLease("b", T0 + 999, T0 + 1_999));
-        assertTrue(store.acquireLease("a", T0 + 500, T0 + 1_500), "the owner could not renew");
-        assertFalse(store.acquireLease("b", T0 + 1_000, T0 + 2_000), "renewal did not extend the lease");
-        assertTrue(store.acquireLease("b", T0 + 1_500, T0 + 2_500));
+    void theLeaseHasOneOwnerUntilItIsReleasedAndItsTimeIsTheStores() {
+        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
+        assertFalse(store.acquireLease("b", Duration.ofMinutes(1)));
+        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)), "the owner could not renew");
+        assertEquals("a", store.leaseHolder());
 
-        store.releaseLease("a"); // not the owner any more: no effect
-        assertFalse(store.acquireLease("a", T0 + 1_600, T0 + 2_600));
-        store.releaseLease("b");
-        assertTrue(store.acquireLease("a", T0 + 1_600, T0 + 2_600));
+        store.releaseLease("b"); // not the owner: no effect
+        assertEquals("a", store.leaseHolder());
+        store.releaseLease("a");
+        assertNull(store.leaseHolder());
+        assertTrue(store.acquireLease("b", Duration.ofMinutes(1)));
     }
 
     @Test
-    void closingAWindowNeedsTheLeaseAndTheExpectedHorizon() {
-        store.initialiseHorizon(T0, 1);
-        assertTrue(store.acquireLease("a", T0, T0 + 1_000));
-        assertThrows(LeaseLostException.class, () -> store.closeWindow("b", T0, T0 + 10));
-        assertThrows(IllegalStateException.class, () -> store.closeWindow("a", T0 + 10, T0 + 20));
-        store.closeWindow("a", T0, T0 + 10);
+    void aLeaseExpiresByTheStoresClockWhateverTheCallersSay() {
+        assertTrue(store.acquireLease("a", Duration.ofMillis(200)));
+        assertFalse(store.acquireLease("b", Duration.ofMinutes(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.acquireLease("b", Duration.ofMinutes(1)));
+        assertEquals("b", store.leaseHolder());
+    }
+
+    @Test
+    void closingAWindowNeedsTheLeaseTheExpectedHorizonAndTheStoresTime() {
+        store.initialiseHorizon(T0, 1, 0, Long.MIN_VALUE);
+        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
+        assertThrows(LeaseLostException.class, () -> store.closeWindow("b", T0, T0 + 10, T0 + 10));
+        assertThrows(HorizonMovedException.class, () -> store.closeWindow("a", T0 + 10, T0 + 20, T0 + 20));
+        // a close time an hour from now is not due in the store's time, whatever the caller's clock says
+        long inAnHour = System.currentTimeMillis() + 3_600_000;
+        assertEquals(WindowStore.CloseOutcome.NOT_DUE, store.closeWindow("a", T0, T0 + 10, inAnHour));
+        assertEquals(T0, store.closedHorizon());
+        assertEquals(WindowStore.CloseOutcome.CLOSED, store.closeWindow("a", T0, T0 + 10, T0 + 10));
         assertEquals(T0 + 10, store.closedHorizon());
         assertEquals(T0, store.publishedHorizon());
     }
 
     @Test
-    void initialisingTheHorizonTwiceKeepsTheFirst() {
-        assertEquals(T0, store.initialiseHorizon(T0, 1));
-        assertEquals(T0, store.initialiseHorizon(T0 + 50_000, 1));
+    void onlyTheLeaseHolderMovesThePublishedHorizonAndOnlyForward() {
+        store.initialiseHorizon(T0, 1, 0, Long.MIN_VALUE);
+        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
+        assertThrows(LeaseLostException.class, () -> store.markPublished("b", T0 + 10));
+        store.markPublished("a", T0 + 20);
+        store.markPublished("a", T0 + 10); // a stale step: never backwards
+        assertEquals(T0 + 20, store.publishedHorizon());
+    }
+
+    @Test
+    void initialisingTheHorizonTwiceKeepsTheFirstAndWritesOneEpoch() {
+        assertNull(store.epoch());
+        assertEquals(T0, store.initialiseHorizon(T0, 1, 0, Long.MIN_VALUE));
+        String epoch = store.epoch();
+        assertNotNull(epoch);
+        assertEquals(T0, store.initialiseHorizon(T0 + 50_000, 1, 0, Long.MIN_VALUE));
         assertEquals(T0, store.publishedHorizon());
+        assertEquals(epoch, store.epoch());
+    }
+
+    @Test
+    void theFirstHorizonIsPulledBackToEarlyRecordsButNoFurtherThanTheFloorOlderOnesCountLate() {
+        store.storeAll(List.of(wellness("old", 1, T0 - 86_400_000L, 0.5), wellness("recent", 1, T0 - 5_000, 0.5)));
+        assertEquals(T0 - 10_000, store.initialiseHorizon(T0, 10_000, 0, T0 - 30_000));
+        assertEquals(1, store.lateCount(), "the day-old record is late, not in a window a day back");
+        assertEquals(1, store.storedCount(CoefficientKind.WELLNESS));
+        assertEquals(new SensorCounts(0, 1, 0), store.sensorCounts().get("old"));
+        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(wellness("old", 1, T0 - 86_400_000L, 0.5))));
+    }
+
+    @Test
+    void theFirstClassificationOfARecordWinsWhetherStoredOrRejected() {
+        RecordId stored = new RecordId("s", 1);
+        store.storeAll(List.of(new Coefficient(CoefficientKind.WELLNESS, stored, Instant.ofEpochMilli(T0), 0.5)));
+        assertFalse(store.recordRejected(stored, "a retry judged on another clock"));
+        RecordId rejected = new RecordId("s", 2);
+        assertTrue(store.recordRejected(rejected, "more than 5 min in the future"));
+        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(
+                new Coefficient(CoefficientKind.POLLUTION, rejected, Instant.ofEpochMilli(T0), 0.5))));
+        assertEquals(1, store.rejectedCount());
+        assertEquals(1, store.storedCount(CoefficientKind.WELLNESS) + store.storedCount(CoefficientKind.POLLUTION));
+        assertEquals(new SensorCounts(1, 0, 1), store.sensorCounts().get("s"));
+    }
+
+    @Test
+    void aSavedWindowResultKeepsItsFirstContentAndIsTrimmedAfterItsRetention() {
+        WindowResult first = new WindowResult(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 10),
+                new KindStatistics(2, 0.25, 0.125, 0.125, 0.375, Instant.ofEpochMilli(T0 + 3)), KindStatistics.EMPTY, 4);
+        WindowResult second = new WindowResult(Instant.ofEpochMilli(T0 + 10), Instant.ofEpochMilli(T0 + 20),
+                KindStatistics.EMPTY, KindStatistics.EMPTY, 4);
+        store.saveResult(first);
+        store.saveResult(new WindowResult(first.start(), first.end(), KindStatistics.EMPTY, KindStatistics.EMPTY, 9));
+        store.saveResult(second);
+        assertEquals(List.of(first, second), store.resultsBetween(T0, T0 + 20));
+        assertEquals(List.of(second), store.resultsBetween(T0 + 10, T0 + 30));
+        store.trimResultsBefore(T0 + 20);
+        assertEquals(List.of(second), store.resultsBetween(Long.MIN_VALUE, Long.MAX_VALUE));
     }
 }

@@ -6,11 +6,11 @@ import dev.meteo.model.Accounting;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.WindowResult;
+import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
-import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
@@ -138,7 +138,7 @@ public abstract class PipelineContractTest {
                 nodes.add(node);
                 serverParts.add(started(transport.startComputeServer(node)));
             }
-            WindowResultPublisher publisher = closeLater(transport.openResultPublisher());
+            WindowResultPublisher publisher = closeLater(transport.openResultPublisher(store));
             for (int i = 0; i < terminalCount; i++) {
                 RecordingSink sink = new RecordingSink();
                 Terminal terminal = new Terminal("terminal-" + runId + "-" + i, List.of(sink));

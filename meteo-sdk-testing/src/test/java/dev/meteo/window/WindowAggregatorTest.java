@@ -1,14 +1,14 @@
 package dev.meteo.window;
 
-import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.WindowResult;
-import dev.meteo.store.StoreOutcome;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.store.StoreOutcome;
 import dev.meteo.testing.MutableClock;
 import dev.meteo.testing.RecordingPublisher;
+import dev.meteo.testing.RedisTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,6 +33,7 @@ class WindowAggregatorTest {
     private static final long Y = 10_000;
     private static final long GRACE = 2_000;
     private static final Duration TTL = Duration.ofSeconds(30);
+    private static final Duration SHORT_TTL = Duration.ofMillis(300);
     /** A window boundary: a multiple of Y. */
     private static final long T0 = 1_750_000_000_000L;
     private static final WindowSpec WINDOW = WindowSpec.of(Duration.ofMillis(Y), Duration.ofMillis(GRACE));
@@ -60,6 +62,20 @@ class WindowAggregatorTest {
         AggregatorSettings settings = AggregatorSettings.of(WINDOW, owner)
                 .withLease(TTL, Duration.ofSeconds(1)).withRetentionWindows(retentionWindows);
         return new WindowAggregator(settings, store, to, clock);
+    }
+
+    /** An aggregator whose lease lapses quickly (in the store's real time), for takeover after a crash. */
+    private WindowAggregator shortLeased(String owner, RecordingPublisher to) {
+        AggregatorSettings settings = AggregatorSettings.of(WINDOW, owner).withLease(SHORT_TTL, Duration.ofMillis(100));
+        return new WindowAggregator(settings, store, to, clock);
+    }
+
+    /** Steps {@code aggregator} until it leads: the lease of a crashed one runs out in the store's time. */
+    private static void awaitLeadership(WindowAggregator aggregator) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            aggregator.emitDue();
+            return aggregator.isLeader();
+        });
     }
 
     /**
@@ -265,13 +281,18 @@ class WindowAggregatorTest {
 
     @Test
     void aRestartedAggregatorResumesWithTheNextWindowWithoutRepeatOrSkip() {
-        WindowAggregator first = startedAggregator();
+        WindowAggregator first = shortLeased("proxy-a", publisher);
+        assertEquals(0, first.emitDue());
         stepToCloseOfWindow(first, 1);
         assertEquals(2, publisher.results().size());
 
-        // a process restart: a new instance with the same owner id, no close() (a crash), the same store
-        WindowAggregator restarted = aggregator("proxy-a", publisher);
+        // a process restart: a new instance with the same id, no close() (a crash), the same store; it takes over
+        // once the crashed instance's lease ran out (the same id is not the same owner: it could be a duplicate)
+        WindowAggregator restarted = shortLeased("proxy-a", publisher);
         assertEquals(0, restarted.emitDue());
+        assertFalse(restarted.isLeader());
+        awaitLeadership(restarted);
+        assertEquals(2, publisher.results().size());
         storeWellness(T0 + 2 * Y + 5, 0.5);
         assertEquals(2, stepToCloseOfWindow(restarted, 3));
 
@@ -303,22 +324,28 @@ class WindowAggregatorTest {
 
     @Test
     void aClosedButUnpublishedWindowIsPublishedByTheNextAggregator() {
-        WindowAggregator crashed = startedAggregator();
+        WindowAggregator crashed = shortLeased("proxy-a", publisher);
+        assertEquals(0, crashed.emitDue());
+        storeWellness(T0 + 10, 0.7);
         publisher.failNext(1);
         clock.setMillis(T0 + Y + GRACE);
         assertThrows(WindowAggregator.PublishFailedException.class, crashed::emitDue);
+        storeWellness(T0 + 20, 0.1); // late: the closed window keeps the content it was closed with
 
         RecordingPublisher otherPublisher = new RecordingPublisher();
-        WindowAggregator successor = aggregator("proxy-a", otherPublisher);
-        assertEquals(1, successor.emitDue());
+        WindowAggregator successor = shortLeased("proxy-b", otherPublisher);
+        awaitLeadership(successor);
         assertContiguousFrom(T0, otherPublisher.results());
+        assertEquals(1, otherPublisher.results().size());
+        assertEquals(1, otherPublisher.results().get(0).wellness().count());
+        assertEquals(0, otherPublisher.results().get(0).lateRecords(), "published as it was closed, before the late one");
     }
 
     @Test
     void withTwoAggregatorsOnlyTheLeaseHolderEmitsAndTheStandbyTakesOverWhenTheLeaseExpires() {
         RecordingPublisher shared = new RecordingPublisher();
-        WindowAggregator active = aggregator("proxy-a", shared);
-        WindowAggregator standby = aggregator("proxy-b", shared);
+        WindowAggregator active = shortLeased("proxy-a", shared);
+        WindowAggregator standby = shortLeased("proxy-b", shared);
         assertEquals(0, active.emitDue());
         assertEquals(0, standby.emitDue());
         assertTrue(active.isLeader());
@@ -330,14 +357,10 @@ class WindowAggregatorTest {
         }
         assertEquals(2, shared.results().size());
 
-        // the active aggregator stops renewing (it crashed); the standby waits out the lease, no longer
-        long lastRenewal = clock.millis();
-        clock.setMillis(lastRenewal + TTL.toMillis() - 1);
-        assertEquals(0, standby.emitDue());
-        assertFalse(standby.isLeader());
-        clock.setMillis(lastRenewal + TTL.toMillis());
-        assertTrue(standby.emitDue() > 0);
-        assertTrue(standby.isLeader());
+        // the active aggregator stops renewing (it crashed); the standby takes over once the lease ran out
+        clock.advance(Duration.ofMillis(Y));
+        awaitLeadership(standby);
+        assertEquals(3, shared.results().size());
 
         // the old leader comes back: it is a standby now and emits nothing
         clock.advance(Duration.ofMillis(Y));
@@ -348,6 +371,23 @@ class WindowAggregatorTest {
         List<WindowResult> results = shared.results();
         assertContiguousFrom(T0, results);
         assertEquals(WINDOW.closedHorizonAt(clock.millis()), results.get(results.size() - 1).end().toEpochMilli());
+    }
+
+    @Test
+    void twoProcessesGivenTheSameIdAreNotBothActive() {
+        RecordingPublisher shared = new RecordingPublisher();
+        WindowAggregator one = aggregator("proxy-1", shared);
+        WindowAggregator sameId = aggregator("proxy-1", shared);
+        one.emitDue();
+        sameId.emitDue();
+        assertTrue(one.isLeader());
+        assertFalse(sameId.isLeader(), "a second process with the same id renewed the first one's lease");
+        for (int k = 0; k < 3; k++) {
+            stepToCloseOfWindow(one, k);
+            assertEquals(0, sameId.emitDue());
+        }
+        assertEquals(3, shared.results().size());
+        assertContiguousFrom(T0, shared.results());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.meteo.inprocess;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
@@ -42,8 +43,9 @@ public final class InProcessTransport implements Transport {
         return part("compute node " + node.settings().id() + " in this JVM", () -> balancer.remove(node));
     }
 
+    /** Terminals of the same JVM miss nothing: the history is not needed. */
     @Override
-    public WindowResultPublisher openResultPublisher() {
+    public WindowResultPublisher openResultPublisher(WindowHistory history) {
         return broadcast;
     }
 

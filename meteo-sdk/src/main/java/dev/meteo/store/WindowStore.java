@@ -2,33 +2,52 @@ package dev.meteo.store;
 
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
+import dev.meteo.model.WindowResult;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Port: what the proxy's {@link dev.meteo.window.WindowAggregator} needs from the store. Times are epoch
  * milliseconds. The <em>closed horizon</em> is the end of the last closed window: a coefficient detected before it
  * is late. Closing a window moves the horizon atomically with respect to stores, which is what makes every record
  * land in exactly one window or be counted late.
+ *
+ * <p>Time that decides between processes (lease expiry, whether a window is due) is the store's own clock, never a
+ * caller's: two proxies whose clocks disagree still agree on the lease, and a proxy whose clock runs ahead cannot
+ * close a window early.
  */
-public interface WindowStore extends AutoCloseable {
+public interface WindowStore extends WindowHistory, AutoCloseable {
 
     /**
-     * Takes or renews the proxy lease for {@code owner} until {@code expiresAtMillis}; succeeds when the lease is
-     * free, expired at {@code nowMillis}, or already {@code owner}'s.
+     * Takes or renews the proxy lease for {@code owner} for {@code ttl} of the store's time; succeeds when the lease
+     * is free, expired, or already {@code owner}'s. Owners are unique per process (an id and a nonce).
      */
-    boolean acquireLease(String owner, long nowMillis, long expiresAtMillis);
+    boolean acquireLease(String owner, Duration ttl);
 
     /** Gives the lease up if {@code owner} holds it, so a standby takes over at once. */
     void releaseLease(String owner);
 
+    /** Who holds the lease now, or {@code null} when nobody does (never held, released, or expired). */
+    String leaseHolder();
+
     /**
      * The first aggregator of a deployment starts the horizons, atomically and only if they do not exist yet, at
-     * {@code horizonMillis}, or earlier if coefficients detected before it are already stored (sensors that started
+     * {@code horizonMillis} (but never after the last window closed by the store's own clock, given
+     * {@code graceMillis}: a proxy whose clock runs ahead must not make current records late), or earlier if coefficients detected before it are already stored (sensors that started
      * before the proxy): then at the start of the window of the earliest one (windows aligned to
-     * {@code windowSizeMillis}), so that those records are emitted rather than orphaned. Returns the closed horizon.
+     * {@code windowSizeMillis}), but never before {@code floorMillis}: stored coefficients older than that count as
+     * late instead (an old timestamp must not make the first step emit days of windows). Also writes the deployment's
+     * {@linkplain #epoch() epoch}. Returns the closed horizon.
      */
-    long initialiseHorizon(long horizonMillis, long windowSizeMillis);
+    long initialiseHorizon(long horizonMillis, long windowSizeMillis, long graceMillis, long floorMillis);
+
+    /**
+     * An identifier written once, when the horizons are initialised; it changes only when the store lost its data (a
+     * Redis restarted without persistence). {@code null} before {@link #initialiseHorizon}.
+     */
+    String epoch();
 
     /** The end of the last closed window, or {@code Long.MIN_VALUE} before {@link #initialiseHorizon}. */
     long closedHorizon();
@@ -36,19 +55,38 @@ public interface WindowStore extends AutoCloseable {
     /** The end of the last window whose result was handed to the publisher. */
     long publishedHorizon();
 
+    /** What {@link #closeWindow} did. */
+    enum CloseOutcome {
+        /** The horizon moved to the window's end: its contents are fixed from now on. */
+        CLOSED,
+        /** The store's clock has not reached the window's close time yet (the caller's clock runs ahead). */
+        NOT_DUE
+    }
+
     /**
-     * Closes {@code [start, end)}: atomically checks that {@code owner} holds the lease and that the closed horizon
-     * is {@code start}, and moves it to {@code end}. From then on the window's contents never change.
+     * Closes {@code [start, end)} once the store's clock has reached {@code closeAtMillis}: atomically checks that
+     * {@code owner} holds an unexpired lease and that the closed horizon is {@code start}, and moves it to {@code end}.
      *
-     * @throws LeaseLostException when another owner holds the lease
-     * @throws IllegalStateException when the horizon is not {@code start} (another aggregator moved it)
+     * @throws LeaseLostException when another owner holds the lease or the caller's expired
+     * @throws HorizonMovedException when the horizon is not {@code start} (another aggregator moved it)
      */
-    void closeWindow(String owner, long start, long end);
+    CloseOutcome closeWindow(String owner, long start, long end, long closeAtMillis);
 
     /** The coefficients of one kind detected in {@code [start, end)}. */
     List<KindStatistics.Sample> readWindow(CoefficientKind kind, long start, long end);
 
-    void markPublished(long end);
+    /**
+     * Keeps the result of a closed window, so that it is published (and sent again to a terminal that missed it) with
+     * the same content whatever is trimmed later. The first result saved for a window is kept.
+     */
+    void saveResult(WindowResult result);
+
+    /**
+     * Moves the published horizon forward to {@code end}, fenced by the lease.
+     *
+     * @throws LeaseLostException when {@code owner} does not hold an unexpired lease
+     */
+    void markPublished(String owner, long end);
 
     /** Records stored after their window closed, over the store's lifetime. */
     long lateCount();
@@ -56,8 +94,17 @@ public interface WindowStore extends AutoCloseable {
     /** Records rejected as invalid, over the store's lifetime. */
     long rejectedCount();
 
+    /**
+     * Per sensor id, how many of its records are stored in windows, late and rejected; each record identity is counted
+     * once, by the classification that came first. For checks that must not let a loss and a double count cancel out.
+     */
+    Map<String, SensorCounts> sensorCounts();
+
     /** Deletes stored coefficients detected before {@code horizonMillis} (retention). */
     void trimBefore(long horizonMillis);
+
+    /** Deletes the saved results of windows ending before {@code horizonMillis} (their retention, longer). */
+    void trimResultsBefore(long horizonMillis);
 
     @Override
     void close();

@@ -12,7 +12,9 @@ import java.util.logging.Logger;
 /**
  * A monitoring terminal, transport-free: transports hand it every window result they receive, it drops repeats
  * and stale results (a window not after the last one delivered: a re-published window after a proxy crash, a
- * redelivered message) and gives each new window to its sinks. Thread-safe.
+ * redelivered message) and gives each new window to its sinks. It remembers the last window across restarts through
+ * its durable sinks ({@link TerminalSink#lastWindowEndMillis()}), and tells transports where it stands
+ * ({@link #lastEndMillis()}) so that a direct-mode proxy sends it the windows it missed. Thread-safe.
  */
 public final class Terminal implements AutoCloseable {
 
@@ -27,6 +29,9 @@ public final class Terminal implements AutoCloseable {
     public Terminal(String id, List<? extends TerminalSink> sinks) {
         this.id = Objects.requireNonNull(id, "id");
         this.sinks.addAll(sinks);
+        for (TerminalSink sink : sinks) {
+            lastEndMillis = Math.max(lastEndMillis, sink.lastWindowEndMillis());
+        }
     }
 
     public String id() {
@@ -36,6 +41,19 @@ public final class Terminal implements AutoCloseable {
     public Terminal addSink(TerminalSink sink) {
         sinks.add(sink);
         return this;
+    }
+
+    /** The end (epoch ms) of the last window delivered to the sinks, or {@code Long.MIN_VALUE} before the first. */
+    public synchronized long lastEndMillis() {
+        return lastEndMillis;
+    }
+
+    /**
+     * Whether {@code result} would leave a gap: it starts after the end of the last window this terminal holds. A
+     * transport that can fetch the missing windows (direct mode) asks for them first instead of delivering it.
+     */
+    public synchronized boolean wouldLeaveGap(WindowResult result) {
+        return lastEndMillis != Long.MIN_VALUE && result.start().toEpochMilli() > lastEndMillis;
     }
 
     /** Delivers a result to the sinks unless it is not newer than the last one; returns whether it was new. */

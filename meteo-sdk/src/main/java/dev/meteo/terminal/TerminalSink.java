@@ -12,6 +12,15 @@ public interface TerminalSink extends AutoCloseable {
 
     void accept(WindowResult result);
 
+    /**
+     * The end (epoch ms) of the last window this sink kept durably before this process started (a file's last line),
+     * or {@code Long.MIN_VALUE} when it keeps nothing across restarts. A {@link Terminal} starts from the latest of
+     * its sinks', so that a window redelivered after a restart is not kept twice.
+     */
+    default long lastWindowEndMillis() {
+        return Long.MIN_VALUE;
+    }
+
     @Override
     default void close() {
     }

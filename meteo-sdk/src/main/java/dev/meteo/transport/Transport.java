@@ -2,6 +2,7 @@ package dev.meteo.transport;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.window.WindowResultPublisher;
 
@@ -36,8 +37,12 @@ public interface Transport extends AutoCloseable {
     /** Exposes a compute node: a server the load balancer calls, a consumer of the work queue... */
     Running startComputeServer(ComputeNode node);
 
-    /** The proxy's publisher of window results, to hand to the {@code WindowAggregator}. */
-    WindowResultPublisher openResultPublisher();
+    /**
+     * The proxy's publisher of window results, to hand to the {@code WindowAggregator}. {@code history} is where the
+     * results of closed windows are kept (the aggregator's store): a mode that delivers to terminals itself (direct)
+     * sends a terminal the windows it missed from there; a mode whose broker keeps them (indirect) ignores it.
+     */
+    WindowResultPublisher openResultPublisher(WindowHistory history);
 
     /**
      * Exposes a terminal: a server the proxy calls, a consumer of the terminal's own queue... A terminal started again

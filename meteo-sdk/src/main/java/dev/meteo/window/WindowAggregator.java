@@ -1,27 +1,43 @@
 package dev.meteo.window;
 
-import dev.meteo.internal.TroubleLog;
+import dev.meteo.internal.Backoff;
 import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.internal.TroubleLog;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.WindowResult;
+import dev.meteo.store.HorizonMovedException;
 import dev.meteo.store.LeaseLostException;
+import dev.meteo.store.StoreLostException;
 import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.store.WindowStore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The proxy's tumbling window (semantics in {@code docs/window-semantics.md}). While it holds the lease in the store it
- * closes each window once its close time has passed, in order, empty ones included, reads the window's coefficients
- * per kind, and publishes the {@link WindowResult}. Its progress lives in the store (closed and published horizons),
- * so a restarted or standby aggregator continues with the next window without repeating or skipping one; a window
- * closed but not yet published (a crash, a failed publish) is published on the next step.
+ * closes each window once its close time has passed, in order, empty ones included, saves the window's result in the
+ * store, and publishes it. Its progress lives in the store (closed and published horizons, saved results), so a
+ * restarted or standby aggregator continues with the next window without repeating or skipping one; a window closed
+ * but not yet published (a crash, a failed publish) is published on the next step, with the content it was closed with.
+ *
+ * <p>Whether a window is due is decided twice: by this aggregator's clock, then by the store's own clock inside the
+ * close, so a proxy whose clock runs ahead cannot close a window early, and the lease never compares two hosts' clocks.
+ * A step closes at most {@value #MAX_CLOSES_PER_STEP} windows (a long catch-up renews the lease between steps).
+ *
+ * <p>If the store loses its state (the horizons or the deployment epoch vanish: a Redis restarted without persistence)
+ * the aggregator stops with {@link StoreLostException} rather than re-open windows the terminals already hold; see
+ * {@link #halted()}.
  *
  * <p>Drive it with {@link #start()} (a background thread on the real clock) or call {@link #emitDue()} yourself with
  * an injected clock, as tests do.
@@ -29,89 +45,160 @@ import java.util.logging.Logger;
 public final class WindowAggregator implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WindowAggregator.class.getName());
+    /** Windows closed in one step at most: a catch-up of hours renews the lease every step instead of losing it. */
+    static final int MAX_CLOSES_PER_STEP = 64;
 
     /** Counters of this aggregator. */
-    public record Stats(boolean leader, long windowsEmitted, long closedHorizonMillis) {
+    public record Stats(boolean leader, long windowsEmitted, long closedHorizonMillis, String halted) {
     }
 
     private final AggregatorSettings settings;
+    private final String owner;
     private final WindowSpec window;
     private final WindowStore store;
     private final WindowResultPublisher publisher;
     private final Clock clock;
     private final AtomicLong windowsEmitted = new AtomicLong();
+    private final TroubleLog trouble;
+    private final Backoff backoff;
     private volatile long closedHorizon = Long.MIN_VALUE;
     private volatile boolean leader;
     private volatile boolean running;
-    private final TroubleLog trouble;
+    private volatile String halted;
+    private String epoch;
     private Thread loop;
 
     public WindowAggregator(AggregatorSettings settings, WindowStore store, WindowResultPublisher publisher, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.owner = settings.ownerId() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.window = settings.window();
         this.store = Objects.requireNonNull(store, "store");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.trouble = TroubleLog.of(LOG, "aggregator " + settings.ownerId());
+        Duration poll = settings.pollInterval();
+        this.backoff = new Backoff(poll.isZero() ? Duration.ofMillis(1) : poll, settings.leaseTtl().dividedBy(2));
+    }
+
+    /** The lease owner this instance writes: its id and a nonce. */
+    public String owner() {
+        return owner;
     }
 
     /**
-     * One step: takes or renews the lease and, when active, publishes every window that has closed by the clock's
-     * now and is not published yet. Returns how many windows were published; 0 for a standby.
+     * One step: takes or renews the lease and, when active, closes every window whose close time has passed (at most
+     * {@value #MAX_CLOSES_PER_STEP}), then publishes every closed window not published yet, in order. Returns how
+     * many windows were published; 0 for a standby.
      *
      * @throws StoreUnavailableException when the store cannot be reached (nothing is lost: retry later)
+     * @throws PublishFailedException    when a result could not be handed over (published again on a later step)
+     * @throws StoreLostException        when the store lost its state: this aggregator stops for good
      */
     public int emitDue() {
+        if (halted != null) {
+            throw new StoreLostException(halted);
+        }
         long now = clock.millis();
-        if (!store.acquireLease(settings.ownerId(), now, now + settings.leaseTtl().toMillis())) {
-            if (leader) {
-                LOG.warning("aggregator " + settings.ownerId() + " lost the proxy lease; now a standby");
-            }
-            leader = false;
+        if (!store.acquireLease(owner, settings.leaseTtl())) {
+            demote("the proxy lease is held by " + store.leaseHolder());
             return 0;
         }
         if (!leader) {
-            LOG.info("aggregator " + settings.ownerId() + " holds the proxy lease and is active");
+            LOG.info("aggregator " + settings.ownerId() + " holds the proxy lease and is active (owner " + owner + ")");
             leader = true;
         }
+        try {
+            long closed = horizon(now);
+            closed = closeDue(closed, now);
+            closedHorizon = closed;
+            int published = publishUpTo(closed);
+            if (published > 0) {
+                store.trimBefore(closed - settings.retentionWindows() * window.sizeMillis());
+                store.trimResultsBefore(closed - settings.resultRetention().toMillis());
+            }
+            return published;
+        } catch (LeaseLostException | HorizonMovedException e) {
+            demote(e.getMessage());
+            return 0;
+        }
+    }
+
+    /** The closed horizon, initialised by the first aggregator of a deployment; checks that the store kept its state. */
+    private long horizon(long now) {
         long closed = store.closedHorizon();
+        String stored = store.epoch();
+        if (epoch != null && (closed == Long.MIN_VALUE || !epoch.equals(stored))) {
+            halted = "the store lost its state (the closed horizon is " + (closed == Long.MIN_VALUE ? "gone" : "kept")
+                    + ", the deployment epoch was " + epoch + " and is now " + stored + "): Redis restarted without "
+                    + "persistence or failed over to a replica that lagged. The aggregator stopped rather than re-open "
+                    + "windows the terminals already hold; restore Redis with appendonly, or reset the deployment "
+                    + "(meteo reset) and start again";
+            LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
+            leader = false;
+            throw new StoreLostException(halted);
+        }
         if (closed == Long.MIN_VALUE) {
-            closed = store.initialiseHorizon(window.closedHorizonAt(now), window.sizeMillis());
+            long horizon = window.closedHorizonAt(now);
+            closed = store.initialiseHorizon(horizon, window.sizeMillis(), window.graceMillis(),
+                    horizon - settings.retentionWindows() * window.sizeMillis());
+            stored = store.epoch();
+        }
+        epoch = stored;
+        return closed;
+    }
+
+    private long closeDue(long closed, long now) {
+        for (int closes = 0; closes < MAX_CLOSES_PER_STEP && now >= window.closeTime(window.windowEnd(closed)); closes++) {
+            long start = closed;
+            long end = window.windowEnd(start);
+            if (store.closeWindow(owner, start, end, window.closeTime(end)) == WindowStore.CloseOutcome.NOT_DUE) {
+                // this host's clock runs ahead of the store's: wait for the store's time rather than close early
+                trouble.problem("this host's clock is ahead of the store's: window [" + Instant.ofEpochMilli(start)
+                        + ", " + Instant.ofEpochMilli(end) + ") is due here but not yet in the store; waiting");
+                break;
+            }
+            store.saveResult(resultOf(start, end));
+            closed = end;
+        }
+        return closed;
+    }
+
+    private WindowResult resultOf(long start, long end) {
+        KindStatistics wellness = KindStatistics.of(store.readWindow(CoefficientKind.WELLNESS, start, end));
+        KindStatistics pollution = KindStatistics.of(store.readWindow(CoefficientKind.POLLUTION, start, end));
+        return new WindowResult(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), wellness, pollution,
+                store.lateCount());
+    }
+
+    /** Publishes the closed windows not published yet, in order, from their saved results. */
+    private int publishUpTo(long closed) {
+        long publishedUpTo = store.publishedHorizon();
+        if (publishedUpTo >= closed) {
+            return 0;
+        }
+        Map<Long, WindowResult> saved = new HashMap<>();
+        for (WindowResult result : store.resultsBetween(publishedUpTo, closed)) {
+            saved.put(result.start().toEpochMilli(), result);
         }
         int published = 0;
-        try {
-            long publishedUpTo = store.publishedHorizon();
-            while (publishedUpTo < closed) {
-                long end = Math.min(window.windowEnd(publishedUpTo), closed);
-                publishWindow(publishedUpTo, end);
-                publishedUpTo = end;
-                published++;
+        while (publishedUpTo < closed) {
+            long start = publishedUpTo;
+            long end = Math.min(window.windowEnd(start), closed);
+            WindowResult result = saved.get(start);
+            if (result == null) { // closed by a process that stopped before saving it: its contents are fixed anyway
+                result = resultOf(start, end);
+                store.saveResult(result);
             }
-            while (now >= window.closeTime(window.windowEnd(closed))) {
-                long start = closed;
-                long end = window.windowEnd(start);
-                store.closeWindow(settings.ownerId(), start, end);
-                closed = end;
-                closedHorizon = closed;
-                publishWindow(start, end);
-                published++;
-            }
-        } catch (LeaseLostException e) {
-            leader = false;
-            LOG.warning(e.getMessage());
-        }
-        closedHorizon = closed;
-        if (published > 0) {
-            store.trimBefore(closed - settings.retentionWindows() * window.sizeMillis());
+            publish(result);
+            store.markPublished(owner, end);
+            windowsEmitted.incrementAndGet();
+            publishedUpTo = end;
+            published++;
         }
         return published;
     }
 
-    private void publishWindow(long start, long end) {
-        KindStatistics wellness = KindStatistics.of(store.readWindow(CoefficientKind.WELLNESS, start, end));
-        KindStatistics pollution = KindStatistics.of(store.readWindow(CoefficientKind.POLLUTION, start, end));
-        WindowResult result = new WindowResult(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), wellness,
-                pollution, store.lateCount());
+    private void publish(WindowResult result) {
         try {
             publisher.publish(result);
         } catch (InterruptedException e) {
@@ -120,8 +207,14 @@ public final class WindowAggregator implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new PublishFailedException(result, e);
         }
-        store.markPublished(end);
-        windowsEmitted.incrementAndGet();
+    }
+
+    private void demote(String why) {
+        if (leader) {
+            LOG.warning("aggregator " + settings.ownerId() + " is a standby now: " + why);
+        }
+        leader = false;
+        closedHorizon = Long.MIN_VALUE; // a standby knows no horizon: it reads the store's when it leads again
     }
 
     /** A window was closed but its result could not be handed to the publisher; it is published again later. */
@@ -131,7 +224,11 @@ public final class WindowAggregator implements AutoCloseable {
         }
     }
 
-    /** Runs {@link #emitDue()} on a background thread, waking at each close time and at least every poll interval. */
+    /**
+     * Runs {@link #emitDue()} on a background thread. A leader wakes at each close time and at least every poll
+     * interval; a standby every poll interval; after a failed step it backs off (poll interval, doubling up to half
+     * the lease), so a leader that cannot publish or reach the store does not hammer it.
+     */
     public synchronized WindowAggregator start() {
         if (loop != null) {
             throw new IllegalStateException("aggregator already started");
@@ -142,19 +239,23 @@ public final class WindowAggregator implements AutoCloseable {
     }
 
     private void runLoop() {
-        while (running) {
+        int failures = 0;
+        while (running && halted == null) {
+            long sleep;
             try {
                 emitDue();
                 trouble.recovered();
+                failures = 0;
+                sleep = nextStepDelay();
+            } catch (StoreLostException e) {
+                return; // logged once where it was detected; stats() and halted() say why
             } catch (StoreUnavailableException | PublishFailedException e) {
                 trouble.problem(e.getMessage());
+                sleep = backoff.delayMillis(failures++);
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "aggregator step failed", e);
+                LOG.log(Level.SEVERE, "aggregator " + settings.ownerId() + ": step failed", e);
+                sleep = backoff.delayMillis(failures++);
             }
-            long poll = settings.pollInterval().toMillis();
-            long untilClose = closedHorizon == Long.MIN_VALUE ? poll
-                    : window.closeTime(window.windowEnd(closedHorizon)) - clock.millis();
-            long sleep = Math.max(1, Math.min(poll, untilClose));
             try {
                 Thread.sleep(sleep);
             } catch (InterruptedException e) {
@@ -164,12 +265,28 @@ public final class WindowAggregator implements AutoCloseable {
         }
     }
 
+    /** A leader sleeps until the next close time (at most a poll interval); a standby a poll interval. */
+    long nextStepDelay() {
+        long poll = settings.pollInterval().toMillis();
+        long horizon = closedHorizon;
+        if (!leader || horizon == Long.MIN_VALUE) {
+            return poll;
+        }
+        long untilClose = window.closeTime(window.windowEnd(horizon)) - clock.millis();
+        return Math.max(Math.min(poll, untilClose), Math.min(poll, 10));
+    }
+
     public boolean isLeader() {
         return leader;
     }
 
+    /** Why this aggregator stopped for good ({@link StoreLostException}), or {@code null} while it runs. */
+    public String halted() {
+        return halted;
+    }
+
     public Stats stats() {
-        return new Stats(leader, windowsEmitted.get(), closedHorizon);
+        return new Stats(leader, windowsEmitted.get(), closedHorizon, halted);
     }
 
     public AggregatorSettings settings() {
@@ -190,7 +307,7 @@ public final class WindowAggregator implements AutoCloseable {
         }
         if (leader) {
             try {
-                store.releaseLease(settings.ownerId());
+                store.releaseLease(owner);
             } catch (RuntimeException e) {
                 LOG.warning("could not release the proxy lease: " + e.getMessage());
             }

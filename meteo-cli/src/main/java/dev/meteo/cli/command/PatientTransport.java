@@ -3,6 +3,7 @@ package dev.meteo.cli.command;
 import dev.meteo.cli.io.Console;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
@@ -93,8 +94,8 @@ final class PatientTransport implements Transport {
     }
 
     @Override
-    public WindowResultPublisher openResultPublisher() {
-        return opened(delegate::openResultPublisher);
+    public WindowResultPublisher openResultPublisher(WindowHistory history) {
+        return opened(() -> delegate.openResultPublisher(history));
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class ProxyCommand extends RoleCommand {
         if (terminalsFile != null) {
             grpc = grpc.withResultPublisher(proxy -> proxy.withStaticTerminalsFrom(terminalsFile));
         }
-        WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, grpc).openResultPublisher();
+        WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, grpc).openResultPublisher(store);
         AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
                 .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention);
         WindowAggregator aggregator = new WindowAggregator(settings, store, publisher, Clock.systemUTC()).start();

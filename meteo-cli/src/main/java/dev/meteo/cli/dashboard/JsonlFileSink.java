@@ -7,6 +7,8 @@ import dev.meteo.terminal.TerminalSink;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ public final class JsonlFileSink implements TerminalSink {
 
     private final Path file;
     private final BufferedWriter writer;
+    private final long lastWindowEndMillis;
     private boolean closed;
 
     /**
@@ -36,11 +39,46 @@ public final class JsonlFileSink implements TerminalSink {
         this.file = file(dataDir, terminalId);
         try {
             Files.createDirectories(dataDir);
+            dropTruncatedLastLine(file);
+            List<WindowResult> kept = Files.exists(file) ? read(file) : List.of();
+            this.lastWindowEndMillis = kept.isEmpty() ? Long.MIN_VALUE : kept.get(kept.size() - 1).end().toEpochMilli();
             this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + " for appending window results: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A line cut short by a crash is the window being written, not acknowledged yet (it comes again): remove it, so
+     * that the next window does not continue it on the same line.
+     */
+    private static void dropTruncatedLastLine(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long end = channel.size();
+            ByteBuffer one = ByteBuffer.allocate(1);
+            long keep = end;
+            while (keep > 0) {
+                one.clear();
+                channel.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < end) {
+                channel.truncate(keep);
+            }
+        }
+    }
+
+    /** The end of the last window in the file when it was opened: a restarted terminal does not keep it twice. */
+    @Override
+    public long lastWindowEndMillis() {
+        return lastWindowEndMillis;
     }
 
     /** Where the windows of terminal {@code terminalId} are written under {@code dataDir}. */

@@ -43,8 +43,8 @@ public final class LatencyRecordingStore implements CoefficientStore {
     }
 
     @Override
-    public void recordRejected(RecordId recordId, String reason) {
-        delegate.recordRejected(recordId, reason);
+    public boolean recordRejected(RecordId recordId, String reason) {
+        return delegate.recordRejected(recordId, reason);
     }
 
     /** Does not close the delegate: the server closes its store itself. */

@@ -53,7 +53,7 @@ public final class GrpcComputeServer implements AutoCloseable {
         this.registration = settings.balancer() == null ? PeerRegistration.NONE
                 : PeerRegistration.start(settings.balancer(),
                         "compute server " + id + " with the load balancer at " + settings.balancer(),
-                        Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
+                        () -> Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
                         channel -> {
                             LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(channel);
                             return (request, observer) -> stub.withDeadlineAfter(

@@ -1,9 +1,9 @@
 package dev.meteo.grpc.internal;
 
-import dev.meteo.internal.TroubleLog;
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.grpc.proto.Lease;
 import dev.meteo.grpc.proto.Registration;
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.internal.TroubleLog;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -33,7 +34,8 @@ public final class LeaseRenewer implements AutoCloseable {
     }
 
     private final String description;
-    private final Registration registration;
+    private final Supplier<Registration> registration;
+    private final Runnable onFailure;
     private final RegisterCall call;
     private final Duration retryInterval;
     private final ScheduledExecutorService timer;
@@ -43,18 +45,22 @@ public final class LeaseRenewer implements AutoCloseable {
 
     /**
      * @param description   who registers where, for logs ("terminal t1 with the proxy at 127.0.0.1:7000")
+     * @param registration  what to send at each attempt (a terminal's includes the last window it holds)
      * @param retryInterval wait between attempts while the registrar cannot be reached
+     * @param onFailure     runs after a failed attempt (reconnect at the retry pace rather than gRPC's backoff)
      */
-    public LeaseRenewer(String description, Registration registration, RegisterCall call, Duration retryInterval) {
+    public LeaseRenewer(String description, Supplier<Registration> registration, RegisterCall call,
+                        Duration retryInterval, Runnable onFailure) {
         this.description = description;
         this.registration = registration;
+        this.onFailure = onFailure;
         this.call = call;
         this.retryInterval = retryInterval;
         this.trouble = new TroubleLog(
                 problem -> LOG.warning(description + ": cannot register: " + problem + " (retrying every "
                         + retryInterval.toMillis() + " ms)"),
                 () -> LOG.info(description + ": registered again"), TroubleLog.QUIET_PERIOD);
-        this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("lease-" + registration.getId()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("lease-" + registration.get().getId()));
     }
 
     /** Registers now and keeps renewing until closed. */
@@ -72,7 +78,7 @@ public final class LeaseRenewer implements AutoCloseable {
         if (closed) {
             return;
         }
-        call.register(registration, new StreamObserver<>() {
+        call.register(registration.get(), new StreamObserver<>() {
             @Override
             public void onNext(Lease lease) {
                 trouble.recovered();
@@ -85,6 +91,7 @@ public final class LeaseRenewer implements AutoCloseable {
                 if (!closed) {
                     Status status = Status.fromThrowable(error);
                     trouble.problem(status.getCode() + " " + status.getDescription());
+                    onFailure.run();
                 }
                 schedule(retryInterval.toMillis());
             }

@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A server's registration with its registrar (a compute server with the load balancer, a terminal with the proxy):
@@ -30,16 +31,19 @@ public final class PeerRegistration {
     }
 
     /**
-     * Opens a channel to {@code registrar} and starts registering.
+     * Opens a channel to {@code registrar} and starts registering. While the registrar cannot be reached, the channel
+     * reconnects at the retry pace, not after gRPC's reconnect backoff of up to two minutes: a registrar back after
+     * an outage gets its peers back within a retry interval.
      *
-     * @param description who registers where, for logs
-     * @param callOn      the registration call on a channel (a stub's method with {@link #CALL_DEADLINE})
+     * @param description  who registers where, for logs
+     * @param registration what to send at each attempt
+     * @param callOn       the registration call on a channel (a stub's method with {@link #CALL_DEADLINE})
      */
-    public static PeerRegistration start(Endpoint registrar, String description, Registration registration,
+    public static PeerRegistration start(Endpoint registrar, String description, Supplier<Registration> registration,
                                          Function<ManagedChannel, LeaseRenewer.RegisterCall> callOn, Duration retry) {
         ManagedChannel channel = GrpcServers.channel(registrar);
-        return new PeerRegistration(channel,
-                new LeaseRenewer(description, registration, callOn.apply(channel), retry).start());
+        return new PeerRegistration(channel, new LeaseRenewer(description, registration, callOn.apply(channel), retry,
+                channel::resetConnectBackoff).start());
     }
 
     /** Completes once the registrar acknowledged the first registration; at once for {@link #NONE}. */

@@ -2,13 +2,15 @@ package dev.meteo.grpc.proxy;
 
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
-import dev.meteo.proto.ProtoCodec;
-import dev.meteo.model.WindowResult;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.Lease;
 import dev.meteo.grpc.proto.ProxyGrpc;
 import dev.meteo.grpc.proto.Registration;
 import dev.meteo.grpc.proto.TerminalGrpc;
+import dev.meteo.internal.TroubleLog;
+import dev.meteo.model.WindowResult;
+import dev.meteo.proto.ProtoCodec;
+import dev.meteo.store.WindowHistory;
 import dev.meteo.window.WindowResultPublisher;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -16,50 +18,73 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
  * The proxy's side of direct mode: a {@link WindowResultPublisher} for the core {@code WindowAggregator} that calls
  * every terminal, plus the {@code meteo.v1.Proxy} service where terminals register and renew their lease.
  *
- * <p>{@link #publish} encodes the result once and starts one call per terminal at the same time, each with its own
- * deadline, so a slow or dead terminal never delays the others' delivery; it returns when every call has answered or
- * its deadline has passed. It throws only when terminals are known and none of them took the result, so the
- * aggregator publishes the window again later; with no terminal at all the window has no audience and is not an
- * error. A terminal is dropped when its lease runs out (checked at each publish) and comes back when it registers
- * again, possibly at a new address; terminals of the static list never expire.
+ * <p>Every terminal says, when it registers and in each reply, the end of the last window it holds. {@link #publish}
+ * sends each terminal, in order, the windows it misses up to the new one: the saved results of the windows after its
+ * last one ({@link WindowHistory}), then the new window. So a terminal that was away, restarted, or too slow for one
+ * call catches up, and one registered with a proxy that just became active (a restart, a standby's takeover) gets
+ * every window the previous proxy did not deliver. Terminals are called concurrently, each call with its deadline, so
+ * a slow or dead terminal never delays the others; {@code publish} returns when every terminal has its windows or
+ * has run out of time.
+ *
+ * <p>{@code publish} throws, and the aggregator publishes the window again later, when no terminal took it, including
+ * when no terminal is registered at all: a window is never marked published to an empty audience. A terminal id that
+ * is live under another process (another instance nonce at another address) is refused with ALREADY_EXISTS, so two
+ * terminals given one id are told instead of splitting the windows. A terminal is dropped when its lease runs out
+ * (checked at each publish) and comes back when it registers again, possibly at a new address; terminals of the
+ * static list never expire, and have no position to catch up from.
  *
  * <p>Threading: the registration service and the terminal channels run on the transport threads
- * ({@code directExecutor}); their callbacks only count answers. {@code publish} blocks its caller (the aggregator's
- * thread) for at most the call deadline.
+ * ({@code directExecutor}); their callbacks chain the next call of the same terminal. {@code publish} blocks its
+ * caller (the aggregator's thread) for at most the call deadline per window sent to the slowest terminal.
  */
 public final class GrpcResultPublisher implements WindowResultPublisher {
 
     private static final Logger LOG = Logger.getLogger(GrpcResultPublisher.class.getName());
     private static final long AWAIT_MARGIN_MILLIS = 200;
+    /** Windows sent to one terminal in one publish at most: a long absence is caught up over several windows. */
+    private static final int MAX_CATCH_UP = 256;
 
     /** One terminal as the proxy sees it. */
     private static final class Link {
         final String id;
         final Endpoint endpoint;
+        final String instance;
         final ManagedChannel channel;
         final TerminalGrpc.TerminalStub stub;
+        final TroubleLog trouble;
         volatile long leaseEndNanos;
-        volatile boolean failing;
+        /** The end of the last window the terminal said it holds; 0 when unknown (a static terminal, none yet). */
+        volatile long lastEndMillis;
 
-        Link(String id, Endpoint endpoint, long leaseEndNanos) {
+        Link(String id, Endpoint endpoint, String instance, long leaseEndNanos, long lastEndMillis) {
             this.id = id;
             this.endpoint = endpoint;
+            this.instance = instance;
             this.channel = GrpcServers.channel(endpoint);
             this.stub = TerminalGrpc.newStub(channel);
             this.leaseEndNanos = leaseEndNanos;
+            this.lastEndMillis = lastEndMillis;
+            this.trouble = new TroubleLog(problem -> LOG.warning("proxy: terminal " + this + " " + problem),
+                    () -> LOG.info("proxy: terminal " + this + " receives again"), TroubleLog.QUIET_PERIOD);
             channel.getState(true); // connect now, so the first window does not pay the handshake
+        }
+
+        boolean live(long nowNanos) {
+            return leaseEndNanos == Long.MAX_VALUE || nowNanos - leaseEndNanos <= 0;
         }
 
         @Override
@@ -69,15 +94,18 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
     }
 
     private final ResultPublisherSettings settings;
+    private final WindowHistory history;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Map<String, Link> terminals = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private GrpcResultPublisher(ResultPublisherSettings settings) {
+    private GrpcResultPublisher(ResultPublisherSettings settings, WindowHistory history) {
         this.settings = settings;
+        this.history = history;
         for (Endpoint endpoint : settings.staticTerminals()) {
-            terminals.put("static:" + endpoint, new Link("static:" + endpoint, endpoint, Long.MAX_VALUE));
+            String id = "static:" + endpoint;
+            terminals.put(id, new Link(id, endpoint, "", Long.MAX_VALUE, 0));
         }
         this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
                 .directExecutor()
@@ -90,10 +118,12 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
     /**
      * Starts the registration service and returns the publisher to hand to the {@code WindowAggregator}.
      *
+     * @param history where the results of closed windows are kept (the aggregator's store), for terminals that missed
+     *                some; {@code null} sends every terminal the new window only
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
-    public static GrpcResultPublisher start(ResultPublisherSettings settings) {
-        return new GrpcResultPublisher(settings);
+    public static GrpcResultPublisher start(ResultPublisherSettings settings, WindowHistory history) {
+        return new GrpcResultPublisher(settings, history);
     }
 
     /** The port of the registration service (the ephemeral one when the settings asked for 0). */
@@ -121,36 +151,50 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
                 observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
                 return;
             }
-            register(request.getId(), endpoint);
+            Status refused = register(request.getId(), endpoint, request.getInstance(), request.getLastEndMillis());
+            if (refused != null) {
+                observer.onError(refused.asRuntimeException());
+                return;
+            }
             observer.onNext(Lease.newBuilder().setTtlMillis(settings.terminalLease().toMillis()).build());
             observer.onCompleted();
         }
     }
 
-    private void register(String id, Endpoint endpoint) {
-        long leaseEnd = System.nanoTime() + settings.terminalLease().toNanos();
+    /** Registers or renews a terminal; returns why it is refused, or {@code null}. */
+    private Status register(String id, Endpoint endpoint, String instance, long lastEndMillis) {
+        long now = System.nanoTime();
+        long leaseEnd = now + settings.terminalLease().toNanos();
+        Status[] refused = {null};
         terminals.compute(id, (key, existing) -> {
-            if (existing != null && existing.endpoint.equals(endpoint)) {
+            if (existing != null && existing.endpoint.equals(endpoint) && existing.instance.equals(instance)) {
                 existing.leaseEndNanos = leaseEnd;
-                if (existing.failing) {
+                if (existing.trouble.inTrouble()) {
                     existing.channel.resetConnectBackoff(); // it says it is back: do not wait out gRPC's backoff
                 }
                 return existing;
             }
+            if (existing != null && existing.live(now) && !existing.endpoint.equals(endpoint)) {
+                refused[0] = Status.ALREADY_EXISTS.withDescription("terminal id " + id + " is live at "
+                        + existing.endpoint + " (another process): give every terminal its own --id");
+                return existing;
+            }
             if (existing != null) {
                 existing.channel.shutdown();
-                LOG.info("proxy: terminal " + id + " moved from " + existing.endpoint + " to " + endpoint);
+                LOG.info("proxy: terminal " + id + " registered again at " + endpoint + " (was " + existing.endpoint + ")");
             } else {
-                LOG.info("proxy: terminal " + id + " registered at " + endpoint);
+                LOG.info("proxy: terminal " + id + " registered at " + endpoint
+                        + (lastEndMillis > 0 ? ", holding windows up to " + java.time.Instant.ofEpochMilli(lastEndMillis) : ""));
             }
-            return new Link(id, endpoint, leaseEnd);
+            return new Link(id, endpoint, instance, leaseEnd, lastEndMillis);
         });
+        return refused[0];
     }
 
     private void expireLeases() {
         long now = System.nanoTime();
         for (Link link : terminals.values()) {
-            if (link.leaseEndNanos != Long.MAX_VALUE && now - link.leaseEndNanos > 0 && terminals.remove(link.id, link)) {
+            if (!link.live(now) && terminals.remove(link.id, link)) {
                 link.channel.shutdown();
                 LOG.info("proxy: terminal " + link + " dropped: lease expired");
             }
@@ -158,10 +202,11 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
     }
 
     /**
-     * Calls every live terminal with {@code result}, concurrently, each with the call deadline; returns when all have
-     * answered or timed out.
+     * Sends every live terminal the windows it misses up to {@code result}, in order; returns when all have answered
+     * or timed out.
      *
-     * @throws IllegalStateException when terminals are known and none accepted the call (the aggregator retries)
+     * @throws IllegalStateException when no terminal took {@code result}, none being registered included (the
+     *                               aggregator publishes it again later)
      */
     @Override
     public void publish(WindowResult result) throws InterruptedException {
@@ -171,44 +216,89 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
         expireLeases();
         List<Link> targets = List.copyOf(terminals.values());
         if (targets.isEmpty()) {
-            return;
+            throw new IllegalStateException("no terminal is registered: window " + result.start()
+                    + " is kept until one registers");
         }
-        dev.meteo.proto.WindowResult message = ProtoCodec.toProto(result);
-        CountDownLatch answered = new CountDownLatch(targets.size());
-        AtomicInteger delivered = new AtomicInteger();
-        long deadline = settings.callDeadline().toMillis();
+        List<CompletableFuture<Boolean>> deliveries = new ArrayList<>(targets.size());
         for (Link link : targets) {
-            link.stub.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).deliverWindowResult(message, new StreamObserver<>() {
-                @Override
-                public void onNext(DeliveryReply reply) {
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    if (!link.failing) {
-                        link.failing = true;
-                        Status status = Status.fromThrowable(error);
-                        LOG.warning("proxy: terminal " + link + " missed window " + result.start() + ": "
-                                + status.getCode() + " " + status.getDescription());
-                    }
-                    answered.countDown();
-                }
-
-                @Override
-                public void onCompleted() {
-                    if (link.failing) {
-                        link.failing = false;
-                        LOG.info("proxy: terminal " + link + " receives again");
-                    }
-                    delivered.incrementAndGet();
-                    answered.countDown();
-                }
-            });
+            deliveries.add(deliver(link, result));
         }
-        answered.await(deadline + AWAIT_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
-        if (delivered.get() == 0) {
+        long delivered = 0;
+        long deadlineNanos = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(settings.callDeadline().toMillis() * (1 + MAX_CATCH_UP / 64) + AWAIT_MARGIN_MILLIS);
+        for (CompletableFuture<Boolean> delivery : deliveries) {
+            try {
+                if (delivery.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    delivered++;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // that terminal missed it: it catches up at a later publish
+            }
+        }
+        if (delivered == 0) {
             throw new IllegalStateException("no terminal of " + targets.size() + " took window " + result.start());
         }
+    }
+
+    /** The windows {@code link} misses up to {@code result}, then {@code result}; completes with whether it holds it. */
+    private CompletableFuture<Boolean> deliver(Link link, WindowResult result) {
+        List<WindowResult> due = missing(link, result);
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        sendNext(link, due, 0, result, done, 1);
+        return done;
+    }
+
+    private List<WindowResult> missing(Link link, WindowResult result) {
+        long holds = link.lastEndMillis;
+        long start = result.start().toEpochMilli();
+        List<WindowResult> due = new ArrayList<>();
+        if (history != null && holds > 0 && holds < start) {
+            List<WindowResult> saved = history.resultsBetween(holds, start);
+            due.addAll(saved.subList(Math.max(0, saved.size() - MAX_CATCH_UP), saved.size()));
+        }
+        due.add(result);
+        return due;
+    }
+
+    private void sendNext(Link link, List<WindowResult> due, int index, WindowResult target,
+                          CompletableFuture<Boolean> done, int gapsLeft) {
+        if (index == due.size()) {
+            done.complete(link.lastEndMillis >= target.end().toEpochMilli());
+            return;
+        }
+        WindowResult window = due.get(index);
+        link.stub.withDeadlineAfter(settings.callDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .deliverWindowResult(ProtoCodec.toProto(window), new StreamObserver<>() {
+                    private DeliveryReply reply;
+
+                    @Override
+                    public void onNext(DeliveryReply value) {
+                        reply = value;
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        Status status = Status.fromThrowable(error);
+                        link.trouble.problem("missed window " + window.start() + ": " + status.getCode() + " "
+                                + status.getDescription());
+                        done.complete(false);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        link.trouble.recovered();
+                        long holds = reply == null ? 0 : reply.getLastEndMillis();
+                        if (holds > 0) {
+                            link.lastEndMillis = holds;
+                        }
+                        if (holds > 0 && holds < window.start().toEpochMilli() && gapsLeft > 0) {
+                            // it holds less than we thought (restarted meanwhile): start again from where it stands
+                            sendNext(link, missing(link, target), 0, target, done, gapsLeft - 1);
+                        } else {
+                            sendNext(link, due, index + 1, target, done, gapsLeft);
+                        }
+                    }
+                });
     }
 
     /** Stops the registration service and closes the terminal channels. Idempotent. */

@@ -1,30 +1,35 @@
 package dev.meteo.grpc.terminal;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
-import dev.meteo.proto.ProtoCodec;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.ProxyGrpc;
 import dev.meteo.grpc.proto.Registration;
 import dev.meteo.grpc.proto.TerminalGrpc;
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.proto.ProtoCodec;
 import dev.meteo.proto.WindowResult;
 import dev.meteo.terminal.Terminal;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * A monitoring terminal's server: receives window results from the proxy ({@code meteo.v1.Terminal}) and hands each
- * to the core {@link Terminal}, which drops repeats and feeds its sinks. When settings name a proxy, the terminal
- * registers there under its id and renews its lease until closed.
+ * to the core {@link Terminal}, which drops repeats and feeds its sinks. When settings name proxies, the terminal
+ * registers with every one of them (the active one and its standbys) under its id and renews its lease until closed;
+ * each registration says which window the terminal holds last, and a window that would leave a gap is refused with
+ * that position, so the proxy sends the missing windows first: the terminal's windows stay contiguous.
  *
  * <p>Threading: results are handed over on one dedicated thread, not on the transport threads, because sinks may
  * block (a dashboard, a file) and windows must reach them in order; one window every few seconds needs no more. A
@@ -42,7 +47,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Endpoint endpoint;
-    private final PeerRegistration registration;
+    private final List<PeerRegistration> registrations;
     private volatile boolean closed;
 
     private GrpcTerminalServer(TerminalServerSettings settings, Terminal terminal) {
@@ -54,18 +59,20 @@ public final class GrpcTerminalServer implements AutoCloseable {
                 .addService(new Deliveries())
                 .addService(health.getHealthService()));
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
-        this.registration = settings.proxy() == null ? PeerRegistration.NONE
-                : PeerRegistration.start(settings.proxy(),
-                        "terminal " + terminal.id() + " with the proxy at " + settings.proxy(),
-                        Registration.newBuilder().setId(terminal.id()).setAddress(endpoint.toString()).build(),
-                        channel -> {
+        String instance = UUID.randomUUID().toString();
+        Supplier<Registration> registration = () -> Registration.newBuilder().setId(terminal.id())
+                .setAddress(endpoint.toString()).setInstance(instance)
+                .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build();
+        this.registrations = settings.proxies().stream()
+                .map(proxy -> PeerRegistration.start(proxy, "terminal " + terminal.id() + " with the proxy at " + proxy,
+                        registration, channel -> {
                             ProxyGrpc.ProxyStub stub = ProxyGrpc.newStub(channel);
                             return (request, observer) -> stub.withDeadlineAfter(
                                     PeerRegistration.CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).registerTerminal(request, observer);
-                        },
-                        settings.registrationRetry());
+                        }, settings.registrationRetry()))
+                .toList();
         LOG.info("terminal " + terminal.id() + " listening on " + settings.bindHost() + ":" + server.getPort()
-                + (settings.proxy() == null ? " (static, not registering)" : ", registering with " + settings.proxy()));
+                + (settings.proxies().isEmpty() ? " (static, not registering)" : ", registering with " + settings.proxies()));
     }
 
     /**
@@ -88,17 +95,35 @@ public final class GrpcTerminalServer implements AutoCloseable {
         return endpoint;
     }
 
-    /** Completes once the proxy acknowledged the first registration; at once when not registering. */
+    /**
+     * Completes once a proxy acknowledged the first registration (any of them: the active one may be down while a
+     * standby answers); at once when not registering.
+     */
     public CompletableFuture<Void> registered() {
-        return registration.registered();
+        if (registrations.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.anyOf(registrations.stream().map(PeerRegistration::registered)
+                .toArray(CompletableFuture[]::new)).thenApply(ignored -> null);
     }
 
     private final class Deliveries extends TerminalGrpc.TerminalImplBase {
+        /** The window last refused for a gap; confined to the one delivery thread. */
+        private long refusedGapEnd = Long.MIN_VALUE;
+
         @Override
         public void deliverWindowResult(WindowResult request, StreamObserver<DeliveryReply> observer) {
-            boolean accepted = terminal.deliver(ProtoCodec.fromProto(request));
+            dev.meteo.model.WindowResult result = ProtoCodec.fromProto(request);
+            // A window after a gap is refused once: the reply says where this terminal stands and the proxy sends the
+            // missing windows first. Sent again without them, the proxy has none to send (they are past its
+            // retention, or it keeps none): take it, a gap is better than no windows at all.
+            long end = result.end().toEpochMilli();
+            boolean refuse = terminal.wouldLeaveGap(result) && refusedGapEnd != end;
+            refusedGapEnd = refuse ? end : Long.MIN_VALUE;
+            boolean accepted = !refuse && terminal.deliver(result);
             try {
-                observer.onNext(DeliveryReply.newBuilder().setAccepted(accepted).build());
+                observer.onNext(DeliveryReply.newBuilder().setAccepted(accepted)
+                        .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build());
                 observer.onCompleted();
             } catch (RuntimeException callGone) {
                 // the proxy's deadline passed while a sink was slow: the result was still delivered here
@@ -114,7 +139,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
         }
         closed = true;
         health.enterTerminalState();
-        registration.close();
+        registrations.forEach(PeerRegistration::close);
         GrpcServers.stop(server, settings.shutdownGrace(), "terminal " + terminal.id());
         deliveries.shutdown();
         LOG.info("terminal " + terminal.id() + " stopped");
@@ -126,7 +151,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
             return;
         }
         closed = true;
-        registration.closeNow();
+        registrations.forEach(PeerRegistration::closeNow);
         server.shutdownNow();
         deliveries.shutdownNow();
         try {

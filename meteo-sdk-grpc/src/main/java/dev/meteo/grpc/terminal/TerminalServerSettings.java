@@ -3,6 +3,7 @@ package dev.meteo.grpc.terminal;
 import dev.meteo.grpc.Endpoint;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,16 +13,17 @@ import java.util.Objects;
  * @param port              port to listen on; {@code 0} picks a free one (see {@link GrpcTerminalServer#port()})
  * @param advertisedHost    host the proxy should call, or {@code null} for the bind host (the host name for a
  *                          wildcard bind)
- * @param proxy             the proxy to register with and renew the lease at, or {@code null} when the proxy knows
- *                          this terminal from its static list
+ * @param proxies           the proxies to register with and renew the lease at (the active one and its standbys),
+ *                          or none when the proxy knows this terminal from its static list
  * @param registrationRetry wait between registration attempts while the proxy is unreachable
  * @param shutdownGrace     how long {@link GrpcTerminalServer#close()} lets running calls finish
  */
-public record TerminalServerSettings(String bindHost, int port, String advertisedHost, Endpoint proxy,
+public record TerminalServerSettings(String bindHost, int port, String advertisedHost, List<Endpoint> proxies,
                                      Duration registrationRetry, Duration shutdownGrace) {
 
     public TerminalServerSettings {
         Objects.requireNonNull(bindHost, "bindHost");
+        proxies = List.copyOf(proxies);
         Objects.requireNonNull(registrationRetry, "registrationRetry");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (port < 0 || port > 65535) {
@@ -31,31 +33,36 @@ public record TerminalServerSettings(String bindHost, int port, String advertise
 
     /** 127.0.0.1, an ephemeral port, no registration, retry every second, 5 s of grace at shutdown. */
     public static TerminalServerSettings defaults() {
-        return new TerminalServerSettings("127.0.0.1", 0, null, null, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        return new TerminalServerSettings("127.0.0.1", 0, null, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5));
     }
 
     public TerminalServerSettings withPort(int newPort) {
-        return new TerminalServerSettings(bindHost, newPort, advertisedHost, proxy, registrationRetry, shutdownGrace);
+        return new TerminalServerSettings(bindHost, newPort, advertisedHost, proxies, registrationRetry, shutdownGrace);
     }
 
     public TerminalServerSettings withBindHost(String newBindHost) {
-        return new TerminalServerSettings(newBindHost, port, advertisedHost, proxy, registrationRetry, shutdownGrace);
+        return new TerminalServerSettings(newBindHost, port, advertisedHost, proxies, registrationRetry, shutdownGrace);
     }
 
     public TerminalServerSettings withAdvertisedHost(String newAdvertisedHost) {
-        return new TerminalServerSettings(bindHost, port, newAdvertisedHost, proxy, registrationRetry, shutdownGrace);
+        return new TerminalServerSettings(bindHost, port, newAdvertisedHost, proxies, registrationRetry, shutdownGrace);
     }
 
     /** Registers with (and heartbeats to) the proxy at {@code newProxy}. */
     public TerminalServerSettings withProxy(Endpoint newProxy) {
-        return new TerminalServerSettings(bindHost, port, advertisedHost, newProxy, registrationRetry, shutdownGrace);
+        return withProxies(List.of(newProxy));
+    }
+
+    /** Registers with every one of these proxies (an active one and its standbys). */
+    public TerminalServerSettings withProxies(List<Endpoint> newProxies) {
+        return new TerminalServerSettings(bindHost, port, advertisedHost, newProxies, registrationRetry, shutdownGrace);
     }
 
     public TerminalServerSettings withRegistrationRetry(Duration newRetry) {
-        return new TerminalServerSettings(bindHost, port, advertisedHost, proxy, newRetry, shutdownGrace);
+        return new TerminalServerSettings(bindHost, port, advertisedHost, proxies, newRetry, shutdownGrace);
     }
 
     public TerminalServerSettings withShutdownGrace(Duration newGrace) {
-        return new TerminalServerSettings(bindHost, port, advertisedHost, proxy, registrationRetry, newGrace);
+        return new TerminalServerSettings(bindHost, port, advertisedHost, proxies, registrationRetry, newGrace);
     }
 }

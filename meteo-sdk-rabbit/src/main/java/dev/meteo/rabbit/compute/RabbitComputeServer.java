@@ -1,18 +1,18 @@
 package dev.meteo.rabbit.compute;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import dev.meteo.compute.ComputeNode;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
+import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 
 import java.io.IOException;
@@ -52,7 +52,7 @@ import java.util.logging.Logger;
  *
  * <p>One connection with a consuming channel and a dead-letter channel. Acknowledgements come from the node's
  * completion threads and are serialised on one lock. Entry point: {@link #start(RabbitSettings, ComputeNode)};
- * CoefficientStore)}; {@link #close()} stops gracefully, {@link #abort()} as a crash would.
+ * {@link #close()} stops gracefully, {@link #abort()} as a crash would.
  */
 public final class RabbitComputeServer implements AutoCloseable {
 
