@@ -1,7 +1,7 @@
 package dev.meteo.cli;
 
-import org.junit.jupiter.api.BeforeEach;
 import dev.meteo.cli.process.ChildProcess;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code --help} documents every option and its default; a bad value is a usage error (exit 2), never a stack trace. */
 class CommandLineUsageTest {
 
-    private static final List<String> SUBCOMMANDS = List.of("sensor", "server", "lb", "proxy", "terminal", "demo");
+    private static final List<String> SUBCOMMANDS = List.of("sensor", "server", "lb", "proxy", "terminal", "demo", "reset");
 
     @TempDir
     Path dir;

@@ -25,12 +25,17 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,6 +132,42 @@ class GrpcResultPublisherTest {
         registrar.registerTerminal(registration);
         proxy.publish(window(2));
         assertEquals(List.of(window(0), window(2)), sink.results());
+    }
+
+    @Test
+    void aSecondTerminalWithALiveIdIsRefusedAndTheFirstKeepsReceiving() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger renewals = Logger.getLogger("dev.meteo.grpc.internal.LeaseRenewer");
+        renewals.addHandler(capture);
+        try {
+            GrpcResultPublisher proxy = proxy(ResultPublisherSettings.defaults());
+            RecordingSink first = new RecordingSink();
+            registeredTerminal(new Terminal("same", List.of(first)), proxy);
+            GrpcTerminalServer second = closeLater(GrpcTerminalServer.start(
+                    GrpcTestSettings.terminalSettings().withProxy(new Endpoint("127.0.0.1", proxy.port())),
+                    new Terminal("same", List.of(new RecordingSink()))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> warnings.stream()
+                    .anyMatch(w -> w.contains("ALREADY_EXISTS") && w.contains("give every terminal its own --id")));
+            assertFalse(second.registered().isDone(), "the second terminal with the same id was registered");
+            proxy.publish(window(0));
+            assertEquals(List.of(window(0)), first.results());
+        } finally {
+            renewals.removeHandler(capture);
+        }
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +54,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The indirect mode's own guarantees, beyond the shared contract: dead letters, terminal queues, recovery. */
@@ -191,6 +193,17 @@ class RabbitIndirectModeTest {
     }
 
     @Test
+    void aSecondTerminalWithTheSameIdIsRefusedInsteadOfTakingEveryOtherWindow() {
+        String terminalId = "terminal-twice";
+        terminalIds.add(terminalId);
+        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(new RecordingSink()))));
+        UncheckedIOException refused = assertThrows(UncheckedIOException.class,
+                () -> RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(new RecordingSink()))));
+        assertTrue(refused.getMessage().contains("already consuming") && refused.getMessage().contains("--id"),
+                refused.getMessage());
+    }
+
+    @Test
     void declaringTheTopologyFromEveryRoleAgainIsHarmless() throws Exception {
         terminalIds.add("terminal-twice");
         try (Channel channel = inspector.createChannel()) {
@@ -202,8 +215,10 @@ class RabbitIndirectModeTest {
         for (int i = 0; i < 2; i++) {
             closeLater(RabbitRecordPublisher.open(settings));
             closeLater(RabbitResultPublisher.open(settings));
-            closeLater(RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))));
         }
+        // the terminal declares its queue again when it restarts (one consumer at a time: the queue is exclusive)
+        RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))).close();
+        closeLater(RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))));
         ComputeNode first = startServer("server-a");
         ComputeNode second = startServer("server-b");
         try (Channel channel = inspector.createChannel()) {

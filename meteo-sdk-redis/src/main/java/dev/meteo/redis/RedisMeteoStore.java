@@ -497,6 +497,22 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         withJedis(jedis -> jedis.zremrangeByScore(key("window:results"), "-inf", "(" + horizonMillis));
     }
 
+    /** How many keys there are under this store's prefix (what {@link #deleteAll()} would delete). */
+    public long keyCount() {
+        return withJedis(jedis -> {
+            long count = 0;
+            redis.clients.jedis.params.ScanParams params =
+                    new redis.clients.jedis.params.ScanParams().match(prefix + "*").count(500);
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
+                count += page.getResult().size();
+                cursor = page.getCursor();
+            } while (!"0".equals(cursor));
+            return count;
+        });
+    }
+
     /** Deletes every key under this store's prefix (tests, {@code meteo reset}). */
     public long deleteAll() {
         return withJedis(jedis -> {

@@ -11,6 +11,7 @@ import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
+import dev.meteo.store.SensorCounts;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
@@ -29,11 +30,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -210,9 +213,24 @@ public abstract class PipelineContractTest {
         }
     }
 
+    /**
+     * Per sensor, every confirmed record is classified once (in a window, late or rejected) and nothing more than it
+     * sent: a loss in one place and a double count in another cannot cancel out as they can in the totals.
+     */
+    protected void assertEverySensorAccountedFor(Pipeline pipeline) {
+        Map<String, SensorCounts> counts = store.sensorCounts();
+        for (Sensor sensor : pipeline.sensors) {
+            Sensor.Stats stats = sensor.stats();
+            String problem = counts.getOrDefault(sensor.settings().id(), SensorCounts.NONE)
+                    .check(stats.confirmed(), stats.failed());
+            assertNull(problem, () -> "sensor " + sensor.settings().id() + ": " + problem);
+        }
+    }
+
     private void assertPipelineCorrect(Pipeline pipeline, Accounting accounting) {
         assertTrue(accounting.sent() > 0, "no record was sent");
         assertTrue(accounting.holds(), accounting::toString);
+        assertEverySensorAccountedFor(pipeline);
         for (RecordingSink sink : pipeline.sinks) {
             assertContiguous(sink.results());
         }
@@ -236,6 +254,7 @@ public abstract class PipelineContractTest {
         pipeline.awaitSent(600);
         Accounting accounting = pipeline.stopAndDrain(pipeline.sinks.get(0));
         assertTrue(accounting.holds(), accounting::toString);
+        assertEverySensorAccountedFor(pipeline);
         long total = pipeline.nodes.stream().mapToLong(node -> node.stats().processed()).sum();
         for (ComputeNode node : pipeline.nodes) {
             double share = (double) node.stats().processed() / total;
@@ -275,6 +294,7 @@ public abstract class PipelineContractTest {
                 && restarted.results().get(restarted.size() - 1).start().isAfter(restartedAt));
         Accounting accounting = pipeline.stopAndDrain(survivor);
         assertTrue(accounting.holds(), accounting::toString);
+        assertEverySensorAccountedFor(pipeline);
         assertContiguous(survivor.results());
     }
 

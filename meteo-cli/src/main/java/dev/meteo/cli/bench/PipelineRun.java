@@ -7,6 +7,7 @@ import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.Deployment;
+import dev.meteo.cli.process.Drain;
 import dev.meteo.cli.process.Fleet;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
@@ -219,10 +220,10 @@ final class PipelineRun {
         out.put("latency_samples", latency.getTotalCount());
         out.put("window_latency_ms", LatencyRecorder.percentilesMillis(windowDelay));
         out.put("window_latency_samples", windowDelay.getTotalCount());
-        out.put("sent", accounting.sent);
+        out.put("sent", accounting.verdict().sent());
         out.put("lost", accounting.lost());
-        out.put("late", accounting.late);
-        out.put("rejected", accounting.rejected);
+        out.put("late", accounting.verdict().late());
+        out.put("rejected", accounting.verdict().rejected());
         out.put("accounting_holds", accounting.holds());
         out.put("accounting", accounting.toMap());
         out.put("processes", meters.stream().map(ProcessMeter::toMap).toList());
@@ -291,36 +292,20 @@ final class PipelineRun {
         return out;
     }
 
-    /** Every record sent ends in exactly one window, late or rejected; lost is what is in none of them. */
-    static final class Accounting {
-        long sent;
-        long failed;
-        long inWindows;
-        long late;
-        long rejected;
-        boolean terminalsAgree = true;
-        List<Long> perTerminal = new ArrayList<>();
-        boolean drained;
+    /** The drained run's accounting ({@link Drain.Verdict}), and whether the windows closed in time. */
+    record Accounting(Drain.Verdict verdict, boolean drained) {
 
         long lost() {
-            return sent - inWindows - late - rejected;
+            return verdict.lost();
         }
 
         boolean holds() {
-            return lost() == 0 && terminalsAgree;
+            return verdict.holds();
         }
 
         Map<String, Object> toMap() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("sent", sent);
-            out.put("sensor_failed", failed);
-            out.put("in_windows", inWindows);
-            out.put("late", late);
-            out.put("rejected", rejected);
-            out.put("records_in_windows_per_terminal", perTerminal);
-            out.put("terminals_agree", terminalsAgree);
+            Map<String, Object> out = verdict.toMap();
             out.put("drained_in_time", drained);
-            out.put("identity", "sent = in_windows + late + rejected, and every terminal has the same records in windows");
             return out;
         }
     }
@@ -330,25 +315,21 @@ final class PipelineRun {
         progress.phase(mode.toString(), "stopping the sensors and letting the open windows close");
         fleet.stop("sensor");
         long stoppedAt = System.currentTimeMillis();
-        Accounting accounting = new Accounting();
-        accounting.sent = Fleet.sum(fleet.byRole("sensor"), "sent");
-        accounting.failed = Fleet.sum(fleet.byRole("sensor"), "failed");
+        List<Drain.SensorReport> reports = fleet.byRole("sensor").stream().map(sensor -> {
+            Map<?, ?> status = Fleet.read(sensor);
+            return new Drain.SensorReport(sensor.name(), Fleet.number(status, "sent"), Fleet.number(status, "confirmed"),
+                    Fleet.number(status, "failed"));
+        }).toList();
+        long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();
         Path reference = JsonlFileSink.file(dataDir, terminalIds().get(0));
         long deadline = System.currentTimeMillis() + settings.window().toMillis() + settings.grace().toMillis() + 60_000;
         List<Path> terminalFiles = terminalIds().stream().map(id -> JsonlFileSink.file(dataDir, id)).toList();
-        accounting.drained = dev.meteo.cli.process.Drain.awaitAccounted(reference, terminalFiles, stoppedAt, accounting.sent, store, deadline);
-        if (!accounting.drained) {
+        boolean drained = Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline);
+        if (!drained) {
             progress.say(mode + ": gave up waiting for the windows to close; the accounting shows what is open");
         }
         fleet.stop("terminal", "server", "proxy", "lb");
-        accounting.late = store.lateCount();
-        accounting.rejected = store.rejectedCount();
-        for (String id : terminalIds()) {
-            accounting.perTerminal.add(dev.meteo.cli.process.Drain.recordsInWindows(JsonlFileSink.file(dataDir, id)));
-        }
-        accounting.inWindows = accounting.perTerminal.get(0);
-        accounting.terminalsAgree = accounting.perTerminal.stream().distinct().count() == 1;
-        return accounting;
+        return new Accounting(Drain.verdict(reports, terminalFiles, store), drained);
     }
 
     static double round(double value) {

@@ -16,8 +16,8 @@ import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.Deployment;
 import dev.meteo.cli.process.Drain;
+import dev.meteo.cli.process.Fleet;
 import dev.meteo.formula.ProcessingDelay;
-import dev.meteo.model.Accounting;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
@@ -254,10 +254,14 @@ public final class DemoCommand implements Callable<Integer> {
     private int stopAndSummarise(RedisMeteoStore store) throws Exception {
         Console.info("demo: stopping the sensors");
         stopChildren(sensors);
-        long sent = 0;
+        List<Drain.SensorReport> reports = new ArrayList<>();
         for (ChildProcess sensor : sensors) {
-            sent += number(sensor.status().orElse(""), "sent");
+            Map<?, ?> status = sensor.status().map(json -> (Map<?, ?>) Json.read(json)).orElse(Map.of());
+            reports.add(new Drain.SensorReport(sensor.name(), Fleet.number(status, "sent"),
+                    Fleet.number(status, "confirmed"), Fleet.number(status, "failed")));
         }
+        long sent = reports.stream().mapToLong(Drain.SensorReport::sent).sum();
+        long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();
         long stoppedAt = System.currentTimeMillis();
         Path reference = runDir.resolve("terminal-1.jsonl");
         long deadline = System.currentTimeMillis() + window.toMillis() + grace.toMillis() + 20_000;
@@ -265,23 +269,22 @@ public final class DemoCommand implements Callable<Integer> {
                 + DurationConverter.format(Duration.ofMillis(deadline - System.currentTimeMillis())) + ")");
         List<Path> terminalFiles = java.util.stream.IntStream.rangeClosed(1, terminals)
                 .mapToObj(i -> runDir.resolve("terminal-" + i + ".jsonl")).toList();
-        if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, sent, store, deadline)) {
+        if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline)) {
             Console.info("demo: gave up waiting; the summary shows what is still open");
         }
         stopChildren(terminalProcesses);
         stopChildren(backends);
 
-        long late = store.lateCount();
-        long rejected = store.rejectedCount();
-        long inWindows = Drain.recordsInWindows(reference);
-        Accounting accounting = new Accounting(sent, inWindows, late, rejected, Math.max(0, sent - inWindows - late - rejected));
+        Drain.Verdict verdict = Drain.verdict(reports, terminalFiles, store);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("mode", mode.mode().toString());
         summary.put("records_sent", sent);
-        summary.put("records_in_windows", inWindows);
-        summary.put("records_rejected", rejected);
-        summary.put("records_late", late);
-        summary.put("records_still_open", accounting.stillOpen());
+        summary.put("records_confirmed", confirmed);
+        summary.put("records_failed_at_sensor", verdict.failed());
+        summary.put("records_in_windows", verdict.inWindows());
+        summary.put("records_rejected", verdict.rejected());
+        summary.put("records_late", verdict.late());
+        summary.put("records_still_open", Math.max(0, verdict.storedInWindows() - verdict.inWindows()));
         summary.put("windows_emitted", number(backends.stream().filter(c -> c.name().equals("proxy"))
                 .findFirst().flatMap(ChildProcess::status).orElse(""), "windows_emitted"));
         Map<String, Object> received = new LinkedHashMap<>();
@@ -289,7 +292,9 @@ public final class DemoCommand implements Callable<Integer> {
             received.put(String.valueOf(i), Drain.windows(terminalFiles.get(i - 1)).size());
         }
         summary.put("windows_received", received);
-        boolean holds = sent == inWindows + late + rejected;
+        summary.put("sensors_checked", reports.size());
+        summary.put("problems", verdict.problems());
+        boolean holds = verdict.holds();
         summary.put("accounting_holds", holds);
         Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
         printSummary(summary, holds);
@@ -297,9 +302,19 @@ public final class DemoCommand implements Callable<Integer> {
             removeRunData(store);
         } else {
             Console.info("demo: this run's Redis keys (" + deployment.redisPrefix() + "*) and RabbitMQ names ("
-                    + deployment.rabbitPrefix() + ".*) are kept for inspection");
+                    + deployment.rabbitPrefix() + ".*) are kept for inspection; remove them with: meteo reset "
+                    + "--redis-prefix=" + deployment.redisPrefix() + (mode.mode() == Mode.RABBIT ? " --rabbit "
+                    + "--rabbit-prefix=" + deployment.rabbitPrefix() + terminalFlags() : "") + " --yes");
         }
         return holds ? 0 : 2;
+    }
+
+    private String terminalFlags() {
+        StringBuilder flags = new StringBuilder();
+        for (int i = 1; i <= terminals; i++) {
+            flags.append(" --terminal ").append(i);
+        }
+        return flags.toString();
     }
 
     /**
@@ -328,13 +343,15 @@ public final class DemoCommand implements Callable<Integer> {
         summary.forEach((key, value) -> {
             if (value instanceof Map<?, ?> map) {
                 map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
+            } else if (value instanceof List<?> problems) {
+                problems.forEach(problem -> System.out.println("  PROBLEM: " + problem));
             } else if (!key.equals("mode") && !key.equals("accounting_holds")) {
                 System.out.printf("  %-22s %s%n", key.replace('_', ' '), value);
             }
         });
         System.out.println(holds
-                ? "  accounting holds: sent = in windows + late + rejected"
-                : "  ACCOUNTING DOES NOT HOLD: sent != in windows + late + rejected (see " + runDir.resolve("logs") + ")");
+                ? "  accounting holds: every sensor's records are in exactly one window, late or rejected"
+                : "  ACCOUNTING DOES NOT HOLD (see " + runDir.resolve("logs") + ")");
         System.out.println("  summary: " + runDir.resolve("summary.json"));
     }
 

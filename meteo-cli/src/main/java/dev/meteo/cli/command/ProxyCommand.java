@@ -45,7 +45,7 @@ public final class ProxyCommand extends RoleCommand {
                     + "processing delay or records arrive late (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Proxy id in the lease (default: proxy-<pid>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Proxy id, in its logs and the lease (default: proxy-<host>-<pid>-<random>).")
     String id;
 
     @Option(names = "--lease", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
@@ -78,7 +78,7 @@ public final class ProxyCommand extends RoleCommand {
     }
 
     private String proxyId() {
-        return id != null ? id : "proxy-" + ProcessHandle.current().pid();
+        return id != null ? id : Ids.of("proxy");
     }
 
     @Override
@@ -103,7 +103,15 @@ public final class ProxyCommand extends RoleCommand {
                 status.put("id", proxyId());
                 status.put("active", stats.leader());
                 status.put("windows_emitted", stats.windowsEmitted());
+                if (stats.halted() != null) {
+                    status.put("halted", stats.halted());
+                }
                 return status;
+            }
+
+            @Override
+            public String fatal() {
+                return aggregator.halted();
             }
 
             @Override

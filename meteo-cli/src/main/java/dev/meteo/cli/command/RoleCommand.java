@@ -1,11 +1,11 @@
 package dev.meteo.cli.command;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.ParentWatch;
+import dev.meteo.internal.DaemonThreadFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -24,11 +24,18 @@ import java.util.concurrent.TimeUnit;
  */
 public abstract class RoleCommand implements Callable<Integer> {
 
-
     /** A started role: its counters for status output, closed on shutdown. */
     public interface Running extends AutoCloseable {
         Map<String, Object> status();
+
+        /** Why the role cannot go on (it stopped by itself, e.g. a store that lost its state), or {@code null}. */
+        default String fatal() {
+            return null;
+        }
     }
+
+    /** Exit code of a role that stopped by itself because it could not go on ({@link Running#fatal()}). */
+    static final int FAILED = 3;
 
     @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Stop by itself after this long (e.g. 30s, 5m); runs until Ctrl-C when not given.")
@@ -106,7 +113,17 @@ public abstract class RoleCommand implements Callable<Integer> {
             if (statusFile != null && statusFileEvery != null && !statusFileEvery.isZero()) {
                 ticker.scheduleAtFixedRate(() -> writeStatus(role.status()), 0, statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
+            String[] fatal = {null};
+            ticker.scheduleWithFixedDelay(() -> {
+                if (fatal[0] == null && (fatal[0] = role.fatal()) != null) {
+                    stop.countDown();
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
             stop.await();
+            if (fatal[0] != null) {
+                Console.info(roleName() + ": STOPPED, cannot go on: " + fatal[0]);
+                return FAILED;
+            }
             return 0;
         } finally {
             ticker.shutdownNow();

@@ -38,7 +38,7 @@ public final class SensorCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment (default: <type>-<pid>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment: two sensors with one id lose records as duplicates (default: <type>-<host>-<pid>-<random>).")
     String id;
 
     @Option(names = {"-i", "--interval"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
@@ -69,7 +69,7 @@ public final class SensorCommand extends RoleCommand {
     }
 
     private String sensorId() {
-        return id != null ? id : type.name().toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid();
+        return id != null ? id : Ids.of(type.name().toLowerCase(Locale.ROOT));
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class ServerCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Server id (default: server-<pid>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Server id (default: server-<host>-<pid>-<random>).")
     String id;
 
     @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0", paramLabel = "MIN..MAX",
@@ -73,7 +73,7 @@ public final class ServerCommand extends RoleCommand {
     }
 
     private String serverId() {
-        return id != null ? id : "server-" + ProcessHandle.current().pid();
+        return id != null ? id : Ids.of("server");
     }
 
     @Override

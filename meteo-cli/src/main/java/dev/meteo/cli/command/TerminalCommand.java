@@ -1,6 +1,5 @@
 package dev.meteo.cli.command;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.cli.dashboard.AnsiDashboardSink;
 import dev.meteo.cli.dashboard.HttpDashboard;
 import dev.meteo.cli.dashboard.JsonlFileSink;
@@ -12,6 +11,7 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.TerminalSink;
 import dev.meteo.transport.Transport;
@@ -49,7 +49,7 @@ public final class TerminalCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Terminal id, unique in the deployment (default: terminal-<pid>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Terminal id, unique in the deployment; give it to resume after a restart (its file, its queue, the windows it missed) (default: terminal-<host>-<pid>-<random>).")
     String id;
 
     @Option(names = "--port", defaultValue = "0", paramLabel = "PORT",
@@ -91,7 +91,7 @@ public final class TerminalCommand extends RoleCommand {
     }
 
     private String terminalId() {
-        return id != null ? id : "terminal-" + ProcessHandle.current().pid();
+        return id != null ? id : Ids.of("terminal");
     }
 
     @Override

@@ -12,6 +12,8 @@ import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.RabbitTransport;
 import dev.meteo.transport.Transport;
 
+import java.util.List;
+
 /** The SDK's transports, built from a role's options, and made patient with peers ({@link PatientTransport}). */
 final class Transports {
 
@@ -36,6 +38,10 @@ final class Transports {
     static GrpcTransportSettings grpcSettings(BalancerAddress balancer, ProxyAddress proxy, BindOptions bind) {
         GrpcTransportSettings settings = GrpcTransportSettings.of(balancer == null ? LOCAL_BALANCER : balancer.endpoint(),
                 proxy == null ? LOCAL_PROXY : proxy.endpoint());
+        if (proxy != null) {
+            List<Endpoint> all = proxy.endpoints();
+            settings = settings.withStandbyProxies(all.subList(1, all.size()));
+        }
         return bind == null ? settings : settings.withBindHost(bind.host());
     }
 

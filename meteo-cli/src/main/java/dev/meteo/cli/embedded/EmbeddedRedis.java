@@ -18,8 +18,10 @@ import java.util.Locale;
  * A real {@code redis-server} (6.2, the binary shipped inside {@code com.github.codemonstur:embedded-redis}) run as a
  * child process of this JVM, for the demo when no Redis answers.
  *
- * <p>Bound to 127.0.0.1 only, no password, no persistence ({@code save ""}, {@code appendonly no}): its data lives
- * as long as the process. The binary is extracted into a temporary folder that {@link #close()} deletes. Start-up
+ * <p>Bound to 127.0.0.1 only, no password, durable as Meteo needs a Redis to be (docs/redis-keys.md, durability):
+ * an append-only file synced every second ({@code appendonly yes}, {@code appendfsync everysec}), no snapshots, in the
+ * temporary folder, so that a restart of the server would not lose acknowledged records; its data lives as long as
+ * the process. The binary is extracted into a temporary folder that {@link #close()} deletes. Start-up
  * takes about 0.1 s once the 10 MB binary is extracted (about 0.2 s the first time). Binaries exist for Linux x86-64,
  * x86 and arm64, macOS x86-64 and arm64, and Windows x86-64 (Redis 5 there).
  *
@@ -79,7 +81,8 @@ public final class EmbeddedRedis implements AutoCloseable {
                         .bind(LoopbackPorts.HOST)
                         .port(candidate)
                         .setting("save \"\"")
-                        .setting("appendonly no")
+                        .setting("appendonly yes")
+                        .setting("appendfsync everysec")
                         .setting("dir " + folder.toAbsolutePath())
                         .onShutdownForceStop(false)
                         .build();

@@ -1,5 +1,6 @@
 package dev.meteo.cli.bench;
 
+import dev.meteo.cli.process.Drain;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,7 +31,8 @@ class BenchProcessMeterTest {
 
     @Test
     void faultRecoveryIsTheFirstSecondBackAtFourFifthsOfThePreKillRate() {
-        PipelineRun.Accounting accounting = new PipelineRun.Accounting();
+        PipelineRun.Accounting accounting = new PipelineRun.Accounting(new Drain.Verdict(800, 800, 0, 800, 800, 0, 0,
+                List.of(800L), List.of()), true);
         List<Double> samples = List.of(100.0, 100.0, 100.0, 100.0, 30.0, 60.0, 85.0, 100.0);
         Map<String, Object> fault = PipelineRun.fault(samples, 4, accounting);
         assertEquals(3.0, fault.get("recovery_s"));

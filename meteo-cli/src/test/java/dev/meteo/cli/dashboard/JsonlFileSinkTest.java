@@ -2,6 +2,7 @@ package dev.meteo.cli.dashboard;
 
 import dev.meteo.cli.io.WindowResultJson;
 import dev.meteo.model.WindowResult;
+import dev.meteo.terminal.Terminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +59,35 @@ class JsonlFileSinkTest {
                 StandardCharsets.UTF_8);
 
         assertEquals(List.of(Windows.window(0, 0.5, 0.6, 0)), JsonlFileSink.read(file));
+    }
+
+    @Test
+    void aTerminalRestartedOnItsFileDoesNotKeepARedeliveredWindowTwice() {
+        try (Terminal before = new Terminal("t4", List.of(new JsonlFileSink(tmp, "t4")))) {
+            before.deliver(Windows.window(0, 0.5, 0.6, 0));
+            before.deliver(Windows.window(1, 0.4, 0.3, 1));
+        }
+        // killed after the file had window 1 but before the ack: the broker (or the proxy) sends window 1 again
+        try (Terminal restarted = new Terminal("t4", List.of(new JsonlFileSink(tmp, "t4")))) {
+            assertEquals(Windows.window(1, 0, 0, 0).end().toEpochMilli(), restarted.lastEndMillis());
+            assertFalse(restarted.deliver(Windows.window(1, 0.4, 0.3, 1)), "the redelivered window was kept again");
+            assertFalse(restarted.deliver(Windows.window(0, 0.5, 0.6, 0)), "the file went backwards");
+            assertTrue(restarted.deliver(Windows.window(2, 0.1, 0.1, 1)));
+        }
+        assertEquals(List.of(Windows.window(0, 0.5, 0.6, 0), Windows.window(1, 0.4, 0.3, 1), Windows.window(2, 0.1, 0.1, 1)),
+                JsonlFileSink.read(tmp.resolve("terminal-t4.jsonl")));
+    }
+
+    @Test
+    void aLineCutShortByACrashIsRemovedSoTheNextWindowStartsALineOfItsOwn() throws Exception {
+        Path file = JsonlFileSink.file(tmp, "t5");
+        Files.writeString(file, WindowResultJson.toJson(Windows.window(0, 0.5, 0.6, 0)) + "\n{\"start\":17092872",
+                StandardCharsets.UTF_8);
+        try (JsonlFileSink sink = new JsonlFileSink(tmp, "t5")) {
+            sink.accept(Windows.window(1, 0.4, 0.3, 1));
+        }
+        assertEquals(List.of(Windows.window(0, 0.5, 0.6, 0), Windows.window(1, 0.4, 0.3, 1)), JsonlFileSink.read(file));
+        assertEquals(2, Files.readAllLines(file).size());
     }
 
     @Test

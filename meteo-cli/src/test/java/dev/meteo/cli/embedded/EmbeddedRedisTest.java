@@ -24,7 +24,8 @@ class EmbeddedRedisTest {
                 jedis.set("meteo:embedded-test", "42");
                 assertEquals("42", jedis.get("meteo:embedded-test"));
                 assertEquals("", jedis.configGet("save").get("save"), "no snapshots");
-                assertEquals("no", jedis.configGet("appendonly").get("appendonly"));
+                assertEquals("yes", jedis.configGet("appendonly").get("appendonly"), "acknowledged writes survive a restart");
+                assertEquals("everysec", jedis.configGet("appendfsync").get("appendfsync"));
                 assertEquals("127.0.0.1", jedis.configGet("bind").get("bind"));
             }
         }

@@ -6,8 +6,8 @@ import com.rabbitmq.client.Delivery;
 import dev.meteo.model.WindowResult;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
+import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.terminal.Terminal;
 
@@ -45,7 +45,8 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
             this.channel = connection.createChannel();
             this.queue = topology.declareTerminalQueue(channel, terminal.id());
             channel.basicQos(PREFETCH);
-            channel.basicConsume(queue, false, (tag, delivery) -> handle(delivery),
+            // exclusive: a second terminal with the same id is refused, instead of taking every other window
+            channel.basicConsume(queue, false, "", false, true, null, (tag, delivery) -> handle(delivery),
                     tag -> LOG.warning("terminal " + terminal.id() + ": consumer cancelled by the broker (queue deleted?)"));
         } catch (IOException | RuntimeException e) {
             connection.abort(1_000);
@@ -63,8 +64,14 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
         try {
             return new RabbitTerminalConsumer(settings, terminal);
         } catch (IOException e) {
+            String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            if (why.contains("exclusive")) {
+                throw new UncheckedIOException("terminal id " + terminal.id() + " is already consuming its queue "
+                        + new Topology(settings).terminalQueue(terminal.id()) + " (another terminal runs with this id): "
+                        + "give every terminal its own --id", e);
+            }
             throw new UncheckedIOException("terminal " + terminal.id() + " cannot consume on " + settings.redactedUri()
-                    + ": " + e.getMessage(), e);
+                    + ": " + why, e);
         }
     }
 
