@@ -13,12 +13,11 @@ import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.store.WindowStore;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -198,19 +197,18 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             """;
 
     private final RedisSettings settings;
-    private final JedisPool pool;
+    private final RedisConnections connections;
     private final String prefix;
     private volatile Map<String, String> scriptShas = Map.of();
+    /** Replicas a write waits for: the settings', or (auto) one when the primary has a replica; re-read every 5 s. */
+    private volatile int replicasToWaitFor;
+    private volatile long replicasReadAtNanos = System.nanoTime() - REPLICAS_REREAD_NANOS;
+    private static final long REPLICAS_REREAD_NANOS = 5_000_000_000L;
 
     public RedisMeteoStore(RedisSettings settings) {
         this.settings = settings;
-        this.prefix = settings.keyPrefix();
-        JedisPoolConfig config = new JedisPoolConfig();
-        config.setMaxTotal(settings.poolSize());
-        config.setMaxIdle(settings.poolSize());
-        config.setMinIdle(0);
-        config.setJmxEnabled(false);
-        this.pool = new JedisPool(config, settings.uri(), (int) settings.timeout().toMillis());
+        this.prefix = settings.effectivePrefix();
+        this.connections = RedisConnections.open(settings);
     }
 
     public RedisSettings settings() {
@@ -231,11 +229,15 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     private <T> T withJedis(Function<Jedis, T> work) {
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = connections.get()) {
             return work.apply(jedis);
+        } catch (JedisMovedDataException e) {
+            connections.refresh(); // the cluster moved the slot (a failover, a reshard): ask again next time
+            throw new StoreUnavailableException("Redis cluster moved this deployment's keys: " + e.getMessage(), e);
         } catch (JedisDataException e) {
             throw e;
         } catch (JedisException e) {
+            connections.refresh();
             throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " is unavailable: "
                     + e.getMessage() + " (is redis-server running?)", e);
         }
@@ -263,6 +265,47 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             scriptShas = Map.of();
             return jedis.evalsha(sha(jedis, script), keys, args);
         }
+    }
+
+    /**
+     * Waits until this connection's writes reached the replicas a write must reach before it is acknowledged (Redis
+     * replication is asynchronous: without this, a failover can lose writes already acknowledged).
+     *
+     * @throws StoreUnavailableException when fewer replicas confirmed within the wait timeout (the caller retries;
+     *                                   every write here is idempotent)
+     */
+    private void replicated(Jedis jedis, String what) {
+        int replicas = replicasToWaitFor(jedis);
+        if (replicas == 0) {
+            return;
+        }
+        long acknowledged = jedis.waitReplicas(replicas, settings.waitTimeout().toMillis());
+        if (acknowledged < replicas) {
+            throw new StoreUnavailableException(what + " reached " + acknowledged + " of " + replicas + " replicas within "
+                    + settings.waitTimeout().toMillis() + " ms, so it is not acknowledged (retrying; is a replica down?)",
+                    null);
+        }
+    }
+
+    private int replicasToWaitFor(Jedis jedis) {
+        if (settings.waitReplicas() != RedisSettings.AUTO_REPLICAS) {
+            return settings.waitReplicas();
+        }
+        long now = System.nanoTime();
+        if (now - replicasReadAtNanos >= REPLICAS_REREAD_NANOS) {
+            replicasToWaitFor = connectedReplicas(jedis) > 0 ? 1 : 0;
+            replicasReadAtNanos = now;
+        }
+        return replicasToWaitFor;
+    }
+
+    private static int connectedReplicas(Jedis jedis) {
+        for (String line : jedis.info("replication").split("\r?\n")) {
+            if (line.startsWith("connected_slaves:")) {
+                return Integer.parseInt(line.substring("connected_slaves:".length()).trim());
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -297,6 +340,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
                             c.recordId().sensorId())));
         }
         pipeline.sync();
+        replicated(jedis, coefficients.size() + " stored coefficients");
         List<StoreOutcome> outcomes = new ArrayList<>(responses.size());
         for (Response<Object> response : responses) {
             long code = (Long) response.get();
@@ -307,11 +351,15 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public boolean recordRejected(RecordId recordId, String reason) {
-        return withJedis(jedis -> (Long) evalScript(jedis, REJECT_SCRIPT,
-                List.of(key("rejected"), key(CoefficientKind.WELLNESS, "val"), key(CoefficientKind.WELLNESS, "late"),
-                        key(CoefficientKind.POLLUTION, "val"), key(CoefficientKind.POLLUTION, "late"),
-                        key("sensors:rejected")),
-                List.of(recordId.key(), reason, recordId.sensorId()))) == 1L;
+        return withJedis(jedis -> {
+            boolean counted = (Long) evalScript(jedis, REJECT_SCRIPT,
+                    List.of(key("rejected"), key(CoefficientKind.WELLNESS, "val"), key(CoefficientKind.WELLNESS, "late"),
+                            key(CoefficientKind.POLLUTION, "val"), key(CoefficientKind.POLLUTION, "late"),
+                            key("sensors:rejected")),
+                    List.of(recordId.key(), reason, recordId.sensorId())) == 1L;
+            replicated(jedis, "the rejection of " + recordId);
+            return counted;
+        });
     }
 
     /** The reason a record was rejected, or {@code null}. */
@@ -343,9 +391,13 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             keys.addAll(List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late")));
         }
         keys.addAll(List.of(key("epoch"), key("sensors:stored"), key("sensors:late")));
-        Object horizon = withJedis(jedis -> evalScript(jedis, INITIALISE_SCRIPT, keys,
-                List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
-                        UUID.randomUUID().toString(), Long.toString(graceMillis))));
+        Object horizon = withJedis(jedis -> {
+            Object value = evalScript(jedis, INITIALISE_SCRIPT, keys,
+                    List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
+                            UUID.randomUUID().toString(), Long.toString(graceMillis)));
+            replicated(jedis, "the first horizon");
+            return value;
+        });
         return Long.parseLong(horizon.toString());
     }
 
@@ -372,9 +424,14 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     @Override
     public CloseOutcome closeWindow(String owner, long start, long end, long closeAtMillis) {
         try {
-            Object closed = withJedis(jedis -> evalScript(jedis, CLOSE_SCRIPT,
-                    List.of(key("proxy:lease"), key("window:closed")),
-                    List.of(owner, Long.toString(start), Long.toString(end), Long.toString(closeAtMillis))));
+            Object closed = withJedis(jedis -> {
+                Object outcome = evalScript(jedis, CLOSE_SCRIPT, List.of(key("proxy:lease"), key("window:closed")),
+                        List.of(owner, Long.toString(start), Long.toString(end), Long.toString(closeAtMillis)));
+                if ((Long) outcome == 1L) {
+                    replicated(jedis, "the close of window [" + start + ", " + end + ")");
+                }
+                return outcome;
+            });
             return (Long) closed == 1L ? CloseOutcome.CLOSED : CloseOutcome.NOT_DUE;
         } catch (JedisDataException e) {
             throw fenceFailure(owner, "cannot close window [" + start + ", " + end + ")", e);
@@ -415,8 +472,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     @Override
     public void markPublished(String owner, long end) {
         try {
-            withJedis(jedis -> evalScript(jedis, PUBLISHED_SCRIPT, List.of(key("proxy:lease"), key("window:published")),
-                    List.of(owner, Long.toString(end))));
+            withJedis(jedis -> {
+                evalScript(jedis, PUBLISHED_SCRIPT, List.of(key("proxy:lease"), key("window:published")),
+                        List.of(owner, Long.toString(end)));
+                replicated(jedis, "the published horizon " + end);
+                return null;
+            });
         } catch (JedisDataException e) {
             throw fenceFailure(owner, "cannot mark window ending " + end + " published", e);
         }
@@ -424,8 +485,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public void saveResult(WindowResult result) {
-        withJedis(jedis -> evalScript(jedis, SAVE_RESULT_SCRIPT, List.of(key("window:results")),
-                List.of(Long.toString(result.end().toEpochMilli()), WindowResultEncoding.encode(result))));
+        withJedis(jedis -> {
+            evalScript(jedis, SAVE_RESULT_SCRIPT, List.of(key("window:results")),
+                    List.of(Long.toString(result.end().toEpochMilli()), WindowResultEncoding.encode(result)));
+            replicated(jedis, "the result of window " + result.start());
+            return null;
+        });
     }
 
     @Override
@@ -533,6 +598,6 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public void close() {
-        pool.close();
+        connections.close();
     }
 }

@@ -161,8 +161,8 @@ class RedisMeteoStoreTest {
     @Test
     void aStoreThatCannotConnectSaysWhereWithoutThePassword() {
         // nothing listens on port 1
-        RedisSettings unreachable = new RedisSettings(URI.create("redis://:s3cret@127.0.0.1:1/0"), "p:", 1,
-                Duration.ofMillis(500));
+        RedisSettings unreachable = RedisSettings.of("redis://:s3cret@127.0.0.1:1/0", "p:").withPoolSize(1)
+                .withTimeout(Duration.ofMillis(500));
         RedisMeteoStore down = new RedisMeteoStore(unreachable);
         try {
             StoreUnavailableException error = assertThrows(StoreUnavailableException.class, down::ping);

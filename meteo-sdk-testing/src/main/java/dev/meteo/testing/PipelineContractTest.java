@@ -59,6 +59,14 @@ public abstract class PipelineContractTest {
     protected abstract Transport createTransport(String runId) throws Exception;
 
     /**
+     * The store the pipeline runs on, fresh for each test (a key prefix of its own): the shared Redis by default; a
+     * subclass runs the contract on another deployment (a cluster, a Sentinel set) by returning its store.
+     */
+    protected RedisMeteoStore createStore() {
+        return RedisTestSupport.freshStore();
+    }
+
+    /**
      * Called after each test, once everything is closed: remove what the transport leaves behind on shared servers
      * (queues named after {@code runId} and these terminals). Nothing by default.
      */
@@ -88,7 +96,7 @@ public abstract class PipelineContractTest {
 
     @BeforeEach
     void setUpContract() throws Exception {
-        store = RedisTestSupport.freshStore();
+        store = createStore();
         runId = UUID.randomUUID().toString().substring(0, 8);
         transport = createTransport(runId);
     }

@@ -1,6 +1,5 @@
 package dev.meteo.compute;
 
-import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.formula.MeteoDataProcessor;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.CoefficientKind;
@@ -10,15 +9,15 @@ import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.store.StoreOutcome;
-import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.testing.MutableClock;
+import dev.meteo.testing.RedisTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,8 +163,8 @@ class ComputeNodeTest {
 
     @Test
     void anUnreachableStoreFailsTheRecordSoItCanBeRetriedElsewhere() {
-        RedisMeteoStore down = new RedisMeteoStore(new RedisSettings(URI.create("redis://127.0.0.1:1/0"), "p:", 1,
-                Duration.ofMillis(500)));
+        RedisMeteoStore down = new RedisMeteoStore(
+                RedisSettings.of("redis://127.0.0.1:1/0", "p:").withPoolSize(1).withTimeout(Duration.ofMillis(500)));
         ComputeNode node = new ComputeNode(ComputeSettings.of("node-1"), down, clock);
         try {
             assertInstanceOf(StoreUnavailableException.class,

@@ -66,6 +66,10 @@ public final class WindowAggregator implements AutoCloseable {
     private volatile boolean running;
     private volatile String halted;
     private String epoch;
+    /** The furthest closed horizon this instance has seen in the store: the store's never goes back below it. */
+    private long furthestHorizonSeen = Long.MIN_VALUE;
+    /** The last step found a window due by this host's clock but not by the store's: wait a poll, not 10 ms. */
+    private volatile boolean aheadOfStore;
     private Thread loop;
 
     public WindowAggregator(AggregatorSettings settings, WindowStore store, WindowResultPublisher publisher, Clock clock) {
@@ -101,6 +105,7 @@ public final class WindowAggregator implements AutoCloseable {
         long now = clock.millis();
         if (!store.acquireLease(owner, settings.leaseTtl())) {
             demote("the proxy lease is held by " + store.leaseHolder());
+            checkState(store.closedHorizon()); // a standby watches the state too: it may have to take over
             return 0;
         }
         if (!leader) {
@@ -126,17 +131,8 @@ public final class WindowAggregator implements AutoCloseable {
     /** The closed horizon, initialised by the first aggregator of a deployment; checks that the store kept its state. */
     private long horizon(long now) {
         long closed = store.closedHorizon();
+        checkState(closed);
         String stored = store.epoch();
-        if (epoch != null && (closed == Long.MIN_VALUE || !epoch.equals(stored))) {
-            halted = "the store lost its state (the closed horizon is " + (closed == Long.MIN_VALUE ? "gone" : "kept")
-                    + ", the deployment epoch was " + epoch + " and is now " + stored + "): Redis restarted without "
-                    + "persistence or failed over to a replica that lagged. The aggregator stopped rather than re-open "
-                    + "windows the terminals already hold; restore Redis with appendonly, or reset the deployment "
-                    + "(meteo reset) and start again";
-            LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
-            leader = false;
-            throw new StoreLostException(halted);
-        }
         if (closed == Long.MIN_VALUE) {
             long horizon = window.closedHorizonAt(now);
             closed = store.initialiseHorizon(horizon, window.sizeMillis(), window.graceMillis(),
@@ -144,10 +140,41 @@ public final class WindowAggregator implements AutoCloseable {
             stored = store.epoch();
         }
         epoch = stored;
+        furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);
         return closed;
     }
 
+    /**
+     * Stops for good when the store lost state this instance has seen: the deployment epoch vanished or changed, or
+     * the closed horizon went back (Redis restarted without persistence, lost its last second of writes with
+     * {@code appendfsync everysec}, or failed over to a replica that lagged).
+     */
+    private void checkState(long closed) {
+        String stored = epoch == null ? null : store.epoch();
+        boolean epochLost = epoch != null && !epoch.equals(stored);
+        boolean horizonBack = furthestHorizonSeen != Long.MIN_VALUE && closed < furthestHorizonSeen;
+        if (!epochLost && !horizonBack) {
+            if (epoch == null && closed != Long.MIN_VALUE) {
+                epoch = store.epoch(); // a standby learns the state it will watch
+                furthestHorizonSeen = closed;
+            } else if (closed != Long.MIN_VALUE) {
+                furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);
+            }
+            return;
+        }
+        halted = "the store lost state (the deployment epoch was " + epoch + ", it is now " + stored + "; the closed "
+                + "horizon was " + Instant.ofEpochMilli(furthestHorizonSeen) + ", it is now "
+                + (closed == Long.MIN_VALUE ? "gone" : Instant.ofEpochMilli(closed)) + "): Redis restarted without "
+                + "persistence, lost its last writes, or failed over to a replica that lagged. The aggregator stopped "
+                + "rather than re-open windows the terminals already hold; run Redis with appendonly (and WAIT for a "
+                + "replica), or reset the deployment (meteo reset) and start again";
+        LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
+        leader = false;
+        throw new StoreLostException(halted);
+    }
+
     private long closeDue(long closed, long now) {
+        aheadOfStore = false;
         for (int closes = 0; closes < MAX_CLOSES_PER_STEP && now >= window.closeTime(window.windowEnd(closed)); closes++) {
             long start = closed;
             long end = window.windowEnd(start);
@@ -155,6 +182,7 @@ public final class WindowAggregator implements AutoCloseable {
                 // this host's clock runs ahead of the store's: wait for the store's time rather than close early
                 trouble.problem("this host's clock is ahead of the store's: window [" + Instant.ofEpochMilli(start)
                         + ", " + Instant.ofEpochMilli(end) + ") is due here but not yet in the store; waiting");
+                aheadOfStore = true;
                 break;
             }
             store.saveResult(resultOf(start, end));
@@ -244,7 +272,9 @@ public final class WindowAggregator implements AutoCloseable {
             long sleep;
             try {
                 emitDue();
-                trouble.recovered();
+                if (!aheadOfStore) {
+                    trouble.recovered();
+                }
                 failures = 0;
                 sleep = nextStepDelay();
             } catch (StoreLostException e) {
@@ -269,7 +299,7 @@ public final class WindowAggregator implements AutoCloseable {
     long nextStepDelay() {
         long poll = settings.pollInterval().toMillis();
         long horizon = closedHorizon;
-        if (!leader || horizon == Long.MIN_VALUE) {
+        if (!leader || horizon == Long.MIN_VALUE || aheadOfStore) {
             return poll;
         }
         long untilClose = window.closeTime(window.windowEnd(horizon)) - clock.millis();
