@@ -3,6 +3,7 @@ package dev.meteo.cli.command;
 import dev.meteo.cli.embedded.EmbeddedServices;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
+import dev.meteo.cli.metrics.Scrapes;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DelayRangeConverter;
@@ -201,21 +202,23 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void startAll(Path logDir, PrintWriter sharedLog) throws IOException, InterruptedException {
         if (mode.mode() == Mode.GRPC) {
-            backends.add(ChildProcess.start("lb", deployment.arguments("lb"), logDir, sharedLog));
+            backends.add(ChildProcess.start("lb", withMetrics(deployment.arguments("lb")), logDir, sharedLog));
         }
         List<String> proxy = deployment.arguments("proxy");
         proxy.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(window),
                 "--grace=" + DurationConverter.format(grace)));
-        backends.add(ChildProcess.start("proxy", proxy, logDir, sharedLog));
+        backends.add(ChildProcess.start("proxy", withMetrics(proxy), logDir, sharedLog));
         for (int i = 1; i <= servers; i++) {
             List<String> server = deployment.arguments("server");
             server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
+            withMetrics(server);
             backends.add(ChildProcess.start("server-" + i, server, logDir, sharedLog));
         }
         for (int i = 1; i <= terminals; i++) {
             List<String> terminal = deployment.arguments("terminal");
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
-                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1)));
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1), "--grace=" + DurationConverter.format(grace)));
+            withMetrics(terminal);
             terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
         }
         // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
@@ -231,9 +234,38 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> sensor = deployment.arguments("sensor");
             sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
                     "--interval=" + DurationConverter.format(interval)));
-            sensors.add(ChildProcess.start(id, sensor, logDir, sharedLog));
+            sensors.add(ChildProcess.start(id, withMetrics(sensor), logDir, sharedLog));
+        }
+        for (ChildProcess sensor : sensors) {
+            sensor.awaitReady(Math.max(0, deadline - System.currentTimeMillis()));
         }
         Console.info("demo: started " + (sensors.size() + backends.size() + terminalProcesses.size()) + " processes");
+        writeTargets();
+    }
+
+    /** Every child serves its metrics on a free port; the demo learns which from its log line. */
+    private static List<String> withMetrics(List<String> arguments) {
+        arguments.add("--metrics-port=0");
+        return arguments;
+    }
+
+    /**
+     * Names every child's metrics endpoint in {@code <run>/prometheus-targets.json} and, for a Prometheus that follows
+     * the latest demo ({@code deploy/prometheus.yml}), in {@code <data-dir>/prometheus-targets.json}.
+     */
+    private void writeTargets() throws IOException {
+        List<ChildProcess> all = allChildren();
+        Scrapes.writeTargets(runDir.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
+        Scrapes.writeTargets(dataRoot.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
+        Console.info("demo: metrics of " + all.stream().filter(c -> c.metricsUrl().isPresent()).count()
+                + " processes for Prometheus: " + dataRoot.resolve(TARGETS_FILE));
+    }
+
+    /** The Prometheus file_sd targets file the demo writes. */
+    public static final String TARGETS_FILE = "prometheus-targets.json";
+
+    private List<ChildProcess> allChildren() {
+        return java.util.stream.Stream.of(backends, terminalProcesses, sensors).flatMap(List::stream).toList();
     }
 
     private long aliveCount() {
@@ -253,6 +285,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** Stops the sensors first, waits until every record sent is in a window (or late/rejected), then the rest. */
     private int stopAndSummarise(RedisMeteoStore store) throws Exception {
         Console.info("demo: stopping the sensors");
+        Path finalMetrics = runDir.resolve("metrics");
+        Scrapes.snapshot(finalMetrics, sensors);
         stopChildren(sensors);
         List<Drain.SensorReport> reports = new ArrayList<>();
         for (ChildProcess sensor : sensors) {
@@ -272,6 +306,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline)) {
             Console.info("demo: gave up waiting; the summary shows what is still open");
         }
+        Scrapes.snapshot(finalMetrics, java.util.stream.Stream.concat(backends.stream(), terminalProcesses.stream()).toList());
         stopChildren(terminalProcesses);
         stopChildren(backends);
 

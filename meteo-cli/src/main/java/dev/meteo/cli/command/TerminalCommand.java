@@ -5,6 +5,12 @@ import dev.meteo.cli.dashboard.HttpDashboard;
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.instrument.WindowDelaySink;
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.QueueProbe;
+import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.metrics.WindowDelayMeter;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.ProxyAddress;
@@ -69,6 +75,11 @@ public final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--grace", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "0s", description = "The proxy's grace, so that the window delay metric counts from each "
+                    + "window's close (end + grace) rather than its end (default: ${DEFAULT-VALUE}).")
+    java.time.Duration grace;
+
     @Option(names = "--bench-grace", hidden = true, converter = dev.meteo.cli.options.DurationConverter.class,
             description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
     java.time.Duration benchGrace;
@@ -117,6 +128,9 @@ public final class TerminalCommand extends RoleCommand {
         if (delays != null) {
             sinks.add(delays);
         }
+        if (metrics != null) {
+            sinks.add(new WindowDelayMeter(java.time.Clock.systemUTC(), grace, metrics.registry()));
+        }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Running served = Transports.of(mode.mode(), rabbit,
                 Transports.grpcSettings(null, proxy, bind).withServerPort(port))
@@ -144,8 +158,23 @@ public final class TerminalCommand extends RoleCommand {
                 return status;
             }
 
+            private QueueProbe probe;
+
+            @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.terminal(endpoint.registry(), terminal);
+                RoleMeters.part(endpoint, served);
+                if (mode.mode() == Mode.RABBIT) {
+                    probe = new QueueProbe(rabbit.settings(), rabbit.settings().namePrefix() + "-probe-" + terminalId());
+                    RoleMeters.queues(endpoint, probe, List.of(new Topology(rabbit.settings()).terminalQueue(terminalId())));
+                }
+            }
+
             @Override
             public void close() throws Exception {
+                if (probe != null) {
+                    probe.close();
+                }
                 rejected.close();
                 served.close();
                 terminal.close();
