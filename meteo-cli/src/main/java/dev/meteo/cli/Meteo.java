@@ -6,6 +6,7 @@ import dev.meteo.cli.command.ProxyCommand;
 import dev.meteo.cli.command.ResetCommand;
 import dev.meteo.cli.command.SensorCommand;
 import dev.meteo.cli.command.ServerCommand;
+import dev.meteo.cli.command.StatusCommand;
 import dev.meteo.cli.command.TerminalCommand;
 import dev.meteo.cli.options.EnvironmentDefaults;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine;
                         + "METEO_REDIS_URI) and the config file named by METEO_CONFIG (default ./meteo.properties); "
                         + "flags win over both.", ""},
         subcommands = {DemoCommand.class, SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
-                ProxyCommand.class, TerminalCommand.class, ResetCommand.class, dev.meteo.cli.bench.BenchCommand.class,
+                ProxyCommand.class, TerminalCommand.class, StatusCommand.class, ResetCommand.class, dev.meteo.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Meteo implements Runnable {
 
