@@ -57,6 +57,7 @@ public final class Meteo implements Runnable {
     public static void main(String[] args) {
         // One line per log record (the JDK default spends two), as the roles' logs are read side by side.
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %5$s%6$s%n");
+        System.setProperty(dev.meteo.cli.dashboard.AnsiDashboardSink.DISABLE_ALTERNATE_CHARSET, "true");
         CommandLine commandLine;
         try {
             commandLine = commandLine();

@@ -126,9 +126,14 @@ public final class DemoCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
-    private final List<ChildProcess> sensors = new ArrayList<>();
-    private final List<ChildProcess> terminalProcesses = new ArrayList<>();
-    private final List<ChildProcess> backends = new ArrayList<>();
+    // Copy-on-write: the supervisor replaces a child that died while the demo's thread walks the lists.
+    private final List<ChildProcess> sensors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ChildProcess> terminalProcesses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ChildProcess> backends = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<String> reportedDead = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    private PrintWriter sharedLog;
     private Path runDir;
     private Deployment deployment;
 
@@ -155,11 +160,15 @@ public final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             int exit;
             DemoDisplay display = null;
+            java.util.concurrent.ScheduledExecutorService supervisor = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(new dev.meteo.internal.DaemonThreadFactory("demo-supervisor"));
             try {
                 Console.info("demo: " + mode.mode() + " mode, run " + runId + ", data and logs in " + runDir);
+                this.sharedLog = sharedLog;
                 startAll(logDir, sharedLog);
+                supervisor.scheduleWithFixedDelay(() -> supervise(logDir), 1, 1, TimeUnit.SECONDS);
                 display = DemoDisplay.open(!headless, mode.mode(), "1", runDir.resolve("terminal-1.jsonl"), store,
-                        () -> aliveCount() + " processes running; logs in " + logDir);
+                        () -> "running; logs in " + logDir, this::processesLine);
                 if (duration == null) {
                     stop.await();
                 } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -169,8 +178,12 @@ public final class DemoCommand implements Callable<Integer> {
                     display.close();
                     display = null;
                 }
+                stopping = true;
+                supervisor.shutdownNow();
                 exit = stopAndSummarise(store);
             } finally {
+                stopping = true;
+                supervisor.shutdownNow();
                 if (display != null) {
                     display.close();
                 }
@@ -268,9 +281,50 @@ public final class DemoCommand implements Callable<Integer> {
         return java.util.stream.Stream.of(backends, terminalProcesses, sensors).flatMap(List::stream).toList();
     }
 
-    private long aliveCount() {
-        return java.util.stream.Stream.of(sensors, backends, terminalProcesses).flatMap(List::stream)
-                .filter(ChildProcess::isAlive).count();
+    /** The strip's first part: {@code processes 11/11 up · 0 restarted}. */
+    private String processesLine() {
+        List<ChildProcess> all = allChildren();
+        return "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
+                + restarts.get() + " restarted";
+    }
+
+    /**
+     * Says when a child dies, and starts a proxy, load balancer, compute server or terminal that died again, alike
+     * (each resumes from the store, its queue or its file). A sensor is not restarted: its counters, which the
+     * accounting reads at the end, died with it.
+     */
+    private void supervise(Path logDir) {
+        if (stopping) {
+            return;
+        }
+        for (List<ChildProcess> restartable : List.of(backends, terminalProcesses)) {
+            for (int i = 0; i < restartable.size(); i++) {
+                ChildProcess child = restartable.get(i);
+                if (child.isAlive() || stopping) {
+                    continue;
+                }
+                Console.info("demo: " + child.name() + " died (exit code " + child.exitCode().orElse(-1)
+                        + "; see " + logDir.resolve(child.name() + ".log") + "); starting it again");
+                try {
+                    restartable.set(i, ChildProcess.start(child.name(), child.arguments(), logDir, sharedLog));
+                    restarts.incrementAndGet();
+                    ChildProcess again = restartable.get(i);
+                    again.awaitReady(30_000);
+                    writeTargets(); // its metrics are on another port now
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (IOException e) {
+                    Console.info("demo: cannot start " + child.name() + " again: " + e.getMessage());
+                }
+            }
+        }
+        for (ChildProcess sensor : sensors) {
+            if (!sensor.isAlive() && reportedDead.add(sensor.name())) {
+                Console.info("demo: sensor " + sensor.name() + " died (exit code " + sensor.exitCode().orElse(-1)
+                        + "; see " + logDir.resolve(sensor.name() + ".log") + ")");
+            }
+        }
     }
 
     private static void stopChildren(List<ChildProcess> children) throws InterruptedException {

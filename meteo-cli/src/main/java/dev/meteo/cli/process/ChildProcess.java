@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log} and,
+ * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log}
+ * (appended: a process started again under the same name keeps its predecessor's lines) and,
  * prefixed with its name, to the shared log; its stdin is a pipe the child watches, so it exits when the demo dies.
  */
 public final class ChildProcess {
@@ -84,7 +85,8 @@ public final class ChildProcess {
     private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog, CountDownLatch ready,
                                    AtomicReference<URI> metrics) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8), true)) {
+             PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 own.println(line);
