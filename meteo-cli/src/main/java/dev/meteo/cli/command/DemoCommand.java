@@ -230,7 +230,8 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 1; i <= terminals; i++) {
             List<String> terminal = deployment.arguments("terminal");
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
-                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1), "--grace=" + DurationConverter.format(grace)));
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1), "--grace=" + DurationConverter.format(grace),
+                    "--window=" + DurationConverter.format(window)));
             withMetrics(terminal);
             terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
         }
