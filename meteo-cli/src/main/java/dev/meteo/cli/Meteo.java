@@ -8,6 +8,8 @@ import dev.meteo.cli.command.SensorCommand;
 import dev.meteo.cli.command.ServerCommand;
 import dev.meteo.cli.command.StatusCommand;
 import dev.meteo.cli.command.TerminalCommand;
+import dev.meteo.cli.io.LogFormat;
+import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.options.EnvironmentDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -55,8 +57,8 @@ public final class Meteo implements Runnable {
     }
 
     public static void main(String[] args) {
-        // One line per log record (the JDK default spends two), as the roles' logs are read side by side.
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %5$s%6$s%n");
+        // One line per log record, the SDK's and the libraries' alike (--log-format changes it once parsed).
+        Logs.configure(LogFormat.TEXT);
         System.setProperty(dev.meteo.cli.dashboard.AnsiDashboardSink.DISABLE_ALTERNATE_CHARSET, "true");
         CommandLine commandLine;
         try {

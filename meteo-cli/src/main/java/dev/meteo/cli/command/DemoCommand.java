@@ -3,6 +3,7 @@ package dev.meteo.cli.command;
 import dev.meteo.cli.embedded.EmbeddedServices;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
+import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.metrics.Scrapes;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
@@ -140,6 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Logs.identify("demo", runId);
         runDir = dataRoot.resolve(runId);
         Path logDir = runDir.resolve("logs");
         Files.createDirectories(logDir);
@@ -257,9 +259,13 @@ public final class DemoCommand implements Callable<Integer> {
         writeTargets();
     }
 
-    /** Every child serves its metrics on a free port; the demo learns which from its log line. */
-    private static List<String> withMetrics(List<String> arguments) {
+    /**
+     * Every child logs in the demo's format, and serves its metrics on a free port; the demo learns which from its
+     * log line.
+     */
+    private List<String> withMetrics(List<String> arguments) {
         arguments.add("--metrics-port=0");
+        arguments.add("--log-format=" + standard.logFormat());
         return arguments;
     }
 

@@ -2,6 +2,7 @@ package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
+import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.MetricsOptions;
@@ -103,9 +104,10 @@ public abstract class RoleCommand implements Callable<Integer> {
             ticker.schedule(requestStop, duration.toMillis(), TimeUnit.MILLISECONDS);
         }
         Running running = null;
+        String[] name = roleName().split(" ", 2);
+        Logs.identify(name[0], name.length > 1 ? name[1] : name[0]);
         try {
             if (metricsOptions.enabled()) {
-                String[] name = roleName().split(" ", 2);
                 metrics = MetricsEndpoint.start(metricsOptions.host(), metricsOptions.port(), name[0],
                         name.length > 1 ? name[1] : name[0]);
                 Console.info(roleName() + ": metrics on " + metrics.url());

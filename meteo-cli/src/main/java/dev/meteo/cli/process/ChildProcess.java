@@ -90,13 +90,15 @@ public final class ChildProcess {
             String line;
             while ((line = reader.readLine()) != null) {
                 own.println(line);
-                if (line.endsWith(": " + READY)) {
+                // a text line ends with the message; a JSON line (--log-format json) quotes it
+                if (line.endsWith(": " + READY) || line.contains(": " + READY + "\"")) {
                     ready.countDown();
                 }
                 int at = line.indexOf(METRICS_ON);
                 if (at >= 0 && metrics.get() == null) {
+                    String address = line.substring(at + METRICS_ON.length()).split("[\\s\"]", 2)[0];
                     try {
-                        metrics.set(URI.create(line.substring(at + METRICS_ON.length()).strip()));
+                        metrics.set(URI.create(address));
                     } catch (IllegalArgumentException notAnAddress) {
                         // a log line that merely quotes the phrase
                     }
