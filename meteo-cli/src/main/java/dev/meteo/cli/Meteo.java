@@ -6,7 +6,10 @@ import dev.meteo.cli.command.ProxyCommand;
 import dev.meteo.cli.command.ResetCommand;
 import dev.meteo.cli.command.SensorCommand;
 import dev.meteo.cli.command.ServerCommand;
+import dev.meteo.cli.command.StatusCommand;
 import dev.meteo.cli.command.TerminalCommand;
+import dev.meteo.cli.io.LogFormat;
+import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.options.EnvironmentDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -19,7 +22,7 @@ import picocli.CommandLine;
                         + "METEO_REDIS_URI) and the config file named by METEO_CONFIG (default ./meteo.properties); "
                         + "flags win over both.", ""},
         subcommands = {DemoCommand.class, SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
-                ProxyCommand.class, TerminalCommand.class, ResetCommand.class, dev.meteo.cli.bench.BenchCommand.class,
+                ProxyCommand.class, TerminalCommand.class, StatusCommand.class, ResetCommand.class, dev.meteo.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Meteo implements Runnable {
 
@@ -54,8 +57,9 @@ public final class Meteo implements Runnable {
     }
 
     public static void main(String[] args) {
-        // One line per log record (the JDK default spends two), as the roles' logs are read side by side.
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s %5$s%6$s%n");
+        // One line per log record, the SDK's and the libraries' alike (--log-format changes it once parsed).
+        Logs.configure(LogFormat.TEXT);
+        System.setProperty(dev.meteo.cli.dashboard.AnsiDashboardSink.DISABLE_ALTERNATE_CHARSET, "true");
         CommandLine commandLine;
         try {
             commandLine = commandLine();

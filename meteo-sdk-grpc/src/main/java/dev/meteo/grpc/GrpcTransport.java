@@ -69,6 +69,11 @@ public final class GrpcTransport implements Transport {
                 status.put("failed", stats.failed());
                 return status;
             }
+
+            @Override
+            public List<dev.meteo.metrics.Measurement> measurements() {
+                return started.measurements();
+            }
         };
     }
 

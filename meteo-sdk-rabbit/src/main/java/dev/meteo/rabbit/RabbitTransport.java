@@ -80,6 +80,11 @@ public final class RabbitTransport implements Transport {
             }
 
             @Override
+            public java.util.List<dev.meteo.metrics.Measurement> measurements() {
+                return server.measurements();
+            }
+
+            @Override
             public void close() {
                 server.close();
             }
@@ -111,6 +116,11 @@ public final class RabbitTransport implements Transport {
             @Override
             public CompletableFuture<Void> ready() {
                 return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public java.util.List<dev.meteo.metrics.Measurement> measurements() {
+                return consumer.measurements();
             }
 
             @Override

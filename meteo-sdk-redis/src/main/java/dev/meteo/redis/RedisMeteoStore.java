@@ -88,8 +88,13 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             return 0
             """;
 
-    /** KEYS: lease. ARGV: owner, ttl in ms. */
+    /**
+     * KEYS: lease, proxies seen. ARGV: owner, ttl in ms. Also notes when the owner last asked (a sorted set by store
+     * time, entries older than ten minutes trimmed): the standbys are those that ask without getting the lease.
+     */
     static final String LEASE_SCRIPT = NOW + """
+            redis.call('ZADD', KEYS[2], now, ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 600000)
             local owner = redis.call('HGET', KEYS[1], 'owner')
             local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
             if owner == false or owner == ARGV[1] or expires <= now then
@@ -204,6 +209,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     private volatile int replicasToWaitFor;
     private volatile long replicasReadAtNanos = System.nanoTime() - REPLICAS_REREAD_NANOS;
     private static final long REPLICAS_REREAD_NANOS = 5_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
 
     public RedisMeteoStore(RedisSettings settings) {
         this.settings = settings;
@@ -229,6 +235,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     private <T> T withJedis(Function<Jedis, T> work) {
+        roundTrips.incrementAndGet();
         try (Jedis jedis = connections.get()) {
             return work.apply(jedis);
         } catch (JedisMovedDataException e) {
@@ -369,7 +376,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public boolean acquireLease(String owner, Duration ttl) {
-        return withJedis(jedis -> (Long) evalScript(jedis, LEASE_SCRIPT, List.of(key("proxy:lease")),
+        return withJedis(jedis -> (Long) evalScript(jedis, LEASE_SCRIPT, List.of(key("proxy:lease"), key("proxy:seen")),
                 List.of(owner, Long.toString(ttl.toMillis())))) == 1L;
     }
 
@@ -382,6 +389,48 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     public String leaseHolder() {
         Object holder = withJedis(jedis -> evalScript(jedis, HOLDER_SCRIPT, List.of(key("proxy:lease")), List.of()));
         return holder == null ? null : holder.toString();
+    }
+
+    /**
+     * The proxies (lease owners: id and nonce) that asked for the lease in the last {@code within}, with when they last
+     * asked (store time, epoch ms), most recent first. The lease holder is one of them; the others are standbys.
+     */
+    public Map<String, Long> proxiesSeen(Duration within) {
+        return withJedis(jedis -> {
+            long since = timeMillis(jedis) - within.toMillis();
+            Map<String, Long> seen = new java.util.LinkedHashMap<>();
+            for (redis.clients.jedis.resps.Tuple entry : jedis.zrevrangeByScoreWithScores(key("proxy:seen"), "+inf",
+                    Long.toString(since))) {
+                seen.put(entry.getElement(), (long) entry.getScore());
+            }
+            return seen;
+        });
+    }
+
+    /** The store's clock (Redis {@code TIME}), in epoch milliseconds: the time leases and closes are judged by. */
+    public long timeMillis() {
+        return withJedis(RedisMeteoStore::timeMillis);
+    }
+
+    private static long timeMillis(Jedis jedis) {
+        List<String> time = jedis.time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    /** Memory the Redis server uses, in bytes ({@code INFO memory}, {@code used_memory}); the whole server's. */
+    public long usedMemoryBytes() {
+        String info = withJedis(jedis -> jedis.info("memory"));
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).strip());
+            }
+        }
+        throw new IllegalStateException("Redis at " + settings.redactedUri() + " reports no used_memory in INFO memory");
+    }
+
+    /** Requests (a command, a script or a pipelined batch) this store sent to Redis since it was opened. */
+    public long roundTrips() {
+        return roundTrips.get();
     }
 
     @Override

@@ -13,6 +13,9 @@ import dev.meteo.store.CoefficientStore;
 import dev.meteo.store.StoreOutcome;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +37,16 @@ public final class ComputeNode implements AutoCloseable {
     public record Processed(Coefficient coefficient, StoreOutcome outcome) {
     }
 
-    /** Counters of one node. */
-    public record Stats(long processed, long stored, long late, long duplicates, long rejected, long failed) {
+    /** The rejection field of a message that could not be decoded as a record ({@link #rejectUndecodable}). */
+    public static final String UNDECODABLE = "message";
+
+    /**
+     * Counters of one node: records processed (stored, late or duplicate), of those stored in a window, late and
+     * duplicates; records rejected as invalid; records that failed (store unavailable, node closed); and every record
+     * handed to {@link #process} (the others included, and those still waiting for their simulated delay).
+     */
+    public record Stats(long processed, long stored, long late, long duplicates, long rejected, long failed,
+                        long received) {
     }
 
     private final ComputeSettings settings;
@@ -51,6 +62,8 @@ public final class ComputeNode implements AutoCloseable {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final Map<String, AtomicLong> rejectedByField = new ConcurrentHashMap<>();
 
     public ComputeNode(ComputeSettings settings, CoefficientStore store, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -78,10 +91,12 @@ public final class ComputeNode implements AutoCloseable {
      * with {@link dev.meteo.store.StoreUnavailableException} when the store is down (safe to retry elsewhere).
      */
     public CompletableFuture<Processed> process(SensorRecord record) {
-        var reason = validator.rejectionReason(record);
-        if (reason.isPresent()) {
-            rejected.incrementAndGet();
-            InvalidRecordException invalid = new InvalidRecordException(record == null ? null : record.id(), reason.get());
+        received.incrementAndGet();
+        var rejection = validator.rejection(record);
+        if (rejection.isPresent()) {
+            countRejected(rejection.get().field());
+            InvalidRecordException invalid = new InvalidRecordException(record == null ? null : record.id(),
+                    rejection.get().reason());
             return writer.reject(invalid).thenCompose(ignored -> CompletableFuture.failedFuture(invalid));
         }
         CompletableFuture<Processed> result;
@@ -111,7 +126,8 @@ public final class ComputeNode implements AutoCloseable {
      * completes once the rejection is stored.
      */
     public CompletableFuture<Void> rejectUndecodable(RecordId id, String reason) {
-        rejected.incrementAndGet();
+        received.incrementAndGet();
+        countRejected(UNDECODABLE);
         return writer.reject(new InvalidRecordException(id, reason));
     }
 
@@ -133,8 +149,24 @@ public final class ComputeNode implements AutoCloseable {
         }
     }
 
+    private void countRejected(String field) {
+        rejected.incrementAndGet();
+        rejectedByField.computeIfAbsent(field, key -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * Records this node rejected, by what was wrong: a field of {@link dev.meteo.model.RecordValidator.Rejection}, or
+     * {@value #UNDECODABLE} for a message that is not a record. The values add up to {@link Stats#rejected()}.
+     */
+    public Map<String, Long> rejectedByField() {
+        Map<String, Long> counts = new TreeMap<>();
+        rejectedByField.forEach((field, count) -> counts.put(field, count.get()));
+        return counts;
+    }
+
     public Stats stats() {
-        return new Stats(processed.get(), stored.get(), late.get(), duplicates.get(), rejected.get(), failed.get());
+        return new Stats(processed.get(), stored.get(), late.get(), duplicates.get(), rejected.get(), failed.get(),
+                received.get());
     }
 
     /** Stops the delay timer (records still waiting fail) and flushes the writer. Does not close the store. */

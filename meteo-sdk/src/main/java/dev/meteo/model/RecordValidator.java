@@ -29,40 +29,63 @@ public final class RecordValidator {
         this(clock, DEFAULT_MAX_FUTURE_SKEW);
     }
 
+    /**
+     * Why a record is invalid.
+     *
+     * @param field  what is wrong, one of a few fixed words ({@code record}, {@code sensor_id}, {@code timestamp},
+     *               {@code temperature}, {@code humidity}, {@code co2}): a bounded label for counting rejections
+     * @param reason the sentence a human reads, with the offending value
+     */
+    public record Rejection(String field, String reason) {
+
+        /** Every {@link #field()} a rejection can name. */
+        public static final java.util.List<String> FIELDS =
+                java.util.List.of("record", "sensor_id", "timestamp", "temperature", "humidity", "co2");
+    }
+
     /** Why the record is invalid, or empty when it is valid. */
     public Optional<String> rejectionReason(SensorRecord record) {
+        return rejection(record).map(Rejection::reason);
+    }
+
+    /** Why the record is invalid, with the field at fault, or empty when it is valid. */
+    public Optional<Rejection> rejection(SensorRecord record) {
         if (record == null) {
-            return Optional.of("record is missing");
+            return reject("record", "record is missing");
         }
         if (record.sensorId() == null || record.sensorId().isBlank()) {
-            return Optional.of("sensor id is empty");
+            return reject("sensor_id", "sensor id is empty");
         }
         Instant detectedAt = record.detectedAt();
         if (detectedAt == null) {
-            return Optional.of("detection timestamp is missing");
+            return reject("timestamp", "detection timestamp is missing");
         }
         Instant latestAccepted = clock.instant().plus(maxFutureSkew);
         if (detectedAt.isAfter(latestAccepted)) {
-            return Optional.of("detection timestamp " + detectedAt + " is more than " + maxFutureSkew.toSeconds()
+            return reject("timestamp", "detection timestamp " + detectedAt + " is more than " + maxFutureSkew.toSeconds()
                     + " s in the future (server time " + clock.instant() + ")");
         }
         if (record instanceof RawMeteoData air) {
             if (!Double.isFinite(air.temperature())) {
-                return Optional.of("temperature is not a finite number: " + air.temperature());
+                return reject("temperature", "temperature is not a finite number: " + air.temperature());
             }
             if (air.temperature() < -90 || air.temperature() > 60) {
-                return Optional.of("temperature " + air.temperature() + " °C is outside the physical range -90..60 °C");
+                return reject("temperature", "temperature " + air.temperature() + " °C is outside the physical range -90..60 °C");
             }
             if (!Double.isFinite(air.humidity())) {
-                return Optional.of("humidity is not a finite number: " + air.humidity());
+                return reject("humidity", "humidity is not a finite number: " + air.humidity());
             }
             if (air.humidity() < 0 || air.humidity() > 100) {
-                return Optional.of("humidity " + air.humidity() + " % is outside 0..100 %");
+                return reject("humidity", "humidity " + air.humidity() + " % is outside 0..100 %");
             }
         } else if (record instanceof RawPollutionData pollution && pollution.co2() < 0) {
-            return Optional.of("CO2 " + pollution.co2() + " ppm is negative");
+            return reject("co2", "CO2 " + pollution.co2() + " ppm is negative");
         }
         return Optional.empty();
+    }
+
+    private static Optional<Rejection> reject(String field, String reason) {
+        return Optional.of(new Rejection(field, reason));
     }
 
     /** Throws {@link InvalidRecordException} with the reason when the record is invalid. */

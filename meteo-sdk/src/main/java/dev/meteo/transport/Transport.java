@@ -1,11 +1,14 @@
 package dev.meteo.transport;
 
 import dev.meteo.compute.ComputeNode;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.window.WindowResultPublisher;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,7 +58,7 @@ public interface Transport extends AutoCloseable {
     void close();
 
     /** A running part of a mode (a server, a consumer). */
-    interface Running extends AutoCloseable {
+    interface Running extends AutoCloseable, Measured {
 
         /** Where it runs and whom it talks to, for a log line ("serving on 127.0.0.1:7301, registering with ..."). */
         String describe();
@@ -75,6 +78,12 @@ public interface Transport extends AutoCloseable {
         /** The transport's own counters (acknowledged, dead-lettered...), empty where it keeps none. */
         default Map<String, Object> status() {
             return Map.of();
+        }
+
+        /** The transport's own meters (calls per backend, redeliveries...), for a metrics registry; none by default. */
+        @Override
+        default List<Measurement> measurements() {
+            return List.of();
         }
 
         /** Stops gracefully within a bound: work in flight finishes or is handed back. Idempotent. */

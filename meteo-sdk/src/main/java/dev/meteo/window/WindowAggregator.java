@@ -48,8 +48,11 @@ public final class WindowAggregator implements AutoCloseable {
     /** Windows closed in one step at most: a catch-up of hours renews the lease every step instead of losing it. */
     static final int MAX_CLOSES_PER_STEP = 64;
 
-    /** Counters of this aggregator. */
-    public record Stats(boolean leader, long windowsEmitted, long closedHorizonMillis, String halted) {
+    /**
+     * Counters of this aggregator: whether it holds the lease, windows it published and closed since it started, the
+     * end (epoch ms) of the last window it knows closed ({@code Long.MIN_VALUE} for a standby), why it stopped.
+     */
+    public record Stats(boolean leader, long windowsEmitted, long closedHorizonMillis, String halted, long windowsClosed) {
     }
 
     private final AggregatorSettings settings;
@@ -59,6 +62,7 @@ public final class WindowAggregator implements AutoCloseable {
     private final WindowResultPublisher publisher;
     private final Clock clock;
     private final AtomicLong windowsEmitted = new AtomicLong();
+    private final AtomicLong windowsClosed = new AtomicLong();
     private final TroubleLog trouble;
     private final Backoff backoff;
     private volatile long closedHorizon = Long.MIN_VALUE;
@@ -186,6 +190,7 @@ public final class WindowAggregator implements AutoCloseable {
                 break;
             }
             store.saveResult(resultOf(start, end));
+            windowsClosed.incrementAndGet();
             closed = end;
         }
         return closed;
@@ -316,7 +321,7 @@ public final class WindowAggregator implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(leader, windowsEmitted.get(), closedHorizon, halted);
+        return new Stats(leader, windowsEmitted.get(), closedHorizon, halted, windowsClosed.get());
     }
 
     public AggregatorSettings settings() {

@@ -3,6 +3,8 @@ package dev.meteo.cli.command;
 import dev.meteo.cli.embedded.EmbeddedServices;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
+import dev.meteo.cli.io.Logs;
+import dev.meteo.cli.metrics.Scrapes;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DelayRangeConverter;
@@ -125,15 +127,21 @@ public final class DemoCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
-    private final List<ChildProcess> sensors = new ArrayList<>();
-    private final List<ChildProcess> terminalProcesses = new ArrayList<>();
-    private final List<ChildProcess> backends = new ArrayList<>();
+    // Copy-on-write: the supervisor replaces a child that died while the demo's thread walks the lists.
+    private final List<ChildProcess> sensors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ChildProcess> terminalProcesses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ChildProcess> backends = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<String> reportedDead = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    private PrintWriter sharedLog;
     private Path runDir;
     private Deployment deployment;
 
     @Override
     public Integer call() throws Exception {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Logs.identify("demo", runId);
         runDir = dataRoot.resolve(runId);
         Path logDir = runDir.resolve("logs");
         Files.createDirectories(logDir);
@@ -154,11 +162,15 @@ public final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             int exit;
             DemoDisplay display = null;
+            java.util.concurrent.ScheduledExecutorService supervisor = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(new dev.meteo.internal.DaemonThreadFactory("demo-supervisor"));
             try {
                 Console.info("demo: " + mode.mode() + " mode, run " + runId + ", data and logs in " + runDir);
+                this.sharedLog = sharedLog;
                 startAll(logDir, sharedLog);
+                supervisor.scheduleWithFixedDelay(() -> supervise(logDir), 1, 1, TimeUnit.SECONDS);
                 display = DemoDisplay.open(!headless, mode.mode(), "1", runDir.resolve("terminal-1.jsonl"), store,
-                        () -> aliveCount() + " processes running; logs in " + logDir);
+                        () -> "running; logs in " + logDir, this::processesLine);
                 if (duration == null) {
                     stop.await();
                 } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -168,8 +180,12 @@ public final class DemoCommand implements Callable<Integer> {
                     display.close();
                     display = null;
                 }
+                stopping = true;
+                supervisor.shutdownNow();
                 exit = stopAndSummarise(store);
             } finally {
+                stopping = true;
+                supervisor.shutdownNow();
                 if (display != null) {
                     display.close();
                 }
@@ -201,21 +217,24 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void startAll(Path logDir, PrintWriter sharedLog) throws IOException, InterruptedException {
         if (mode.mode() == Mode.GRPC) {
-            backends.add(ChildProcess.start("lb", deployment.arguments("lb"), logDir, sharedLog));
+            backends.add(ChildProcess.start("lb", withMetrics(deployment.arguments("lb")), logDir, sharedLog));
         }
         List<String> proxy = deployment.arguments("proxy");
         proxy.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(window),
                 "--grace=" + DurationConverter.format(grace)));
-        backends.add(ChildProcess.start("proxy", proxy, logDir, sharedLog));
+        backends.add(ChildProcess.start("proxy", withMetrics(proxy), logDir, sharedLog));
         for (int i = 1; i <= servers; i++) {
             List<String> server = deployment.arguments("server");
             server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
+            withMetrics(server);
             backends.add(ChildProcess.start("server-" + i, server, logDir, sharedLog));
         }
         for (int i = 1; i <= terminals; i++) {
             List<String> terminal = deployment.arguments("terminal");
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
-                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1)));
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1), "--grace=" + DurationConverter.format(grace),
+                    "--window=" + DurationConverter.format(window)));
+            withMetrics(terminal);
             terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
         }
         // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
@@ -231,14 +250,88 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> sensor = deployment.arguments("sensor");
             sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
                     "--interval=" + DurationConverter.format(interval)));
-            sensors.add(ChildProcess.start(id, sensor, logDir, sharedLog));
+            sensors.add(ChildProcess.start(id, withMetrics(sensor), logDir, sharedLog));
+        }
+        for (ChildProcess sensor : sensors) {
+            sensor.awaitReady(Math.max(0, deadline - System.currentTimeMillis()));
         }
         Console.info("demo: started " + (sensors.size() + backends.size() + terminalProcesses.size()) + " processes");
+        writeTargets();
     }
 
-    private long aliveCount() {
-        return java.util.stream.Stream.of(sensors, backends, terminalProcesses).flatMap(List::stream)
-                .filter(ChildProcess::isAlive).count();
+    /**
+     * Every child logs in the demo's format, and serves its metrics on a free port; the demo learns which from its
+     * log line.
+     */
+    private List<String> withMetrics(List<String> arguments) {
+        arguments.add("--metrics-port=0");
+        arguments.add("--log-format=" + standard.logFormat());
+        return arguments;
+    }
+
+    /**
+     * Names every child's metrics endpoint in {@code <run>/prometheus-targets.json} and, for a Prometheus that follows
+     * the latest demo ({@code deploy/prometheus.yml}), in {@code <data-dir>/prometheus-targets.json}.
+     */
+    private void writeTargets() throws IOException {
+        List<ChildProcess> all = allChildren();
+        Scrapes.writeTargets(runDir.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
+        Scrapes.writeTargets(dataRoot.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
+        Console.info("demo: metrics of " + all.stream().filter(c -> c.metricsUrl().isPresent()).count()
+                + " processes for Prometheus: " + dataRoot.resolve(TARGETS_FILE));
+    }
+
+    /** The Prometheus file_sd targets file the demo writes. */
+    public static final String TARGETS_FILE = "prometheus-targets.json";
+
+    private List<ChildProcess> allChildren() {
+        return java.util.stream.Stream.of(backends, terminalProcesses, sensors).flatMap(List::stream).toList();
+    }
+
+    /** The strip's first part: {@code processes 11/11 up · 0 restarted}. */
+    private String processesLine() {
+        List<ChildProcess> all = allChildren();
+        return "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
+                + restarts.get() + " restarted";
+    }
+
+    /**
+     * Says when a child dies, and starts a proxy, load balancer, compute server or terminal that died again, alike
+     * (each resumes from the store, its queue or its file). A sensor is not restarted: its counters, which the
+     * accounting reads at the end, died with it.
+     */
+    private void supervise(Path logDir) {
+        if (stopping) {
+            return;
+        }
+        for (List<ChildProcess> restartable : List.of(backends, terminalProcesses)) {
+            for (int i = 0; i < restartable.size(); i++) {
+                ChildProcess child = restartable.get(i);
+                if (child.isAlive() || stopping) {
+                    continue;
+                }
+                Console.info("demo: " + child.name() + " died (exit code " + child.exitCode().orElse(-1)
+                        + "; see " + logDir.resolve(child.name() + ".log") + "); starting it again");
+                try {
+                    restartable.set(i, ChildProcess.start(child.name(), child.arguments(), logDir, sharedLog));
+                    restarts.incrementAndGet();
+                    ChildProcess again = restartable.get(i);
+                    again.awaitReady(30_000);
+                    writeTargets(); // its metrics are on another port now
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (IOException e) {
+                    Console.info("demo: cannot start " + child.name() + " again: " + e.getMessage());
+                }
+            }
+        }
+        for (ChildProcess sensor : sensors) {
+            if (!sensor.isAlive() && reportedDead.add(sensor.name())) {
+                Console.info("demo: sensor " + sensor.name() + " died (exit code " + sensor.exitCode().orElse(-1)
+                        + "; see " + logDir.resolve(sensor.name() + ".log") + ")");
+            }
+        }
     }
 
     private static void stopChildren(List<ChildProcess> children) throws InterruptedException {
@@ -253,6 +346,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** Stops the sensors first, waits until every record sent is in a window (or late/rejected), then the rest. */
     private int stopAndSummarise(RedisMeteoStore store) throws Exception {
         Console.info("demo: stopping the sensors");
+        Path finalMetrics = runDir.resolve("metrics");
+        Scrapes.snapshot(finalMetrics, sensors);
         stopChildren(sensors);
         List<Drain.SensorReport> reports = new ArrayList<>();
         for (ChildProcess sensor : sensors) {
@@ -272,6 +367,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline)) {
             Console.info("demo: gave up waiting; the summary shows what is still open");
         }
+        Scrapes.snapshot(finalMetrics, java.util.stream.Stream.concat(backends.stream(), terminalProcesses.stream()).toList());
         stopChildren(terminalProcesses);
         stopChildren(backends);
 

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Locale;
+import dev.meteo.store.SensorCounts;
 import java.util.function.Supplier;
 
 /**
@@ -26,16 +28,45 @@ final class DemoDisplay implements AutoCloseable {
     private final Thread follower;
     private volatile boolean running = true;
 
-    private DemoDisplay(AnsiDashboardSink sink, Path jsonl, RedisMeteoStore store, Supplier<String> status) {
+    private final Supplier<String> processes;
+    private long lastClassified = -1;
+    private long lastClassifiedAt;
+
+    private DemoDisplay(AnsiDashboardSink sink, Path jsonl, RedisMeteoStore store, Supplier<String> status,
+                        Supplier<String> processes) {
         this.sink = sink;
+        this.processes = processes;
         this.follower = DaemonThreadFactory.start("demo-display", () -> follow(jsonl, store, status));
     }
 
+    /**
+     * @param status    the status line (where the logs are)
+     * @param processes the strip's first part: processes up and restarted
+     */
     static DemoDisplay open(boolean dashboard, Mode mode, String terminalId, Path jsonl, RedisMeteoStore store,
-                            Supplier<String> status) {
+                            Supplier<String> status, Supplier<String> processes) {
         AnsiDashboardSink sink = dashboard ? AnsiDashboardSink.open(terminalId, mode.name())
                 : AnsiDashboardSink.plain(System.out, DashboardState.initial(terminalId, mode.name(), ZoneId.systemDefault()));
-        return new DemoDisplay(sink, jsonl, store, status);
+        return new DemoDisplay(sink, jsonl, store, status, processes);
+    }
+
+    /** {@code processes 11/11 up · 0 restarted · 23.5 records/s · window lag 4.1 s}, from the store's counters. */
+    private String strip(RedisMeteoStore store) {
+        long now = store.timeMillis();
+        long classified = 0;
+        for (SensorCounts counts : store.sensorCounts().values()) {
+            classified += counts.stored() + counts.late() + counts.rejected();
+        }
+        String rate = "? records/s";
+        if (lastClassified >= 0 && now > lastClassifiedAt) {
+            rate = String.format(Locale.ROOT, "%.1f records/s", (classified - lastClassified) * 1000.0 / (now - lastClassifiedAt));
+        }
+        lastClassified = classified;
+        lastClassifiedAt = now;
+        long closed = store.closedHorizon();
+        String lag = closed == Long.MIN_VALUE ? "no window closed yet"
+                : String.format(Locale.ROOT, "window lag %.1f s", (now - closed) / 1000.0);
+        return processes.get() + " · " + rate + " · " + lag;
     }
 
     private void follow(Path jsonl, RedisMeteoStore store, Supplier<String> status) {
@@ -58,6 +89,7 @@ final class DemoDisplay implements AutoCloseable {
                     sink.setStatus(status.get());
                     try {
                         sink.setRejected(store.rejectedCount());
+                        sink.setStrip(strip(store));
                     } catch (RuntimeException e) {
                         sink.setStatus("Redis unavailable: " + e.getMessage());
                     }

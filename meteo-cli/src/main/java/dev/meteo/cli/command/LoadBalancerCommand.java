@@ -1,6 +1,8 @@
 package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.StandardOptions;
@@ -55,6 +57,11 @@ public final class LoadBalancerCommand extends RoleCommand {
                 status.put("role", "lb");
                 status.putAll(balancer.status());
                 return status;
+            }
+
+            @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.part(endpoint, balancer);
             }
 
             @Override

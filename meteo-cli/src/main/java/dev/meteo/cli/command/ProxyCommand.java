@@ -1,6 +1,9 @@
 package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.metrics.MeteredResultPublisher;
+import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.ModeOption;
@@ -91,7 +94,9 @@ public final class ProxyCommand extends RoleCommand {
         WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, grpc).openResultPublisher(store);
         AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
                 .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention);
-        WindowAggregator aggregator = new WindowAggregator(settings, store, publisher, Clock.systemUTC()).start();
+        WindowResultPublisher published = metrics == null ? publisher
+                : new MeteredResultPublisher(publisher, settings.window(), Clock.systemUTC(), metrics.registry());
+        WindowAggregator aggregator = new WindowAggregator(settings, store, published, Clock.systemUTC()).start();
         Console.info(roleName() + ": window " + DurationConverter.format(window) + ", grace " + DurationConverter.format(grace)
                 + ", publishing via " + mode.mode());
         return new Running() {
@@ -103,10 +108,17 @@ public final class ProxyCommand extends RoleCommand {
                 status.put("id", proxyId());
                 status.put("active", stats.leader());
                 status.put("windows_emitted", stats.windowsEmitted());
+                status.put("windows_closed", stats.windowsClosed());
                 if (stats.halted() != null) {
                     status.put("halted", stats.halted());
                 }
                 return status;
+            }
+
+            @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.aggregator(endpoint.registry(), aggregator, store, Clock.systemUTC());
+                RoleMeters.part(endpoint, publisher);
             }
 
             @Override

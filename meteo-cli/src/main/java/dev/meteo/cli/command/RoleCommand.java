@@ -2,10 +2,14 @@ package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
+import dev.meteo.cli.io.Logs;
+import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.MetricsOptions;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.ParentWatch;
 import dev.meteo.internal.DaemonThreadFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -27,6 +31,10 @@ public abstract class RoleCommand implements Callable<Integer> {
     /** A started role: its counters for status output, closed on shutdown. */
     public interface Running extends AutoCloseable {
         Map<String, Object> status();
+
+        /** Binds the role's meters to its metrics endpoint (called once, right after start, with metrics on). */
+        default void bindMetrics(MetricsEndpoint endpoint) {
+        }
 
         /** Why the role cannot go on (it stopped by itself, e.g. a store that lost its state), or {@code null}. */
         default String fatal() {
@@ -54,6 +62,12 @@ public abstract class RoleCommand implements Callable<Integer> {
 
     @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
     boolean exitWithParent;
+
+    @ArgGroup(validate = false, heading = MetricsOptions.HEADING, order = 100)
+    MetricsOptions metricsOptions = new MetricsOptions();
+
+    /** The role's metrics endpoint while it runs with {@code --metrics-port}, else {@code null}; set before {@link #start()}. */
+    protected MetricsEndpoint metrics;
 
     /** Starts the role; returns once it is running (or throws with a message that says what to fix). */
     protected abstract Running start() throws Exception;
@@ -90,7 +104,14 @@ public abstract class RoleCommand implements Callable<Integer> {
             ticker.schedule(requestStop, duration.toMillis(), TimeUnit.MILLISECONDS);
         }
         Running running = null;
+        String[] name = roleName().split(" ", 2);
+        Logs.identify(name[0], name.length > 1 ? name[1] : name[0]);
         try {
+            if (metricsOptions.enabled()) {
+                metrics = MetricsEndpoint.start(metricsOptions.host(), metricsOptions.port(), name[0],
+                        name.length > 1 ? name[1] : name[0]);
+                Console.info(roleName() + ": metrics on " + metrics.url());
+            }
             try {
                 running = start();
             } catch (Exception e) {
@@ -103,6 +124,9 @@ public abstract class RoleCommand implements Callable<Integer> {
                 return NEVER_STARTED;
             } finally {
                 starting.done();
+            }
+            if (metrics != null) {
+                running.bindMetrics(metrics);
             }
             Console.info(roleName() + ": " + ChildProcess.READY);
             Running role = running;
@@ -136,6 +160,9 @@ public abstract class RoleCommand implements Callable<Integer> {
                     ticker.awaitTermination(2, TimeUnit.SECONDS); // a live write in progress must not overwrite the final one
                     writeStatus(status);
                 }
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             stopped.countDown();
             if (duration != null || running == null) {

@@ -2,6 +2,8 @@ package dev.meteo.cli.command;
 
 import dev.meteo.cli.instrument.GatedEmitter;
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.ModeOption;
@@ -100,6 +102,12 @@ public final class SensorCommand extends RoleCommand {
                 status.put("in_flight", stats.inFlight());
                 status.put("skipped", stats.skipped());
                 return status;
+            }
+
+            @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.sensor(endpoint.registry(), sensor);
+                RoleMeters.part(endpoint, publisher);
             }
 
             @Override

@@ -2,6 +2,13 @@ package dev.meteo.cli.command;
 
 import dev.meteo.cli.instrument.LatencyRecordingStore;
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.metrics.MeteredStore;
+import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.QueueProbe;
+import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.store.CoefficientStore;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DelayRangeConverter;
@@ -21,6 +28,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 @Command(name = "server",
@@ -80,8 +88,12 @@ public final class ServerCommand extends RoleCommand {
     protected Running start() throws Exception {
         RedisMeteoStore store = Peers.openStore(redis.settings());
         LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, Clock.systemUTC()) : null;
+        CoefficientStore stored = latency == null ? store : latency;
+        if (metrics != null) {
+            stored = new MeteredStore(stored, Clock.systemUTC(), metrics.registry());
+        }
         ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch),
-                latency == null ? store : latency, Clock.systemUTC());
+                stored, Clock.systemUTC());
         Transport.Running served = Transports.of(mode.mode(), rabbit,
                 Transports.grpcSettings(balancer, null, bind).withServerPort(port))
                 .startComputeServer(node);
@@ -107,10 +119,26 @@ public final class ServerCommand extends RoleCommand {
             }
 
             @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.computeNode(endpoint.registry(), node, store);
+                RoleMeters.part(endpoint, served);
+                if (mode.mode() == Mode.RABBIT) {
+                    Topology topology = new Topology(rabbit.settings());
+                    probe = new QueueProbe(rabbit.settings(), rabbit.settings().namePrefix() + "-probe-" + serverId());
+                    RoleMeters.queues(endpoint, probe, List.of(topology.workQueue(), topology.deadLetterQueue()));
+                }
+            }
+
+            private QueueProbe probe;
+
+            @Override
             public void close() throws Exception {
                 served.close();
                 node.close();
                 store.close();
+                if (probe != null) {
+                    probe.close();
+                }
             }
         };
     }

@@ -5,7 +5,15 @@ import dev.meteo.cli.dashboard.HttpDashboard;
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.instrument.WindowDelaySink;
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.QueueProbe;
+import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.metrics.WindowDelayMeter;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.status.StatusProbe;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
@@ -69,12 +77,25 @@ public final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--grace", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "0s", description = "The proxy's grace, so that the window delay metric counts from each "
+                    + "window's close (end + grace) rather than its end, and the web page's health panel tells a late "
+                    + "window (default: ${DEFAULT-VALUE}).")
+    java.time.Duration grace;
+
+    @Option(names = "--window", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "2s", description = "The proxy's window, for the web page's health panel (default: ${DEFAULT-VALUE}).")
+    java.time.Duration window;
+
     @Option(names = "--bench-grace", hidden = true, converter = dev.meteo.cli.options.DurationConverter.class,
             description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
     java.time.Duration benchGrace;
 
     @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
     ProxyAddress proxy = new ProxyAddress();
+
+    @ArgGroup(validate = false, heading = "%nLoad balancer (--mode grpc; the web page's health panel lists its compute servers):%n")
+    BalancerAddress balancer = new BalancerAddress();
 
     @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
     RabbitOptions rabbit = new RabbitOptions();
@@ -117,6 +138,9 @@ public final class TerminalCommand extends RoleCommand {
         if (delays != null) {
             sinks.add(delays);
         }
+        if (metrics != null) {
+            sinks.add(new WindowDelayMeter(java.time.Clock.systemUTC(), grace, metrics.registry()));
+        }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Running served = Transports.of(mode.mode(), rabbit,
                 Transports.grpcSettings(null, proxy, bind).withServerPort(port))
@@ -130,6 +154,11 @@ public final class TerminalCommand extends RoleCommand {
             http.setStatus(served.describe());
         }
         RejectedCounter rejected = RejectedCounter.start(redis, java.util.Arrays.asList(console, http)); // either may be null
+        HealthReporter health = http == null ? null : HealthReporter.start(http, new StatusProbe.Target(
+                mode.mode().toString(), redis.settings(), mode.mode() == Mode.RABBIT ? rabbit.settings() : null,
+                mode.mode() == Mode.GRPC ? balancer.endpoint() : null,
+                mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()),
+                dev.meteo.window.WindowSpec.of(window, grace)));
         return new Running() {
             @Override
             public Map<String, Object> status() {
@@ -144,13 +173,67 @@ public final class TerminalCommand extends RoleCommand {
                 return status;
             }
 
+            private QueueProbe probe;
+
+            @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.terminal(endpoint.registry(), terminal);
+                RoleMeters.part(endpoint, served);
+                if (mode.mode() == Mode.RABBIT) {
+                    probe = new QueueProbe(rabbit.settings(), rabbit.settings().namePrefix() + "-probe-" + terminalId());
+                    RoleMeters.queues(endpoint, probe, List.of(new Topology(rabbit.settings()).terminalQueue(terminalId())));
+                }
+            }
+
             @Override
             public void close() throws Exception {
+                if (probe != null) {
+                    probe.close();
+                }
+                if (health != null) {
+                    health.close();
+                }
                 rejected.close();
                 served.close();
                 terminal.close();
             }
         };
+    }
+
+    /**
+     * The web page's processes panel: the deployment's health, as {@code meteo status} sees it, every 2 s. Best
+     * effort on its own thread: an unreachable Redis or peer is a problem in the report, never an error here.
+     */
+    private static final class HealthReporter implements AutoCloseable {
+        private final StatusProbe probe;
+        private final java.util.concurrent.ScheduledExecutorService poller;
+
+        private HealthReporter(StatusProbe probe, java.util.concurrent.ScheduledExecutorService poller) {
+            this.probe = probe;
+            this.poller = poller;
+        }
+
+        static HealthReporter start(HttpDashboard http, StatusProbe.Target target) {
+            StatusProbe probe = new StatusProbe(target);
+            java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(new DaemonThreadFactory("health-report"));
+            poller.scheduleWithFixedDelay(() -> {
+                try {
+                    http.setHealth(probe.collect().toMap());
+                } catch (RuntimeException e) {
+                    java.util.logging.Logger.getLogger(TerminalCommand.class.getName())
+                            .fine("health report failed: " + e.getMessage());
+                }
+            }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            return new HealthReporter(probe, poller);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            poller.shutdownNow();
+            poller.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);
+            probe.close();
+        }
     }
 
     /**

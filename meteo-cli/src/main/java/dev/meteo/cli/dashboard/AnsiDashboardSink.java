@@ -29,6 +29,15 @@ public final class AnsiDashboardSink implements TerminalSink {
 
     private static final Logger LOG = Logger.getLogger(AnsiDashboardSink.class.getName());
 
+    /** JLine's switch (read once, when its attributed strings are first used): box characters as UTF-8. */
+    public static final String DISABLE_ALTERNATE_CHARSET = "org.jline.utils.disableAlternateCharset";
+
+    static {
+        // JLine would send ─ │ ┤ ┼ through the terminal's alternate character set, beside ╭ ╮ ╰ ╯ in UTF-8: two fonts in
+        // one chart, and garbage where the set is not switched. Every terminal this runs in speaks UTF-8.
+        System.setProperty(DISABLE_ALTERNATE_CHARSET, "true");
+    }
+
     private final Terminal terminal;
     private final boolean ownsTerminal;
     private final Display display;
@@ -129,6 +138,16 @@ public final class AnsiDashboardSink implements TerminalSink {
             plain.println("terminal " + state.terminalId() + ": " + status);
             plain.flush();
         }
+        redraw();
+    }
+
+    /** Sets the line about the whole deployment (the demo's processes, records/s, window lag); empty for none. */
+    public synchronized void setStrip(String strip) {
+        Objects.requireNonNull(strip, "strip");
+        if (strip.equals(state.strip())) {
+            return;
+        }
+        state = state.withStrip(strip);
         redraw();
     }
 

@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param history         the most recent windows, oldest first
  * @param capacity        how many windows {@code history} keeps
  * @param zone            the zone window times are shown in
+ * @param strip           a line about the whole deployment (the demo's: processes up, records/s, window lag), or empty
  */
 public record DashboardState(String terminalId, String mode, String status, long windowsReceived, long rejected,
-                             List<WindowResult> history, int capacity, ZoneId zone) {
+                             List<WindowResult> history, int capacity, ZoneId zone, String strip) {
 
     /** Windows kept by default: more than any screen is wide. */
     public static final int DEFAULT_CAPACITY = 240;
@@ -32,6 +33,7 @@ public record DashboardState(String terminalId, String mode, String status, long
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(strip, "strip");
         if (capacity < 1) {
             throw new IllegalArgumentException("a dashboard keeps at least one window, got capacity " + capacity);
         }
@@ -40,7 +42,7 @@ public record DashboardState(String terminalId, String mode, String status, long
 
     /** A dashboard before any window: status "starting", rejected unknown, the default capacity. */
     public static DashboardState initial(String terminalId, String mode, ZoneId zone) {
-        return new DashboardState(terminalId, mode, "starting", 0, -1, List.of(), DEFAULT_CAPACITY, zone);
+        return new DashboardState(terminalId, mode, "starting", 0, -1, List.of(), DEFAULT_CAPACITY, zone, "");
     }
 
     /** This state with one more window received, the oldest dropped past {@link #capacity}. */
@@ -49,15 +51,15 @@ public record DashboardState(String terminalId, String mode, String status, long
         int from = Math.max(0, history.size() + 1 - capacity);
         next.addAll(history.subList(from, history.size()));
         next.add(result);
-        return new DashboardState(terminalId, mode, status, windowsReceived + 1, rejected, next, capacity, zone);
+        return new DashboardState(terminalId, mode, status, windowsReceived + 1, rejected, next, capacity, zone, strip);
     }
 
     public DashboardState withStatus(String newStatus) {
-        return new DashboardState(terminalId, mode, newStatus, windowsReceived, rejected, history, capacity, zone);
+        return new DashboardState(terminalId, mode, newStatus, windowsReceived, rejected, history, capacity, zone, strip);
     }
 
     public DashboardState withRejected(long newRejected) {
-        return new DashboardState(terminalId, mode, status, windowsReceived, newRejected, history, capacity, zone);
+        return new DashboardState(terminalId, mode, status, windowsReceived, newRejected, history, capacity, zone, strip);
     }
 
     public DashboardState withCapacity(int newCapacity) {
@@ -65,7 +67,11 @@ public record DashboardState(String terminalId, String mode, String status, long
             throw new IllegalArgumentException("a dashboard keeps at least one window, got capacity " + newCapacity);
         }
         List<WindowResult> kept = history.subList(Math.max(0, history.size() - newCapacity), history.size());
-        return new DashboardState(terminalId, mode, status, windowsReceived, rejected, kept, newCapacity, zone);
+        return new DashboardState(terminalId, mode, status, windowsReceived, rejected, kept, newCapacity, zone, strip);
+    }
+
+    public DashboardState withStrip(String newStrip) {
+        return new DashboardState(terminalId, mode, status, windowsReceived, rejected, history, capacity, zone, newStrip);
     }
 
     /** The last window received, or {@code null} before the first. */

@@ -18,23 +18,33 @@ import java.util.Locale;
 /**
  * Draws a {@link DashboardState} as screen lines: a pure function of the state and the screen size, so the dashboard
  * is tested as text. Per kind it shows the latest window's statistics, a sparkline and a line chart of the last
- * windows' means (one column per window, newest on the right, a blank for a window without records). On screens
- * shorter than {@value #FULL_LAYOUT_MIN_HEIGHT} rows it drops the charts and keeps the numbers.
+ * windows' means across the screen's width (one column per window, newest on the right, a break for a window without
+ * records) with its band mean ± stddev, as tall as the screen allows. On screens shorter than
+ * {@value #FULL_LAYOUT_MIN_HEIGHT} rows it drops the charts and keeps the numbers. The box characters are sent as
+ * UTF-8, never as the terminal's alternate character set (see {@link AnsiDashboardSink}).
  */
 public final class DashboardView {
 
     /** Sparkline levels, lowest to highest. */
     public static final String SPARKS = "▁▂▃▄▅▆▇█";
-    /** A plotted mean in the line chart. */
-    public static final char POINT = '•';
-    /** The chart's axis. Box characters JLine would send as the alternate charset (─│┤...) are avoided on purpose. */
-    public static final char AXIS = '┨';
-    /** Joins consecutive points of the line chart. */
-    public static final char STROKE = '╎';
+    /** The chart's y axis, and where it meets the line's first point. */
+    public static final char AXIS = '┤';
+    public static final char AXIS_START = '┼';
+    /** The line where the mean stays level between two windows. */
+    public static final char LEVEL = '─';
+    /** The line rising: leaves the lower level with {@code ╯}, climbs with {@code │}, reaches the higher with {@code ╭}. */
+    public static final char UP_FROM = '╯';
+    public static final char UP_TO = '╭';
+    /** The line falling: leaves the higher level with {@code ╮}, reaches the lower with {@code ╰}. */
+    public static final char DOWN_FROM = '╮';
+    public static final char DOWN_TO = '╰';
+    public static final char VERTICAL = '│';
+    /** The band mean ± stddev behind the line (drawn faint). */
+    public static final char BAND = '░';
     /** Screens shorter than this get the compact layout (no charts, no separators). */
     public static final int FULL_LAYOUT_MIN_HEIGHT = 12;
 
-    private static final int MAX_CHART_ROWS = 10;
+    private static final int MAX_CHART_ROWS = 25;
     /** Width of the left column holding the labels and the chart's axis, so the sparkline sits above the chart. */
     private static final int GUTTER = 11;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
@@ -61,6 +71,10 @@ public final class DashboardView {
         List<AttributedString> lines = new ArrayList<>();
         lines.add(title(state, width));
         lines.add(status(state));
+        if (!state.strip().isEmpty()) {
+            lines.add(new AttributedStringBuilder().append(" ", DIM).append(state.strip(), AttributedStyle.BOLD)
+                    .toAttributedString());
+        }
         lines.add(windowLine(state));
         if (height < FULL_LAYOUT_MIN_HEIGHT) {
             for (CoefficientKind kind : CoefficientKind.values()) {
@@ -71,7 +85,7 @@ public final class DashboardView {
             }
         } else {
             // title, status, window, separator; per kind: stats, trend, chart; blank between kinds; footer
-            int chartRows = Math.min(MAX_CHART_ROWS, (height - 10) / 2);
+            int chartRows = Math.min(MAX_CHART_ROWS, (height - lines.size() - 7) / 2);
             lines.add(new AttributedString("━".repeat(width), DIM));
             for (CoefficientKind kind : CoefficientKind.values()) {
                 lines.add(statistics(state, kind));
@@ -189,53 +203,98 @@ public final class DashboardView {
                 .toAttributedString();
     }
 
+    /**
+     * The line chart of one kind, asciichart's way: one column per window (aligned with the sparkline above it), the
+     * mean drawn as a continuous line of box characters ({@code ─} level, {@code ╭ ╯} up, {@code ╮ ╰} down,
+     * {@code │} between), each row labelled on the y axis; behind the line, the band mean ± stddev in a light shade. A
+     * window without records breaks the line.
+     */
     private static List<AttributedString> chart(DashboardState state, CoefficientKind kind, int width, int rows) {
         if (rows < 2) {
             return List.of();
         }
-        double[] means = means(state, kind, Math.max(0, width - GUTTER));
-        char[][] grid = new char[rows][means.length];
+        List<KindStatistics> shown = statistics(state, kind, Math.max(0, width - GUTTER));
+        int columns = shown.size();
+        double min = Double.NaN;
+        double max = Double.NaN;
+        for (KindStatistics s : shown) {
+            if (!s.isEmpty()) {
+                min = Double.isNaN(min) ? s.mean() - s.stddev() : Math.min(min, s.mean() - s.stddev());
+                max = Double.isNaN(max) ? s.mean() + s.stddev() : Math.max(max, s.mean() + s.stddev());
+            }
+        }
+        double[] bounds = {min, max};
+        char[][] grid = new char[rows][columns];
+        boolean[][] band = new boolean[rows][columns];
         for (char[] row : grid) {
             Arrays.fill(row, ' ');
         }
-        double[] bounds = bounds(means);
         int previous = -1;
-        for (int column = 0; column < means.length; column++) {
-            if (Double.isNaN(means[column])) {
+        int firstLevel = -1;
+        for (int column = 0; column < columns; column++) {
+            KindStatistics s = shown.get(column);
+            if (s.isEmpty()) {
                 previous = -1;
                 continue;
             }
-            int level = level(means[column], bounds, rows);
-            // Join consecutive points with a vertical stroke in the new column, so the chart reads as a line.
-            if (previous >= 0) {
+            int level = level(s.mean(), bounds, rows);
+            int low = level(s.mean() - s.stddev(), bounds, rows);
+            int high = level(s.mean() + s.stddev(), bounds, rows);
+            for (int shaded = low; shaded <= high; shaded++) {
+                band[rows - 1 - shaded][column] = true;
+            }
+            if (firstLevel < 0) {
+                firstLevel = level;
+            }
+            if (previous < 0 || previous == level) {
+                grid[rows - 1 - level][column] = LEVEL;
+            } else {
+                boolean up = level > previous;
+                grid[rows - 1 - previous][column] = up ? UP_FROM : DOWN_FROM;
+                grid[rows - 1 - level][column] = up ? UP_TO : DOWN_TO;
                 for (int between = Math.min(previous, level) + 1; between < Math.max(previous, level); between++) {
-                    grid[rows - 1 - between][column] = STROKE;
+                    grid[rows - 1 - between][column] = VERTICAL;
                 }
             }
-            grid[rows - 1 - level][column] = POINT;
             previous = level;
         }
+        AttributedStyle line = style(kind).bold();
+        AttributedStyle shade = style(kind).faint();
         List<AttributedString> lines = new ArrayList<>(rows);
         for (int row = 0; row < rows; row++) {
-            String label = "";
-            if (bounds[1] == bounds[0]) {
-                if (row == rows - 1 - level(bounds[0], bounds, rows)) {
-                    label = number(bounds[0]);
-                }
-            } else if (!Double.isNaN(bounds[0])) {
-                if (row == 0) {
-                    label = number(bounds[1]);
-                } else if (row == rows - 1) {
-                    label = number(bounds[0]);
+            String label = Double.isNaN(bounds[0]) ? "" : number(valueAt(row, bounds, rows));
+            AttributedStringBuilder out = new AttributedStringBuilder()
+                    .append(String.format(Locale.ROOT, "%" + (GUTTER - 2) + "s ", label), DIM)
+                    .append(String.valueOf(rows - 1 - row == firstLevel ? AXIS_START : AXIS), DIM);
+            for (int column = 0; column < columns; column++) {
+                char c = grid[row][column];
+                if (c != ' ') {
+                    out.append(String.valueOf(c), line);
+                } else if (band[row][column]) {
+                    out.append(String.valueOf(BAND), shade);
+                } else {
+                    out.append(' ');
                 }
             }
-            lines.add(new AttributedStringBuilder()
-                    .append(String.format(Locale.ROOT, "%" + (GUTTER - 3) + "s ", label), DIM)
-                    .append(String.valueOf(AXIS), DIM)
-                    .append(new String(grid[row]), style(kind))
-                    .toAttributedString());
+            lines.add(out.toAttributedString());
         }
         return lines;
+    }
+
+    /** The value a row stands for: the top row the maximum, the bottom row the minimum. */
+    private static double valueAt(int row, double[] bounds, int rows) {
+        double span = bounds[1] - bounds[0];
+        if (!(span > 0)) {
+            return bounds[0];
+        }
+        return bounds[1] - span * row / (rows - 1);
+    }
+
+    /** The statistics of the last {@code columns} windows, oldest first. */
+    private static List<KindStatistics> statistics(DashboardState state, CoefficientKind kind, int columns) {
+        List<WindowResult> history = state.history();
+        return history.subList(Math.max(0, history.size() - columns), history.size()).stream()
+                .map(result -> result.statistics(kind)).toList();
     }
 
     /** The means of the last {@code columns} windows, oldest first; {@code NaN} for a window without records. */

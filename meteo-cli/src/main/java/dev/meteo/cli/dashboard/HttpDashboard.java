@@ -39,7 +39,9 @@ import java.util.logging.Logger;
  * live chart of both means and their ±stddev bands, updated by Server-Sent Events ({@code /events}; the page falls
  * back to polling); {@code /api/windows} every window kept, as a JSON array of {@link WindowResultJson} objects
  * ({@code ?after=<start ms>} for the newer ones only); {@code /api/latest} the latest window or {@code null};
- * {@code /api/status} the terminal id, status line, rejected count and windows received. Keeps the last
+ * {@code /api/status} the terminal id, status line, rejected count and windows received; {@code /api/health} the
+ * deployment's health as {@code meteo status --json} reports it ({@code null} until {@link #setHealth} is called;
+ * pushed as the event {@code health}). Keeps the last
  * {@code capacity} windows in memory. Thread-safe; a slow browser never delays {@link #accept}.
  */
 public final class HttpDashboard implements TerminalSink {
@@ -66,6 +68,7 @@ public final class HttpDashboard implements TerminalSink {
     private long windowsReceived;
     private String status = "starting";
     private long rejected = -1;
+    private String health = "null";
     private boolean closed;
 
     private HttpDashboard(HttpServer server, ExecutorService executor, String terminalId, int capacity) {
@@ -79,6 +82,7 @@ public final class HttpDashboard implements TerminalSink {
         server.createContext("/api/windows", exchange -> serveJson(exchange, windowsJson(exchange)));
         server.createContext("/api/latest", exchange -> serveJson(exchange, latestJson()));
         server.createContext("/api/status", exchange -> serveJson(exchange, statusJson()));
+        server.createContext("/api/health", exchange -> serveJson(exchange, healthJson()));
         server.setExecutor(executor);
         server.start();
     }
@@ -149,6 +153,22 @@ public final class HttpDashboard implements TerminalSink {
             rejected = newRejected;
         }
         broadcast("event: status\ndata: " + statusJson() + "\n\n");
+    }
+
+    /**
+     * Sets the deployment's health shown in the page's processes panel: the map of
+     * {@code dev.meteo.cli.status.DeploymentStatus#toMap()}, the same data as {@code meteo status}.
+     */
+    public void setHealth(Map<String, Object> status) {
+        String json = Json.write(status);
+        synchronized (this) {
+            health = json;
+        }
+        broadcast("event: health\ndata: " + json + "\n\n");
+    }
+
+    private synchronized String healthJson() {
+        return health;
     }
 
     @Override
@@ -250,6 +270,9 @@ public final class HttpDashboard implements TerminalSink {
                     return;
                 }
                 backlog.append("event: status\ndata: ").append(statusJson()).append("\n\n");
+                if (!health.equals("null")) {
+                    backlog.append("event: health\ndata: ").append(health).append("\n\n");
+                }
                 for (WindowResult result : history) {
                     if (result.start().toEpochMilli() > after) {
                         backlog.append(windowEvent(result));

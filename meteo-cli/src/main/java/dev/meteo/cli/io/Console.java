@@ -1,17 +1,15 @@
 package dev.meteo.cli.io;
 
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
-
-/** One-line, timestamped messages on stderr, so that stdout stays free for the dashboard or data. */
+/**
+ * The launcher's own one-line messages, timestamped, on stderr (stdout stays free for the dashboard or data), in the
+ * process's log format ({@link Logs}).
+ */
 public final class Console {
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private Console() {
     }
 
     public static void info(String message) {
-        System.err.println(LocalTime.now().format(TIME) + " " + message);
+        Logs.console(System.err, message);
     }
 }

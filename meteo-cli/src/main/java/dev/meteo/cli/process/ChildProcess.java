@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log} and,
+ * One role of the demo, run as its own OS process from the same launcher. Its output goes to {@code <name>.log}
+ * (appended: a process started again under the same name keeps its predecessor's lines) and,
  * prefixed with its name, to the shared log; its stdin is a pipe the child watches, so it exits when the demo dies.
  */
 public final class ChildProcess {
@@ -35,14 +38,22 @@ public final class ChildProcess {
     private final Path statusFile;
     private final Thread pump;
     private final CountDownLatch ready;
+    private final AtomicReference<URI> metrics;
+    private final List<String> arguments;
 
-    private ChildProcess(String name, Process process, Path statusFile, Thread pump, CountDownLatch ready) {
+    private ChildProcess(String name, Process process, Path statusFile, Thread pump, CountDownLatch ready,
+                         AtomicReference<URI> metrics, List<String> arguments) {
         this.name = name;
         this.process = process;
         this.statusFile = statusFile;
         this.pump = pump;
         this.ready = ready;
+        this.metrics = metrics;
+        this.arguments = List.copyOf(arguments);
     }
+
+    /** What a role prints once its metrics endpoint is up: {@code "<role>: metrics on http://..."}. */
+    public static final String METRICS_ON = ": metrics on ";
 
     public static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
         return start(name, JVM_OPTIONS, arguments, logDir, sharedLog);
@@ -65,18 +76,32 @@ public final class ChildProcess {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Path ownLog = logDir.resolve(name + ".log");
         CountDownLatch ready = new CountDownLatch(1);
-        Thread pump = DaemonThreadFactory.start("log-" + name, () -> copyOutput(name, process, ownLog, sharedLog, ready));
-        return new ChildProcess(name, process, statusFile, pump, ready);
+        AtomicReference<URI> metrics = new AtomicReference<>();
+        Thread pump = DaemonThreadFactory.start("log-" + name,
+                () -> copyOutput(name, process, ownLog, sharedLog, ready, metrics));
+        return new ChildProcess(name, process, statusFile, pump, ready, metrics, arguments);
     }
 
-    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog, CountDownLatch ready) {
+    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog, CountDownLatch ready,
+                                   AtomicReference<URI> metrics) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8), true)) {
+             PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 own.println(line);
-                if (line.endsWith(": " + READY)) {
+                // a text line ends with the message; a JSON line (--log-format json) quotes it
+                if (line.endsWith(": " + READY) || line.contains(": " + READY + "\"")) {
                     ready.countDown();
+                }
+                int at = line.indexOf(METRICS_ON);
+                if (at >= 0 && metrics.get() == null) {
+                    String address = line.substring(at + METRICS_ON.length()).split("[\\s\"]", 2)[0];
+                    try {
+                        metrics.set(URI.create(address));
+                    } catch (IllegalArgumentException notAnAddress) {
+                        // a log line that merely quotes the phrase
+                    }
                 }
                 synchronized (sharedLog) {
                     sharedLog.println(String.format("%-14s| %s", name, line));
@@ -101,6 +126,21 @@ public final class ChildProcess {
 
     public String name() {
         return name;
+    }
+
+    /** The child's metrics endpoint, once it said where (started with {@code --metrics-port}); else empty. */
+    public Optional<URI> metricsUrl() {
+        return Optional.ofNullable(metrics.get());
+    }
+
+    /** The launcher arguments it was started with (to start it again alike). */
+    public List<String> arguments() {
+        return arguments;
+    }
+
+    /** The exit code once it exited, else empty. */
+    public Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
     public boolean isAlive() {

@@ -30,7 +30,7 @@ public record Deployment(Mode mode, String redisUri, String redisPrefix, String 
             args.add("--rabbit-uri=" + rabbitUri);
             args.add("--rabbit-prefix=" + rabbitPrefix);
         }
-        if (role.equals("lb") || role.equals("sensor") || role.equals("server")) {
+        if (role.equals("lb") || role.equals("sensor") || role.equals("server") || role.equals("terminal")) {
             args.add("--lb=" + balancer);
         }
         if (role.equals("proxy") || role.equals("terminal")) {

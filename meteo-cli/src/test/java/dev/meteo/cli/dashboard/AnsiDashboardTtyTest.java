@@ -64,19 +64,25 @@ class AnsiDashboardTtyTest {
         assertEquals(" METEO terminal tty-1 · mode grpc · windows received 8 · late 3 · rejected 2",
                 screen.get(0).stripTrailing(), text);
         assertEquals(" status: connected to proxy 127.0.0.1:7100", screen.get(1).stripTrailing(), text);
-        assertEquals(" window: 10:00:35-10:00:40 (5 s, 2024-03-01)  records 24", screen.get(2).stripTrailing(), text);
-        assertEquals("━".repeat(120), screen.get(3), text);
+        assertEquals(" processes 11/11 up · 0 restarted · 12.5 records/s · window lag 4.1 s", screen.get(2).stripTrailing(),
+                text);
+        assertEquals(" window: 10:00:35-10:00:40 (5 s, 2024-03-01)  records 24", screen.get(3).stripTrailing(), text);
+        assertEquals("━".repeat(120), screen.get(4), text);
         assertTrue(text.contains(" WELLNESS  mean 0.800  stddev 0.013  min/max 0.750/0.850  count 17"), text);
         assertTrue(text.contains(" POLLUTION mean 0.600  stddev 0.250  min/max 0.100/1.100  count 7"), text);
         assertTrue(text.contains(" trend     ▁▂▃▄▅▆▇█"), text);
-        assertTrue(text.contains("   0.800 ┨       •"), text);
-        assertTrue(text.contains("   0.100 ┨•"), text);
+        // the line chart: a labelled axis, and the rising mean as one line of box characters, one column per window
+        assertTrue(text.contains("    0.813 ┤       ╭"), text);
+        assertTrue(text.contains("    0.088 ┼─╯"), text); // the axis crossing, where the line starts
+        assertTrue(screen.stream().filter(line -> line.contains("╭") && line.contains("╯")).count() >= 5, text);
+        System.out.println(text); // the screen as a person saw it, in the test's report
 
         tmux("resize-window", "-t", "dash", "-x", "80", "-y", "24");
         await().atMost(SCREEN_TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .until(() -> Arrays.asList(screen().split("\n")).contains("━".repeat(80)));
-        assertTrue(screen().startsWith(" METEO terminal tty-1 · mode grpc · windows received 8 · late 3 · rejec"),
-                screen());
+        String small = screen();
+        assertTrue(small.startsWith(" METEO terminal tty-1 · mode grpc · windows received 8 · late 3 · rejec"), small);
+        assertTrue(small.contains(" ┤") && small.contains("╭"), "the chart is drawn again, smaller:\n" + small);
 
         tmux("send-keys", "-t", "dash", "C-c");
         await().atMost(SCREEN_TIMEOUT).pollInterval(Duration.ofMillis(200))

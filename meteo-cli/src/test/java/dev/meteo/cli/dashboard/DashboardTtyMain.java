@@ -20,6 +20,7 @@ public final class DashboardTtyMain {
         }));
         sink.setStatus("connected to proxy 127.0.0.1:7100");
         sink.setRejected(2);
+        sink.setStrip("processes 11/11 up · 0 restarted · 12.5 records/s · window lag 4.1 s");
         for (int i = 0; i < 8; i++) {
             sink.accept(Windows.window(i, 0.1 * (i + 1), 0.6, i == 7 ? 3 : 0));
         }

@@ -55,7 +55,7 @@ class DashboardViewTest {
         String paris = screen(risingWellness().withCapacity(8), 120, 40);
         assertTrue(paris.contains("10:00:35-10:00:40"), paris);
         DashboardState inParis = new DashboardState("t1", "grpc", "ok", 1, 0,
-                List.of(Windows.window(0, 0.5, 0.5, 0)), 10, ZoneId.of("Europe/Paris"));
+                List.of(Windows.window(0, 0.5, 0.5, 0)), 10, ZoneId.of("Europe/Paris"), "");
         assertTrue(screen(inParis, 120, 40).contains("11:00:00-11:00:05"), screen(inParis, 120, 40));
     }
 
@@ -68,19 +68,128 @@ class DashboardViewTest {
         assertEquals("▁ █", DashboardView.sparkline(new double[] {1, Double.NaN, 2}));
     }
 
-    @Test
-    void lineChartPlotsOnePointPerWindowWithTheRangeOnItsAxis() {
-        List<String> lines = DashboardView.renderText(risingWellness(), 120, 40);
-        int top = indexOf(lines, "0.800 " + DashboardView.AXIS);
-        int bottom = indexOf(lines, "0.100 " + DashboardView.AXIS);
+    /** The rows of one kind's chart: those whose axis follows the labels column. */
+    private static List<String> chartRows(List<String> lines, int from) {
+        List<String> rows = new java.util.ArrayList<>();
+        for (int i = from; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.length() > 10 && (line.charAt(10) == DashboardView.AXIS || line.charAt(10) == DashboardView.AXIS_START)) {
+                rows.add(line);
+            } else if (!rows.isEmpty()) {
+                break;
+            }
+        }
+        return rows;
+    }
 
-        assertTrue(top > 0 && bottom > top, String.join("\n", lines));
-        // Highest mean (newest, rightmost) at the top row, lowest (oldest, leftmost) at the bottom row.
-        assertTrue(lines.get(top).endsWith(DashboardView.POINT + ""), lines.get(top));
-        assertTrue(lines.get(bottom).contains(DashboardView.AXIS + "" + DashboardView.POINT), lines.get(bottom));
-        long points = lines.subList(top, bottom + 1).stream()
-                .mapToLong(line -> line.chars().filter(c -> c == DashboardView.POINT).count()).sum();
-        assertEquals(8, points);
+    private static final String LINE_CHARACTERS = "─╭╮╰╯│";
+
+    /** The characters plotted in one column of the chart (11 + column on each row). */
+    private static String column(List<String> rows, int column) {
+        StringBuilder out = new StringBuilder();
+        for (String row : rows) {
+            out.append(row.length() > 11 + column ? row.charAt(11 + column) : ' ');
+        }
+        return out.toString();
+    }
+
+    @Test
+    void lineChartIsAContinuousLineOfBoxCharactersWithALabelledAxisAtEveryWidth() {
+        for (int width : new int[] {40, 80, 120, 200}) {
+            List<String> lines = DashboardView.renderText(risingWellness(), width, 40);
+            List<String> wellness = chartRows(lines, 0);
+            String screen = String.join("\n", lines);
+
+            assertTrue(wellness.size() >= 10, width + " columns: chart of " + wellness.size() + " rows\n" + screen);
+            // every row is labelled: the top one with the highest mean + stddev, the bottom one with the lowest
+            assertTrue(wellness.get(0).startsWith("    0.813 " + DashboardView.AXIS), screen);
+            assertTrue(wellness.get(wellness.size() - 1).startsWith("    0.088 "), screen);
+            assertTrue(wellness.stream().allMatch(row -> row.substring(0, 9).strip().matches("-?\\d+\\.\\d{3}")), screen);
+            // the line starts on the axis' crossing, rises to the right and is never broken: one column per window
+            assertEquals(1, wellness.stream().filter(row -> row.charAt(10) == DashboardView.AXIS_START).count(), screen);
+            for (int window = 0; window < 8; window++) {
+                String plotted = column(wellness, window).replaceAll("[^" + LINE_CHARACTERS + "]", "");
+                assertFalse(plotted.isEmpty(), "window " + window + " has no line at " + width + " columns\n" + screen);
+                if (window > 0) {
+                    assertTrue(plotted.contains(String.valueOf(DashboardView.UP_TO))
+                            && plotted.contains(String.valueOf(DashboardView.UP_FROM)), plotted + "\n" + screen);
+                }
+            }
+            assertFalse(String.join("", wellness).contains(String.valueOf(DashboardView.DOWN_TO)), screen);
+            assertTrue(lines.stream().allMatch(line -> line.length() <= width), screen);
+        }
+    }
+
+    @Test
+    void aFallingMeanBendsDownAndALevelOneStaysOnItsRow() {
+        DashboardState state = DashboardState.initial("t1", "grpc", UTC);
+        for (int i = 0; i < 6; i++) {
+            state = state.withWindow(Windows.window(i, 0.9 - 0.15 * i, 0.6, 0));
+        }
+        List<String> lines = DashboardView.renderText(state, 100, 40);
+        List<String> wellness = chartRows(lines, 0);
+        List<String> pollution = chartRows(lines, lines.indexOf(wellness.get(wellness.size() - 1)) + 1);
+        String all = String.join("\n", lines);
+
+        assertTrue(String.join("", wellness).contains(String.valueOf(DashboardView.DOWN_FROM))
+                && String.join("", wellness).contains(String.valueOf(DashboardView.DOWN_TO)), all);
+        assertFalse(String.join("", wellness).contains(String.valueOf(DashboardView.UP_TO)), all);
+        // pollution is flat at 0.6: one row holds its whole line, "──────"
+        assertTrue(pollution.stream().anyMatch(row -> row.contains("┼──────") || row.contains("┤──────")), all);
+    }
+
+    @Test
+    void theBandMeanPlusMinusStddevIsShadedBehindTheLine() {
+        List<String> lines = DashboardView.renderText(risingWellness(), 120, 40);
+        List<String> wellness = chartRows(lines, 0);
+        List<String> pollution = chartRows(lines, lines.indexOf(wellness.get(wellness.size() - 1)) + 1);
+        String screen = String.join("\n", lines);
+
+        // pollution's stddev (0.25) spans many rows around its flat mean: shaded above and below the line
+        String flat = column(pollution, 3);
+        int line = flat.indexOf('─');
+        assertTrue(line > 0 && flat.substring(0, line).contains("░") && flat.substring(line).contains("░"),
+                flat + "\n" + screen);
+    }
+
+    @Test
+    void aWindowWithoutRecordsBreaksTheLine() {
+        DashboardState state = DashboardState.initial("t1", "grpc", UTC)
+                .withWindow(Windows.window(0, 0.2, 0.3, 0))
+                .withWindow(Windows.window(1, 0.3, 0.3, 0))
+                .withWindow(Windows.empty(2, 0))
+                .withWindow(Windows.window(3, 0.4, 0.3, 0));
+        List<String> wellness = chartRows(DashboardView.renderText(state, 80, 40), 0);
+
+        assertEquals("", column(wellness, 2).strip(), String.join("\n", wellness));
+        assertEquals("─", column(wellness, 3).replaceAll("[^" + LINE_CHARACTERS + "]", ""), String.join("\n", wellness));
+    }
+
+    @Test
+    void theChartsGrowWithTheScreenAndSpanItsWidth() {
+        DashboardState state = DashboardState.initial("t1", "grpc", UTC);
+        for (int i = 0; i < 300; i++) {
+            state = state.withWindow(Windows.window(i, 0.5 + 0.3 * Math.sin(i / 10.0), 0.5, 0));
+        }
+        int small = chartRows(DashboardView.renderText(state, 120, 30), 0).size();
+        List<String> tall = DashboardView.renderText(state, 160, 60);
+        List<String> rows = chartRows(tall, 0);
+
+        assertTrue(rows.size() > small, small + " rows on 30 lines, " + rows.size() + " on 60");
+        assertTrue(String.join("\n", tall).lines().count() <= 60);
+        for (int column = 0; column < 160 - 11; column++) {
+            assertFalse(column(rows, column).replaceAll("[^" + LINE_CHARACTERS + "]", "").isEmpty(),
+                    "column " + column + " of a full history has no line");
+        }
+    }
+
+    @Test
+    void theDemoStripShowsUnderTheStatus() {
+        List<String> lines = DashboardView.renderText(risingWellness()
+                .withStrip("processes 11/11 up · 0 restarted · 12.5 records/s · window lag 4.1 s"), 120, 40);
+
+        assertEquals(" processes 11/11 up · 0 restarted · 12.5 records/s · window lag 4.1 s", lines.get(2));
+        assertTrue(lines.get(3).startsWith(" window: "), lines.get(3));
     }
 
     @Test

@@ -98,6 +98,58 @@ class HttpDashboardBrowserTest {
     }
 
     @Test
+    void liveWindowsUpdateThroughputAndLagAndTheHealthPanelShowsWhatMeteoStatusReports() throws Exception {
+        try (HeadlessChromium browser = HeadlessChromium.open(dashboard.url(), tmp.resolve("profile"))) {
+            await().atMost(BROWSER_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> dashboard.eventClients() == 1);
+            assertEquals("–", browser.evaluate("document.getElementById('throughput').textContent"));
+
+            // two windows of 5 s arrive live: (10 + 7) + (11 + 7) records in 10 s
+            dashboard.accept(Windows.window(0, 0.5, 0.6, 0));
+            dashboard.accept(Windows.window(1, 0.6, 0.6, 0));
+            await().atMost(BROWSER_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> "2".equals(browser.evaluate("document.getElementById('chart').dataset.windowCount")));
+            assertEquals("3.5", browser.evaluate("document.getElementById('throughput').textContent"));
+            assertTrue(String.valueOf(browser.evaluate("document.getElementById('lag').textContent")).matches("\\d+\\.\\d"),
+                    "window lag in seconds");
+
+            dashboard.setHealth(health(true, List.of()));
+            await().atMost(BROWSER_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> "true".equals(browser.evaluate("document.getElementById('health').dataset.healthy")));
+            String panel = String.valueOf(browser.evaluate("document.getElementById('health').textContent"));
+            assertTrue(panel.contains("healthy") && panel.contains("active proxy proxy-1/1a2b3c4d")
+                    && panel.contains("compute servers: 1 live of 2") && panel.contains("server-2 127.0.0.1:7302")
+                    && panel.contains("terminals: 1 receiving of 1"), panel);
+
+            dashboard.setHealth(health(false, List.of("no proxy holds the lease: no window closes")));
+            await().atMost(BROWSER_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> "false".equals(browser.evaluate("document.getElementById('health').dataset.healthy")));
+            panel = String.valueOf(browser.evaluate("document.getElementById('health').textContent"));
+            assertTrue(panel.contains("UNHEALTHY") && panel.contains("problem: no proxy holds the lease"), panel);
+        }
+    }
+
+    /** A report as {@code meteo status --json} gives it. */
+    private static java.util.Map<String, Object> health(boolean healthy, List<String> problems) {
+        java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("mode", "grpc");
+        report.put("healthy", healthy);
+        report.put("active_proxy", healthy ? "proxy-1/1a2b3c4d" : null);
+        report.put("standby_proxies", List.of());
+        report.put("close_lag_ms", 4200);
+        report.put("servers", List.of(
+                java.util.Map.of("id", "server-1", "address", "127.0.0.1:7301", "live", true, "detail", "12 records sent"),
+                java.util.Map.of("id", "server-2", "address", "127.0.0.1:7302", "live", false, "detail", "health UNKNOWN")));
+        report.put("terminals", List.of(
+                java.util.Map.of("id", "1", "address", "127.0.0.1:7401", "live", true, "detail", "")));
+        report.put("queues", List.of());
+        report.put("records_per_second", 8.5);
+        report.put("problems", problems);
+        report.put("notes", List.of());
+        return report;
+    }
+
+    @Test
     void pollingPageAlsoAddsWindowsFedAfterLoading() throws Exception {
         dashboard.accept(Windows.window(0, 0.5, 0.6, 0));
 

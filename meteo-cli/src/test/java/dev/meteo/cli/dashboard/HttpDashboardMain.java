@@ -11,6 +11,12 @@ public final class HttpDashboardMain {
                 args.length > 0 ? Integer.parseInt(args[0]) : 0, "demo-1", HttpDashboard.DEFAULT_CAPACITY);
         Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close));
         dashboard.setStatus("connected to proxy 127.0.0.1:7100");
+        dashboard.setHealth(java.util.Map.of("healthy", true, "active_proxy", "proxy-1/1a2b3c4d",
+                "standby_proxies", java.util.List.of("proxy-2/5e6f7a8b"), "close_lag_ms", 4200,
+                "servers", java.util.List.of(java.util.Map.of("id", "server-1", "address", "127.0.0.1:7301", "live", true)),
+                "terminals", java.util.List.of(java.util.Map.of("id", "1", "address", "127.0.0.1:7401", "live", true)),
+                "queues", java.util.List.of(), "records_per_second", 8.5, "problems", java.util.List.of(),
+                "notes", java.util.List.of()));
         System.out.println(dashboard.url());
         for (int i = 0; ; i++) {
             dashboard.accept(i % 7 == 3 ? Windows.empty(i, i / 5)

@@ -20,6 +20,11 @@ final class Backend {
     volatile String id;
     /** Health checks in a row that got no answer in time. */
     final java.util.concurrent.atomic.AtomicInteger missedChecks = new java.util.concurrent.atomic.AtomicInteger();
+    /** Attempts sent to this server, and those it failed (then retried elsewhere). */
+    final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    /** Why it is out of rotation (the last failed health check or call), or {@code null}. */
+    volatile String problem;
     /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
     volatile long leaseEndNanos;
 

@@ -6,6 +6,11 @@ import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import dev.meteo.grpc.proto.Lease;
+import dev.meteo.grpc.proto.Member;
+import dev.meteo.grpc.proto.Members;
+import dev.meteo.grpc.proto.MembersRequest;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
 import dev.meteo.grpc.proto.ProcessReply;
 import dev.meteo.grpc.proto.Registration;
@@ -21,6 +26,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +60,7 @@ import java.util.logging.Logger;
  * the transport threads ({@code directExecutor}, several times faster than gRPC's default pool on few cores);
  * health checks and lease expiry run on one timer thread.
  */
-public final class GrpcLoadBalancer implements AutoCloseable {
+public final class GrpcLoadBalancer implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(GrpcLoadBalancer.class.getName());
     /** A server that answers NOT_SERVING or refuses the connection leaves at once; one that is late, at the 3rd miss. */
@@ -62,6 +68,19 @@ public final class GrpcLoadBalancer implements AutoCloseable {
 
     /** Counters: records answered, attempts retried on another server, records failed back to the sensor. */
     public record Stats(long forwarded, long retried, long failed) {
+    }
+
+    /**
+     * One compute server as the load balancer sees it now.
+     *
+     * @param id       the id it registered with ({@code static} for one of the static list)
+     * @param address  {@code host:port}
+     * @param live     whether it is in the rotation (registered, healthy)
+     * @param calls    records sent to it since it became known
+     * @param failures of those, the attempts it failed (retried on another server)
+     * @param problem  why it is out of the rotation, or {@code null}
+     */
+    public record BackendStatus(String id, String address, boolean live, long calls, long failures, String problem) {
     }
 
     private final LoadBalancerSettings settings;
@@ -73,6 +92,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     /** The check interval, but at least 5 s: a cold JVM or a saturated machine must not read as a dead server. */
     private final long healthCheckDeadlineMillis;
     private volatile boolean closed;
@@ -119,6 +139,41 @@ public final class GrpcLoadBalancer implements AutoCloseable {
         return new Stats(forwarded.get(), retried.get(), failed.get());
     }
 
+    /** Every server known now (live or not), by address. */
+    public List<BackendStatus> backends() {
+        List<Backend> live = rotation.members();
+        return known.values().stream()
+                .sorted(java.util.Comparator.comparing(backend -> backend.endpoint.toString()))
+                .map(backend -> new BackendStatus(backend.id, backend.endpoint.toString(), live.contains(backend),
+                        backend.calls.get(), backend.failures.get(), live.contains(backend) ? null : backend.problem))
+                .toList();
+    }
+
+    /** Backends live and known, servers dropped, records forwarded, retried, failed, and calls per backend. */
+    @Override
+    public List<Measurement> measurements() {
+        List<Measurement> all = new ArrayList<>();
+        List<BackendStatus> backends = backends();
+        all.add(Measurement.gauge("meteo.lb.backends.live", "compute servers in the rotation",
+                backends.stream().filter(BackendStatus::live).count()));
+        all.add(Measurement.gauge("meteo.lb.backends.known", "compute servers registered or static, live or not",
+                backends.size()));
+        all.add(Measurement.counter("meteo.lb.backends.dropped", "compute servers forgotten: their lease ran out",
+                dropped.get()));
+        all.add(Measurement.counter("meteo.lb.records.forwarded", "records a compute server answered", forwarded.get()));
+        all.add(Measurement.counter("meteo.lb.records.retried", "attempts a server failed, retried on the next",
+                retried.get()));
+        all.add(Measurement.counter("meteo.lb.records.failed", "records no live server could take, failed back to "
+                + "the sensor (UNAVAILABLE)", failed.get()));
+        for (BackendStatus backend : backends) {
+            all.add(Measurement.counter("meteo.lb.backend.calls", "attempts sent to one compute server",
+                    backend.calls()).tagged("backend", backend.address()));
+            all.add(Measurement.counter("meteo.lb.backend.failures", "attempts one compute server failed",
+                    backend.failures()).tagged("backend", backend.address()));
+        }
+        return all;
+    }
+
     private final class Service extends LoadBalancerGrpc.LoadBalancerImplBase {
         @Override
         public void sendMeteoData(RawMeteoData request, StreamObserver<ProcessReply> sensor) {
@@ -128,6 +183,18 @@ public final class GrpcLoadBalancer implements AutoCloseable {
         @Override
         public void sendPollutionData(RawPollutionData request, StreamObserver<ProcessReply> sensor) {
             new Relay((stub, observer) -> stub.processPollutionData(request, observer), sensor).next();
+        }
+
+        @Override
+        public void listServers(MembersRequest request, StreamObserver<Members> observer) {
+            Members.Builder members = Members.newBuilder();
+            for (BackendStatus backend : backends()) {
+                members.addMembers(Member.newBuilder().setId(backend.id()).setAddress(backend.address())
+                        .setLive(backend.live()).setCalls(backend.calls())
+                        .setProblem(backend.problem() == null ? "" : backend.problem()));
+            }
+            observer.onNext(members.build());
+            observer.onCompleted();
         }
 
         @Override
@@ -194,6 +261,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
             }
             Backend backend = chosen.get();
             tried.add(backend);
+            backend.calls.incrementAndGet();
             context.run(() -> call.accept(
                     backend.compute.withDeadlineAfter(settings.attemptDeadline().toMillis(), TimeUnit.MILLISECONDS),
                     new StreamObserver<>() {
@@ -223,7 +291,9 @@ public final class GrpcLoadBalancer implements AutoCloseable {
                 answer(null, status); // about the record itself (INVALID_ARGUMENT...): the sensor gets it unchanged
                 return;
             }
+            backend.failures.incrementAndGet();
             if (status.getCode() == Status.Code.UNAVAILABLE && rotation.remove(backend)) {
+                backend.problem = "call failed: " + status.getCode() + " " + status.getDescription();
                 LOG.warning("load balancer: " + backend + " out of rotation: " + status.getCode() + " " + status.getDescription());
             }
             lastFailure = status;
@@ -251,6 +321,7 @@ public final class GrpcLoadBalancer implements AutoCloseable {
             if (backend.leaseExpired(now)) {
                 known.remove(backend.endpoint.toString(), backend);
                 rotation.remove(backend);
+                dropped.incrementAndGet();
                 backend.channel.shutdown();
                 LOG.info("load balancer: compute server " + backend + " dropped: lease expired");
             } else {
@@ -299,9 +370,11 @@ public final class GrpcLoadBalancer implements AutoCloseable {
             if (rotation.add(backend)) {
                 LOG.info("load balancer: compute server " + backend + " back in rotation");
             }
-        } else if (rotation.remove(backend)) {
-            LOG.warning("load balancer: compute server " + backend + " out of rotation: health "
-                    + (error == null ? status : error));
+        } else {
+            backend.problem = "health " + (error == null ? status : error);
+            if (rotation.remove(backend)) {
+                LOG.warning("load balancer: compute server " + backend + " out of rotation: " + backend.problem);
+            }
         }
     }
 

@@ -4,6 +4,11 @@ import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.Lease;
+import dev.meteo.grpc.proto.Member;
+import dev.meteo.grpc.proto.Members;
+import dev.meteo.grpc.proto.MembersRequest;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.grpc.proto.ProxyGrpc;
 import dev.meteo.grpc.proto.Registration;
 import dev.meteo.grpc.proto.TerminalGrpc;
@@ -26,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -51,7 +57,7 @@ import java.util.logging.Logger;
  * ({@code directExecutor}); their callbacks chain the next call of the same terminal. {@code publish} blocks its
  * caller (the aggregator's thread) for at most the call deadline per window sent to the slowest terminal.
  */
-public final class GrpcResultPublisher implements WindowResultPublisher {
+public final class GrpcResultPublisher implements WindowResultPublisher, Measured {
 
     private static final Logger LOG = Logger.getLogger(GrpcResultPublisher.class.getName());
     private static final long AWAIT_MARGIN_MILLIS = 200;
@@ -69,6 +75,8 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
         volatile long leaseEndNanos;
         /** The end of the last window the terminal said it holds; 0 when unknown (a static terminal, none yet). */
         volatile long lastEndMillis;
+        /** The last call's failure, {@code null} once a call succeeds. */
+        volatile String problem;
 
         Link(String id, Endpoint endpoint, String instance, long leaseEndNanos, long lastEndMillis) {
             this.id = id;
@@ -98,7 +106,22 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Map<String, Link> terminals = new ConcurrentHashMap<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong deliveredCalls = new AtomicLong();
+    private final AtomicLong failedCalls = new AtomicLong();
     private volatile boolean closed;
+
+    /**
+     * One terminal as the proxy sees it now.
+     *
+     * @param id           its id ({@code static:<address>} for one of the static list)
+     * @param address      {@code host:port}
+     * @param live         whether its last call succeeded (a new one: until its first call fails)
+     * @param lastEndMillis the end (epoch ms) of the last window it said it holds, 0 when unknown
+     * @param problem      the last call's failure, or {@code null}
+     */
+    public record TerminalStatus(String id, String address, boolean live, long lastEndMillis, String problem) {
+    }
 
     private GrpcResultPublisher(ResultPublisherSettings settings, WindowHistory history) {
         this.settings = settings;
@@ -131,6 +154,31 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
         return server.getPort();
     }
 
+    /** The terminals whose lease has not run out, by id. */
+    public List<TerminalStatus> terminalStatuses() {
+        expireLeases();
+        return terminals.values().stream().sorted(java.util.Comparator.comparing(link -> link.id))
+                .map(link -> new TerminalStatus(link.id, link.endpoint.toString(), link.problem == null,
+                        link.lastEndMillis, link.problem))
+                .toList();
+    }
+
+    /** Terminals registered, windows published, and calls to terminals delivered and failed. */
+    @Override
+    public List<Measurement> measurements() {
+        List<TerminalStatus> now = terminalStatuses();
+        return List.of(
+                Measurement.gauge("meteo.proxy.terminals", "terminals registered (lease not run out)", now.size()),
+                Measurement.gauge("meteo.proxy.terminals.failing", "registered terminals whose last call failed",
+                        now.stream().filter(terminal -> !terminal.live()).count()),
+                Measurement.counter("meteo.grpc.windows.published", "windows handed to at least one terminal",
+                        published.get()),
+                Measurement.counter("meteo.grpc.deliveries", "windows delivered to a terminal (catch-up included)",
+                        deliveredCalls.get()),
+                Measurement.counter("meteo.grpc.delivery.failures", "calls to a terminal that failed (it catches up later)",
+                        failedCalls.get()));
+    }
+
     /** The ids of the terminals whose lease has not run out. */
     public List<String> terminals() {
         expireLeases();
@@ -138,6 +186,18 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
     }
 
     private final class Registrations extends ProxyGrpc.ProxyImplBase {
+        @Override
+        public void listTerminals(MembersRequest request, StreamObserver<Members> observer) {
+            Members.Builder members = Members.newBuilder();
+            for (TerminalStatus terminal : terminalStatuses()) {
+                members.addMembers(Member.newBuilder().setId(terminal.id()).setAddress(terminal.address())
+                        .setLive(terminal.live()).setLastEndMillis(terminal.lastEndMillis())
+                        .setProblem(terminal.problem() == null ? "" : terminal.problem()));
+            }
+            observer.onNext(members.build());
+            observer.onCompleted();
+        }
+
         @Override
         public void registerTerminal(Registration request, StreamObserver<Lease> observer) {
             if (request.getId().isBlank()) {
@@ -240,6 +300,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
         if (delivered == 0) {
             throw new IllegalStateException("no terminal of " + targets.size() + " took window " + result.start());
         }
+        published.incrementAndGet();
     }
 
     /** The windows {@code link} misses up to {@code result}, then {@code result}; completes with whether it holds it. */
@@ -288,6 +349,8 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
                     @Override
                     public void onError(Throwable error) {
                         Status status = Status.fromThrowable(error);
+                        link.problem = status.getCode() + " " + status.getDescription();
+                        failedCalls.incrementAndGet();
                         link.trouble.problem("missed window " + window.start() + ": " + status.getCode() + " "
                                 + status.getDescription());
                         done.complete(false);
@@ -296,6 +359,8 @@ public final class GrpcResultPublisher implements WindowResultPublisher {
                     @Override
                     public void onCompleted() {
                         link.trouble.recovered();
+                        link.problem = null;
+                        deliveredCalls.incrementAndGet();
                         long holds = reply == null ? 0 : reply.getLastEndMillis();
                         if (holds > 0) {
                             link.lastEndMillis = holds;

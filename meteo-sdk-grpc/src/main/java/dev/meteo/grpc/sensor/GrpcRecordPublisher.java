@@ -29,6 +29,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
+import java.util.List;
 
 /**
  * A sensor's gRPC client of the load balancer. One channel is reused for every record and calls are asynchronous, so
@@ -47,7 +50,7 @@ import java.util.logging.Logger;
  * <p>Threading: futures complete on the transport's threads ({@code directExecutor}, the fastest choice measured
  * here); callbacks attached to them must not block. Retries wait on one timer thread.
  */
-public final class GrpcRecordPublisher implements RecordPublisher {
+public final class GrpcRecordPublisher implements RecordPublisher, Measured {
 
     private static final Logger LOG = Logger.getLogger(GrpcRecordPublisher.class.getName());
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -200,6 +203,19 @@ public final class GrpcRecordPublisher implements RecordPublisher {
         } else {
             done.completeExceptionally(error);
         }
+    }
+
+    /** Records confirmed, attempts retried, records failed. */
+    @Override
+    public List<Measurement> measurements() {
+        Stats stats = stats();
+        return List.of(
+                Measurement.counter("meteo.grpc.records.confirmed", "records the load balancer answered: stored",
+                        stats.confirmed()),
+                Measurement.counter("meteo.grpc.records.retried", "attempts retried after a failure of a peer",
+                        stats.retried()),
+                Measurement.counter("meteo.grpc.records.failed", "records failed: invalid, given up, or buffer full",
+                        stats.failed()));
     }
 
     public Stats stats() {

@@ -6,6 +6,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -54,7 +57,7 @@ import java.util.logging.Logger;
  * completion threads and are serialised on one lock. Entry point: {@link #start(RabbitSettings, ComputeNode)};
  * {@link #close()} stops gracefully, {@link #abort()} as a crash would.
  */
-public final class RabbitComputeServer implements AutoCloseable {
+public final class RabbitComputeServer implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(RabbitComputeServer.class.getName());
 
@@ -78,6 +81,7 @@ public final class RabbitComputeServer implements AutoCloseable {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong requeued = new AtomicLong();
+    private final AtomicLong redelivered = new AtomicLong();
     private final String consumerTag;
 
     private RabbitComputeServer(RabbitSettings settings, ComputeNode node) throws IOException {
@@ -120,6 +124,9 @@ public final class RabbitComputeServer implements AutoCloseable {
 
     private void handle(Delivery delivery) {
         received.incrementAndGet();
+        if (delivery.getEnvelope().isRedeliver()) {
+            redelivered.incrementAndGet();
+        }
         synchronized (inFlightMonitor) {
             inFlight++;
         }
@@ -242,6 +249,20 @@ public final class RabbitComputeServer implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(received.get(), acked.get(), deadLettered.get(), requeued.get());
+    }
+
+    /** Deliveries received (and of those, redelivered), acknowledged, dead-lettered, handed back. */
+    @Override
+    public List<Measurement> measurements() {
+        return List.of(
+                Measurement.counter("meteo.rabbit.deliveries", "record messages taken from the work queue", received.get()),
+                Measurement.counter("meteo.rabbit.redeliveries", "of those, messages the broker delivered again "
+                        + "(unacknowledged by a server that stopped or lost its connection)", redelivered.get()),
+                Measurement.counter("meteo.rabbit.acks", "record messages acknowledged after the store", acked.get()),
+                Measurement.counter("meteo.rabbit.dead.lettered", "messages moved to the dead-letter queue with the reason",
+                        deadLettered.get()),
+                Measurement.counter("meteo.rabbit.requeued", "messages handed back to the queue (store unavailable)",
+                        requeued.get()));
     }
 
     /** The connection's name, as the broker lists it. */

@@ -3,6 +3,8 @@ package dev.meteo.rabbit.proxy;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.model.WindowResult;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
@@ -11,7 +13,9 @@ import dev.meteo.window.WindowResultPublisher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
@@ -24,7 +28,7 @@ import java.util.logging.Logger;
  * <p>One connection and one channel; called from the aggregator's thread only. Entry point:
  * {@link #open(RabbitSettings)}, then {@code new WindowAggregator(aggregatorSettings, store, publisher, clock)}.
  */
-public final class RabbitResultPublisher implements WindowResultPublisher {
+public final class RabbitResultPublisher implements WindowResultPublisher, Measured {
 
     private static final Logger LOG = Logger.getLogger(RabbitResultPublisher.class.getName());
 
@@ -32,6 +36,8 @@ public final class RabbitResultPublisher implements WindowResultPublisher {
     private final Topology topology;
     private final Connection connection;
     private final Channel channel;
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong unconfirmed = new AtomicLong();
 
     private RabbitResultPublisher(RabbitSettings settings) throws IOException {
         this.settings = settings;
@@ -73,14 +79,27 @@ public final class RabbitResultPublisher implements WindowResultPublisher {
         try {
             channel.basicPublish(topology.windowsExchange(), "", RecordMessages.properties(result), RecordMessages.body(result));
             if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
+                unconfirmed.incrementAndGet();
                 throw new IOException("the broker nacked " + window);
             }
+            published.incrementAndGet();
         } catch (TimeoutException e) {
+            unconfirmed.incrementAndGet();
             throw new UncheckedIOException(new IOException("the broker did not confirm " + window + " within "
                     + settings.confirmTimeout().toMillis() + " ms", e));
         } catch (IOException e) {
             throw new UncheckedIOException("publishing " + window + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Windows published and confirmed, and publishes not confirmed (nacked or timed out: published again). */
+    @Override
+    public List<Measurement> measurements() {
+        return List.of(
+                Measurement.counter("meteo.rabbit.windows.published", "windows published to the fanout and confirmed",
+                        published.get()),
+                Measurement.counter("meteo.rabbit.windows.unconfirmed", "window publishes nacked or not confirmed in time",
+                        unconfirmed.get()));
     }
 
     /** Closes the connection within the close timeout (publish is synchronous: nothing is in flight after it). */

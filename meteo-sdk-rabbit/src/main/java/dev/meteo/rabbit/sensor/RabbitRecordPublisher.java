@@ -8,6 +8,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import dev.meteo.model.SensorRecord;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
  * <p>One connection and one channel per publisher; {@link #publish} is thread-safe (publishing is serialised, it
  * never waits for the broker's answer). Entry point: {@link #open(RabbitSettings)}.
  */
-public final class RabbitRecordPublisher implements RecordPublisher {
+public final class RabbitRecordPublisher implements RecordPublisher, Measured {
 
     private static final Logger LOG = Logger.getLogger(RabbitRecordPublisher.class.getName());
 
@@ -58,6 +60,9 @@ public final class RabbitRecordPublisher implements RecordPublisher {
     private final List<Pending> toRepublish = new ArrayList<>();
     private final ExecutorService republisher;
     private final AtomicLong republished = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong confirms = new AtomicLong();
+    private final AtomicLong nacks = new AtomicLong();
     private long lastSequence; // guarded by publishLock
     private volatile boolean closed;
 
@@ -146,6 +151,7 @@ public final class RabbitRecordPublisher implements RecordPublisher {
         outstanding.put(sequence, pending);
         try {
             channel.basicPublish("", topology.workQueue(), pending.properties(), pending.body());
+            published.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             // connection down (AlreadyClosedException) or broken mid-write: recovery publishes it again
             if (outstanding.remove(sequence, pending)) {
@@ -184,12 +190,14 @@ public final class RabbitRecordPublisher implements RecordPublisher {
             ConcurrentNavigableMap<Long, Pending> done = outstanding.headMap(sequence, true);
             for (var entry : done.entrySet()) {
                 if (done.remove(entry.getKey(), entry.getValue())) {
+                    confirms.incrementAndGet();
                     entry.getValue().confirmed().complete(null);
                 }
             }
         } else {
             Pending pending = outstanding.remove(sequence);
             if (pending != null) {
+                confirms.incrementAndGet();
                 pending.confirmed().complete(null);
             }
         }
@@ -205,6 +213,7 @@ public final class RabbitRecordPublisher implements RecordPublisher {
                 again.add(entry.getValue());
             }
         }
+        nacks.addAndGet(again.size());
         LOG.warning("broker nacked " + again.size() + " records, publishing them again");
         republisher.execute(() -> {
             synchronized (publishLock) {
@@ -224,6 +233,19 @@ public final class RabbitRecordPublisher implements RecordPublisher {
     /** Records published again after a lost connection or a nack, since the start. */
     public long republished() {
         return republished.get();
+    }
+
+    /** Messages published (repeats included), confirmed, nacked, published again, and unconfirmed now. */
+    @Override
+    public List<Measurement> measurements() {
+        return List.of(
+                Measurement.counter("meteo.rabbit.published", "record messages published to the work queue, repeats included",
+                        published.get()),
+                Measurement.counter("meteo.rabbit.confirms", "record messages the broker confirmed", confirms.get()),
+                Measurement.counter("meteo.rabbit.nacks", "record messages the broker nacked (published again)", nacks.get()),
+                Measurement.counter("meteo.rabbit.republished", "records published again after a lost connection or a nack",
+                        republished.get()),
+                Measurement.gauge("meteo.rabbit.unconfirmed", "records published and not yet confirmed", unconfirmed()));
     }
 
     /** The connection's name, as the broker lists it (client property {@code connection_name}). */

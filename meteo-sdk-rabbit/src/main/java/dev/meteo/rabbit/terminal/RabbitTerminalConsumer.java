@@ -4,6 +4,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import dev.meteo.model.WindowResult;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
@@ -13,7 +15,9 @@ import dev.meteo.terminal.Terminal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -25,7 +29,7 @@ import java.util.logging.Logger;
  * <p>One connection and one channel; results are delivered one at a time, in queue order. Entry point:
  * {@link #start(RabbitSettings, Terminal)}; returns once the queue is declared and bound.
  */
-public final class RabbitTerminalConsumer implements AutoCloseable {
+public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(RabbitTerminalConsumer.class.getName());
     private static final int PREFETCH = 64;
@@ -35,6 +39,8 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
     private final Connection connection;
     private final Channel channel;
     private final String queue;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong redelivered = new AtomicLong();
 
     private RabbitTerminalConsumer(RabbitSettings settings, Terminal terminal) throws IOException {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -87,6 +93,10 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
 
     private void handle(Delivery delivery) throws IOException {
         long tag = delivery.getEnvelope().getDeliveryTag();
+        received.incrementAndGet();
+        if (delivery.getEnvelope().isRedeliver()) {
+            redelivered.incrementAndGet();
+        }
         WindowResult result;
         try {
             result = RecordMessages.decodeWindow(delivery.getBody());
@@ -97,6 +107,16 @@ public final class RabbitTerminalConsumer implements AutoCloseable {
         }
         terminal.deliver(result);
         channel.basicAck(tag, false);
+    }
+
+    /** Window messages received from the queue, and of those, redelivered. */
+    @Override
+    public List<Measurement> measurements() {
+        return List.of(
+                Measurement.counter("meteo.rabbit.window.deliveries", "window messages taken from the terminal's queue",
+                        received.get()),
+                Measurement.counter("meteo.rabbit.window.redeliveries", "of those, messages delivered again",
+                        redelivered.get()));
     }
 
     /** The queue this terminal consumes. */

@@ -1,0 +1,142 @@
+package dev.meteo.cli.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.meteo.internal.DaemonThreadFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A role's metrics, served for Prometheus at {@code /metrics} by the JDK's HTTP server: the text format 0.0.4, or
+ * OpenMetrics when the scraper asks for it ({@code Accept: application/openmetrics-text}). Holds a
+ * {@link PrometheusMeterRegistry} with the JVM's and the process's meters and the common tags {@code role} and
+ * {@code role_id} (not {@code id}: the JVM meters use that one); the role binds its own meters to {@link #registry()}.
+ * Before each scrape it runs the refreshers bound with {@link #beforeScrape} (parts whose meters come and go).
+ * Thread-safe; {@link #close()} stops it within a second.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+
+    /** The path Prometheus scrapes. */
+    public static final String PATH = "/metrics";
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gc;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
+
+    private MetricsEndpoint(PrometheusMeterRegistry registry, JvmGcMetrics gc, HttpServer server, ExecutorService executor) {
+        this.registry = registry;
+        this.gc = gc;
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Serves the metrics of the role {@code role} with id {@code id} on {@code host:port} (0: a free port).
+     *
+     * @throws UncheckedIOException when the address cannot be bound (port taken: choose another, or 0)
+     */
+    public static MetricsEndpoint start(String host, int port, String role, String id) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(List.of(Tag.of("role", role), Tag.of("role_id", id)));
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            gc.close();
+            registry.close();
+            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another --metrics-port, or 0 for any free one", e);
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor(new DaemonThreadFactory("metrics-http"));
+        MetricsEndpoint endpoint = new MetricsEndpoint(registry, gc, server, executor);
+        server.createContext(PATH, endpoint::scrape);
+        server.setExecutor(executor);
+        server.start();
+        return endpoint;
+    }
+
+    /** Where the role's meters go. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Runs {@code refresher} before every scrape (it must be quick and must not throw). */
+    public void beforeScrape(Runnable refresher) {
+        refreshers.add(refresher);
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The scrape address, e.g. {@code http://127.0.0.1:9400/metrics}. */
+    public URI url() {
+        String host = server.getAddress().getHostString();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + PATH);
+    }
+
+    /** The exposition in the given format (as {@link PrometheusMeterRegistry#scrape(String)}), after the refreshers. */
+    public String scrape(String contentType) {
+        refreshers.forEach(Runnable::run);
+        return registry.scrape(contentType);
+    }
+
+    private void scrape(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            String accept = exchange.getRequestHeaders().getFirst("Accept");
+            String contentType = accept != null && accept.contains("application/openmetrics-text")
+                    ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                    : "text/plain; version=0.0.4; charset=utf-8";
+            byte[] body = scrape(contentType).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        gc.close();
+        registry.close();
+    }
+}

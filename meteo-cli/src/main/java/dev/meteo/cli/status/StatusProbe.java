@@ -1,0 +1,215 @@
+package dev.meteo.cli.status;
+
+import dev.meteo.cli.metrics.QueueProbe;
+import dev.meteo.cli.metrics.QueueProbe.QueueDepth;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.Registries;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
+import dev.meteo.store.SensorCounts;
+import dev.meteo.window.WindowSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Collects a {@link DeploymentStatus}: from Redis the lease holder and the proxies that asked for it lately, the
+ * horizons, the records classified so far and the memory used; in direct mode the load balancer's and the proxies'
+ * registries; in indirect mode the depth and consumers of the work queue, the dead-letter queue and the named
+ * terminals' queues. Records/s is the rate between this collection and the previous one. Blocks up to a few seconds
+ * per unreachable peer. Not thread-safe: one caller at a time.
+ */
+public final class StatusProbe implements AutoCloseable {
+
+    /** How long a call to a registry may take. */
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(2);
+
+    /**
+     * What to ask.
+     *
+     * @param mode        {@code grpc} or {@code rabbit}
+     * @param redis       the deployment's store
+     * @param rabbit      the broker and names (indirect mode), else {@code null}
+     * @param balancer    the load balancer (direct mode), {@code null} to skip the compute servers
+     * @param proxies     the proxies' registries (direct mode), the active one and its standbys
+     * @param terminalIds terminals whose queue to check (indirect mode: queues cannot be listed over AMQP)
+     * @param window      the proxy's window and grace: a closed horizon further behind than
+     *                    {@code grace + 2 windows + 2 s} is a window late to close
+     */
+    public record Target(String mode, RedisSettings redis, RabbitSettings rabbit, Endpoint balancer,
+                         List<Endpoint> proxies, List<String> terminalIds, WindowSpec window) {
+        public Target {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(redis, "redis");
+            Objects.requireNonNull(window, "window");
+            proxies = List.copyOf(proxies);
+            terminalIds = List.copyOf(terminalIds);
+        }
+    }
+
+    private final Target target;
+    private final RedisMeteoStore store;
+    private final QueueProbe queues;
+    private long previousAt = -1;
+    private long previousClassified;
+
+    public StatusProbe(Target target) {
+        this.target = target;
+        this.store = new RedisMeteoStore(target.redis());
+        this.queues = target.rabbit() == null ? null : new QueueProbe(target.rabbit(), target.rabbit().namePrefix() + "-status");
+    }
+
+    /** The deployment now; never throws for an unreachable peer (it is a problem in the result). */
+    public DeploymentStatus collect() {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long now;
+        String holder;
+        List<String> standbys = new ArrayList<>();
+        Long closed;
+        Long published;
+        Long memory;
+        Double rate = null;
+        try {
+            now = store.timeMillis();
+            holder = store.leaseHolder();
+            for (String proxy : store.proxiesSeen(Duration.ofMillis(Math.max(10_000, target.window().sizeMillis() * 2))).keySet()) {
+                if (!proxy.equals(holder)) {
+                    standbys.add(proxy);
+                }
+            }
+            closed = horizon(store.closedHorizon());
+            published = horizon(store.publishedHorizon());
+            memory = store.usedMemoryBytes();
+            long classified = 0;
+            for (SensorCounts counts : store.sensorCounts().values()) {
+                classified += counts.stored() + counts.late() + counts.rejected();
+            }
+            if (previousAt >= 0 && now > previousAt) {
+                rate = (classified - previousClassified) * 1000.0 / (now - previousAt);
+            }
+            previousAt = now;
+            previousClassified = classified;
+        } catch (RuntimeException e) {
+            problems.add("Redis at " + target.redis().redactedUri() + " (prefix " + target.redis().keyPrefix()
+                    + ") cannot be read: " + e.getMessage());
+            return new DeploymentStatus(target.mode(), System.currentTimeMillis(), null, List.of(), null, null, null,
+                    null, List.of(), null, null, problems, notes);
+        }
+        if (holder == null) {
+            problems.add("no proxy holds the lease: no window closes (start 'meteo proxy'; a standby takes over "
+                    + "within its --lease)");
+        }
+        WindowSpec window = target.window();
+        long lateAfter = window.graceMillis() + 2 * window.sizeMillis() + 2_000;
+        if (closed == null) {
+            notes.add("no window closed yet (a deployment that has just started)");
+        } else if (now - closed > lateAfter) {
+            problems.add("a window is late to close: the last one closed ended " + seconds(now - closed)
+                    + " ago, more than grace + 2 windows + 2 s (" + seconds(lateAfter) + ")");
+        }
+        if (closed != null && published != null && closed - published > 2 * window.sizeMillis() + 2_000) {
+            problems.add("closed windows wait to be published: published up to " + Instant.ofEpochMilli(published)
+                    + ", closed up to " + Instant.ofEpochMilli(closed) + " (no terminal takes them?)");
+        }
+        List<DeploymentStatus.Peer> servers = null;
+        List<DeploymentStatus.Peer> terminals = null;
+        List<QueueDepth> depths = new ArrayList<>();
+        if (target.rabbit() == null) {
+            servers = servers(problems);
+            terminals = terminals(notes);
+        } else {
+            depths = queues(problems, notes);
+        }
+        return new DeploymentStatus(target.mode(), now, holder, standbys, closed, published, servers, terminals, depths,
+                memory, rate, problems, notes);
+    }
+
+    private List<DeploymentStatus.Peer> servers(List<String> problems) {
+        if (target.balancer() == null) {
+            return null;
+        }
+        try {
+            List<DeploymentStatus.Peer> servers = Registries.servers(target.balancer(), CALL_DEADLINE).stream()
+                    .map(server -> new DeploymentStatus.Peer(server.id(), server.address(), server.live(),
+                            server.live() ? server.calls() + " records sent" : server.problem()))
+                    .toList();
+            if (servers.stream().noneMatch(DeploymentStatus.Peer::live)) {
+                problems.add("no live compute server: the load balancer at " + target.balancer() + " knows "
+                        + servers.size() + ", none in its rotation (start 'meteo server')");
+            }
+            return servers;
+        } catch (RuntimeException e) {
+            problems.add("the load balancer at " + target.balancer() + " cannot be reached: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Every proxy's registry, merged by terminal id (a terminal registers with each). */
+    private List<DeploymentStatus.Peer> terminals(List<String> notes) {
+        Map<String, DeploymentStatus.Peer> byId = new LinkedHashMap<>();
+        boolean anyAnswered = false;
+        for (Endpoint proxy : target.proxies()) {
+            try {
+                Registries.terminals(proxy, CALL_DEADLINE).forEach(terminal -> byId.merge(terminal.id(),
+                        new DeploymentStatus.Peer(terminal.id(), terminal.address(), terminal.live(), terminal.live()
+                                ? (terminal.lastEndMillis() > 0 ? "holds up to " + Instant.ofEpochMilli(terminal.lastEndMillis()) : "")
+                                : terminal.problem()),
+                        (first, second) -> first.live() ? first : second));
+                anyAnswered = true;
+            } catch (RuntimeException e) {
+                notes.add("the proxy registry at " + proxy + " cannot be reached (" + e.getMessage() + ")");
+            }
+        }
+        return anyAnswered ? new ArrayList<>(byId.values()) : null;
+    }
+
+    private List<QueueDepth> queues(List<String> problems, List<String> notes) {
+        Topology topology = new Topology(target.rabbit());
+        List<String> names = new ArrayList<>(List.of(topology.workQueue(), topology.deadLetterQueue()));
+        target.terminalIds().forEach(id -> names.add(topology.terminalQueue(id)));
+        List<QueueDepth> depths;
+        try {
+            depths = queues.depths(names);
+        } catch (RuntimeException e) {
+            problems.add("RabbitMQ at " + target.rabbit().redactedUri() + " cannot be reached: " + e.getMessage());
+            return List.of();
+        }
+        QueueDepth work = depths.get(0);
+        if (!work.exists()) {
+            problems.add("the work queue " + work.name() + " does not exist: no sensor or compute server ever ran "
+                    + "with --rabbit-prefix " + target.rabbit().namePrefix());
+        } else if (work.consumers() == 0) {
+            problems.add("no live compute server: nothing consumes " + work.name() + " (start 'meteo server --mode rabbit')");
+        }
+        for (QueueDepth terminal : depths.subList(2, depths.size())) {
+            if (!terminal.exists() || terminal.consumers() == 0) {
+                notes.add("no terminal consumes " + terminal.name() + (terminal.exists() ? "" : " (it does not exist)"));
+            }
+        }
+        return depths;
+    }
+
+    private static Long horizon(long millis) {
+        return millis == Long.MIN_VALUE ? null : millis;
+    }
+
+    private static String seconds(long millis) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        if (queues != null) {
+            queues.close();
+        }
+    }
+}
