@@ -83,8 +83,8 @@ public class WindowCloseBenchmark {
     /** The result of the closed window, as {@code WindowAggregator} builds it at close. */
     @Benchmark
     public WindowResult resultOfClosedWindow() {
-        KindStatistics wellness = KindStatistics.of(store.readWindow(CoefficientKind.WELLNESS, T0, T0 + WINDOW));
-        KindStatistics pollution = KindStatistics.of(store.readWindow(CoefficientKind.POLLUTION, T0, T0 + WINDOW));
+        KindStatistics wellness = store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + WINDOW);
+        KindStatistics pollution = store.windowStatistics(CoefficientKind.POLLUTION, T0, T0 + WINDOW);
         return new WindowResult(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + WINDOW), wellness, pollution,
                 store.lateCount());
     }

@@ -69,9 +69,9 @@ class ComputeNodeTest {
         assertEquals(0.97, processed.coefficient().value(), 0.01);
         assertEquals(new RecordId("air-1", 1), processed.coefficient().recordId());
         assertEquals(StoreOutcome.STORED, processed.outcome());
-        assertEquals(List.of(new KindStatistics.Sample(T0, processed.coefficient().value())),
-                store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 1));
-        assertTrue(store.readWindow(CoefficientKind.POLLUTION, T0, T0 + 1).isEmpty());
+        assertEquals(KindStatistics.of(List.of(new KindStatistics.Sample(T0, processed.coefficient().value()))),
+                store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 1));
+        assertTrue(store.windowStatistics(CoefficientKind.POLLUTION, T0, T0 + 1).isEmpty());
     }
 
     @Test
@@ -81,8 +81,8 @@ class ComputeNodeTest {
 
         assertEquals(CoefficientKind.POLLUTION, processed.coefficient().kind());
         assertEquals(0.63, processed.coefficient().value(), 0.01);
-        assertEquals(1, store.readWindow(CoefficientKind.POLLUTION, T0, T0 + 1).size());
-        assertTrue(store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 1).isEmpty());
+        assertEquals(1, store.windowStatistics(CoefficientKind.POLLUTION, T0, T0 + 1).count());
+        assertTrue(store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 1).isEmpty());
     }
 
     @Test
