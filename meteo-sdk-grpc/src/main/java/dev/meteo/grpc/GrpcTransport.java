@@ -4,6 +4,7 @@ import dev.meteo.compute.ComputeNode;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.compute.GrpcComputeServer;
 import dev.meteo.grpc.proxy.GrpcResultPublisher;
+import dev.meteo.grpc.sensor.GrpcBatchPublisher;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.terminal.GrpcTerminalServer;
 import dev.meteo.sensor.RecordPublisher;
@@ -80,6 +81,13 @@ public final class GrpcTransport implements Transport {
     @Override
     public RecordPublisher openRecordPublisher(String sensorId) {
         return GrpcRecordPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor")));
+    }
+
+    /** Batched calls ({@code SendBatch}) on one channel, grouped as the settings' {@code recordBatches} say. */
+    @Override
+    public RecordPublisher openFleetPublisher(String fleetId) {
+        return GrpcBatchPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor fleet")),
+                settings.recordBatches());
     }
 
     @Override

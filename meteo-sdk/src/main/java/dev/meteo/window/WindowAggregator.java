@@ -69,6 +69,8 @@ public final class WindowAggregator implements AutoCloseable {
     private volatile boolean leader;
     private volatile boolean running;
     private volatile String halted;
+    /** What {@link #emitDue()} throws once halted: the exception of the cause, again. */
+    private volatile RuntimeException haltedBy;
     private String epoch;
     /** The furthest closed horizon this instance has seen in the store: the store's never goes back below it. */
     private long furthestHorizonSeen = Long.MIN_VALUE;
@@ -101,10 +103,11 @@ public final class WindowAggregator implements AutoCloseable {
      * @throws StoreUnavailableException when the store cannot be reached (nothing is lost: retry later)
      * @throws PublishFailedException    when a result could not be handed over (published again on a later step)
      * @throws StoreLostException        when the store lost its state: this aggregator stops for good
+     * @throws IllegalStateException     when the deployment's windows are of another size: it stops for good too
      */
     public int emitDue() {
-        if (halted != null) {
-            throw new StoreLostException(halted);
+        if (haltedBy != null) {
+            throw haltedBy;
         }
         long now = clock.millis();
         if (!store.acquireLease(owner, settings.leaseTtl())) {
@@ -143,6 +146,9 @@ public final class WindowAggregator implements AutoCloseable {
                     horizon - settings.retentionWindows() * window.sizeMillis());
             stored = store.epoch();
         }
+        if (epoch == null) {
+            checkWindowSize();
+        }
         epoch = stored;
         furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);
         return closed;
@@ -174,7 +180,22 @@ public final class WindowAggregator implements AutoCloseable {
                 + "replica), or reset the deployment (meteo reset) and start again";
         LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
         leader = false;
-        throw new StoreLostException(halted);
+        haltedBy = new StoreLostException(halted);
+        throw haltedBy;
+    }
+
+    /** The store keeps statistics per window of the deployment's size: a proxy with another size must not close any. */
+    private void checkWindowSize() {
+        long deployed = store.windowSizeMillis();
+        if (deployed != 0 && deployed != window.sizeMillis()) {
+            halted = "this deployment's windows are " + deployed + " ms long (set by its first proxy) and this proxy's "
+                    + window.sizeMillis() + " ms: start every proxy of a deployment with the same window, or reset the "
+                    + "deployment (meteo reset) to change it";
+            LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
+            leader = false;
+            haltedBy = new IllegalStateException(halted);
+            throw haltedBy;
+        }
     }
 
     private long closeDue(long closed, long now) {
@@ -197,8 +218,8 @@ public final class WindowAggregator implements AutoCloseable {
     }
 
     private WindowResult resultOf(long start, long end) {
-        KindStatistics wellness = KindStatistics.of(store.readWindow(CoefficientKind.WELLNESS, start, end));
-        KindStatistics pollution = KindStatistics.of(store.readWindow(CoefficientKind.POLLUTION, start, end));
+        KindStatistics wellness = store.windowStatistics(CoefficientKind.WELLNESS, start, end);
+        KindStatistics pollution = store.windowStatistics(CoefficientKind.POLLUTION, start, end);
         return new WindowResult(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), wellness, pollution,
                 store.lateCount());
     }
@@ -284,6 +305,12 @@ public final class WindowAggregator implements AutoCloseable {
                 sleep = nextStepDelay();
             } catch (StoreLostException e) {
                 return; // logged once where it was detected; stats() and halted() say why
+            } catch (IllegalStateException e) {
+                if (halted != null) {
+                    return; // a window size other than the deployment's: logged where it was detected
+                }
+                LOG.log(Level.SEVERE, "aggregator " + settings.ownerId() + ": step failed", e);
+                sleep = backoff.delayMillis(failures++);
             } catch (StoreUnavailableException | PublishFailedException e) {
                 trouble.problem(e.getMessage());
                 sleep = backoff.delayMillis(failures++);
