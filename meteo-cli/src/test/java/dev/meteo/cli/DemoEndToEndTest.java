@@ -74,7 +74,7 @@ class DemoEndToEndTest {
                 "--mode", mode.name(), "--headless", "--duration", "12s",
                 "--interval", "200ms", "--window", "1s", "--grace", "1s", "--delay", "0..50ms",
                 "--data-dir", dataDir.toString(), "--http-port", "0",
-                "--lb", "127.0.0.1:" + Processes.freePort(), "--proxy", "127.0.0.1:" + Processes.freePort()));
+                "--lb", "127.0.0.1:" + Processes.freePort(), "--proxy", Processes.freeAddresses(2)));
         Path targets = dataDir.resolve(DemoCommand.TARGETS_FILE);
         await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(targets) || demo.isDone());
         assertTrue(Files.exists(targets), "the demo wrote no Prometheus targets file");
@@ -105,7 +105,7 @@ class DemoEndToEndTest {
         assertEquals(sent, inWindows + late + rejected,
                 "sent = in terminal-1's windows + late + rejected; summary " + summary);
         assertTrue(run.resolve("logs").resolve("all.log").toFile().isFile(), "the children's logs are collected");
-        assertTrue(Files.readString(run.resolve("logs").resolve("all.log")).contains("proxy         | "),
+        assertTrue(Files.readString(run.resolve("logs").resolve("all.log")).contains("proxy-2       | "),
                 "each log line is prefixed with its process");
         assertNothingLeftInTheSharedServices(mode, run.getFileName().toString());
         assertFinalMetricsAgreeWithTheAccounting(run, inWindows, late);

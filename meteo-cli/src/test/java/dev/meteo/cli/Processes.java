@@ -45,6 +45,27 @@ public final class Processes {
                 .collect(Collectors.joining("\n"));
     }
 
+    /** {@code count} different loopback addresses nobody listens on now, as {@code --lb} and {@code --proxy} take them. */
+    public static String freeAddresses(int count) {
+        List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                held.add(new ServerSocket(0)); // held open until all are chosen, so no port comes twice
+            }
+            return held.stream().map(socket -> "127.0.0.1:" + socket.getLocalPort()).collect(Collectors.joining(","));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing a socket we only held
+                }
+            }
+        }
+    }
+
     /** A loopback port nobody listens on now (the demo's LB and proxy take fixed ports). */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

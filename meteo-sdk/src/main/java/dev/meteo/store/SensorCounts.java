@@ -21,12 +21,23 @@ public record SensorCounts(long stored, long late, long rejected) {
      * confirmed record is classified once, and nothing is classified that the sensor did not send.
      */
     public String check(long confirmed, long failed) {
+        return check(confirmed, failed, 0);
+    }
+
+    /**
+     * As {@link #check(long, long)} for a sensor some of whose records are in doubt: sent by a process that was killed
+     * before it learnt their fate (not confirmed, not failed when it last reported). Each of them may or may not have
+     * been classified, so the counts must lie between {@code confirmed} and {@code confirmed + failed + inDoubt}, the
+     * records sent. All three are non-negative.
+     */
+    public String check(long confirmed, long failed, long inDoubt) {
         if (total() < confirmed) {
             return (confirmed - total()) + " confirmed records are in no window, late or rejected (" + this + ")";
         }
-        if (total() > confirmed + failed) {
-            return (total() - confirmed - failed) + " more records classified than the sensor sent (" + this
-                    + ", confirmed " + confirmed + ", failed " + failed + "): some counted twice";
+        if (total() > confirmed + failed + inDoubt) {
+            return (total() - confirmed - failed - inDoubt) + " more records classified than the sensor sent (" + this
+                    + ", confirmed " + confirmed + ", failed " + failed + (inDoubt == 0 ? "" : ", in doubt " + inDoubt)
+                    + "): some counted twice";
         }
         return null;
     }

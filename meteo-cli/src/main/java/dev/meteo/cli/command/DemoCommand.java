@@ -15,11 +15,15 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.process.Chaos;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.Deployment;
 import dev.meteo.cli.process.Drain;
-import dev.meteo.cli.process.Fleet;
+import dev.meteo.cli.process.SentMark;
+import dev.meteo.cli.process.Supervisor;
+import dev.meteo.cli.process.WindowArrivals;
 import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.grpc.Endpoint;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
@@ -41,16 +45,23 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "demo",
         description = {"Runs the whole system on this machine, one OS process per role (sensors, compute servers, the "
-                + "load balancer in grpc mode, the proxy, terminals), shows the first terminal's live dashboard, and on "
-                + "Ctrl-C or after --duration stops everything in order, lets the open windows close, and prints the "
-                + "accounting: every record sent is in exactly one window, late, or rejected.",
+                + "load balancers in grpc mode, an active and a standby proxy, terminals), shows the first terminal's "
+                + "live dashboard, and on Ctrl-C or after --duration stops everything in order, lets the open windows "
+                + "close, and prints the accounting: every record sent is in exactly one window, late, or rejected.",
+                "",
+                "Supervision: a child that exits is reported at once (\"server-2 exited, signal 9 (SIGKILL)\") and "
+                        + "started again after a backoff of its own (1 s doubling to 30 s). --chaos kills one child "
+                        + "with SIGKILL every PERIOD.",
                 "",
                 "Each run uses its own Redis key prefix and RabbitMQ names (--redis-prefix and --rabbit-prefix with "
                         + "demo-<run id> appended), so runs never mix. Logs: <data-dir>/<run id>/logs/.",
@@ -74,6 +85,31 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--terminals", paramLabel = "N", defaultValue = "2", description = "Terminals (default: ${DEFAULT-VALUE}).")
     int terminals;
+
+    @Option(names = "--proxies", paramLabel = "N", defaultValue = "2",
+            description = "Proxies: one active, the others standbys that take over when it dies (ids proxy-1..N). In "
+                    + "grpc mode each listens on its own address: those of --proxy, then the next free ports after the "
+                    + "last one; terminals register with all (default: ${DEFAULT-VALUE}).")
+    int proxies;
+
+    @Option(names = "--lbs", paramLabel = "N", defaultValue = "1",
+            description = "grpc: load balancers, all active, on the addresses of --lb then the next free ports after the "
+                    + "last one; sensors and compute servers are given all of them (default: ${DEFAULT-VALUE}).")
+    int balancers;
+
+    @Option(names = "--chaos", arity = "0..1", fallbackValue = "10s", converter = DurationConverter.class,
+            paramLabel = "PERIOD",
+            description = "Every PERIOD (10s when not given), kill one child with SIGKILL: a compute server, a terminal, "
+                    + "the active proxy, a load balancer (grpc) or a sensor, the kinds taking turns in a random order; "
+                    + "the supervisor starts it again. The summary lists the kills.")
+    Duration chaos;
+
+    @Option(names = "--chaos-roles", split = ",", paramLabel = "ROLE[,ROLE...]",
+            description = "Which kinds --chaos kills, among server, terminal, proxy, lb, sensor (default: all).")
+    List<String> chaosRoles;
+
+    @Option(names = "--chaos-seed", paramLabel = "N", description = "Seed of --chaos's choices (default: a random seed).")
+    Long chaosSeed;
 
     @Option(names = "--interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "500ms",
             description = "Time between two readings of one sensor (default: ${DEFAULT-VALUE}).")
@@ -127,14 +163,12 @@ public final class DemoCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
-    // Copy-on-write: the supervisor replaces a child that died while the demo's thread walks the lists.
-    private final List<ChildProcess> sensors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<ChildProcess> terminalProcesses = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<ChildProcess> backends = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.Set<String> reportedDead = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
-    private PrintWriter sharedLog;
+    /** The roles that serve the others, stopped after the sensors and the drain, in this order. */
+    private static final String[] BACKENDS = {"lb", "proxy", "server"};
+
+    private Supervisor supervisor;
+    private Chaos chaosMonkey;
+    private WindowArrivals arrivals;
     private Path runDir;
     private Deployment deployment;
 
@@ -162,36 +196,43 @@ public final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             int exit;
             DemoDisplay display = null;
-            java.util.concurrent.ScheduledExecutorService supervisor = java.util.concurrent.Executors
-                    .newSingleThreadScheduledExecutor(new dev.meteo.internal.DaemonThreadFactory("demo-supervisor"));
+            supervisor = new Supervisor(logDir, sharedLog, line -> Console.info("demo: " + line), this::writeTargetsAgain);
             try {
                 Console.info("demo: " + mode.mode() + " mode, run " + runId + ", data and logs in " + runDir);
-                this.sharedLog = sharedLog;
-                startAll(logDir, sharedLog);
-                supervisor.scheduleWithFixedDelay(() -> supervise(logDir), 1, 1, TimeUnit.SECONDS);
+                startAll(logDir);
                 display = DemoDisplay.open(!headless, mode.mode(), "1", runDir.resolve("terminal-1.jsonl"), store,
                         () -> "running; logs in " + logDir, this::processesLine);
+                if (chaos != null) {
+                    startChaos(store);
+                }
                 if (duration == null) {
                     stop.await();
                 } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
                     Console.info("demo: interrupted before --duration elapsed");
                 }
+                if (chaosMonkey != null) {
+                    chaosMonkey.close();
+                }
                 if (display != null) {
                     display.close();
                     display = null;
                 }
-                stopping = true;
-                supervisor.shutdownNow();
                 exit = stopAndSummarise(store);
             } finally {
-                stopping = true;
-                supervisor.shutdownNow();
+                if (chaosMonkey != null) {
+                    chaosMonkey.close();
+                }
+                if (arrivals != null) {
+                    arrivals.close();
+                }
+                supervisor.retire();
+                supervisor.close();
                 if (display != null) {
                     display.close();
                 }
-                stopChildren(terminalProcesses);
-                stopChildren(backends);
-                stopChildren(sensors);
+                stopChildren(supervisor.children("terminal"));
+                stopChildren(supervisor.children(BACKENDS));
+                stopChildren(supervisor.children("sensor"));
                 done.countDown();
             }
             if (duration != null) {
@@ -207,65 +248,115 @@ public final class DemoCommand implements Callable<Integer> {
      */
     private RedisMeteoStore openStore(EmbeddedServices services, String runId) {
         services.notices().forEach(notice -> Console.info("demo: " + notice));
+        if (proxies < 1 || balancers < 1) {
+            throw new IllegalArgumentException("--proxies and --lbs need 1 or more");
+        }
+        List<Endpoint> balancerAddresses = addresses(balancer.endpoints(), balancers, registry.endpoints());
+        List<Endpoint> proxyAddresses = addresses(registry.endpoints(), proxies, balancerAddresses);
         deployment = new Deployment(mode.mode(), services.redisUri(), redis.prefix() + "demo-" + runId + ":",
-                services.rabbitUri(), rabbit.prefix() + "-demo-" + runId, balancer.endpoint().toString(),
-                registry.endpoint().toString(), bind.host());
+                services.rabbitUri(), rabbit.prefix() + "-demo-" + runId,
+                balancerAddresses.stream().map(Endpoint::toString).toList(),
+                proxyAddresses.stream().map(Endpoint::toString).toList(), bind.host());
         RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(deployment.redisUri(), deployment.redisPrefix()));
         store.ping();
         return store;
     }
 
-    private void startAll(Path logDir, PrintWriter sharedLog) throws IOException, InterruptedException {
-        if (mode.mode() == Mode.GRPC) {
-            backends.add(ChildProcess.start("lb", withMetrics(deployment.arguments("lb")), logDir, sharedLog));
+    /**
+     * {@code count} addresses: those {@code given}, then the ports after the last one given, skipping those
+     * {@code taken} by the other role (the load balancers' and the proxies' defaults are neighbours: 7101, 7102).
+     */
+    static List<Endpoint> addresses(List<Endpoint> given, int count, List<Endpoint> taken) {
+        List<Endpoint> all = new ArrayList<>(given.subList(0, Math.min(count, given.size())));
+        Endpoint last = given.get(given.size() - 1);
+        int port = last.port();
+        while (all.size() < count) {
+            Endpoint next = new Endpoint(last.host(), ++port);
+            if (!taken.contains(next) && !all.contains(next)) {
+                all.add(next);
+            }
         }
-        List<String> proxy = deployment.arguments("proxy");
-        proxy.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(window),
-                "--grace=" + DurationConverter.format(grace)));
-        backends.add(ChildProcess.start("proxy", withMetrics(proxy), logDir, sharedLog));
+        return all;
+    }
+
+    private void startAll(Path logDir) throws IOException, InterruptedException {
+        if (mode.mode() == Mode.GRPC) {
+            for (int i = 1; i <= balancers; i++) {
+                supervisor.start("lb", "lb-" + i, withDemoFlags(deployment.arguments("lb", i)), List.of());
+            }
+        }
+        for (int i = 1; i <= proxies; i++) {
+            List<String> proxy = deployment.arguments("proxy", i);
+            proxy.addAll(List.of("--id=proxy-" + i, "--window=" + DurationConverter.format(window),
+                    "--grace=" + DurationConverter.format(grace)));
+            supervisor.start("proxy", "proxy-" + i, withDemoFlags(proxy), List.of());
+        }
         for (int i = 1; i <= servers; i++) {
             List<String> server = deployment.arguments("server");
             server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
-            withMetrics(server);
-            backends.add(ChildProcess.start("server-" + i, server, logDir, sharedLog));
+            supervisor.start("server", "server-" + i, withDemoFlags(server), List.of());
         }
         for (int i = 1; i <= terminals; i++) {
             List<String> terminal = deployment.arguments("terminal");
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
                     "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1), "--grace=" + DurationConverter.format(grace),
                     "--window=" + DurationConverter.format(window)));
-            withMetrics(terminal);
-            terminalProcesses.add(ChildProcess.start("terminal-" + i, terminal, logDir, sharedLog));
+            supervisor.start("terminal", "terminal-" + i, withDemoFlags(terminal), List.of());
         }
         // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
         long deadline = System.currentTimeMillis() + 60_000;
-        for (ChildProcess child : java.util.stream.Stream.concat(backends.stream(), terminalProcesses.stream()).toList()) {
-            if (!child.awaitReady(Math.max(0, deadline - System.currentTimeMillis()))) {
-                throw new IllegalStateException(child.name() + " did not start: see " + logDir.resolve(child.name() + ".log"));
+        for (Supervisor.Slot slot : supervisor.slots()) {
+            if (!slot.awaitReady(deadline)) {
+                throw new IllegalStateException(slot.name() + " did not start: see " + logDir.resolve(slot.name() + ".log"));
             }
         }
         for (int i = 1; i <= airSensors + pollutionSensors; i++) {
             boolean air = i <= airSensors;
             String id = (air ? "air-" : "pollution-") + (air ? i : i - airSensors);
+            // its exact count of records sent, for the accounting should it be killed (its status lags up to 1 s)
+            Path sentMark = logDir.resolve(id + ".sent");
             List<String> sensor = deployment.arguments("sensor");
             sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
-                    "--interval=" + DurationConverter.format(interval)));
-            sensors.add(ChildProcess.start(id, withMetrics(sensor), logDir, sharedLog));
+                    "--interval=" + DurationConverter.format(interval), "--sent-mark=" + sentMark));
+            supervisor.start("sensor", id, withDemoFlags(sensor), List.of(sentMark));
         }
-        for (ChildProcess sensor : sensors) {
-            sensor.awaitReady(Math.max(0, deadline - System.currentTimeMillis()));
+        for (Supervisor.Slot sensor : supervisor.slots("sensor")) {
+            sensor.awaitReady(deadline);
         }
-        Console.info("demo: started " + (sensors.size() + backends.size() + terminalProcesses.size()) + " processes");
+        Console.info("demo: started " + supervisor.slots().size() + " processes");
         writeTargets();
     }
 
+    /** Starts killing a child every --chaos period, and following terminal 1's file to time each proxy's takeover. */
+    private void startChaos(RedisMeteoStore store) {
+        List<String> roles = new ArrayList<>(chaosRoles == null || chaosRoles.isEmpty() ? Chaos.ROLES : chaosRoles);
+        for (String role : roles) {
+            if (!Chaos.ROLES.contains(role)) {
+                throw new IllegalArgumentException("--chaos-roles: no role " + role + "; choose among " + Chaos.ROLES);
+            }
+        }
+        if (mode.mode() != Mode.GRPC) {
+            roles.remove("lb");
+        }
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("--chaos-roles: no role to kill in " + mode.mode() + " mode");
+        }
+        arrivals = WindowArrivals.follow(runDir.resolve("terminal-1.jsonl"));
+        Random random = chaosSeed == null ? new Random() : new Random(chaosSeed);
+        chaosMonkey = new Chaos(supervisor, roles, store::leaseHolder, kill -> Console.info("demo: chaos: killed "
+                + kill.name() + " (pid " + kill.pid() + ") with SIGKILL"), random).start(chaos);
+        Console.info("demo: chaos: killing one of " + String.join(", ", roles) + " every " + DurationConverter.format(chaos));
+    }
+
     /**
-     * Every child logs in the demo's format, and serves its metrics on a free port; the demo learns which from its
-     * log line.
+     * Every child logs in the demo's format, serves its metrics on a free port (the demo learns which from its log
+     * line), and rewrites its status file every second: what a child killed with SIGKILL last said (a sensor's
+     * counters, a proxy's lease owner).
      */
-    private List<String> withMetrics(List<String> arguments) {
+    private List<String> withDemoFlags(List<String> arguments) {
         arguments.add("--metrics-port=0");
         arguments.add("--log-format=" + standard.logFormat());
+        arguments.add("--status-file-every=1s");
         return arguments;
     }
 
@@ -274,64 +365,41 @@ public final class DemoCommand implements Callable<Integer> {
      * the latest demo ({@code deploy/prometheus.yml}), in {@code <data-dir>/prometheus-targets.json}.
      */
     private void writeTargets() throws IOException {
-        List<ChildProcess> all = allChildren();
+        List<ChildProcess> all = supervisor.children();
         Scrapes.writeTargets(runDir.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
         Scrapes.writeTargets(dataRoot.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
         Console.info("demo: metrics of " + all.stream().filter(c -> c.metricsUrl().isPresent()).count()
                 + " processes for Prometheus: " + dataRoot.resolve(TARGETS_FILE));
     }
 
+    /** A restarted child serves its metrics on another port: name it in the targets files. */
+    private void writeTargetsAgain() {
+        try {
+            writeTargets();
+        } catch (IOException e) {
+            Console.info("demo: cannot write " + TARGETS_FILE + ": " + e.getMessage());
+        }
+    }
+
     /** The Prometheus file_sd targets file the demo writes. */
     public static final String TARGETS_FILE = "prometheus-targets.json";
 
-    private List<ChildProcess> allChildren() {
-        return java.util.stream.Stream.of(backends, terminalProcesses, sensors).flatMap(List::stream).toList();
-    }
-
-    /** The strip's first part: {@code processes 11/11 up · 0 restarted}. */
+    /** The strip's first part: {@code processes 13/14 up · 3 died · 2 restarted · chaos: 3 kills, last proxy-1 at 12:03:04}. */
     private String processesLine() {
-        List<ChildProcess> all = allChildren();
-        return "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
-                + restarts.get() + " restarted";
+        List<ChildProcess> all = supervisor.children();
+        String line = "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
+                + supervisor.deaths() + " died · " + supervisor.restarts() + " restarted";
+        if (chaosMonkey != null) {
+            List<Chaos.Kill> kills = chaosMonkey.kills();
+            line += " · chaos: " + kills.size() + " kills" + (kills.isEmpty() ? "" : ", last "
+                    + kills.get(kills.size() - 1).name() + " at " + clock(kills.get(kills.size() - 1).atMillis()));
+        }
+        return line;
     }
 
-    /**
-     * Says when a child dies, and starts a proxy, load balancer, compute server or terminal that died again, alike
-     * (each resumes from the store, its queue or its file). A sensor is not restarted: its counters, which the
-     * accounting reads at the end, died with it.
-     */
-    private void supervise(Path logDir) {
-        if (stopping) {
-            return;
-        }
-        for (List<ChildProcess> restartable : List.of(backends, terminalProcesses)) {
-            for (int i = 0; i < restartable.size(); i++) {
-                ChildProcess child = restartable.get(i);
-                if (child.isAlive() || stopping) {
-                    continue;
-                }
-                Console.info("demo: " + child.name() + " died (exit code " + child.exitCode().orElse(-1)
-                        + "; see " + logDir.resolve(child.name() + ".log") + "); starting it again");
-                try {
-                    restartable.set(i, ChildProcess.start(child.name(), child.arguments(), logDir, sharedLog));
-                    restarts.incrementAndGet();
-                    ChildProcess again = restartable.get(i);
-                    again.awaitReady(30_000);
-                    writeTargets(); // its metrics are on another port now
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (IOException e) {
-                    Console.info("demo: cannot start " + child.name() + " again: " + e.getMessage());
-                }
-            }
-        }
-        for (ChildProcess sensor : sensors) {
-            if (!sensor.isAlive() && reportedDead.add(sensor.name())) {
-                Console.info("demo: sensor " + sensor.name() + " died (exit code " + sensor.exitCode().orElse(-1)
-                        + "; see " + logDir.resolve(sensor.name() + ".log") + ")");
-            }
-        }
+    private static String clock(long epochMillis) {
+        return LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(epochMillis), java.time.ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS"));
     }
 
     private static void stopChildren(List<ChildProcess> children) throws InterruptedException {
@@ -347,13 +415,11 @@ public final class DemoCommand implements Callable<Integer> {
     private int stopAndSummarise(RedisMeteoStore store) throws Exception {
         Console.info("demo: stopping the sensors");
         Path finalMetrics = runDir.resolve("metrics");
-        Scrapes.snapshot(finalMetrics, sensors);
-        stopChildren(sensors);
-        List<Drain.SensorReport> reports = new ArrayList<>();
-        for (ChildProcess sensor : sensors) {
-            Map<?, ?> status = sensor.status().map(json -> (Map<?, ?>) Json.read(json)).orElse(Map.of());
-            reports.addAll(Drain.sensorReports(sensor.name(), status));
-        }
+        Scrapes.snapshot(finalMetrics, supervisor.children("sensor"));
+        supervisor.retire("sensor");
+        stopChildren(supervisor.children("sensor"));
+        SensorAccounts sensorAccounts = sensorReports();
+        List<Drain.SensorReport> reports = sensorAccounts.reports();
         long sent = reports.stream().mapToLong(Drain.SensorReport::sent).sum();
         long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();
         long stoppedAt = System.currentTimeMillis();
@@ -366,9 +432,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline)) {
             Console.info("demo: gave up waiting; the summary shows what is still open");
         }
-        Scrapes.snapshot(finalMetrics, java.util.stream.Stream.concat(backends.stream(), terminalProcesses.stream()).toList());
-        stopChildren(terminalProcesses);
-        stopChildren(backends);
+        Scrapes.snapshot(finalMetrics, supervisor.children("terminal", "lb", "proxy", "server"));
+        supervisor.retire();
+        stopChildren(supervisor.children("terminal"));
+        stopChildren(supervisor.children(BACKENDS));
 
         Drain.Verdict verdict = Drain.verdict(reports, terminalFiles, store);
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -376,18 +443,24 @@ public final class DemoCommand implements Callable<Integer> {
         summary.put("records_sent", sent);
         summary.put("records_confirmed", confirmed);
         summary.put("records_failed_at_sensor", verdict.failed());
+        summary.put("records_in_doubt_sensor_killed", verdict.inDoubt());
         summary.put("records_in_windows", verdict.inWindows());
         summary.put("records_rejected", verdict.rejected());
         summary.put("records_late", verdict.late());
         summary.put("records_still_open", Math.max(0, verdict.storedInWindows() - verdict.inWindows()));
-        summary.put("windows_emitted", number(backends.stream().filter(c -> c.name().equals("proxy"))
-                .findFirst().flatMap(ChildProcess::status).orElse(""), "windows_emitted"));
+        summary.put("windows_emitted", windowsEmitted());
         Map<String, Object> received = new LinkedHashMap<>();
         for (int i = 1; i <= terminals; i++) {
             received.put(String.valueOf(i), Drain.windows(terminalFiles.get(i - 1)).size());
         }
         summary.put("windows_received", received);
-        summary.put("sensors_checked", reports.size());
+        summary.put("sensors_checked", reports.stream().map(Drain.SensorReport::id).distinct().count());
+        summary.put("sensor_processes_killed", sensorAccounts.killed());
+        summary.put("processes_died", supervisor.deaths());
+        summary.put("processes_restarted", supervisor.restarts());
+        if (chaosMonkey != null) {
+            summary.put("kills", kills());
+        }
         summary.put("problems", verdict.problems());
         boolean holds = verdict.holds();
         summary.put("accounting_holds", holds);
@@ -402,6 +475,80 @@ public final class DemoCommand implements Callable<Integer> {
                     + "--rabbit-prefix=" + deployment.rabbitPrefix() + terminalFlags() : "") + " --yes");
         }
         return holds ? 0 : 2;
+    }
+
+    /** Every sensor process's report, and how many of them were killed (so reported from their last live status). */
+    private record SensorAccounts(List<Drain.SensorReport> reports, int killed) {
+    }
+
+    /**
+     * What every process of every sensor said: a process that stopped gracefully its final counters; one that was
+     * killed (or crashed) its last live status and its sent mark ({@link Drain#killedSensorReport}).
+     */
+    private SensorAccounts sensorReports() {
+        List<Drain.SensorReport> reports = new ArrayList<>();
+        int killed = 0;
+        for (Supervisor.Slot slot : supervisor.slots("sensor")) {
+            List<Path[]> processes = new ArrayList<>();
+            for (Supervisor.Incarnation ended : slot.ended()) {
+                processes.add(new Path[] {ended.statusFile(), ended.companions().get(0)});
+            }
+            processes.add(new Path[] {slot.current().statusFile(), slot.companions().get(0)});
+            for (Path[] files : processes) {
+                Map<?, ?> status = readStatus(files[0]);
+                if (Drain.isFinal(status)) {
+                    reports.addAll(Drain.sensorReports(slot.name(), status));
+                } else {
+                    killed++;
+                    reports.add(Drain.killedSensorReport(slot.name(), status, SentMark.read(files[1])));
+                }
+            }
+        }
+        return new SensorAccounts(reports, killed);
+    }
+
+    private static Map<?, ?> readStatus(Path file) {
+        try {
+            return Files.isRegularFile(file) ? (Map<?, ?>) Json.read(Files.readString(file)) : Map.of();
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * Windows published, added over every proxy process: a killed one's count is that of its last status (up to a
+     * second old), so this can fall short by what it published in its last second; the terminals' files are exact.
+     */
+    private long windowsEmitted() {
+        long emitted = 0;
+        for (Supervisor.Slot slot : supervisor.slots("proxy")) {
+            for (Supervisor.Incarnation ended : slot.ended()) {
+                emitted += number(readStatus(ended.statusFile()), "windows_emitted");
+            }
+            emitted += number(readStatus(slot.current().statusFile()), "windows_emitted");
+        }
+        return emitted;
+    }
+
+    /**
+     * The kills of --chaos: when, which role and child, and for the active proxy the time until the next window
+     * reached terminal 1 (the standby's takeover, from the kill to the first window no proxy could close before it).
+     */
+    private List<Map<String, Object>> kills() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Chaos.Kill kill : chaosMonkey.kills()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("at", clock(kill.atMillis()));
+            entry.put("at_ms", kill.atMillis());
+            entry.put("role", kill.role());
+            entry.put("name", kill.name());
+            if (kill.role().equals("proxy")) {
+                OptionalLong takeover = arrivals.firstWindowDueAfter(kill.atMillis(), grace.toMillis());
+                entry.put("next_window_ms", takeover.isPresent() ? takeover.getAsLong() : null);
+            }
+            out.add(entry);
+        }
+        return out;
     }
 
     private String terminalFlags() {
@@ -436,7 +583,14 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Meteo demo summary (" + mode.mode() + ")");
         summary.forEach((key, value) -> {
-            if (value instanceof Map<?, ?> map) {
+            if (key.equals("kills")) {
+                for (Object item : (List<?>) value) {
+                    Map<?, ?> kill = (Map<?, ?>) item;
+                    Object next = kill.get("next_window_ms");
+                    System.out.printf("  %-22s %s %s%s%n", "killed", kill.get("at"), kill.get("name"), next == null ? ""
+                            : String.format(Locale.ROOT, ", next window at terminal 1 after %.1f s", ((Number) next).longValue() / 1000.0));
+                }
+            } else if (value instanceof Map<?, ?> map) {
                 map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
             } else if (value instanceof List<?> problems) {
                 problems.forEach(problem -> System.out.println("  PROBLEM: " + problem));
@@ -446,17 +600,15 @@ public final class DemoCommand implements Callable<Integer> {
         });
         System.out.println(holds
                 ? "  accounting holds: every sensor's records are in exactly one window, late or rejected"
+                        + (((Number) summary.get("records_in_doubt_sensor_killed")).longValue() == 0 ? ""
+                        : " (records in doubt: sent by a killed sensor process after its last status, each stored or not)")
                 : "  ACCOUNTING DOES NOT HOLD (see " + runDir.resolve("logs") + ")");
         System.out.println("  summary: " + runDir.resolve("summary.json"));
     }
 
-    /** A number from a child's status file (a flat JSON object), 0 when absent. */
-    private static long number(String json, String key) {
-        if (json.isBlank()) {
-            return 0;
-        }
-        Object value = ((Map<?, ?>) Json.read(json)).get(key);
-        return value instanceof Number number ? number.longValue() : 0;
+    /** A number from a child's status (a flat JSON object), 0 when absent. */
+    private static long number(Map<?, ?> status, String key) {
+        return status.get(key) instanceof Number number ? number.longValue() : 0;
     }
 
 }

@@ -1,20 +1,18 @@
 package dev.meteo.cli.command;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.cli.dashboard.AnsiDashboardSink;
 import dev.meteo.cli.dashboard.DashboardState;
-import dev.meteo.cli.io.WindowResultJson;
+import dev.meteo.cli.dashboard.JsonlTail;
 import dev.meteo.cli.options.Mode;
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.model.WindowResult;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.store.SensorCounts;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Locale;
-import dev.meteo.store.SensorCounts;
 import java.util.function.Supplier;
 
 /**
@@ -50,7 +48,7 @@ final class DemoDisplay implements AutoCloseable {
         return new DemoDisplay(sink, jsonl, store, status, processes);
     }
 
-    /** {@code processes 11/11 up · 0 restarted · 23.5 records/s · window lag 4.1 s}, from the store's counters. */
+    /** {@code processes 11/11 up · 0 died · 0 restarted · 23.5 records/s · window lag 4.1 s}, from the store's counters. */
     private String strip(RedisMeteoStore store) {
         long now = store.timeMillis();
         long classified = 0;
@@ -69,20 +67,14 @@ final class DemoDisplay implements AutoCloseable {
         return processes.get() + " · " + rate + " · " + lag;
     }
 
+    /** Follows the file like {@code tail -f} ({@link JsonlTail}), and refreshes the status and strip every second. */
     private void follow(Path jsonl, RedisMeteoStore store, Supplier<String> status) {
-        BufferedReader reader = null;
+        JsonlTail tail = new JsonlTail(jsonl);
         long lastRefresh = 0;
         try {
             while (running) {
-                if (reader == null && Files.exists(jsonl)) {
-                    reader = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8);
-                }
-                String line = reader == null ? null : reader.readLine();
-                if (line != null) {
-                    if (!line.isBlank()) {
-                        sink.accept(WindowResultJson.fromJson(line));
-                    }
-                    continue;
+                for (WindowResult window : tail.poll(sink::setStatus)) {
+                    sink.accept(window);
                 }
                 if (System.currentTimeMillis() - lastRefresh > 1_000) {
                     lastRefresh = System.currentTimeMillis();
@@ -94,18 +86,10 @@ final class DemoDisplay implements AutoCloseable {
                         sink.setStatus("Redis unavailable: " + e.getMessage());
                     }
                 }
-                Thread.sleep(100); // the file is written by another process: follow it like tail -f
+                Thread.sleep(100); // the file is written by another process: poll it
             }
         } catch (IOException | InterruptedException e) {
             // the display ends with the demo
-        } finally {
-            if (reader != null) {
-                try {
-                    reader.close();
-                } catch (IOException ignored) {
-                    // nothing left to read
-                }
-            }
         }
     }
 

@@ -106,6 +106,7 @@ public final class ProxyCommand extends RoleCommand {
                 Map<String, Object> status = new LinkedHashMap<>();
                 status.put("role", "proxy");
                 status.put("id", proxyId());
+                status.put("owner", aggregator.owner()); // as the lease names it: which process is the active one
                 status.put("active", stats.leader());
                 status.put("windows_emitted", stats.windowsEmitted());
                 status.put("windows_closed", stats.windowsClosed());

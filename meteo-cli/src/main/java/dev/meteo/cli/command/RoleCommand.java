@@ -135,7 +135,7 @@ public abstract class RoleCommand implements Callable<Integer> {
                         statusEvery.toMillis(), statusEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (statusFile != null && statusFileEvery != null && !statusFileEvery.isZero()) {
-                ticker.scheduleAtFixedRate(() -> writeStatus(role.status()), 0, statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
+                ticker.scheduleAtFixedRate(() -> writeStatus(role.status(), false), 0, statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
             String[] fatal = {null};
             ticker.scheduleWithFixedDelay(() -> {
@@ -158,7 +158,7 @@ public abstract class RoleCommand implements Callable<Integer> {
                 Console.info(roleName() + ": stopped; " + statusLine(status));
                 if (statusFile != null) {
                     ticker.awaitTermination(2, TimeUnit.SECONDS); // a live write in progress must not overwrite the final one
-                    writeStatus(status);
+                    writeStatus(status, true);
                 }
             }
             if (metrics != null) {
@@ -199,10 +199,16 @@ public abstract class RoleCommand implements Callable<Integer> {
         }
     }
 
-    /** Replaces the status file atomically, so a reader never sees half a document. */
-    private void writeStatus(Map<String, Object> counters) {
+    /**
+     * Replaces the status file atomically, so a reader never sees half a document. The one written after a graceful
+     * close says {@code "final": true}: a process killed with SIGKILL leaves only its last live one.
+     */
+    private void writeStatus(Map<String, Object> counters, boolean last) {
         Map<String, Object> status = new java.util.LinkedHashMap<>(counters);
         status.put("status_at_ms", System.currentTimeMillis()); // when the counters were read, for rates between samples
+        if (last) {
+            status.put("final", true);
+        }
         try {
             Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
             Files.writeString(temporary, Json.write(status) + "\n");

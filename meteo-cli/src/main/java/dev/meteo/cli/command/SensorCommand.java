@@ -10,6 +10,7 @@ import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.process.SentMark;
 import dev.meteo.grpc.GrpcTransportSettings;
 import dev.meteo.grpc.sensor.GrpcBatchPublisher;
 import dev.meteo.grpc.sensor.RecordBatchSettings;
@@ -107,6 +108,11 @@ public final class SensorCommand extends RoleCommand {
             description = "Emit at full speed only while FILE reads 'open' (used by bench to bound rabbit's work queue).")
     Path benchGate;
 
+    @Option(names = "--sent-mark", hidden = true, paramLabel = "FILE",
+            description = "Write the count of records sent to FILE before each one leaves (used by demo: a sensor killed "
+                    + "with SIGKILL leaves its exact count there; one sensor per process).")
+    Path sentMark;
+
     @ArgGroup(validate = false, heading = BalancerAddress.HEADING)
     BalancerAddress balancer = new BalancerAddress();
 
@@ -131,6 +137,9 @@ public final class SensorCommand extends RoleCommand {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be 1 or more, not " + count);
         }
+        if (count > 1 && sentMark != null) {
+            throw new IllegalArgumentException("--sent-mark counts the records of one sensor: give it without --count");
+        }
         if (count > 1 && (interval.isZero() || benchGate != null)) {
             throw new IllegalArgumentException("--count above 1 runs the sensors on a shared schedule: give --interval "
                     + "above 0 (a sensor at full speed runs alone)");
@@ -151,7 +160,8 @@ public final class SensorCommand extends RoleCommand {
         if (count > 1) {
             return startFleet(settings, publisher, how);
         }
-        Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC());
+        RecordPublisher counted = sentMark == null ? publisher : SentMark.open(publisher, sentMark);
+        Sensor sensor = new Sensor(settings, counted, Clock.systemUTC());
         GatedEmitter gated = benchGate == null ? null : GatedEmitter.start(sensor, benchGate);
         if (gated == null) {
             sensor.start();
@@ -180,7 +190,7 @@ public final class SensorCommand extends RoleCommand {
                     gated.close();
                 }
                 sensor.close();
-                publisher.close();
+                counted.close();
             }
         };
     }

@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,12 +39,13 @@ public final class ChildProcess {
     private final Process process;
     private final Path statusFile;
     private final Thread pump;
-    private final CountDownLatch ready;
+    private final CompletableFuture<Void> ready;
     private final AtomicReference<URI> metrics;
     private final List<String> arguments;
+    private final long startedAtMillis;
 
-    private ChildProcess(String name, Process process, Path statusFile, Thread pump, CountDownLatch ready,
-                         AtomicReference<URI> metrics, List<String> arguments) {
+    private ChildProcess(String name, Process process, Path statusFile, Thread pump, CompletableFuture<Void> ready,
+                         AtomicReference<URI> metrics, List<String> arguments, long startedAtMillis) {
         this.name = name;
         this.process = process;
         this.statusFile = statusFile;
@@ -50,6 +53,7 @@ public final class ChildProcess {
         this.ready = ready;
         this.metrics = metrics;
         this.arguments = List.copyOf(arguments);
+        this.startedAtMillis = startedAtMillis;
     }
 
     /** What a role prints once its metrics endpoint is up: {@code "<role>: metrics on http://..."}. */
@@ -73,17 +77,18 @@ public final class ChildProcess {
         command.addAll(arguments);
         command.add("--exit-with-parent");
         command.add("--status-file=" + statusFile);
+        long startedAt = System.currentTimeMillis();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Path ownLog = logDir.resolve(name + ".log");
-        CountDownLatch ready = new CountDownLatch(1);
+        CompletableFuture<Void> ready = new CompletableFuture<>();
         AtomicReference<URI> metrics = new AtomicReference<>();
         Thread pump = DaemonThreadFactory.start("log-" + name,
                 () -> copyOutput(name, process, ownLog, sharedLog, ready, metrics));
-        return new ChildProcess(name, process, statusFile, pump, ready, metrics, arguments);
+        return new ChildProcess(name, process, statusFile, pump, ready, metrics, arguments, startedAt);
     }
 
-    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog, CountDownLatch ready,
-                                   AtomicReference<URI> metrics) {
+    private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog,
+                                   CompletableFuture<Void> ready, AtomicReference<URI> metrics) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter own = new PrintWriter(Files.newBufferedWriter(ownLog, StandardCharsets.UTF_8,
                      java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
@@ -92,7 +97,7 @@ public final class ChildProcess {
                 own.println(line);
                 // a text line ends with the message; a JSON line (--log-format json) quotes it
                 if (line.endsWith(": " + READY) || line.contains(": " + READY + "\"")) {
-                    ready.countDown();
+                    ready.complete(null);
                 }
                 int at = line.indexOf(METRICS_ON);
                 if (at >= 0 && metrics.get() == null) {
@@ -117,11 +122,52 @@ public final class ChildProcess {
     public boolean awaitReady(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline && process.isAlive()) {
-            if (ready.await(100, TimeUnit.MILLISECONDS)) {
+            try {
+                ready.get(100, TimeUnit.MILLISECONDS);
                 return true;
+            } catch (TimeoutException notYet) {
+                // poll again: the child may have died meanwhile
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException(impossible);
             }
         }
-        return ready.getCount() == 0;
+        return ready.isDone();
+    }
+
+    /** Completes once the child said it is ready; never if it dies first. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** Completes, on a JDK thread, once the process has exited (by itself, killed or stopped). */
+    public CompletableFuture<ChildProcess> exited() {
+        return process.onExit().thenApply(ignored -> this);
+    }
+
+    /** When this process was started (epoch ms, this machine's clock). */
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /**
+     * How a process ended, from its exit code: {@code "signal 9 (SIGKILL)"} for a code above 128 (the JDK reports a
+     * process killed by signal {@code n} as {@code 128 + n}, as shells do), else {@code "exit code 3"}.
+     */
+    public static String describeExit(int exitCode) {
+        if (exitCode > 128 && exitCode < 128 + 65) {
+            int signal = exitCode - 128;
+            String name = switch (signal) {
+                case 1 -> "SIGHUP";
+                case 2 -> "SIGINT";
+                case 6 -> "SIGABRT";
+                case 9 -> "SIGKILL";
+                case 11 -> "SIGSEGV";
+                case 15 -> "SIGTERM";
+                default -> null;
+            };
+            return "signal " + signal + (name == null ? "" : " (" + name + ")");
+        }
+        return "exit code " + exitCode;
     }
 
     public String name() {
@@ -178,7 +224,10 @@ public final class ChildProcess {
         return exited;
     }
 
-    /** The child's final counters, written at its graceful exit; empty when it did not get that far. */
+    /**
+     * The child's counters: the final ones once it exited gracefully ({@code "final": true}), else the last ones it
+     * wrote while running (with {@code --status-file-every}); empty when it wrote none.
+     */
     public Optional<String> status() {
         try {
             return Files.isRegularFile(statusFile) ? Optional.of(Files.readString(statusFile)) : Optional.empty();

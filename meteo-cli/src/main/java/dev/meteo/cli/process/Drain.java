@@ -25,8 +25,42 @@ public final class Drain {
     private Drain() {
     }
 
-    /** What one sensor reported when its process stopped. */
-    public record SensorReport(String id, long sent, long confirmed, long failed) {
+    /**
+     * What one sensor reported when its process stopped, or, for a process killed before it could say (SIGKILL), what
+     * is known of it ({@link #killedSensorReport}). {@code inDoubt}: records that killed process sent and did not yet
+     * know the fate of; 0 for a process that stopped gracefully.
+     */
+    public record SensorReport(String id, long sent, long confirmed, long failed, long inDoubt) {
+
+        /** A sensor whose process stopped gracefully: nothing in doubt. */
+        public SensorReport(String id, long sent, long confirmed, long failed) {
+            this(id, sent, confirmed, failed, 0);
+        }
+
+        /** The reports of two processes of one sensor id (a sensor restarted keeps its id), added up. */
+        SensorReport plus(SensorReport other) {
+            return new SensorReport(id, sent + other.sent, confirmed + other.confirmed, failed + other.failed,
+                    inDoubt + other.inDoubt);
+        }
+    }
+
+    /** Whether a status file is the one a role writes once closed gracefully (else the last it wrote while running). */
+    public static boolean isFinal(Map<?, ?> status) {
+        return Boolean.TRUE.equals(status.get("final"));
+    }
+
+    /**
+     * A sensor process killed before it wrote its final status. Its confirmed and failed counts are those of the last
+     * status it wrote while running: lower bounds, as more may have been confirmed since. Its sent count is the exact
+     * one of its sent mark ({@link SentMark}, written before each record leaves), or, without one, that of the status.
+     * What it sent and had neither confirmed nor failed by that status is in doubt: each of those records may or may not
+     * have been classified in the store, so the check of its id allows anything between confirmed and sent.
+     */
+    public static SensorReport killedSensorReport(String name, Map<?, ?> lastStatus, java.util.OptionalLong sentMark) {
+        long confirmed = Fleet.number(lastStatus, "confirmed");
+        long failed = Fleet.number(lastStatus, "failed");
+        long sent = Math.max(Fleet.number(lastStatus, "sent"), sentMark.orElse(0));
+        return new SensorReport(name, sent, confirmed, failed, Math.max(0, sent - confirmed - failed));
     }
 
     /**
@@ -54,8 +88,14 @@ public final class Drain {
      *
      * @param problems what is wrong, one line each; empty when the accounting holds
      */
-    public record Verdict(long sent, long confirmed, long failed, long inWindows, long storedInWindows, long late,
-                          long rejected, List<Long> perTerminal, List<String> problems) {
+    public record Verdict(long sent, long confirmed, long failed, long inDoubt, long inWindows, long storedInWindows,
+                          long late, long rejected, List<Long> perTerminal, List<String> problems) {
+
+        /** A verdict with nothing in doubt (no sensor process was killed). */
+        public Verdict(long sent, long confirmed, long failed, long inWindows, long storedInWindows, long late,
+                       long rejected, List<Long> perTerminal, List<String> problems) {
+            this(sent, confirmed, failed, 0, inWindows, storedInWindows, late, rejected, perTerminal, problems);
+        }
 
         public boolean holds() {
             return problems.isEmpty();
@@ -130,18 +170,30 @@ public final class Drain {
         return true;
     }
 
-    /** The accounting of a drained run: per sensor against the store, and the terminals' files against the store. */
+    /**
+     * The accounting of a drained run: per sensor id against the store (the reports of every process of one id added
+     * up: a restarted sensor keeps its id, and its sequence numbers start after its earlier process's), and the
+     * terminals' files against the store and each other: each file's windows contiguous, without a repeat, and the
+     * same windows in every file where they overlap.
+     */
     public static Verdict verdict(List<SensorReport> sensors, List<Path> terminals, WindowStore store) {
         Map<String, SensorCounts> counts = store.sensorCounts();
         List<String> problems = new ArrayList<>();
+        Map<String, SensorReport> byId = new LinkedHashMap<>();
+        for (SensorReport report : sensors) {
+            byId.merge(report.id(), report, SensorReport::plus);
+        }
         long sent = 0;
         long confirmed = 0;
         long failed = 0;
-        for (SensorReport sensor : sensors) {
+        long inDoubt = 0;
+        for (SensorReport sensor : byId.values()) {
             sent += sensor.sent();
             confirmed += sensor.confirmed();
             failed += sensor.failed();
-            String problem = counts.getOrDefault(sensor.id(), SensorCounts.NONE).check(sensor.confirmed(), sensor.failed());
+            inDoubt += sensor.inDoubt();
+            String problem = counts.getOrDefault(sensor.id(), SensorCounts.NONE)
+                    .check(sensor.confirmed(), sensor.failed(), sensor.inDoubt());
             if (problem != null) {
                 problems.add("sensor " + sensor.id() + ": " + problem);
             }
@@ -156,8 +208,46 @@ public final class Drain {
         if (perTerminal.stream().distinct().count() > 1) {
             problems.add("the terminals hold different records: " + perTerminal);
         }
-        return new Verdict(sent, confirmed, failed, inWindows, storedInWindows, store.lateCount(), store.rejectedCount(),
-                perTerminal, problems);
+        problems.addAll(windowProblems(terminals));
+        return new Verdict(sent, confirmed, failed, inDoubt, inWindows, storedInWindows, store.lateCount(),
+                store.rejectedCount(), perTerminal, problems);
+    }
+
+    /**
+     * What is wrong with the terminals' windows: in each file, a window that does not start where the one before it
+     * ended (a gap, a repeat or a step back); across files, a window that differs from the same window in the first
+     * file. A terminal that started receiving later than another may begin later; the windows it lacks at the start
+     * must hold no record (else the record counts differ too).
+     */
+    public static List<String> windowProblems(List<Path> terminals) {
+        List<String> problems = new ArrayList<>();
+        List<List<WindowResult>> all = terminals.stream().map(Drain::windows).toList();
+        for (int t = 0; t < terminals.size(); t++) {
+            List<WindowResult> windows = all.get(t);
+            for (int i = 1; i < windows.size(); i++) {
+                java.time.Instant previousEnd = windows.get(i - 1).end();
+                java.time.Instant start = windows.get(i).start();
+                if (!start.equals(previousEnd)) {
+                    problems.add(terminals.get(t).getFileName() + ": window " + start + " follows one ending at "
+                            + previousEnd + (start.isAfter(previousEnd) ? " (a gap)" : " (a repeat or a step back)"));
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            return problems;
+        }
+        Map<java.time.Instant, WindowResult> reference = new java.util.HashMap<>();
+        all.get(0).forEach(window -> reference.put(window.start(), window));
+        for (int t = 1; t < terminals.size(); t++) {
+            for (WindowResult window : all.get(t)) {
+                WindowResult same = reference.get(window.start());
+                if (same != null && !same.equals(window)) {
+                    problems.add(terminals.get(t).getFileName() + ": window " + window.start() + " differs from "
+                            + terminals.get(0).getFileName() + "'s: " + window + " vs " + same);
+                }
+            }
+        }
+        return problems;
     }
 
     private static boolean pause(long deadlineMillis) throws InterruptedException {
