@@ -93,6 +93,9 @@ public final class Supervisor implements AutoCloseable {
                 if (child.awaitReady(Math.min(500, Math.max(0, deadlineMillis - System.currentTimeMillis())))) {
                     return true;
                 }
+                if (!child.isAlive()) {
+                    Thread.sleep(100); // it died before it was ready: its next process comes after the backoff
+                }
             }
             return current.ready().isDone();
         }
