@@ -493,7 +493,9 @@ public final class DemoCommand implements Callable<Integer> {
             for (Supervisor.Incarnation ended : slot.ended()) {
                 processes.add(new Path[] {ended.statusFile(), ended.companions().get(0)});
             }
-            processes.add(new Path[] {slot.current().statusFile(), slot.companions().get(0)});
+            if (!slot.currentEnded()) {
+                processes.add(new Path[] {slot.current().statusFile(), slot.companions().get(0)});
+            }
             for (Path[] files : processes) {
                 Map<?, ?> status = readStatus(files[0]);
                 if (Drain.isFinal(status)) {
@@ -525,7 +527,9 @@ public final class DemoCommand implements Callable<Integer> {
             for (Supervisor.Incarnation ended : slot.ended()) {
                 emitted += number(readStatus(ended.statusFile()), "windows_emitted");
             }
-            emitted += number(readStatus(slot.current().statusFile()), "windows_emitted");
+            if (!slot.currentEnded()) {
+                emitted += number(readStatus(slot.current().statusFile()), "windows_emitted");
+            }
         }
         return emitted;
     }

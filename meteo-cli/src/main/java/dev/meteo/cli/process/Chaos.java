@@ -99,7 +99,12 @@ public final class Chaos implements AutoCloseable {
         List<ChildProcess> live = supervisor.children(role).stream()
                 .filter(child -> child.isAlive() && child.ready().isDone()).toList();
         if (role.equals("proxy")) {
-            String holder = leaseHolder.get();
+            String holder;
+            try {
+                holder = leaseHolder.get();
+            } catch (RuntimeException storeDown) {
+                return Optional.empty(); // no active proxy to be found now: the other kinds take this turn
+            }
             return holder == null ? Optional.empty()
                     : live.stream().filter(proxy -> holder.equals(owner(proxy))).findFirst();
         }
@@ -108,7 +113,11 @@ public final class Chaos implements AutoCloseable {
 
     /** The lease owner a proxy process said it writes, from its live status; {@code null} before it said. */
     private static String owner(ChildProcess proxy) {
-        return proxy.status().map(json -> ((Map<?, ?>) Json.read(json)).get("owner")).map(String::valueOf).orElse(null);
+        try {
+            return proxy.status().map(json -> ((Map<?, ?>) Json.read(json)).get("owner")).map(String::valueOf).orElse(null);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** Stops killing; returns once a kill under way is done (bounded). */

@@ -37,7 +37,7 @@ public final class Supervisor implements AutoCloseable {
     static final Duration STABLE_AFTER = MAX_BACKOFF;
 
     /** One process of a child that has ended; its files renamed as {@link #statusFile()} and {@link #companions()}. */
-    public record Incarnation(String name, int number, long startedAtMillis, long endedAtMillis, int exitCode,
+    public record Incarnation(String name, int number, long pid, long startedAtMillis, long endedAtMillis, int exitCode,
                               Path statusFile, List<Path> companions) {
     }
 
@@ -76,6 +76,15 @@ public final class Supervisor implements AutoCloseable {
         /** The processes of this child that died while supervised, oldest first. */
         public List<Incarnation> ended() {
             return List.copyOf(ended);
+        }
+
+        /**
+         * Whether the current process is one of {@link #ended()}: it died while supervised and its restart was
+         * cancelled (the child was retired meanwhile), so its files are those of that incarnation.
+         */
+        public boolean currentEnded() {
+            List<Incarnation> all = ended();
+            return !all.isEmpty() && all.get(all.size() - 1).pid() == current.pid();
         }
 
         /** The files the current process writes besides its status file (a sensor's sent mark). */
@@ -215,7 +224,8 @@ public final class Supervisor implements AutoCloseable {
         for (Path file : slot.companions) {
             companions.add(moveAside(file, slot.name, number));
         }
-        return new Incarnation(slot.name, number, child.startedAtMillis(), endedAt, exitCode, status, companions);
+        return new Incarnation(slot.name, number, child.pid(), child.startedAtMillis(), endedAt, exitCode, status,
+                companions);
     }
 
     private static Path moveAside(Path file, String name, int number) {
