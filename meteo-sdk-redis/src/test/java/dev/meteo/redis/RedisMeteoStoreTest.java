@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
@@ -129,6 +130,20 @@ class RedisMeteoStoreTest {
 
         neighbour.deleteAll();
         assertEquals(1, store.storedCount(CoefficientKind.WELLNESS), "deleteAll crossed prefixes");
+    }
+
+    @Test
+    void everyProxyThatAsksForTheLeaseIsSeenTheHolderAndItsStandbys() {
+        assertTrue(store.acquireLease("proxy-a/1", Duration.ofSeconds(10)));
+        assertFalse(store.acquireLease("proxy-b/2", Duration.ofSeconds(10)), "a standby");
+
+        Map<String, Long> seen = store.proxiesSeen(Duration.ofSeconds(30));
+        assertEquals(java.util.Set.of("proxy-a/1", "proxy-b/2"), seen.keySet());
+        assertEquals("proxy-a/1", store.leaseHolder());
+        long now = store.timeMillis();
+        seen.values().forEach(at -> assertTrue(at <= now && at > now - 30_000, at + " vs the store's time " + now));
+        assertTrue(store.usedMemoryBytes() > 0);
+        assertTrue(store.roundTrips() >= 5, "every request counted: " + store.roundTrips());
     }
 
     @Test
