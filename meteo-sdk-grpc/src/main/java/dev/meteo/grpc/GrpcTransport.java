@@ -4,6 +4,7 @@ import dev.meteo.compute.ComputeNode;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.compute.GrpcComputeServer;
 import dev.meteo.grpc.proxy.GrpcResultPublisher;
+import dev.meteo.grpc.sensor.GrpcBatchPublisher;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.terminal.GrpcTerminalServer;
 import dev.meteo.sensor.RecordPublisher;
@@ -58,7 +59,7 @@ public final class GrpcTransport implements Transport {
         }
         String where = settings.loadBalancer().bindHost() + ":" + started.port();
         return new Part("listening on " + where + "; compute servers register here", "nobody",
-                CompletableFuture.completedFuture(null), started::close, started::close) {
+                CompletableFuture.completedFuture(null), started::close, started::closeNow) {
             @Override
             public Map<String, Object> status() {
                 GrpcLoadBalancer.Stats stats = started.stats();
@@ -79,16 +80,24 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public RecordPublisher openRecordPublisher(String sensorId) {
-        return GrpcRecordPublisher.open(settings.recordPublisher().withBalancer(balancer("a sensor")));
+        return GrpcRecordPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor")));
+    }
+
+    /** Batched calls ({@code SendBatch}) on one channel, grouped as the settings' {@code recordBatches} say. */
+    @Override
+    public RecordPublisher openFleetPublisher(String fleetId) {
+        return GrpcBatchPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor fleet")),
+                settings.recordBatches());
     }
 
     @Override
     public Running startComputeServer(ComputeNode node) {
-        Endpoint registrar = balancer("a compute server");
-        GrpcComputeServer server = GrpcComputeServer.start(settings.computeServer().withBalancer(registrar), node);
+        List<Endpoint> registrars = balancers("a compute server");
+        GrpcComputeServer server = GrpcComputeServer.start(settings.computeServer().withBalancers(registrars), node);
+        String where = registrars.size() == 1 ? "the load balancer at " + registrars.get(0)
+                : "the load balancers at " + registrars;
         return new Part("serving on " + settings.computeServer().bindHost() + ":" + server.port()
-                + ", registering with the load balancer at " + registrar, "the load balancer at " + registrar,
-                server.registered(), server::close, server::closeNow);
+                + ", registering with " + where, where, server.registered(), server::close, server::closeNow);
     }
 
     /**
@@ -113,13 +122,16 @@ public final class GrpcTransport implements Transport {
                 + ", registering with " + where, where, server.registered(), server::close, server::closeNow);
     }
 
-    private Endpoint balancer(String who) {
+    /** The load balancer named or started, then the extra ones. */
+    private List<Endpoint> balancers(String who) {
         Endpoint known = balancer;
         if (known == null) {
             throw new IllegalStateException(who + " needs the load balancer's address: name it in the settings, or "
                     + "start the load balancer with this transport first");
         }
-        return known;
+        List<Endpoint> all = new ArrayList<>(List.of(known));
+        settings.extraBalancers().stream().filter(extra -> !all.contains(extra)).forEach(all::add);
+        return all;
     }
 
     /** The proxies terminals register with: the settings' list, else the one proxy this transport opened. */

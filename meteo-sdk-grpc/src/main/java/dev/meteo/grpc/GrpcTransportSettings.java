@@ -3,6 +3,7 @@ package dev.meteo.grpc;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
 import dev.meteo.grpc.compute.ComputeServerSettings;
 import dev.meteo.grpc.proxy.ResultPublisherSettings;
+import dev.meteo.grpc.sensor.RecordBatchSettings;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
 import dev.meteo.grpc.terminal.TerminalServerSettings;
 
@@ -28,11 +29,15 @@ import java.util.function.UnaryOperator;
  * @param terminal        a terminal server's settings (bind host, port, advertised host, registration retry)
  * @param standbyProxies  further proxies terminals register with besides {@code proxy}: standbys that take over the
  *                        lease, so that they know every terminal when they do
+ * @param extraBalancers  further load balancers besides {@code balancer}, all active: sensors spread their calls over
+ *                        all of them and retry on another when one is down; compute servers register with each
+ * @param recordBatches   how a fleet's publisher ({@link GrpcTransport#openFleetPublisher}) groups records into calls
  */
 public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalancerSettings loadBalancer,
                                     RecordPublisherSettings recordPublisher, ComputeServerSettings computeServer,
                                     ResultPublisherSettings resultPublisher, TerminalServerSettings terminal,
-                                    List<Endpoint> standbyProxies) {
+                                    List<Endpoint> standbyProxies, List<Endpoint> extraBalancers,
+                                    RecordBatchSettings recordBatches) {
 
     /** The load balancer's port when a deployment does not say: {@value}. */
     public static final int DEFAULT_BALANCER_PORT = 7101;
@@ -46,6 +51,8 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
         Objects.requireNonNull(resultPublisher, "resultPublisher");
         Objects.requireNonNull(terminal, "terminal");
         standbyProxies = List.copyOf(standbyProxies);
+        extraBalancers = List.copyOf(extraBalancers);
+        Objects.requireNonNull(recordBatches, "recordBatches");
     }
 
     /**
@@ -61,7 +68,7 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
                 RecordPublisherSettings.of(balancer),
                 ComputeServerSettings.defaults().withBalancer(balancer),
                 ResultPublisherSettings.defaults().withPort(proxy.port()),
-                TerminalServerSettings.defaults().withProxy(proxy), List.of());
+                TerminalServerSettings.defaults().withProxy(proxy), List.of(), List.of(), RecordBatchSettings.defaults());
     }
 
     /**
@@ -72,55 +79,66 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
         Endpoint placeholder = new Endpoint("127.0.0.1", DEFAULT_BALANCER_PORT); // replaced once the balancer runs
         return new GrpcTransportSettings(null, null, LoadBalancerSettings.defaults(),
                 RecordPublisherSettings.of(placeholder), ComputeServerSettings.defaults(),
-                ResultPublisherSettings.defaults(), TerminalServerSettings.defaults(), List.of());
+                ResultPublisherSettings.defaults(), TerminalServerSettings.defaults(), List.of(), List.of(), RecordBatchSettings.defaults());
     }
 
     /** Every server this transport starts listens on {@code host} ({@code 127.0.0.1} by default). */
     public GrpcTransportSettings withBindHost(String host) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer.withBindHost(host), recordPublisher,
-                computeServer.withBindHost(host), resultPublisher.withBindHost(host), terminal.withBindHost(host), standbyProxies);
+                computeServer.withBindHost(host), resultPublisher.withBindHost(host), terminal.withBindHost(host), standbyProxies, extraBalancers, recordBatches);
     }
 
     /** The host compute servers and terminals give their registrar to be called back at (default: the bind host). */
     public GrpcTransportSettings withAdvertisedHost(String host) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher,
-                computeServer.withAdvertisedHost(host), resultPublisher, terminal.withAdvertisedHost(host), standbyProxies);
+                computeServer.withAdvertisedHost(host), resultPublisher, terminal.withAdvertisedHost(host), standbyProxies, extraBalancers, recordBatches);
     }
 
     /** The port of the compute servers and terminals this transport starts ({@code 0}, the default: a free one). */
     public GrpcTransportSettings withServerPort(int port) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer.withPort(port),
-                resultPublisher, terminal.withPort(port), standbyProxies);
+                resultPublisher, terminal.withPort(port), standbyProxies, extraBalancers, recordBatches);
     }
 
     /** Terminals also register with these proxies (standbys), so that a standby knows them all when it takes over. */
     public GrpcTransportSettings withStandbyProxies(List<Endpoint> proxies) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                terminal, proxies);
+                terminal, proxies, extraBalancers, recordBatches);
+    }
+
+    /** Load balancers besides {@code balancer}, all active (see {@code extraBalancers}). */
+    public GrpcTransportSettings withExtraBalancers(List<Endpoint> balancers) {
+        return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
+                terminal, standbyProxies, balancers, recordBatches);
     }
 
     public GrpcTransportSettings withLoadBalancer(UnaryOperator<LoadBalancerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, change.apply(loadBalancer), recordPublisher, computeServer,
-                resultPublisher, terminal, standbyProxies);
+                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches);
     }
 
     public GrpcTransportSettings withRecordPublisher(UnaryOperator<RecordPublisherSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, change.apply(recordPublisher), computeServer,
-                resultPublisher, terminal, standbyProxies);
+                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches);
     }
 
     public GrpcTransportSettings withComputeServer(UnaryOperator<ComputeServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, change.apply(computeServer),
-                resultPublisher, terminal, standbyProxies);
+                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches);
     }
 
     public GrpcTransportSettings withResultPublisher(UnaryOperator<ResultPublisherSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer,
-                change.apply(resultPublisher), terminal, standbyProxies);
+                change.apply(resultPublisher), terminal, standbyProxies, extraBalancers, recordBatches);
+    }
+
+    public GrpcTransportSettings withRecordBatches(UnaryOperator<RecordBatchSettings> change) {
+        return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
+                terminal, standbyProxies, extraBalancers, change.apply(recordBatches));
     }
 
     public GrpcTransportSettings withTerminal(UnaryOperator<TerminalServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                change.apply(terminal), standbyProxies);
+                change.apply(terminal), standbyProxies, extraBalancers, recordBatches);
     }
 }

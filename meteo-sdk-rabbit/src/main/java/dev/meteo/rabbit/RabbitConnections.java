@@ -1,5 +1,6 @@
 package dev.meteo.rabbit;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
@@ -13,6 +14,7 @@ import java.util.logging.Logger;
 /**
  * Opens the broker connections of every indirect-mode role, one way: automatic connection and topology recovery,
  * a 15 s heartbeat, recovery attempts every second, and a log line when a connection is lost and when it is back.
+ * With several brokers (a cluster), a connection goes to the first that answers, and recovery tries them all.
  */
 public final class RabbitConnections {
 
@@ -44,7 +46,8 @@ public final class RabbitConnections {
         factory.setRequestedHeartbeat(15);
         Connection connection;
         try {
-            connection = factory.newConnection(connectionName);
+            connection = factory.newConnection(Address.parseAddresses(String.join(",", settings.brokers())),
+                    connectionName);
         } catch (TimeoutException e) {
             throw new UncheckedIOException(new IOException("broker " + settings.redactedUri() + " did not answer in time", e));
         } catch (IOException e) {

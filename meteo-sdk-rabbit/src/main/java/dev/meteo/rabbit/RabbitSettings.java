@@ -1,10 +1,13 @@
 package dev.meteo.rabbit;
 
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Immutable settings of every indirect-mode role: where the broker is (an {@code amqp://user:pass@host:port/vhost}
@@ -24,10 +27,23 @@ import java.util.Objects;
  * @param terminalMaxLength    windows a terminal queue keeps at most while its terminal is away (oldest dropped)
  * @param terminalMessageTtl   how long a window waits in a terminal queue before it is dropped as stale
  * @param terminalQueueExpires how long a terminal queue without consumer lives before the broker deletes it
+ * @param brokers              every broker of a cluster to connect to, {@code host:port}, the URI's first; a
+ *                             connection goes to the first that answers and fails over to the others when lost
+ * @param queueType            the type of the work and terminal queues (see {@link QueueType})
  */
 public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration confirmTimeout, Duration closeTimeout,
                              Duration requeuePause, int terminalMaxLength, Duration terminalMessageTtl,
-                             Duration terminalQueueExpires) {
+                             Duration terminalQueueExpires, List<String> brokers, QueueType queueType) {
+
+    /** The type of the durable queues a deployment declares. */
+    public enum QueueType {
+        /** Quorum on RabbitMQ 3.8 or later (replicated over the cluster's nodes), classic elsewhere (Qpid). */
+        AUTO,
+        /** Replicated with Raft over the cluster's nodes: survives losing a minority of them. */
+        QUORUM,
+        /** One node's queue (mirroring aside): lost with that node's disk. */
+        CLASSIC
+    }
 
     /** The local broker with RabbitMQ's default account; used when nothing else is configured. */
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672/";
@@ -41,6 +57,11 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         Objects.requireNonNull(requeuePause, "requeuePause");
         Objects.requireNonNull(terminalMessageTtl, "terminalMessageTtl");
         Objects.requireNonNull(terminalQueueExpires, "terminalQueueExpires");
+        Objects.requireNonNull(queueType, "queueType");
+        brokers = List.copyOf(brokers);
+        if (brokers.isEmpty()) {
+            throw new IllegalArgumentException("at least one broker address is needed");
+        }
         if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme())) {
             throw new IllegalArgumentException("broker URI must start with amqp:// or amqps://: " + redact(uri));
         }
@@ -58,15 +79,46 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         }
     }
 
-    /** Settings for the broker at {@code uri}, with the default prefix and tunables. */
+    /**
+     * Settings for the broker at {@code uri}, with the default prefix and tunables. A cluster is several addresses:
+     * {@code amqp://user:password@host1:5672,host2:5672,host3:5672/vhost} (one set of credentials and vhost), or
+     * several such URIs separated by commas (the credentials and vhost of the first).
+     */
     public static RabbitSettings of(String uri) {
+        Matcher matcher = URI_WITH_HOSTS.matcher(uri.trim());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a broker URI (amqp://user:password@host:port/vhost): "
+                    + redactText(uri));
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String host : matcher.group(3).split(",")) {
+            if (!host.isBlank()) {
+                hosts.add(host.trim());
+            }
+        }
+        String path = matcher.group(4) == null ? "" : matcher.group(4);
+        int more = path.indexOf(',');
+        if (more >= 0) { // comma-separated URIs: the first's path, every one's host
+            for (String other : path.substring(more + 1).split(",")) {
+                Matcher next = URI_WITH_HOSTS.matcher(other.trim());
+                if (!next.matches()) {
+                    throw new IllegalArgumentException("not a broker URI: " + redactText(other));
+                }
+                hosts.addAll(List.of(next.group(3).split(",")));
+            }
+            path = path.substring(0, more);
+        }
+        String userInfo = matcher.group(2) == null ? "" : matcher.group(2);
         try {
-            return new RabbitSettings(new URI(uri), DEFAULT_PREFIX, 200, Duration.ofSeconds(10), Duration.ofSeconds(10),
-                    Duration.ofSeconds(1), 10_000, Duration.ofHours(1), Duration.ofHours(24));
+            return new RabbitSettings(new URI(matcher.group(1) + "://" + userInfo + hosts.get(0) + path), DEFAULT_PREFIX,
+                    200, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
+                    Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a broker URI: " + e.getMessage());
         }
     }
+
+    private static final Pattern URI_WITH_HOSTS = Pattern.compile("(amqps?)://([^@/]*@)?([^/]+)(/.*)?");
 
     /** Settings for the local broker ({@value #DEFAULT_URI}), with the default prefix and tunables. */
     public static RabbitSettings defaults() {
@@ -75,27 +127,38 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
 
     public RabbitSettings withNamePrefix(String newPrefix) {
         return new RabbitSettings(uri, newPrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType);
     }
 
     public RabbitSettings withPrefetch(int newPrefetch) {
         return new RabbitSettings(uri, namePrefix, newPrefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType);
     }
 
     public RabbitSettings withTerminalQueueLimits(int maxLength, Duration messageTtl, Duration queueExpires) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                maxLength, messageTtl, queueExpires);
+                maxLength, messageTtl, queueExpires, brokers, queueType);
     }
 
     public RabbitSettings withRequeuePause(Duration pause) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, pause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType);
     }
 
-    /** The URI without its password, for logs. */
+    /** The queues' type on this broker, {@link QueueType#AUTO} included. */
+    public RabbitSettings withQueueType(QueueType type) {
+        return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, type);
+    }
+
+    /** The URI without its password, for logs; every broker of a cluster. */
     public String redactedUri() {
-        return redact(uri);
+        String first = redact(uri);
+        return brokers.size() == 1 ? first : first + " (+ " + String.join(", ", brokers.subList(1, brokers.size())) + ")";
+    }
+
+    private static String redactText(String text) {
+        return text.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
     }
 
     static String redact(URI uri) {

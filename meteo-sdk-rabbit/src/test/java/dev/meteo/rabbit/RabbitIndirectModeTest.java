@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -216,7 +217,7 @@ class RabbitIndirectModeTest {
             closeLater(RabbitRecordPublisher.open(settings));
             closeLater(RabbitResultPublisher.open(settings));
         }
-        // the terminal declares its queue again when it restarts (one consumer at a time: the queue is exclusive)
+        // the terminal declares its queue again when it restarts (one consumer at a time)
         RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))).close();
         closeLater(RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))));
         ComputeNode first = startServer("server-a");
@@ -231,6 +232,35 @@ class RabbitIndirectModeTest {
         RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
         proxy.publish(window(0));
         await().atMost(AWAIT).until(() -> sink.size() == 1);
+    }
+
+    @Test
+    void onRabbitMqTheQueuesAreQuorumQueuesAndAnExistingClassicQueueIsKeptOnlyWithAuto() throws Exception {
+        try (Channel channel = inspector.createChannel()) {
+            topology.declareShared(channel);
+            assertEquals(RabbitSettings.QueueType.QUORUM, topology.queueType(channel));
+        }
+        // The broker refuses to redeclare a quorum queue as a classic one: the work queue is a quorum queue.
+        Channel refusedChannel = inspector.createChannel(); // closed by the broker's refusal
+        IOException refusedAsClassic = assertThrows(IOException.class,
+                () -> refusedChannel.queueDeclare(topology.workQueue(), true, false, false, Map.of()));
+        assertTrue(String.valueOf(refusedAsClassic.getCause()).contains("x-queue-type"),
+                String.valueOf(refusedAsClassic.getCause()));
+
+        RabbitSettings older = RabbitTestSupport.freshSettings();
+        Topology classic = new Topology(older.withQueueType(RabbitSettings.QueueType.CLASSIC));
+        try {
+            try (Channel channel = inspector.createChannel()) {
+                classic.declareShared(channel);
+                new Topology(older).declareShared(channel); // AUTO keeps what is there, with a warning
+            }
+            Channel channel = inspector.createChannel(); // closed by the broker's refusal
+            Topology quorum = new Topology(older.withQueueType(RabbitSettings.QueueType.QUORUM));
+            IOException refused = assertThrows(IOException.class, () -> quorum.declareShared(channel));
+            assertTrue(refused.getMessage().contains("meteo reset --rabbit"), refused.getMessage());
+        } finally {
+            RabbitTestSupport.deleteTopology(older, List.of());
+        }
     }
 
     /** The real store behind a switch that makes it unreachable, as Redis down would. */

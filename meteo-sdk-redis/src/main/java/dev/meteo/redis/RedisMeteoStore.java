@@ -13,12 +13,11 @@ import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.store.WindowStore;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,19 +30,25 @@ import java.util.function.Function;
 /**
  * The Redis store, both ports in one. Layout, per kind ({@code wellness}, {@code pollution}) under the key prefix:
  * <ul>
- *   <li>{@code <kind>:ts}: sorted set, member = record id, score = detection time (ms): range reads per window;</li>
- *   <li>{@code <kind>:val}: hash, record id to coefficient: the identity check that makes stores idempotent;</li>
+ *   <li>{@code <kind>:ts}: sorted set, member = record id, score = detection time (ms): the identities of the records
+ *       stored in windows, which make stores idempotent, kept for the retention;</li>
+ *   <li>{@code window:aggregates}: hash, {@code <window start>:<kind>} to the window's running count, mean, sum of
+ *       squared deviations, min, max and latest detection time, updated with every store: closing a window reads one
+ *       field, whatever the number of its records;</li>
+ *   <li>{@code window:size}: the deployment's window size (ms), set by its first proxy; {@code <kind>:pending}: hash,
+ *       record id to coefficient, for records stored before it (folded into the aggregates then);</li>
  *   <li>{@code <kind>:late}: hash, record id to {@code time:value}: records stored after their window closed;</li>
  *   <li>{@code window:closed}, {@code window:published}: the closed and published horizons (ms);</li>
  *   <li>{@code proxy:lease}: hash {@code owner}, {@code expires}; {@code rejected}: hash record id to reason.</li>
  * </ul>
- * Storing is one Lua script per coefficient (duplicate check, late check against the closed horizon, write), sent
- * pipelined per batch; closing a window is one script, so a store and a close never interleave. Thread-safe.
+ * Storing is one Lua script per batch of up to {@value #STORE_CHUNK} coefficients (duplicate check, late check
+ * against the closed horizon, identity, aggregate), pipelined; closing a window is one script, so a store and a close
+ * never interleave. Thread-safe. The full list of keys is in {@code docs/redis-keys.md}.
  *
- * <p>Limits, by design: {@link #trimBefore} deletes the ids of trimmed coefficients with them, so a redelivery of a
- * record older than the retention horizon is no longer recognised and counts as late (counted twice rather than
- * dropped); keep retention above the longest redelivery delay. The late and rejected hashes are not trimmed: they
- * hold the identities that make those counters idempotent, and grow with late and invalid input only.
+ * <p>Limits, by design: {@link #trimBefore} deletes the identities of trimmed windows with their aggregates, so a
+ * redelivery of a record older than the retention horizon is no longer recognised and counts as late (counted twice
+ * rather than dropped); keep retention above the longest redelivery delay. The late and rejected hashes are not
+ * trimmed: they hold the identities that make those counters idempotent, and grow with late and invalid input only.
  */
 public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
@@ -54,33 +59,99 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             """;
 
     /**
-     * KEYS: ts, val, late (of the record's kind), closed, rejected, sensors:stored, sensors:late. ARGV: record id,
-     * detection time, value, sensor id. A record known in any of val, late or rejected is a duplicate (the first
-     * classification wins); otherwise it is late when detected before the closed horizon, else stored in its window.
+     * The running statistics of windows, kept in one hash ({@code window:aggregates}), field
+     * {@code <window start>:<kind>}, value {@code "count mean m2 min max latest"}: Welford's mean and sum of squared
+     * deviations (numerically safe, unlike a sum of squares), doubles printed with 17 significant digits so they read
+     * back exactly. {@code aggregate} folds one value into a field (read once per script), {@code saveAggregates}
+     * writes the fields it changed.
      */
-    static final String STORE_SCRIPT = """
-            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1
-                or redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then
-              return 0
+    private static final String AGGREGATES = """
+            local aggregates = {}
+            local function aggregate(hash, field, x, t)
+              local a = aggregates[field]
+              if not a then
+                local packed = redis.call('HGET', hash, field)
+                if packed then
+                  local n, mean, m2, lo, hi, latest = string.match(packed, '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$')
+                  a = {tonumber(n), tonumber(mean), tonumber(m2), tonumber(lo), tonumber(hi), tonumber(latest)}
+                else
+                  a = {0, 0, 0, x, x, t}
+                end
+                aggregates[field] = a
+              end
+              local n = a[1] + 1
+              local delta = x - a[2]
+              local mean = a[2] + delta / n
+              a[1] = n
+              a[2] = mean
+              a[3] = a[3] + delta * (x - mean)
+              if x < a[4] then a[4] = x end
+              if x > a[5] then a[5] = x end
+              if t > a[6] then a[6] = t end
             end
-            local closed = redis.call('GET', KEYS[4])
-            if closed and tonumber(ARGV[2]) < tonumber(closed) then
-              redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
-              redis.call('HINCRBY', KEYS[7], ARGV[4], 1)
-              return 2
+            local function saveAggregates(hash)
+              for field, a in pairs(aggregates) do
+                redis.call('HSET', hash, field,
+                    string.format('%d %.17g %.17g %.17g %.17g %d', a[1], a[2], a[3], a[4], a[5], a[6]))
+              end
             end
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-            redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
-            return 1
             """;
 
-    /** KEYS: rejected, val and late of both kinds, sensors:rejected. ARGV: record id, reason, sensor id. */
-    static final String REJECT_SCRIPT = """
-            for i = 2, 5 do
-              if redis.call('HEXISTS', KEYS[i], ARGV[1]) == 1 then
-                return 0
+    /**
+     * Stores a batch. KEYS: ts, late, pending of wellness (1-3) then pollution (4-6), closed, rejected, sensors:stored,
+     * sensors:late, window:size, window:aggregates. ARGV: per record, kind label, record id, detection time, value,
+     * sensor id. Returns a code per record: 0 duplicate, 1 stored, 2 late. A record known in ts, late or rejected is a
+     * duplicate (the first classification wins); otherwise it is late when detected before the closed horizon, else
+     * its identity goes into ts and its value into its window's aggregate (into pending while no proxy has set the
+     * window size yet). Per-sensor counters are added once per sensor per batch.
+     */
+    static final String STORE_BATCH_SCRIPT = AGGREGATES + """
+            local closed = redis.call('GET', KEYS[7])
+            closed = closed and tonumber(closed)
+            local size = tonumber(redis.call('GET', KEYS[11]) or '0')
+            local codes = {}
+            local storedBy, lateBy = {}, {}
+            for i = 1, #ARGV, 5 do
+              local label, id, at, value, sensor = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+              local base = label == 'pollution' and 3 or 0
+              local ts, late = KEYS[1 + base], KEYS[2 + base]
+              local t = tonumber(at)
+              if redis.call('ZSCORE', ts, id) or redis.call('HEXISTS', late, id) == 1
+                  or redis.call('HEXISTS', KEYS[8], id) == 1 then
+                codes[#codes + 1] = 0
+              elseif closed and t < closed then
+                redis.call('HSET', late, id, at .. ':' .. value)
+                lateBy[sensor] = (lateBy[sensor] or 0) + 1
+                codes[#codes + 1] = 2
+              else
+                redis.call('ZADD', ts, at, id)
+                if size > 0 then
+                  aggregate(KEYS[12], string.format('%d', math.floor(t / size) * size) .. ':' .. label, tonumber(value), t)
+                else
+                  redis.call('HSET', KEYS[3 + base], id, value)
+                end
+                storedBy[sensor] = (storedBy[sensor] or 0) + 1
+                codes[#codes + 1] = 1
               end
+            end
+            saveAggregates(KEYS[12])
+            for sensor, n in pairs(storedBy) do
+              redis.call('HINCRBY', KEYS[9], sensor, n)
+            end
+            for sensor, n in pairs(lateBy) do
+              redis.call('HINCRBY', KEYS[10], sensor, n)
+            end
+            return codes
+            """;
+
+    /** Records per call of the store script: bounds how long one call holds Redis (a few milliseconds). */
+    static final int STORE_CHUNK = 256;
+
+    /** KEYS: rejected, ts and late of both kinds, sensors:rejected. ARGV: record id, reason, sensor id. */
+    static final String REJECT_SCRIPT = """
+            if redis.call('ZSCORE', KEYS[2], ARGV[1]) or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1
+                or redis.call('ZSCORE', KEYS[4], ARGV[1]) or redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then
+              return 0
             end
             if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
               redis.call('HINCRBY', KEYS[6], ARGV[3], 1)
@@ -138,11 +209,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     /**
      * Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. KEYS:
-     * closed, published, ts/val/late of wellness then pollution (3-8), epoch, sensors:stored, sensors:late. ARGV:
-     * horizon, window size, floor, epoch, grace. Coefficients detected before the floor move from their window to
-     * late. The horizon is never after the last window closed by the store's clock.
+     * closed, published, ts/pending/late of wellness then pollution (3-8), epoch, sensors:stored, sensors:late,
+     * window:size, window:aggregates. ARGV: horizon, window size, floor, epoch, grace. Coefficients detected before
+     * the floor move from their window to late; those stored before this (pending, the window size unknown) are folded
+     * into their windows' aggregates. The horizon is never after the last window closed by the store's clock.
      */
-    static final String INITIALISE_SCRIPT = NOW + """
+    static final String INITIALISE_SCRIPT = NOW + AGGREGATES + """
             local closed = redis.call('GET', KEYS[1])
             if closed then
               return closed
@@ -150,18 +222,28 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             local size = tonumber(ARGV[2])
             local horizon = math.min(tonumber(ARGV[1]), math.floor((now - tonumber(ARGV[5])) / size) * size)
             local floor = string.format('%d', tonumber(ARGV[3]))
+            local labels = {'wellness', 'pollution'}
             for k = 0, 1 do
-              local ts, val, late = KEYS[3 + 3 * k], KEYS[4 + 3 * k], KEYS[5 + 3 * k]
+              local ts, pending, late = KEYS[3 + 3 * k], KEYS[4 + 3 * k], KEYS[5 + 3 * k]
               local old = redis.call('ZRANGEBYSCORE', ts, '-inf', '(' .. floor, 'WITHSCORES')
               for i = 1, #old, 2 do
                 local id = old[i]
-                redis.call('HSET', late, id, old[i + 1] .. ':' .. (redis.call('HGET', val, id) or ''))
-                redis.call('HDEL', val, id)
+                redis.call('HSET', late, id, old[i + 1] .. ':' .. (redis.call('HGET', pending, id) or ''))
+                redis.call('HDEL', pending, id)
                 local sensor = string.match(id, '^(.*)#[^#]*$') or id
                 redis.call('HINCRBY', KEYS[10], sensor, -1)
                 redis.call('HINCRBY', KEYS[11], sensor, 1)
               end
               redis.call('ZREMRANGEBYSCORE', ts, '-inf', '(' .. floor)
+              local values = redis.call('HGETALL', pending)
+              for i = 1, #values, 2 do
+                local t = tonumber(redis.call('ZSCORE', ts, values[i]))
+                if t then
+                  aggregate(KEYS[13], string.format('%d', math.floor(t / size) * size) .. ':' .. labels[k + 1],
+                      tonumber(values[i + 1]), t)
+                end
+              end
+              redis.call('DEL', pending)
               local first = redis.call('ZRANGE', ts, 0, 0, 'WITHSCORES')
               if first[2] then
                 local start = math.floor(tonumber(first[2]) / size) * size
@@ -170,10 +252,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
                 end
               end
             end
+            saveAggregates(KEYS[13])
             local value = string.format('%d', horizon)
             redis.call('SET', KEYS[1], value)
             redis.call('SETNX', KEYS[2], value)
             redis.call('SETNX', KEYS[9], ARGV[4])
+            redis.call('SET', KEYS[12], ARGV[2])
             return value
             """;
 
@@ -203,20 +287,19 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             """;
 
     private final RedisSettings settings;
-    private final JedisPool pool;
+    private final RedisConnections connections;
     private final String prefix;
     private volatile Map<String, String> scriptShas = Map.of();
+    /** Replicas a write waits for: the settings', or (auto) one when the primary has a replica; re-read every 5 s. */
+    private volatile int replicasToWaitFor;
+    private volatile long replicasReadAtNanos = System.nanoTime() - REPLICAS_REREAD_NANOS;
+    private static final long REPLICAS_REREAD_NANOS = 5_000_000_000L;
     private final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
 
     public RedisMeteoStore(RedisSettings settings) {
         this.settings = settings;
-        this.prefix = settings.keyPrefix();
-        JedisPoolConfig config = new JedisPoolConfig();
-        config.setMaxTotal(settings.poolSize());
-        config.setMaxIdle(settings.poolSize());
-        config.setMinIdle(0);
-        config.setJmxEnabled(false);
-        this.pool = new JedisPool(config, settings.uri(), (int) settings.timeout().toMillis());
+        this.prefix = settings.effectivePrefix();
+        this.connections = RedisConnections.open(settings);
     }
 
     public RedisSettings settings() {
@@ -238,11 +321,15 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     private <T> T withJedis(Function<Jedis, T> work) {
         roundTrips.incrementAndGet();
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = connections.get()) {
             return work.apply(jedis);
+        } catch (JedisMovedDataException e) {
+            connections.refresh(); // the cluster moved the slot (a failover, a reshard): ask again next time
+            throw new StoreUnavailableException("Redis cluster moved this deployment's keys: " + e.getMessage(), e);
         } catch (JedisDataException e) {
             throw e;
         } catch (JedisException e) {
+            connections.refresh();
             throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " is unavailable: "
                     + e.getMessage() + " (is redis-server running?)", e);
         }
@@ -272,6 +359,47 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         }
     }
 
+    /**
+     * Waits until this connection's writes reached the replicas a write must reach before it is acknowledged (Redis
+     * replication is asynchronous: without this, a failover can lose writes already acknowledged).
+     *
+     * @throws StoreUnavailableException when fewer replicas confirmed within the wait timeout (the caller retries;
+     *                                   every write here is idempotent)
+     */
+    private void replicated(Jedis jedis, String what) {
+        int replicas = replicasToWaitFor(jedis);
+        if (replicas == 0) {
+            return;
+        }
+        long acknowledged = jedis.waitReplicas(replicas, settings.waitTimeout().toMillis());
+        if (acknowledged < replicas) {
+            throw new StoreUnavailableException(what + " reached " + acknowledged + " of " + replicas + " replicas within "
+                    + settings.waitTimeout().toMillis() + " ms, so it is not acknowledged (retrying; is a replica down?)",
+                    null);
+        }
+    }
+
+    private int replicasToWaitFor(Jedis jedis) {
+        if (settings.waitReplicas() != RedisSettings.AUTO_REPLICAS) {
+            return settings.waitReplicas();
+        }
+        long now = System.nanoTime();
+        if (now - replicasReadAtNanos >= REPLICAS_REREAD_NANOS) {
+            replicasToWaitFor = connectedReplicas(jedis) > 0 ? 1 : 0;
+            replicasReadAtNanos = now;
+        }
+        return replicasToWaitFor;
+    }
+
+    private static int connectedReplicas(Jedis jedis) {
+        for (String line : jedis.info("replication").split("\r?\n")) {
+            if (line.startsWith("connected_slaves:")) {
+                return Integer.parseInt(line.substring("connected_slaves:".length()).trim());
+            }
+        }
+        return 0;
+    }
+
     @Override
     public List<StoreOutcome> storeAll(List<Coefficient> coefficients) {
         if (coefficients.isEmpty()) {
@@ -290,35 +418,52 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
+    /** One call of the batch script per {@value #STORE_CHUNK} coefficients, all in one round trip. */
     private List<StoreOutcome> storePipelined(Jedis jedis, List<Coefficient> coefficients) {
-        String sha = sha(jedis, STORE_SCRIPT);
-        String closedKey = key("window:closed");
-        List<Response<Object>> responses = new ArrayList<>(coefficients.size());
+        String sha = sha(jedis, STORE_BATCH_SCRIPT);
+        List<String> keys = new ArrayList<>(12);
+        for (CoefficientKind kind : List.of(CoefficientKind.WELLNESS, CoefficientKind.POLLUTION)) {
+            keys.addAll(List.of(key(kind, "ts"), key(kind, "late"), key(kind, "pending")));
+        }
+        keys.addAll(List.of(key("window:closed"), key("rejected"), key("sensors:stored"), key("sensors:late"),
+                key("window:size"), key("window:aggregates")));
+        List<Response<Object>> responses = new ArrayList<>();
         Pipeline pipeline = jedis.pipelined();
-        for (Coefficient c : coefficients) {
-            CoefficientKind kind = c.kind();
-            responses.add(pipeline.evalsha(sha,
-                    List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late"), closedKey, key("rejected"),
-                            key("sensors:stored"), key("sensors:late")),
-                    List.of(c.recordId().key(), Long.toString(c.detectedAt().toEpochMilli()), Double.toString(c.value()),
-                            c.recordId().sensorId())));
+        for (int from = 0; from < coefficients.size(); from += STORE_CHUNK) {
+            List<Coefficient> chunk = coefficients.subList(from, Math.min(coefficients.size(), from + STORE_CHUNK));
+            List<String> args = new ArrayList<>(chunk.size() * 5);
+            for (Coefficient c : chunk) {
+                args.add(c.kind().label());
+                args.add(c.recordId().key());
+                args.add(Long.toString(c.detectedAt().toEpochMilli()));
+                args.add(Double.toString(c.value()));
+                args.add(c.recordId().sensorId());
+            }
+            responses.add(pipeline.evalsha(sha, keys, args));
         }
         pipeline.sync();
-        List<StoreOutcome> outcomes = new ArrayList<>(responses.size());
+        replicated(jedis, coefficients.size() + " stored coefficients");
+        List<StoreOutcome> outcomes = new ArrayList<>(coefficients.size());
         for (Response<Object> response : responses) {
-            long code = (Long) response.get();
-            outcomes.add(code == 1 ? StoreOutcome.STORED : code == 2 ? StoreOutcome.LATE : StoreOutcome.DUPLICATE);
+            for (Object code : (List<?>) response.get()) {
+                long value = (Long) code;
+                outcomes.add(value == 1 ? StoreOutcome.STORED : value == 2 ? StoreOutcome.LATE : StoreOutcome.DUPLICATE);
+            }
         }
         return outcomes;
     }
 
     @Override
     public boolean recordRejected(RecordId recordId, String reason) {
-        return withJedis(jedis -> (Long) evalScript(jedis, REJECT_SCRIPT,
-                List.of(key("rejected"), key(CoefficientKind.WELLNESS, "val"), key(CoefficientKind.WELLNESS, "late"),
-                        key(CoefficientKind.POLLUTION, "val"), key(CoefficientKind.POLLUTION, "late"),
-                        key("sensors:rejected")),
-                List.of(recordId.key(), reason, recordId.sensorId()))) == 1L;
+        return withJedis(jedis -> {
+            boolean counted = (Long) evalScript(jedis, REJECT_SCRIPT,
+                    List.of(key("rejected"), key(CoefficientKind.WELLNESS, "ts"), key(CoefficientKind.WELLNESS, "late"),
+                            key(CoefficientKind.POLLUTION, "ts"), key(CoefficientKind.POLLUTION, "late"),
+                            key("sensors:rejected")),
+                    List.of(recordId.key(), reason, recordId.sensorId())) == 1L;
+            replicated(jedis, "the rejection of " + recordId);
+            return counted;
+        });
     }
 
     /** The reason a record was rejected, or {@code null}. */
@@ -389,12 +534,17 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     public long initialiseHorizon(long horizonMillis, long windowSizeMillis, long graceMillis, long floorMillis) {
         List<String> keys = new ArrayList<>(List.of(key("window:closed"), key("window:published")));
         for (CoefficientKind kind : List.of(CoefficientKind.WELLNESS, CoefficientKind.POLLUTION)) {
-            keys.addAll(List.of(key(kind, "ts"), key(kind, "val"), key(kind, "late")));
+            keys.addAll(List.of(key(kind, "ts"), key(kind, "pending"), key(kind, "late")));
         }
-        keys.addAll(List.of(key("epoch"), key("sensors:stored"), key("sensors:late")));
-        Object horizon = withJedis(jedis -> evalScript(jedis, INITIALISE_SCRIPT, keys,
-                List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
-                        UUID.randomUUID().toString(), Long.toString(graceMillis))));
+        keys.addAll(List.of(key("epoch"), key("sensors:stored"), key("sensors:late"), key("window:size"),
+                key("window:aggregates")));
+        Object horizon = withJedis(jedis -> {
+            Object value = evalScript(jedis, INITIALISE_SCRIPT, keys,
+                    List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
+                            UUID.randomUUID().toString(), Long.toString(graceMillis)));
+            replicated(jedis, "the first horizon");
+            return value;
+        });
         return Long.parseLong(horizon.toString());
     }
 
@@ -421,9 +571,14 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     @Override
     public CloseOutcome closeWindow(String owner, long start, long end, long closeAtMillis) {
         try {
-            Object closed = withJedis(jedis -> evalScript(jedis, CLOSE_SCRIPT,
-                    List.of(key("proxy:lease"), key("window:closed")),
-                    List.of(owner, Long.toString(start), Long.toString(end), Long.toString(closeAtMillis))));
+            Object closed = withJedis(jedis -> {
+                Object outcome = evalScript(jedis, CLOSE_SCRIPT, List.of(key("proxy:lease"), key("window:closed")),
+                        List.of(owner, Long.toString(start), Long.toString(end), Long.toString(closeAtMillis)));
+                if ((Long) outcome == 1L) {
+                    replicated(jedis, "the close of window [" + start + ", " + end + ")");
+                }
+                return outcome;
+            });
             return (Long) closed == 1L ? CloseOutcome.CLOSED : CloseOutcome.NOT_DUE;
         } catch (JedisDataException e) {
             throw fenceFailure(owner, "cannot close window [" + start + ", " + end + ")", e);
@@ -441,31 +596,64 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return e;
     }
 
+    /**
+     * Reads the window's aggregate: one hash field, whatever the number of records. Before the first proxy set the
+     * window size, computes the statistics from the coefficients waiting in {@code <kind>:pending} instead.
+     *
+     * @throws IllegalArgumentException when the deployment's windows are another size, or {@code start} is not on one
+     *                                  of their boundaries
+     */
     @Override
-    public List<KindStatistics.Sample> readWindow(CoefficientKind kind, long start, long end) {
+    public KindStatistics windowStatistics(CoefficientKind kind, long start, long end) {
         return withJedis(jedis -> {
-            List<redis.clients.jedis.resps.Tuple> members =
-                    jedis.zrangeByScoreWithScores(key(kind, "ts"), Long.toString(start), "(" + end);
-            if (members.isEmpty()) {
-                return List.of();
+            Pipeline pipeline = jedis.pipelined();
+            Response<String> size = pipeline.get(key("window:size"));
+            Response<String> packed = pipeline.hget(key("window:aggregates"), start + ":" + kind.label());
+            pipeline.sync();
+            if (size.get() == null) {
+                return KindStatistics.of(pendingSamples(jedis, kind, start, end));
             }
-            String[] ids = members.stream().map(redis.clients.jedis.resps.Tuple::getElement).toArray(String[]::new);
-            List<String> values = jedis.hmget(key(kind, "val"), ids);
-            List<KindStatistics.Sample> samples = new ArrayList<>(ids.length);
-            for (int i = 0; i < ids.length; i++) {
-                if (values.get(i) != null) {
-                    samples.add(new KindStatistics.Sample((long) members.get(i).getScore(), Double.parseDouble(values.get(i))));
-                }
+            long sizeMillis = Long.parseLong(size.get());
+            if (end - start != sizeMillis || Math.floorMod(start, sizeMillis) != 0) {
+                throw new IllegalArgumentException("[" + start + ", " + end + ") is not a window of this deployment, "
+                        + "whose windows are " + sizeMillis + " ms long (set by its first proxy)");
             }
-            return samples;
+            return packed.get() == null ? KindStatistics.EMPTY : AggregateEncoding.decode(packed.get());
         });
+    }
+
+    @Override
+    public long windowSizeMillis() {
+        String size = withJedis(jedis -> jedis.get(key("window:size")));
+        return size == null ? 0 : Long.parseLong(size);
+    }
+
+    private List<KindStatistics.Sample> pendingSamples(Jedis jedis, CoefficientKind kind, long start, long end) {
+        List<redis.clients.jedis.resps.Tuple> members =
+                jedis.zrangeByScoreWithScores(key(kind, "ts"), Long.toString(start), "(" + end);
+        if (members.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = members.stream().map(redis.clients.jedis.resps.Tuple::getElement).toArray(String[]::new);
+        List<String> values = jedis.hmget(key(kind, "pending"), ids);
+        List<KindStatistics.Sample> samples = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            if (values.get(i) != null) {
+                samples.add(new KindStatistics.Sample((long) members.get(i).getScore(), Double.parseDouble(values.get(i))));
+            }
+        }
+        return samples;
     }
 
     @Override
     public void markPublished(String owner, long end) {
         try {
-            withJedis(jedis -> evalScript(jedis, PUBLISHED_SCRIPT, List.of(key("proxy:lease"), key("window:published")),
-                    List.of(owner, Long.toString(end))));
+            withJedis(jedis -> {
+                evalScript(jedis, PUBLISHED_SCRIPT, List.of(key("proxy:lease"), key("window:published")),
+                        List.of(owner, Long.toString(end)));
+                replicated(jedis, "the published horizon " + end);
+                return null;
+            });
         } catch (JedisDataException e) {
             throw fenceFailure(owner, "cannot mark window ending " + end + " published", e);
         }
@@ -473,8 +661,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public void saveResult(WindowResult result) {
-        withJedis(jedis -> evalScript(jedis, SAVE_RESULT_SCRIPT, List.of(key("window:results")),
-                List.of(Long.toString(result.end().toEpochMilli()), WindowResultEncoding.encode(result))));
+        withJedis(jedis -> {
+            evalScript(jedis, SAVE_RESULT_SCRIPT, List.of(key("window:results")),
+                    List.of(Long.toString(result.end().toEpochMilli()), WindowResultEncoding.encode(result)));
+            replicated(jedis, "the result of window " + result.start());
+            return null;
+        });
     }
 
     @Override
@@ -524,19 +716,17 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     @Override
     public void trimBefore(long horizonMillis) {
         withJedis(jedis -> {
+            List<String> old = jedis.hkeys(key("window:aggregates")).stream()
+                    .filter(field -> Long.parseLong(field.substring(0, field.indexOf(':'))) < horizonMillis)
+                    .toList();
+            Pipeline pipeline = jedis.pipelined();
             for (CoefficientKind kind : CoefficientKind.values()) {
-                List<String> ids = jedis.zrangeByScore(key(kind, "ts"), "-inf", "(" + horizonMillis);
-                if (ids.isEmpty()) {
-                    continue;
-                }
-                Pipeline pipeline = jedis.pipelined();
-                for (int from = 0; from < ids.size(); from += 1000) {
-                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
-                    pipeline.hdel(key(kind, "val"), chunk.toArray(String[]::new));
-                }
                 pipeline.zremrangeByScore(key(kind, "ts"), "-inf", "(" + horizonMillis);
-                pipeline.sync();
             }
+            if (!old.isEmpty()) {
+                pipeline.hdel(key("window:aggregates"), old.toArray(String[]::new));
+            }
+            pipeline.sync();
             return null;
         });
     }
@@ -582,6 +772,6 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public void close() {
-        pool.close();
+        connections.close();
     }
 }

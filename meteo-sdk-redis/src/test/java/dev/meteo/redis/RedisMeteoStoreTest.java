@@ -73,7 +73,7 @@ class RedisMeteoStoreTest {
         assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.DUPLICATE, StoreOutcome.STORED, StoreOutcome.DUPLICATE),
                 store.storeAll(List.of(a, a, b, b)));
         assertEquals(2, store.storedCount(CoefficientKind.WELLNESS));
-        assertEquals(2, store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10).size());
+        assertEquals(2, store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 10).count());
     }
 
     @Test
@@ -81,7 +81,8 @@ class RedisMeteoStoreTest {
         store.storeAll(List.of(wellness("s", 1, T0, 0.2)));
         // a redelivery carries the same identity; whatever it says, nothing changes
         assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(wellness("s", 1, T0 + 5, 0.9))));
-        assertEquals(List.of(new KindStatistics.Sample(T0, 0.2)), store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10));
+        assertEquals(KindStatistics.of(List.of(new KindStatistics.Sample(T0, 0.2))),
+                store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 10));
     }
 
     @Test
@@ -120,7 +121,7 @@ class RedisMeteoStoreTest {
         store.storeAll(List.of(wellness("s", 3, T0, 0.5)));
         assertTrue(store.acquireLease("proxy-a", Duration.ofSeconds(10)));
 
-        assertTrue(neighbour.readWindow(CoefficientKind.WELLNESS, T0, T0 + 10).isEmpty());
+        assertTrue(neighbour.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 10).isEmpty());
         assertEquals(0, neighbour.rejectedCount());
         assertEquals(0, neighbour.lateCount());
         assertEquals(Long.MIN_VALUE, neighbour.closedHorizon());
@@ -176,8 +177,8 @@ class RedisMeteoStoreTest {
     @Test
     void aStoreThatCannotConnectSaysWhereWithoutThePassword() {
         // nothing listens on port 1
-        RedisSettings unreachable = new RedisSettings(URI.create("redis://:s3cret@127.0.0.1:1/0"), "p:", 1,
-                Duration.ofMillis(500));
+        RedisSettings unreachable = RedisSettings.of("redis://:s3cret@127.0.0.1:1/0", "p:").withPoolSize(1)
+                .withTimeout(Duration.ofMillis(500));
         RedisMeteoStore down = new RedisMeteoStore(unreachable);
         try {
             StoreUnavailableException error = assertThrows(StoreUnavailableException.class, down::ping);

@@ -9,6 +9,7 @@ import dev.meteo.model.WindowResult;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.sensor.Sensor;
+import dev.meteo.sensor.SensorFleet;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
 import dev.meteo.store.SensorCounts;
@@ -59,6 +60,14 @@ public abstract class PipelineContractTest {
     protected abstract Transport createTransport(String runId) throws Exception;
 
     /**
+     * The store the pipeline runs on, fresh for each test (a key prefix of its own): the shared Redis by default; a
+     * subclass runs the contract on another deployment (a cluster, a Sentinel set) by returning its store.
+     */
+    protected RedisMeteoStore createStore() {
+        return RedisTestSupport.freshStore();
+    }
+
+    /**
      * Called after each test, once everything is closed: remove what the transport leaves behind on shared servers
      * (queues named after {@code runId} and these terminals). Nothing by default.
      */
@@ -88,7 +97,7 @@ public abstract class PipelineContractTest {
 
     @BeforeEach
     void setUpContract() throws Exception {
-        store = RedisTestSupport.freshStore();
+        store = createStore();
         runId = UUID.randomUUID().toString().substring(0, 8);
         transport = createTransport(runId);
     }
@@ -132,6 +141,7 @@ public abstract class PipelineContractTest {
         final List<RecordingSink> sinks = new ArrayList<>();
         final List<Transport.Running> terminalParts = new ArrayList<>();
         final List<Sensor> sensors = new ArrayList<>();
+        final List<SensorFleet> fleets = new ArrayList<>();
         WindowAggregator aggregator;
 
         Pipeline(int airSensors, int pollutionSensors, int servers, int terminalCount) throws Exception {
@@ -161,12 +171,30 @@ public abstract class PipelineContractTest {
             }
         }
 
+        /** Adds {@code count} sensors of {@code type} in one fleet, on one publisher from the mode's fleet publisher. */
+        SensorFleet addFleet(SensorType type, int count, Duration interval) {
+            String prefix = "fleet-" + type.name().toLowerCase() + "-" + runId;
+            RecordPublisher shared = closeLater(transport.openFleetPublisher(prefix));
+            SensorSettings template = SensorSettings.of(prefix, type).withInterval(interval).withSeed(fleets.size());
+            SensorFleet fleet = closeLater(new SensorFleet(SensorFleet.numbered(template, count), shared, clock));
+            fleets.add(fleet);
+            return fleet;
+        }
+
         void startSensors() {
             sensors.forEach(Sensor::start);
+            fleets.forEach(SensorFleet::start);
+        }
+
+        /** The lone sensors and every fleet's. */
+        List<Sensor> allSensors() {
+            List<Sensor> all = new ArrayList<>(sensors);
+            fleets.forEach(fleet -> all.addAll(fleet.sensors()));
+            return all;
         }
 
         long sent() {
-            return sensors.stream().mapToLong(sensor -> sensor.stats().sent()).sum();
+            return allSensors().stream().mapToLong(sensor -> sensor.stats().sent()).sum();
         }
 
         void awaitSent(long atLeast) {
@@ -177,6 +205,9 @@ public abstract class PipelineContractTest {
         Accounting stopAndDrain(RecordingSink reference) throws Exception {
             for (Sensor sensor : sensors) {
                 sensor.close();
+            }
+            for (SensorFleet fleet : fleets) {
+                fleet.close();
             }
             long sent = sent();
             long stoppedAt = clock.millis();
@@ -219,7 +250,7 @@ public abstract class PipelineContractTest {
      */
     protected void assertEverySensorAccountedFor(Pipeline pipeline) {
         Map<String, SensorCounts> counts = store.sensorCounts();
-        for (Sensor sensor : pipeline.sensors) {
+        for (Sensor sensor : pipeline.allSensors()) {
             Sensor.Stats stats = sensor.stats();
             String problem = counts.getOrDefault(sensor.settings().id(), SensorCounts.NONE)
                     .check(stats.confirmed(), stats.failed());
@@ -315,6 +346,20 @@ public abstract class PipelineContractTest {
         Accounting accounting = pipeline.stopAndDrain(pipeline.sinks.get(0));
         assertEquals(4, accounting.rejected());
         assertPipelineCorrect(pipeline, accounting);
+    }
+
+    @Test
+    void aFleetOfSensorsOnOneSharedPublisherIsAccountedForSensorBySensor() throws Exception {
+        Pipeline pipeline = new Pipeline(0, 0, 2, 2);
+        pipeline.addFleet(SensorType.AIR, 100, Duration.ofMillis(200));
+        pipeline.addFleet(SensorType.POLLUTION, 100, Duration.ofMillis(200));
+        pipeline.startSensors();
+        pipeline.awaitSent(1_500);
+        Accounting accounting = pipeline.stopAndDrain(pipeline.sinks.get(0));
+        assertPipelineCorrect(pipeline, accounting);
+        assertEquals(0, accounting.rejected());
+        assertTrue(pipeline.allSensors().stream().allMatch(sensor -> sensor.stats().confirmed() > 0),
+                "a sensor of the fleets had no record confirmed");
     }
 
     @Test

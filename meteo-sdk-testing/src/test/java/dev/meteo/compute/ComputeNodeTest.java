@@ -1,6 +1,5 @@
 package dev.meteo.compute;
 
-import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.formula.MeteoDataProcessor;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.model.CoefficientKind;
@@ -10,15 +9,15 @@ import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.store.StoreOutcome;
-import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
+import dev.meteo.store.StoreOutcome;
+import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.testing.MutableClock;
+import dev.meteo.testing.RedisTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,9 +68,9 @@ class ComputeNodeTest {
         assertEquals(0.97, processed.coefficient().value(), 0.01);
         assertEquals(new RecordId("air-1", 1), processed.coefficient().recordId());
         assertEquals(StoreOutcome.STORED, processed.outcome());
-        assertEquals(List.of(new KindStatistics.Sample(T0, processed.coefficient().value())),
-                store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 1));
-        assertTrue(store.readWindow(CoefficientKind.POLLUTION, T0, T0 + 1).isEmpty());
+        assertEquals(KindStatistics.of(List.of(new KindStatistics.Sample(T0, processed.coefficient().value()))),
+                store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 1));
+        assertTrue(store.windowStatistics(CoefficientKind.POLLUTION, T0, T0 + 1).isEmpty());
     }
 
     @Test
@@ -81,8 +80,8 @@ class ComputeNodeTest {
 
         assertEquals(CoefficientKind.POLLUTION, processed.coefficient().kind());
         assertEquals(0.63, processed.coefficient().value(), 0.01);
-        assertEquals(1, store.readWindow(CoefficientKind.POLLUTION, T0, T0 + 1).size());
-        assertTrue(store.readWindow(CoefficientKind.WELLNESS, T0, T0 + 1).isEmpty());
+        assertEquals(1, store.windowStatistics(CoefficientKind.POLLUTION, T0, T0 + 1).count());
+        assertTrue(store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 1).isEmpty());
     }
 
     @Test
@@ -111,6 +110,48 @@ class ComputeNodeTest {
         assertEquals(rejection.getMessage(), store.rejectionReason(new RecordId("air-1", 9)));
         assertEquals(0, store.storedCount(CoefficientKind.WELLNESS));
         assertEquals(0, node.stats().processed());
+    }
+
+    @Test
+    void aBatchGivesEachRecordItsOwnResultInOrderWithOrWithoutADelay() {
+        for (ProcessingDelay delay : List.of(ProcessingDelay.NONE, new ProcessingDelay(Duration.ofMillis(10), Duration.ofMillis(50)))) {
+            ComputeNode node = node(ComputeSettings.of("node-" + delay.min().toMillis()).withDelay(delay));
+            String sensor = "air-batch-" + delay.min().toMillis();
+            SensorRecord first = new RawMeteoData(sensor, 1, NOW, 20, 40);
+            List<SensorRecord> batch = List.of(first, new RawMeteoData(sensor, 2, NOW, 20, 150), first,
+                    new RawPollutionData("co2-" + sensor, 1, NOW, 400));
+
+            List<ComputeNode.Result> results = node.processAll(batch).join();
+
+            assertEquals(batch, results.stream().map(ComputeNode.Result::record).toList());
+            // the same record twice: one is stored, the other a duplicate (which one is first depends on the delays)
+            assertEquals(java.util.Set.of(StoreOutcome.STORED, StoreOutcome.DUPLICATE), java.util.Set.of(
+                    results.get(0).processed().outcome(), results.get(2).processed().outcome()));
+            assertTrue(results.get(1).isRejected());
+            assertTrue(results.get(1).rejection().contains("humidity"), results.get(1).rejection());
+            assertEquals(CoefficientKind.POLLUTION, results.get(3).processed().coefficient().kind());
+            ComputeNode.Stats stats = node.stats();
+            assertEquals(3, stats.processed());
+            assertEquals(2, stats.stored());
+            assertEquals(1, stats.duplicates());
+            assertEquals(1, stats.rejected());
+        }
+        assertEquals(2, store.rejectedCount());
+    }
+
+    @Test
+    void aBatchFailsWholeWhenTheStoreIsDownSoItCanBeSentAgain() {
+        RedisMeteoStore down = new RedisMeteoStore(
+                RedisSettings.of("redis://127.0.0.1:1/0", "p:").withPoolSize(1).withTimeout(Duration.ofMillis(500)));
+        ComputeNode node = new ComputeNode(ComputeSettings.of("node-1"), down, clock);
+        try {
+            assertInstanceOf(StoreUnavailableException.class, failureOf(node.processAll(List.of(
+                    new RawPollutionData("co2-1", 1, NOW, 400), new RawPollutionData("co2-1", 2, NOW, 410)))));
+            assertEquals(2, node.stats().failed());
+        } finally {
+            node.close();
+            down.close();
+        }
     }
 
     @Test
@@ -166,8 +207,8 @@ class ComputeNodeTest {
 
     @Test
     void anUnreachableStoreFailsTheRecordSoItCanBeRetriedElsewhere() {
-        RedisMeteoStore down = new RedisMeteoStore(new RedisSettings(URI.create("redis://127.0.0.1:1/0"), "p:", 1,
-                Duration.ofMillis(500)));
+        RedisMeteoStore down = new RedisMeteoStore(
+                RedisSettings.of("redis://127.0.0.1:1/0", "p:").withPoolSize(1).withTimeout(Duration.ofMillis(500)));
         ComputeNode node = new ComputeNode(ComputeSettings.of("node-1"), down, clock);
         try {
             assertInstanceOf(StoreUnavailableException.class,

@@ -116,6 +116,25 @@ class WindowAggregatorTest {
     }
 
     @Test
+    void aProxyWithAnotherWindowSizeStopsBeforeClosingAWindowOfTheDeployment() throws InterruptedException {
+        WindowAggregator first = startedAggregator();
+        storeWellness(T0 + 1_000, 0.2);
+        stepToCloseOfWindow(first, 0);
+        first.close();
+        long closed = store.closedHorizon();
+
+        AggregatorSettings halfSize = AggregatorSettings.of(WindowSpec.of(Duration.ofMillis(Y / 2), Duration.ofMillis(GRACE)),
+                "proxy-b").withLease(TTL, Duration.ofSeconds(1));
+        WindowAggregator other = new WindowAggregator(halfSize, store, publisher, clock);
+        clock.setMillis(T0 + 5 * Y);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, other::emitDue);
+        assertTrue(refused.getMessage().contains(Y + " ms"), refused.getMessage());
+        assertEquals(refused.getMessage(), other.halted());
+        assertThrows(IllegalStateException.class, other::emitDue);
+        assertEquals(closed, store.closedHorizon(), "a window of the wrong size was closed");
+    }
+
+    @Test
     void windowsAreEpochAlignedWhateverTheStartTime() {
         clock.setMillis(T0 + 7_777);
         WindowAggregator aggregator = aggregator("proxy-a", publisher);
@@ -226,7 +245,7 @@ class WindowAggregatorTest {
         assertEquals(StoreOutcome.LATE, storeWellness(T0 + 2_000, 0.1));
         assertEquals(StoreOutcome.LATE, store(coefficient(CoefficientKind.POLLUTION, T0 + 3_000, 0.9)));
         assertEquals(2, store.lateCount());
-        assertEquals(1, store.readWindow(CoefficientKind.WELLNESS, T0, T0 + Y).size(), "a closed window changed");
+        assertEquals(1, store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + Y).count(), "a closed window changed");
 
         stepToCloseOfWindow(aggregator, 1);
         List<WindowResult> results = publisher.results();
@@ -419,8 +438,8 @@ class WindowAggregatorTest {
         stepToCloseOfWindow(aggregator, 2); // closed horizon T0 + 3Y; one window kept: [T0 + 2Y, T0 + 3Y)
         assertEquals(1, store.storedCount(CoefficientKind.WELLNESS));
         assertEquals(0, store.storedCount(CoefficientKind.POLLUTION));
-        assertTrue(store.readWindow(CoefficientKind.WELLNESS, T0, T0 + Y).isEmpty());
-        assertEquals(1, store.readWindow(CoefficientKind.WELLNESS, T0 + 2 * Y, T0 + 3 * Y).size());
+        assertTrue(store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + Y).isEmpty());
+        assertEquals(1, store.windowStatistics(CoefficientKind.WELLNESS, T0 + 2 * Y, T0 + 3 * Y).count());
         assertEquals(1, publisher.results().get(0).wellness().count(), "trimmed before it was emitted");
     }
 

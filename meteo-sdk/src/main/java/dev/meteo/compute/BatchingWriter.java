@@ -17,18 +17,29 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Group commit: one thread drains whatever coefficients are waiting (up to {@code maxBatch}) and stores them in one
- * pipelined call. Under load the batches grow by themselves; when idle a lone record is written at once, so batching
+ * Group commit: one thread drains whatever coefficients are waiting (up to {@code maxBatch}, or one batch received
+ * together however large) and stores them in one pipelined call. Under load the batches grow by themselves; when idle a lone record is written at once, so batching
  * adds no latency.
  */
 final class BatchingWriter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BatchingWriter.class.getName());
 
-    private sealed interface Task permits StoreTask, RejectTask {
+    private sealed interface Task permits StoreTask, BatchTask, RejectTask {
+        /** Coefficients this task adds to a write. */
+        default int size() {
+            return 1;
+        }
     }
 
     private record StoreTask(Coefficient coefficient, CompletableFuture<StoreOutcome> done) implements Task {
+    }
+
+    private record BatchTask(List<Coefficient> coefficients, CompletableFuture<List<StoreOutcome>> done) implements Task {
+        @Override
+        public int size() {
+            return coefficients.size();
+        }
     }
 
     private record RejectTask(RecordId recordId, String reason, CompletableFuture<Void> done) implements Task {
@@ -49,6 +60,17 @@ final class BatchingWriter implements AutoCloseable {
     CompletableFuture<StoreOutcome> store(Coefficient coefficient) {
         CompletableFuture<StoreOutcome> done = new CompletableFuture<>();
         enqueue(new StoreTask(coefficient, done), done);
+        return done;
+    }
+
+    /** Stores coefficients received together; they share the next write (with whatever else waits). */
+    CompletableFuture<List<StoreOutcome>> storeAll(List<Coefficient> coefficients) {
+        CompletableFuture<List<StoreOutcome>> done = new CompletableFuture<>();
+        if (coefficients.isEmpty()) {
+            done.complete(List.of());
+            return done;
+        }
+        enqueue(new BatchTask(coefficients, done), done);
         return done;
     }
 
@@ -76,7 +98,12 @@ final class BatchingWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
+                int coefficients = first.size();
+                Task next;
+                while (coefficients < maxBatch && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    coefficients += next.size();
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -92,10 +119,15 @@ final class BatchingWriter implements AutoCloseable {
     }
 
     private void write(List<Task> batch) {
-        List<StoreTask> stores = new ArrayList<>(batch.size());
+        List<Task> stores = new ArrayList<>(batch.size());
+        List<Coefficient> coefficients = new ArrayList<>();
         for (Task task : batch) {
             if (task instanceof StoreTask storeTask) {
                 stores.add(storeTask);
+                coefficients.add(storeTask.coefficient());
+            } else if (task instanceof BatchTask batchTask) {
+                stores.add(batchTask);
+                coefficients.addAll(batchTask.coefficients());
             } else if (task instanceof RejectTask reject) {
                 try {
                     store.recordRejected(reject.recordId(), reject.reason());
@@ -108,20 +140,30 @@ final class BatchingWriter implements AutoCloseable {
         if (stores.isEmpty()) {
             return;
         }
+        List<StoreOutcome> outcomes;
         try {
-            List<StoreOutcome> outcomes = store.storeAll(stores.stream().map(StoreTask::coefficient).toList());
-            for (int i = 0; i < stores.size(); i++) {
-                stores.get(i).done().complete(outcomes.get(i));
-            }
+            outcomes = store.storeAll(coefficients);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "storing " + stores.size() + " coefficients failed: " + e.getMessage());
-            stores.forEach(task -> task.done().completeExceptionally(e));
+            LOG.log(Level.WARNING, "storing " + coefficients.size() + " coefficients failed: " + e.getMessage());
+            stores.forEach(task -> fail(task, e));
+            return;
+        }
+        int at = 0;
+        for (Task task : stores) {
+            if (task instanceof StoreTask s) {
+                s.done().complete(outcomes.get(at++));
+            } else if (task instanceof BatchTask b) {
+                b.done().complete(List.copyOf(outcomes.subList(at, at + b.size())));
+                at += b.size();
+            }
         }
     }
 
     private static void fail(Task task, RuntimeException error) {
         if (task instanceof StoreTask s) {
             s.done().completeExceptionally(error);
+        } else if (task instanceof BatchTask b) {
+            b.done().completeExceptionally(error);
         } else if (task instanceof RejectTask r) {
             r.done().completeExceptionally(error);
         }

@@ -13,12 +13,15 @@ import dev.meteo.store.CoefficientStore;
 import dev.meteo.store.StoreOutcome;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,25 @@ public final class ComputeNode implements AutoCloseable {
 
     /** A processed and stored record. */
     public record Processed(Coefficient coefficient, StoreOutcome outcome) {
+    }
+
+    /**
+     * What became of one record of a batch: {@code processed} (stored in its window, late, or a duplicate), or
+     * {@code rejection}, the reason it is invalid (counted as rejected). Exactly one of the two is set.
+     */
+    public record Result(SensorRecord record, Processed processed, String rejection) {
+
+        public static Result of(SensorRecord record, Processed processed) {
+            return new Result(record, Objects.requireNonNull(processed, "processed"), null);
+        }
+
+        public static Result rejected(SensorRecord record, String reason) {
+            return new Result(record, null, Objects.requireNonNull(reason, "reason"));
+        }
+
+        public boolean isRejected() {
+            return rejection != null;
+        }
     }
 
     /** The rejection field of a message that could not be decoded as a record ({@link #rejectUndecodable}). */
@@ -118,6 +140,68 @@ public final class ComputeNode implements AutoCloseable {
             }), delayNanos, TimeUnit.NANOSECONDS);
         }
         return result.whenComplete((value, error) -> count(value, error));
+    }
+
+    /**
+     * Validates, processes and stores records received together (a batch), each on its own: the future completes
+     * once every record is stored or rejected, with one {@link Result} per record in their order. Invalid records are
+     * counted as rejected and do not fail the others. With no processing delay the batch's coefficients go to the
+     * store in one write. Fails with {@link dev.meteo.store.StoreUnavailableException} when the store is down: some,
+     * all or none of the records may be stored then, and processing the batch again is safe.
+     */
+    public CompletableFuture<List<Result>> processAll(List<SensorRecord> records) {
+        if (delayTimer != null) {
+            return processEachAfterItsDelay(records);
+        }
+        received.addAndGet(records.size());
+        Result[] results = new Result[records.size()];
+        List<Coefficient> coefficients = new ArrayList<>(records.size());
+        List<Integer> positions = new ArrayList<>(records.size());
+        List<CompletableFuture<Void>> rejections = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            SensorRecord record = records.get(i);
+            var rejection = validator.rejection(record);
+            if (rejection.isPresent()) {
+                String reason = rejection.get().reason();
+                countRejected(rejection.get().field());
+                results[i] = Result.rejected(record, reason);
+                rejections.add(writer.reject(new InvalidRecordException(record == null ? null : record.id(), reason)));
+            } else {
+                coefficients.add(coefficientOf(record));
+                positions.add(i);
+            }
+        }
+        CompletableFuture<List<StoreOutcome>> stored = writer.storeAll(coefficients);
+        return CompletableFuture.allOf(rejections.toArray(CompletableFuture[]::new)).thenCombine(stored, (ignored, outcomes) -> {
+            for (int k = 0; k < outcomes.size(); k++) {
+                Processed processed = new Processed(coefficients.get(k), outcomes.get(k));
+                count(processed, null);
+                results[positions.get(k)] = Result.of(records.get(positions.get(k)), processed);
+            }
+            return List.of(results);
+        }).whenComplete((value, error) -> {
+            if (error != null) {
+                failed.addAndGet(coefficients.size());
+            }
+        });
+    }
+
+    private CompletableFuture<List<Result>> processEachAfterItsDelay(List<SensorRecord> records) {
+        List<CompletableFuture<Result>> each = new ArrayList<>(records.size());
+        for (SensorRecord record : records) {
+            each.add(process(record).handle((processed, error) -> {
+                if (error == null) {
+                    return Result.of(record, processed);
+                }
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof InvalidRecordException invalid) {
+                    return Result.rejected(record, invalid.getMessage());
+                }
+                throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
+            }));
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> each.stream().map(CompletableFuture::join).toList());
     }
 
     /**

@@ -45,6 +45,19 @@ public record KindStatistics(long count, double mean, double stddev, double min,
                 Instant.ofEpochMilli(latest));
     }
 
+    /**
+     * The statistics from running moments, as a store that keeps them per window returns them: {@code count} values
+     * of mean {@code mean} whose squared deviations from it sum to {@code m2} (Welford's form, which keeps its
+     * precision where a sum of squares would cancel). {@code count} 0 gives {@link #EMPTY}.
+     */
+    public static KindStatistics ofMoments(long count, double mean, double m2, double min, double max, long latestMillis) {
+        if (count == 0) {
+            return EMPTY;
+        }
+        return new KindStatistics(count, mean, Math.sqrt(Math.max(0, m2) / count), min, max,
+                Instant.ofEpochMilli(latestMillis));
+    }
+
     public boolean isEmpty() {
         return count == 0;
     }

@@ -124,6 +124,18 @@ public final class Sensor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * One scheduled reading: published when the in-flight bound allows, else skipped (never generated) and counted.
+     * For whoever schedules this sensor: its own thread ({@link #start()}) or a {@link SensorFleet}'s.
+     */
+    void emitScheduled() {
+        if (inFlight.tryAcquire()) {
+            publishHoldingPermit(read());
+        } else {
+            skipped.incrementAndGet();
+        }
+    }
+
     private void emitLoop() {
         long intervalNanos = settings.interval().toNanos();
         long next = System.nanoTime();
@@ -133,11 +145,7 @@ public final class Sensor implements AutoCloseable {
                     emit();
                     continue;
                 }
-                if (inFlight.tryAcquire()) {
-                    publishHoldingPermit(read());
-                } else {
-                    skipped.incrementAndGet();
-                }
+                emitScheduled();
                 next += intervalNanos;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -173,10 +181,17 @@ public final class Sensor implements AutoCloseable {
             thread.interrupt();
             thread.join(CLOSE_TIMEOUT.toMillis());
         }
-        if (inFlight.tryAcquire(settings.maxInFlight(), CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            inFlight.release(settings.maxInFlight());
-        } else {
+        if (!awaitConfirmations(CLOSE_TIMEOUT.toMillis())) {
             LOG.warning("sensor " + settings.id() + ": " + stats().inFlight() + " records still unconfirmed at close");
         }
+    }
+
+    /** Waits up to {@code millis} until no record is in flight; false when some still are. */
+    boolean awaitConfirmations(long millis) throws InterruptedException {
+        if (inFlight.tryAcquire(settings.maxInFlight(), Math.max(0, millis), TimeUnit.MILLISECONDS)) {
+            inFlight.release(settings.maxInFlight());
+            return true;
+        }
+        return false;
     }
 }

@@ -39,7 +39,7 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
      * before the proxy): then at the start of the window of the earliest one (windows aligned to
      * {@code windowSizeMillis}), but never before {@code floorMillis}: stored coefficients older than that count as
      * late instead (an old timestamp must not make the first step emit days of windows). Also writes the deployment's
-     * {@linkplain #epoch() epoch}. Returns the closed horizon.
+     * {@linkplain #epoch() epoch} and {@linkplain #windowSizeMillis() window size}. Returns the closed horizon.
      */
     long initialiseHorizon(long horizonMillis, long windowSizeMillis, long graceMillis, long floorMillis);
 
@@ -72,8 +72,20 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
      */
     CloseOutcome closeWindow(String owner, long start, long end, long closeAtMillis);
 
-    /** The coefficients of one kind detected in {@code [start, end)}. */
-    List<KindStatistics.Sample> readWindow(CoefficientKind kind, long start, long end);
+    /**
+     * The statistics of one kind's coefficients stored in the window {@code [start, end)} (detected in it, not late).
+     * Once the window is closed they no longer change. Implementations keep them up to date with every store, so this
+     * costs the same whatever the number of records.
+     *
+     * @throws IllegalArgumentException when {@code [start, end)} is not one of the deployment's windows
+     */
+    KindStatistics windowStatistics(CoefficientKind kind, long start, long end);
+
+    /**
+     * The size of the deployment's windows in milliseconds, set by {@link #initialiseHorizon}; 0 before. Every proxy of
+     * a deployment must use it: the stored statistics are per window.
+     */
+    long windowSizeMillis();
 
     /**
      * Keeps the result of a closed window, so that it is published (and sent again to a terminal that missed it) with

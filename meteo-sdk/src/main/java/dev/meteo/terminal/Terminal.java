@@ -38,8 +38,9 @@ public final class Terminal implements AutoCloseable {
         return id;
     }
 
-    public Terminal addSink(TerminalSink sink) {
+    public synchronized Terminal addSink(TerminalSink sink) {
         sinks.add(sink);
+        lastEndMillis = Math.max(lastEndMillis, sink.lastWindowEndMillis());
         return this;
     }
 

@@ -37,6 +37,15 @@ public interface Transport extends AutoCloseable {
     /** A publisher for one sensor's records ({@code sensorId} names its connection where the mode names them). */
     RecordPublisher openRecordPublisher(String sensorId);
 
+    /**
+     * One publisher for the records of many sensors in one process (a {@code SensorFleet}), on one connection: where
+     * the mode can, it carries many records per call (direct: batched calls), each record still confirmed on its own.
+     * By default the same as {@link #openRecordPublisher}, which modes that already pipeline every record keep.
+     */
+    default RecordPublisher openFleetPublisher(String fleetId) {
+        return openRecordPublisher(fleetId);
+    }
+
     /** Exposes a compute node: a server the load balancer calls, a consumer of the work queue... */
     Running startComputeServer(ComputeNode node);
 

@@ -69,7 +69,15 @@ public final class WindowAggregator implements AutoCloseable {
     private volatile boolean leader;
     private volatile boolean running;
     private volatile String halted;
+    /** What {@link #emitDue()} throws once halted: the exception of the cause, again. */
+    private volatile RuntimeException haltedBy;
     private String epoch;
+    /** The furthest closed horizon this instance has seen in the store: the store's never goes back below it. */
+    private long furthestHorizonSeen = Long.MIN_VALUE;
+    /** Once per instance, before its first close: a standby learns the epoch earlier, so this is not tied to it. */
+    private boolean windowSizeChecked;
+    /** The last step found a window due by this host's clock but not by the store's: wait a poll, not 10 ms. */
+    private volatile boolean aheadOfStore;
     private Thread loop;
 
     public WindowAggregator(AggregatorSettings settings, WindowStore store, WindowResultPublisher publisher, Clock clock) {
@@ -97,14 +105,16 @@ public final class WindowAggregator implements AutoCloseable {
      * @throws StoreUnavailableException when the store cannot be reached (nothing is lost: retry later)
      * @throws PublishFailedException    when a result could not be handed over (published again on a later step)
      * @throws StoreLostException        when the store lost its state: this aggregator stops for good
+     * @throws IllegalStateException     when the deployment's windows are of another size: it stops for good too
      */
     public int emitDue() {
-        if (halted != null) {
-            throw new StoreLostException(halted);
+        if (haltedBy != null) {
+            throw haltedBy;
         }
         long now = clock.millis();
         if (!store.acquireLease(owner, settings.leaseTtl())) {
             demote("the proxy lease is held by " + store.leaseHolder());
+            checkState(store.closedHorizon()); // a standby watches the state too: it may have to take over
             return 0;
         }
         if (!leader) {
@@ -130,28 +140,69 @@ public final class WindowAggregator implements AutoCloseable {
     /** The closed horizon, initialised by the first aggregator of a deployment; checks that the store kept its state. */
     private long horizon(long now) {
         long closed = store.closedHorizon();
+        checkState(closed);
         String stored = store.epoch();
-        if (epoch != null && (closed == Long.MIN_VALUE || !epoch.equals(stored))) {
-            halted = "the store lost its state (the closed horizon is " + (closed == Long.MIN_VALUE ? "gone" : "kept")
-                    + ", the deployment epoch was " + epoch + " and is now " + stored + "): Redis restarted without "
-                    + "persistence or failed over to a replica that lagged. The aggregator stopped rather than re-open "
-                    + "windows the terminals already hold; restore Redis with appendonly, or reset the deployment "
-                    + "(meteo reset) and start again";
-            LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
-            leader = false;
-            throw new StoreLostException(halted);
-        }
         if (closed == Long.MIN_VALUE) {
             long horizon = window.closedHorizonAt(now);
             closed = store.initialiseHorizon(horizon, window.sizeMillis(), window.graceMillis(),
                     horizon - settings.retentionWindows() * window.sizeMillis());
             stored = store.epoch();
         }
+        if (!windowSizeChecked) {
+            checkWindowSize();
+            windowSizeChecked = true;
+        }
         epoch = stored;
+        furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);
         return closed;
     }
 
+    /**
+     * Stops for good when the store lost state this instance has seen: the deployment epoch vanished or changed, or
+     * the closed horizon went back (Redis restarted without persistence, lost its last second of writes with
+     * {@code appendfsync everysec}, or failed over to a replica that lagged).
+     */
+    private void checkState(long closed) {
+        String stored = epoch == null ? null : store.epoch();
+        boolean epochLost = epoch != null && !epoch.equals(stored);
+        boolean horizonBack = furthestHorizonSeen != Long.MIN_VALUE && closed < furthestHorizonSeen;
+        if (!epochLost && !horizonBack) {
+            if (epoch == null && closed != Long.MIN_VALUE) {
+                epoch = store.epoch(); // a standby learns the state it will watch
+                furthestHorizonSeen = closed;
+            } else if (closed != Long.MIN_VALUE) {
+                furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);
+            }
+            return;
+        }
+        halted = "the store lost state (the deployment epoch was " + epoch + ", it is now " + stored + "; the closed "
+                + "horizon was " + Instant.ofEpochMilli(furthestHorizonSeen) + ", it is now "
+                + (closed == Long.MIN_VALUE ? "gone" : Instant.ofEpochMilli(closed)) + "): Redis restarted without "
+                + "persistence, lost its last writes, or failed over to a replica that lagged. The aggregator stopped "
+                + "rather than re-open windows the terminals already hold; run Redis with appendonly (and WAIT for a "
+                + "replica), or reset the deployment (meteo reset) and start again";
+        LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
+        leader = false;
+        haltedBy = new StoreLostException(halted);
+        throw haltedBy;
+    }
+
+    /** The store keeps statistics per window of the deployment's size: a proxy with another size must not close any. */
+    private void checkWindowSize() {
+        long deployed = store.windowSizeMillis();
+        if (deployed != 0 && deployed != window.sizeMillis()) {
+            halted = "this deployment's windows are " + deployed + " ms long (set by its first proxy) and this proxy's "
+                    + window.sizeMillis() + " ms: start every proxy of a deployment with the same window, or reset the "
+                    + "deployment (meteo reset) to change it";
+            LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
+            leader = false;
+            haltedBy = new IllegalStateException(halted);
+            throw haltedBy;
+        }
+    }
+
     private long closeDue(long closed, long now) {
+        aheadOfStore = false;
         for (int closes = 0; closes < MAX_CLOSES_PER_STEP && now >= window.closeTime(window.windowEnd(closed)); closes++) {
             long start = closed;
             long end = window.windowEnd(start);
@@ -159,6 +210,7 @@ public final class WindowAggregator implements AutoCloseable {
                 // this host's clock runs ahead of the store's: wait for the store's time rather than close early
                 trouble.problem("this host's clock is ahead of the store's: window [" + Instant.ofEpochMilli(start)
                         + ", " + Instant.ofEpochMilli(end) + ") is due here but not yet in the store; waiting");
+                aheadOfStore = true;
                 break;
             }
             store.saveResult(resultOf(start, end));
@@ -169,8 +221,8 @@ public final class WindowAggregator implements AutoCloseable {
     }
 
     private WindowResult resultOf(long start, long end) {
-        KindStatistics wellness = KindStatistics.of(store.readWindow(CoefficientKind.WELLNESS, start, end));
-        KindStatistics pollution = KindStatistics.of(store.readWindow(CoefficientKind.POLLUTION, start, end));
+        KindStatistics wellness = store.windowStatistics(CoefficientKind.WELLNESS, start, end);
+        KindStatistics pollution = store.windowStatistics(CoefficientKind.POLLUTION, start, end);
         return new WindowResult(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), wellness, pollution,
                 store.lateCount());
     }
@@ -249,11 +301,19 @@ public final class WindowAggregator implements AutoCloseable {
             long sleep;
             try {
                 emitDue();
-                trouble.recovered();
+                if (!aheadOfStore) {
+                    trouble.recovered();
+                }
                 failures = 0;
                 sleep = nextStepDelay();
             } catch (StoreLostException e) {
                 return; // logged once where it was detected; stats() and halted() say why
+            } catch (IllegalStateException e) {
+                if (halted != null) {
+                    return; // a window size other than the deployment's: logged where it was detected
+                }
+                LOG.log(Level.SEVERE, "aggregator " + settings.ownerId() + ": step failed", e);
+                sleep = backoff.delayMillis(failures++);
             } catch (StoreUnavailableException | PublishFailedException e) {
                 trouble.problem(e.getMessage());
                 sleep = backoff.delayMillis(failures++);
@@ -274,7 +334,7 @@ public final class WindowAggregator implements AutoCloseable {
     long nextStepDelay() {
         long poll = settings.pollInterval().toMillis();
         long horizon = closedHorizon;
-        if (!leader || horizon == Long.MIN_VALUE) {
+        if (!leader || horizon == Long.MIN_VALUE || aheadOfStore) {
             return poll;
         }
         long untilClose = window.closeTime(window.windowEnd(horizon)) - clock.millis();

@@ -6,6 +6,7 @@ import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.sensor.SensorSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,12 +92,48 @@ public final class BenchCommand implements Callable<Integer> {
             + "report the recovery time and that nothing was lost.")
     boolean fault;
 
-    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
-            description = "Proxy's window length (default: ${DEFAULT-VALUE}).")
+    /** How the direct mode's sensors send, in the throughput runs. */
+    public enum Ingests {
+        UNARY, BATCH, BOTH;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        List<String> selected() {
+            return this == BOTH ? List.of("unary", "batch") : List.of(toString());
+        }
+    }
+
+    @Option(names = "--ingest", defaultValue = "both", paramLabel = "unary|batch|both",
+            description = "grpc: run the pipeline with one call per record (unary, results under modes.grpc), with many "
+                    + "records per call (batch, under modes.grpc_batch), or both, one after the other (default: ${DEFAULT-VALUE}).")
+    Ingests ingest;
+
+    @Option(names = "--batch-max-in-flight", defaultValue = "4096", paramLabel = "N",
+            description = "grpc batch: per sensor, records sent and not yet confirmed; a batched call carries many, so "
+                    + "it needs more in flight than a unary one (default: ${DEFAULT-VALUE}).")
+    int batchMaxInFlight;
+
+    @Option(names = "--scale", split = ",", paramLabel = "N[,N...]",
+            description = "Scale mode instead of the throughput runs: for each N, N sensors at one reading every "
+                    + "--sensor-interval each, in two fleet processes (meteo sensor --count, batched in grpc), each mode; "
+                    + "per step: stored/s, latencies, late, CPU and memory of every process, Redis memory. E.g. "
+                    + "--scale 100,1000,10000. No limits are measured (default: none, the throughput runs).")
+    List<Integer> scale;
+
+    @Option(names = "--sensor-interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
+            description = "Scale mode: each sensor's interval (default: ${DEFAULT-VALUE}, a real sensor's 1 Hz).")
+    Duration sensorInterval;
+
+    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Proxy's window length (default: 1s; in scale mode the proxy's own default, 2s).")
     Duration window;
 
-    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
-            description = "Proxy's grace; above the worst detection -> stored latency, or records count as late (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Proxy's grace; above the worst detection -> stored latency, or records count as late "
+                    + "(default: 5s; in scale mode the proxy's own default, 4s).")
     Duration grace;
 
     @Option(names = "--limit-warmup", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "10s",
@@ -140,9 +177,12 @@ public final class BenchCommand implements Callable<Integer> {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path runDir = dataRoot.resolve("bench").resolve(runId);
         Files.createDirectories(runDir);
+        boolean scaling = scale != null && !scale.isEmpty();
+        Duration windowSize = window != null ? window : scaling ? Duration.ofSeconds(2) : Duration.ofSeconds(1);
+        Duration graceTime = grace != null ? grace : scaling ? Duration.ofSeconds(4) : Duration.ofSeconds(5);
         BenchSettings settings = new BenchSettings(positive(sensors, "--sensors"), positive(servers, "--servers"),
                 positive(terminals, "--terminals"), warmup, measure, parseRate(rate), positive(maxInFlight, "--max-in-flight"),
-                c2, fault, window, grace, limitWarmup, limitMeasure,
+                c2, fault, windowSize, graceTime, limitWarmup, limitMeasure,
                 positive(rabbitQueueBound, "--rabbit-queue-bound"), redis.settings(), rabbit.settings(), runId, runDir);
         if (fault && servers < 2) {
             throw new IllegalArgumentException("--fault kills one compute server: give --servers 2 or more");
@@ -152,7 +192,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(System.err, progressEvery);
         List<Mode> selected = modes.selected();
+        progress.say("run " + runId + ": " + selected.stream().map(Mode::toString).collect(java.util.stream.Collectors.joining(" then "))
+                + (scaling ? ", scale steps " + scale : "") + "; logs in " + runDir);
+        return scaling ? runScale(settings, selected, progress) : runThroughput(settings, selected, progress);
+    }
 
+    private int runThroughput(BenchSettings settings, List<Mode> selected, Progress progress) throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("generated_at", Instant.now().toString());
         report.put("machine", machine());
@@ -163,7 +208,6 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("limits", limits);
         Map<String, Object> results = new LinkedHashMap<>();
         report.put("modes", results);
-        progress.say("run " + runId + ": " + selected.stream().map(Mode::toString).collect(java.util.stream.Collectors.joining(" then ")) + "; logs in " + runDir);
         for (Mode mode : selected) {
             if (!noLimits) {
                 if (mode == Mode.GRPC) {
@@ -173,8 +217,8 @@ public final class BenchCommand implements Callable<Integer> {
                 } else {
                     progress.phase("rabbit limit", "RabbitMQ PerfTest " + PerfTestRunner.VERSION + " for "
                             + (limitWarmup.toSeconds() + limitMeasure.toSeconds()) + " s");
-                    PerfTestSummary summary = new PerfTestRunner().run(rabbit.uri(), "meteo-bench-" + runId + "-perftest",
-                            (int) (limitWarmup.toSeconds() + limitMeasure.toSeconds()), runDir.resolve("perftest.log"));
+                    PerfTestSummary summary = new PerfTestRunner().run(rabbit.uri(), "meteo-bench-" + settings.runId() + "-perftest",
+                            (int) (limitWarmup.toSeconds() + limitMeasure.toSeconds()), settings.runDir().resolve("perftest.log"));
                     limits.put("rabbit_perftest_per_s", Math.round(summary.steadyReceivedPerS()));
                     Map<String, Object> detail = summary.toMap();
                     detail.put("command", "-x 2 -y 2 -f persistent -c 100 -q 100 -z "
@@ -182,21 +226,22 @@ public final class BenchCommand implements Callable<Integer> {
                     limits.put("rabbit_perftest", detail);
                 }
             }
-            Map<String, Object> result = new PipelineRun(mode, settings, progress).run();
             Object limit = limits.get(mode == Mode.GRPC ? "grpc_relay_per_s" : "rabbit_perftest_per_s");
-            result.put("ratio_to_limit", limit instanceof Number l && l.doubleValue() > 0
-                    ? Math.round(((Number) result.get("stored_per_s")).doubleValue() / l.doubleValue() * 1000) / 1000.0 : null);
-            results.put(mode.toString(), result);
+            for (SensorPlan plan : throughputPlans(mode, settings)) {
+                Map<String, Object> result = new PipelineRun(mode, settings, plan, progress).run();
+                result.put("ratio_to_limit", ratio(result.get("stored_per_s"), limit));
+                results.put(plan.label(), result);
+            }
+        }
+        if (results.get("grpc") instanceof Map<?, ?> unary && results.get("grpc_batch") instanceof Map<?, ?> batched) {
+            ((Map<String, Object>) batched).put("speedup_vs_unary", ratio(batched.get("stored_per_s"), unary.get("stored_per_s")));
         }
         results.putIfAbsent("grpc", null);
+        results.putIfAbsent("grpc_batch", null);
         results.putIfAbsent("rabbit", null);
         ((Map<String, Object>) report.get("machine")).put("load_average_end", loadAverage());
 
-        Path json = output != null ? output : dataRoot.resolve("bench").resolve("bench-" + runId + ".json");
-        if (json.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(json.toAbsolutePath().getParent());
-        }
-        Files.writeString(json, Json.write(report) + "\n");
+        Path json = write(report, "bench");
         BenchTable.print(System.out, report);
         System.out.println("  results: " + json);
         if (chart != null) {
@@ -209,6 +254,73 @@ public final class BenchCommand implements Callable<Integer> {
         boolean holds = results.values().stream().filter(Map.class::isInstance)
                 .allMatch(mode -> Boolean.TRUE.equals(((Map<?, ?>) mode).get("accounting_holds")));
         return holds ? 0 : 2;
+    }
+
+    /** grpc: one run per selected ingest (unary under "grpc", batch under "grpc_batch"); rabbit: one run. */
+    private List<SensorPlan> throughputPlans(Mode mode, BenchSettings settings) {
+        if (mode == Mode.RABBIT) {
+            return List.of(new SensorPlan("rabbit", settings.sensors(), 1, settings.sensorInterval(), settings.maxInFlight(), null));
+        }
+        List<SensorPlan> plans = new java.util.ArrayList<>();
+        for (String way : ingest.selected()) {
+            boolean batch = way.equals("batch");
+            plans.add(new SensorPlan(batch ? "grpc_batch" : "grpc", settings.sensors(), 1, settings.sensorInterval(),
+                    batch ? positive(batchMaxInFlight, "--batch-max-in-flight") : settings.maxInFlight(), way));
+        }
+        return plans;
+    }
+
+    /**
+     * Scale mode: for every mode and every step, N sensors in two fleet processes (air, pollution) at
+     * --sensor-interval each; the results of each step as in the throughput runs, plus the step's sensor count.
+     */
+    private int runScale(BenchSettings settings, List<Mode> selected, Progress progress) throws Exception {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("generated_at", Instant.now().toString());
+        report.put("machine", machine());
+        Map<String, Object> configuration = settings.toMap();
+        configuration.put("scale_steps", scale);
+        configuration.put("sensor_interval", DurationConverter.format(sensorInterval));
+        configuration.put("sensor_processes_per_step", 2);
+        report.put("settings", configuration);
+        Map<String, Object> steps = new LinkedHashMap<>();
+        report.put("scale", steps);
+        boolean holds = true;
+        for (Mode mode : selected) {
+            List<Map<String, Object>> results = new java.util.ArrayList<>();
+            steps.put(mode.toString(), results);
+            for (int sensorsInStep : scale) {
+                int total = positive(sensorsInStep, "--scale");
+                int processes = total == 1 ? 1 : 2;
+                SensorPlan plan = new SensorPlan(mode + "_" + total, processes, (total + processes - 1) / processes,
+                        DurationConverter.format(sensorInterval), SensorSettings.DEFAULT_MAX_IN_FLIGHT,
+                        mode == Mode.GRPC ? "batch" : null);
+                Map<String, Object> result = new PipelineRun(mode, settings, plan, progress).run();
+                result.put("offered_per_s", Math.round(plan.sensors() * 1000.0 / Math.max(1, sensorInterval.toMillis())));
+                results.add(result);
+                holds &= Boolean.TRUE.equals(result.get("accounting_holds"));
+            }
+        }
+        ((Map<String, Object>) report.get("machine")).put("load_average_end", loadAverage());
+        Path json = write(report, "scale");
+        ScaleTable.print(System.out, report);
+        System.out.println("  results: " + json);
+        return holds ? 0 : 2;
+    }
+
+    private Path write(Map<String, Object> report, String kind) throws java.io.IOException {
+        String runId = (String) ((Map<?, ?>) report.get("settings")).get("run_id");
+        Path json = output != null ? output : dataRoot.resolve("bench").resolve(kind + "-" + runId + ".json");
+        if (json.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(json.toAbsolutePath().getParent());
+        }
+        Files.writeString(json, Json.write(report) + "\n");
+        return json;
+    }
+
+    private static Double ratio(Object value, Object of) {
+        return value instanceof Number v && of instanceof Number l && l.doubleValue() > 0
+                ? Math.round(v.doubleValue() / l.doubleValue() * 1000) / 1000.0 : null;
     }
 
     private static int positive(int value, String option) {

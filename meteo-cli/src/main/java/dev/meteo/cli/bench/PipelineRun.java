@@ -36,19 +36,21 @@ final class PipelineRun {
 
     private final Mode mode;
     private final BenchSettings settings;
+    private final SensorPlan plan;
     private final Progress progress;
     private final String redisPrefix;
     private final String rabbitPrefix;
     private final Path dataDir;
     private QueueGate queueGate;
 
-    PipelineRun(Mode mode, BenchSettings settings, Progress progress) {
+    PipelineRun(Mode mode, BenchSettings settings, SensorPlan plan, Progress progress) {
         this.mode = mode;
         this.settings = settings;
+        this.plan = plan;
         this.progress = progress;
-        this.redisPrefix = settings.redis().keyPrefix() + "bench-" + settings.runId() + "-" + mode + ":";
-        this.rabbitPrefix = settings.rabbit().namePrefix() + "-bench-" + settings.runId() + "-" + mode;
-        this.dataDir = settings.runDir().resolve(mode.toString());
+        this.redisPrefix = settings.redis().keyPrefix() + "bench-" + settings.runId() + "-" + plan.label() + ":";
+        this.rabbitPrefix = settings.rabbit().namePrefix() + "-bench-" + settings.runId() + "-" + plan.label();
+        this.dataDir = settings.runDir().resolve(plan.label());
     }
 
     /** This run's deployment: its own prefixes and free ports, so that it never meets a demo or another run. */
@@ -91,8 +93,9 @@ final class PipelineRun {
     private Map<String, Object> runWith(RedisMeteoStore store) throws Exception {
         Deployment deployment = deployment("127.0.0.1:" + LoopbackPorts.free(), "127.0.0.1:" + LoopbackPorts.free());
         try (Fleet fleet = new Fleet(dataDir.resolve("logs"), settings.childJvmOptions())) {
-            progress.phase(mode.toString(), "starting " + (settings.servers() + settings.terminals() + settings.sensors()
-                    + (mode == Mode.GRPC ? 2 : 1)) + " processes");
+            progress.phase(plan.label(), "starting " + (settings.servers() + settings.terminals() + plan.processes()
+                    + (mode == Mode.GRPC ? 2 : 1)) + " processes" + (plan.perProcess() > 1
+                    ? " (" + plan.sensors() + " sensors in " + plan.processes() + " of them)" : ""));
             if (mode == Mode.GRPC) {
                 fleet.start("lb", "lb", deployment.arguments("lb"));
             }
@@ -117,20 +120,17 @@ final class PipelineRun {
                 awaitRegistered(fleet);
             }
             Path gate = dataDir.resolve("sensor-gate");
-            if (mode == Mode.RABBIT && settings.fullSpeed()) {
+            if (mode == Mode.RABBIT && plan.fullSpeed()) {
                 queueGate = new QueueGate(settings.rabbit().withNamePrefix(rabbitPrefix), gate,
                         settings.rabbitQueueBound());
             }
-            for (int i = 1; i <= settings.sensors(); i++) {
-                boolean air = i % 2 == 1;
-                String id = (air ? "air-" : "pollution-") + i;
+            for (int i = 1; i <= plan.processes(); i++) {
                 List<String> sensor = deployment.arguments("sensor");
-                sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
-                        "--interval=" + settings.sensorInterval(), "--max-in-flight=" + settings.maxInFlight()));
+                sensor.addAll(plan.arguments(i));
                 if (queueGate != null) {
                     sensor.add("--bench-gate=" + gate);
                 }
-                fleet.start("sensor", id, sensor);
+                fleet.start("sensor", plan.name(i), sensor);
             }
             fleet.awaitReady(90_000);
             return measure(fleet, store);
@@ -168,7 +168,7 @@ final class PipelineRun {
             double stored = storedRate.sample();
             double accepted = acceptedRate.sample();
             warmupSamples.add(round(stored));
-            progress.tick(mode.toString(), "warm-up", s, warmupSeconds, accepted, stored);
+            progress.tick(plan.label(), "warm-up", s, warmupSeconds, accepted, stored);
         }
 
         List<ProcessMeter> meters = new ArrayList<>();
@@ -195,10 +195,10 @@ final class PipelineRun {
             double accepted = acceptedRate.sample();
             samples.add(round(stored));
             meters.forEach(ProcessMeter::sample);
-            progress.tick(mode.toString(), "measure", s, measureSeconds, accepted, stored);
+            progress.tick(plan.label(), "measure", s, measureSeconds, accepted, stored);
             if (s == killAtSecond) {
                 ChildProcess victim = servers.get(0);
-                progress.say(mode + ": killing " + victim.name() + " (SIGKILL)");
+                progress.say(plan.label() + ": killing " + victim.name() + " (SIGKILL)");
                 victim.kill();
             }
         }
@@ -209,10 +209,15 @@ final class PipelineRun {
         Histogram windowDelay = LatencyRecorder.since(windowStart, Fleet.histogram(terminals, "window_delay_us"));
         meters.forEach(ProcessMeter::stop);
         List<Double> loadAverage = BenchCommand.loadAverage();
+        Map<String, Object> redisMemory = RedisMemory.of(settings.redis(), redisPrefix);
 
         Accounting accounting = drainAndCount(fleet, store);
 
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sensors", plan.sensors());
+        out.put("sensor_processes", plan.processes());
+        out.put("sensor_interval", plan.interval());
+        out.put("ingest", mode == Mode.GRPC ? (plan.ingest() == null ? "unary" : plan.ingest()) : null);
         out.put("records_per_s", Math.round((confirmedEnd - confirmedStart) / seconds));
         out.put("stored_per_s", Math.round((storedEnd - storedStart) / seconds));
         out.put("ratio_to_limit", null); // filled in by BenchCommand, which knows the limit
@@ -227,6 +232,7 @@ final class PipelineRun {
         out.put("accounting_holds", accounting.holds());
         out.put("accounting", accounting.toMap());
         out.put("processes", meters.stream().map(ProcessMeter::toMap).toList());
+        out.put("redis_memory", redisMemory);
         out.put("fault", settings.fault() ? fault(samples, killAtSecond, accounting) : null);
         out.put("samples_per_s", samples);
         out.put("warmup_samples_per_s", warmupSamples);
@@ -312,21 +318,18 @@ final class PipelineRun {
 
     /** Stops the sensors, waits until their records are all in closed windows (or late/rejected), then stops the rest. */
     private Accounting drainAndCount(Fleet fleet, RedisMeteoStore store) throws InterruptedException {
-        progress.phase(mode.toString(), "stopping the sensors and letting the open windows close");
+        progress.phase(plan.label(), "stopping the sensors and letting the open windows close");
         fleet.stop("sensor");
         long stoppedAt = System.currentTimeMillis();
-        List<Drain.SensorReport> reports = fleet.byRole("sensor").stream().map(sensor -> {
-            Map<?, ?> status = Fleet.read(sensor);
-            return new Drain.SensorReport(sensor.name(), Fleet.number(status, "sent"), Fleet.number(status, "confirmed"),
-                    Fleet.number(status, "failed"));
-        }).toList();
+        List<Drain.SensorReport> reports = fleet.byRole("sensor").stream()
+                .flatMap(sensor -> Drain.sensorReports(sensor.name(), Fleet.read(sensor)).stream()).toList();
         long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();
         Path reference = JsonlFileSink.file(dataDir, terminalIds().get(0));
         long deadline = System.currentTimeMillis() + settings.window().toMillis() + settings.grace().toMillis() + 60_000;
         List<Path> terminalFiles = terminalIds().stream().map(id -> JsonlFileSink.file(dataDir, id)).toList();
         boolean drained = Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline);
         if (!drained) {
-            progress.say(mode + ": gave up waiting for the windows to close; the accounting shows what is open");
+            progress.say(plan.label() + ": gave up waiting for the windows to close; the accounting shows what is open");
         }
         fleet.stop("terminal", "server", "proxy", "lb");
         return new Accounting(Drain.verdict(reports, terminalFiles, store), drained);

@@ -17,7 +17,7 @@ final class ThroughputChart {
     private static final int RIGHT = 150;
     private static final int TOP = 30;
     private static final int BOTTOM = 45;
-    private static final Map<String, String> COLOURS = Map.of("grpc", "#1f77b4", "rabbit", "#d62728");
+    private static final Map<String, String> COLOURS = Map.of("grpc", "#1f77b4", "grpc_batch", "#2ca02c", "rabbit", "#d62728");
 
     private ThroughputChart() {
     }
@@ -85,7 +85,7 @@ final class ThroughputChart {
             }
             svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
                     colour, String.join(" ", points)));
-            Object limit = limits.get(name.equals("grpc") ? "grpc_relay_per_s" : "rabbit_perftest_per_s");
+            Object limit = limits.get(name.equals("grpc") ? "grpc_relay_per_s" : name.equals("rabbit") ? "rabbit_perftest_per_s" : "");
             if (limit instanceof Number l) {
                 double y = TOP + plotH - plotH * l.doubleValue() / top;
                 svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
@@ -100,8 +100,10 @@ final class ThroughputChart {
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                     + "stroke-width=\"2\"/>%n", LEFT + plotW + 12, ly, LEFT + plotW + 32, ly, colour));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s</text>%n", LEFT + plotW + 38, ly + 4, name));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#555\">dashed: limit</text>%n",
-                    LEFT + plotW + 38, ly + 18));
+            if (limit instanceof Number) {
+                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#555\">dashed: limit</text>%n",
+                        LEFT + plotW + 38, ly + 18));
+            }
             legend++;
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#555\">dotted vertical: "

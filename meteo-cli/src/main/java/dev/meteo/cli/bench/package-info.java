@@ -34,6 +34,17 @@
  *       persistent -c 100 -q 100}), persistent + confirmed + acked; the limit is the mean receive rate of the second
  *       half of its one-second intervals. ratio_to_limit = stored_per_s / the mode's limit.</li>
  *   <li>{@code --fault}: half-way through the measured period server-1 is killed (SIGKILL). See {@code fault} below.</li>
+ *   <li>Direct mode runs twice ({@code --ingest both}, the default): sensors sending one call per record (unary,
+ *       {@code modes.grpc}) and many records per call ({@code meteo sensor --ingest batch}, {@code modes.grpc_batch},
+ *       with {@code --batch-max-in-flight} records in flight per sensor, since a call carries many). Both are compared
+ *       to the same relay limit, which is a unary one; {@code speedup_vs_unary} is the batched stored rate over the
+ *       unary one of the same run.</li>
+ *   <li>Redis memory, at the end of the measured period: {@code used_memory} of the whole server (shared) and the
+ *       bytes of the run's own keys ({@code MEMORY USAGE <key> SAMPLES 0} over its prefix).</li>
+ *   <li>Scale mode ({@code --scale 100,1000,10000}): instead of the throughput runs, for each mode and each N, a
+ *       pipeline whose sensors are N sensors in two fleet processes ({@code meteo sensor --count N/2}, batched in
+ *       direct mode) at one reading per {@code --sensor-interval} (1 s) each; the proxy's own window and grace by default
+ *       (2 s, 4 s). No limits. Its JSON is another document (below).</li>
  * </ul>
  *
  * <h2>The JSON ({@code --output}, default {@code meteo-data/bench/bench-<timestamp>.json})</h2>
@@ -54,6 +65,7 @@
  *   "modes": {"grpc": MODE|null, "rabbit": MODE|null}           null: mode not run
  * }
  * MODE = {
+ *   "sensors", "sensor_processes", "sensor_interval", "ingest" ("unary"|"batch" in direct mode, null in rabbit),
  *   "records_per_s": accepted per second (sensor-confirmed) over the measured period,
  *   "stored_per_s": stored per second over the measured period,
  *   "ratio_to_limit": stored_per_s / the mode's limit (null without limits),
@@ -64,7 +76,9 @@
  *   "accounting_holds": boolean,
  *   "accounting": {"sent", "sensor_failed", "in_windows", "late", "rejected", "records_in_windows_per_terminal",
  *                  "terminals_agree", "drained_in_time", "identity"},
+ *   "speedup_vs_unary": modes.grpc_batch only: its stored_per_s / modes.grpc's,
  *   "processes": [{"name", "pid", "cpu_percent" (of one CPU), "rss_mb" (largest), "rss_mb_mean"}],
+ *   "redis_memory": {"used_memory_mb" (the server's, shared), "prefix_memory_mb" (the run's keys), "prefix_keys"},
  *   "fault": null without --fault, else {"recovery_s" (null: not recovered within the period), "recovered", "lost",
  *             "accounting_holds", "killed", "killed_at_measure_s", "pre_kill_per_s", "lowest_after_kill_per_s",
  *             "recovered_at_share", "settled_after_kill_per_s", "settled_s", "definition"},
@@ -72,6 +86,17 @@
  *   "warmup_samples_per_s": [the same during the warm-up],
  *   "load_average_end_of_measure": [1m, 5m, 15m], "measured_s", "redis_prefix", "logs"
  * }
+ * </pre>
+ * {@code modes} holds {@code "grpc"}, {@code "grpc_batch"} and {@code "rabbit"}, each MODE or null (not run).
+ *
+ * <p>Scale mode writes (default {@code meteo-data/bench/scale-<timestamp>.json}):
+ * <pre>
+ * {
+ *   "generated_at", "machine": as above,
+ *   "settings": as above, plus "scale_steps": [N...], "sensor_interval", "sensor_processes_per_step",
+ *   "scale": {"grpc": [STEP...], "rabbit": [STEP...]}     one STEP per N, in order; a mode not run is absent
+ * }
+ * STEP = MODE plus "offered_per_s": N / sensor_interval
  * </pre>
  *
  * <h2>Reading the figures</h2>

@@ -352,8 +352,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<Drain.SensorReport> reports = new ArrayList<>();
         for (ChildProcess sensor : sensors) {
             Map<?, ?> status = sensor.status().map(json -> (Map<?, ?>) Json.read(json)).orElse(Map.of());
-            reports.add(new Drain.SensorReport(sensor.name(), Fleet.number(status, "sent"),
-                    Fleet.number(status, "confirmed"), Fleet.number(status, "failed")));
+            reports.addAll(Drain.sensorReports(sensor.name(), status));
         }
         long sent = reports.stream().mapToLong(Drain.SensorReport::sent).sum();
         long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();

@@ -89,6 +89,11 @@ final class PatientTransport implements Transport {
     }
 
     @Override
+    public RecordPublisher openFleetPublisher(String fleetId) {
+        return opened(() -> delegate.openFleetPublisher(fleetId));
+    }
+
+    @Override
     public Running startComputeServer(ComputeNode node) {
         return ready(opened(() -> delegate.startComputeServer(node)));
     }

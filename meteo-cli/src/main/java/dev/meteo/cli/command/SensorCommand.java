@@ -8,11 +8,18 @@ import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.grpc.GrpcTransportSettings;
+import dev.meteo.grpc.sensor.GrpcBatchPublisher;
+import dev.meteo.grpc.sensor.RecordBatchSettings;
+import dev.meteo.grpc.sensor.RecordPublisherSettings;
 import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.sensor.Sensor;
+import dev.meteo.sensor.SensorFleet;
 import dev.meteo.sensor.SensorSettings;
 import dev.meteo.sensor.SensorType;
+import dev.meteo.transport.Transport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,13 +28,15 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "sensor",
-        description = {"Runs one sensor: takes a reading every --interval and sends it to the load balancer (grpc) or "
-                + "the shared work queue (rabbit).", ""})
+        description = {"Runs one sensor, or --count of them in one process: each takes a reading every --interval and "
+                + "sends it to the load balancer (grpc) or the shared work queue (rabbit).", ""})
 public final class SensorCommand extends RoleCommand {
 
     @Mixin
@@ -40,8 +49,47 @@ public final class SensorCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment: two sensors with one id lose records as duplicates (default: <type>-<host>-<pid>-<random>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment: two sensors with one id lose records as duplicates; with --count, the prefix of ids ID-1 .. ID-N (default: <type>-<host>-<pid>-<random>).")
     String id;
+
+    @Option(names = "--count", defaultValue = "1", paramLabel = "N",
+            description = "Sensors in this process: N independent sensors (own ids, own sequence numbers, first readings "
+                    + "spread over the interval) on one scheduler thread and one connection; needs an --interval above 0 "
+                    + "when above 1 (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    /** How records travel to the load balancer in direct mode. */
+    public enum Ingest {
+        /** One call per record ({@code SendMeteoData}, {@code SendPollutionData}): the assignment's API. */
+        UNARY,
+        /** Many records per {@code SendBatch} call, each still confirmed on its own once stored. */
+        BATCH;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--ingest", paramLabel = "unary|batch",
+            description = "grpc: batch sends many records per call (SendBatch, each record still confirmed on its own once "
+                    + "stored); unary one call per record (SendMeteoData/SendPollutionData, the assignment's API). rabbit: "
+                    + "ignored, every record is its own persistent message (default: batch with --count above 1, else unary).")
+    Ingest ingest;
+
+    @Option(names = "--batch-size", defaultValue = "500", paramLabel = "N",
+            description = "grpc batch: records per call at most (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--linger", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5ms",
+            description = "grpc batch: how long a record waits for others before a call leaves with what is there "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration linger;
+
+    @Option(names = "--batches-in-flight", defaultValue = "8", paramLabel = "N",
+            description = "grpc batch: calls unanswered at most; records wait while they are all out, so batches grow "
+                    + "with the load (default: ${DEFAULT-VALUE}).")
+    int batchesInFlight;
 
     @Option(names = {"-i", "--interval"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
             description = "Time between readings; 0 sends as fast as the in-flight bound allows (default: ${DEFAULT-VALUE}).")
@@ -67,40 +115,56 @@ public final class SensorCommand extends RoleCommand {
 
     @Override
     protected String roleName() {
-        return "sensor " + sensorId();
+        return (count > 1 ? count + " sensors " + sensorId() + "-1.." + count : "sensor " + sensorId());
     }
 
     private String sensorId() {
         return id != null ? id : Ids.of(type.name().toLowerCase(Locale.ROOT));
     }
 
+    private Ingest ingest() {
+        return ingest != null ? ingest : count > 1 ? Ingest.BATCH : Ingest.UNARY;
+    }
+
     @Override
     protected Running start() throws Exception {
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be 1 or more, not " + count);
+        }
+        if (count > 1 && (interval.isZero() || benchGate != null)) {
+            throw new IllegalArgumentException("--count above 1 runs the sensors on a shared schedule: give --interval "
+                    + "above 0 (a sensor at full speed runs alone)");
+        }
         SensorSettings settings = SensorSettings.of(sensorId(), type).withInterval(interval).withMaxInFlight(maxInFlight);
         if (seed != null) {
             settings = settings.withSeed(seed);
         }
-        RecordPublisher publisher = Transports.of(mode.mode(), rabbit, Transports.grpcSettings(balancer, null, null))
-                .openRecordPublisher(settings.id());
+        int buffered = (int) Math.min(1 << 22, Math.max((long) RecordPublisherSettings.DEFAULT_MAX_BUFFERED,
+                (long) count * maxInFlight));
+        GrpcTransportSettings grpc = Transports.grpcSettings(balancer, null, null)
+                .withRecordPublisher(publisher -> publisher.withMaxBuffered(buffered))
+                .withRecordBatches(batches -> new RecordBatchSettings(batchSize, linger, batchesInFlight));
+        Transport transport = Transports.of(mode.mode(), rabbit, grpc);
+        RecordPublisher publisher = ingest() == Ingest.BATCH ? transport.openFleetPublisher(settings.id())
+                : transport.openRecordPublisher(settings.id());
+        String how = "(" + mode.mode() + (mode.mode() == Mode.GRPC ? ", " + ingest() : "") + ")";
+        if (count > 1) {
+            return startFleet(settings, publisher, how);
+        }
         Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC());
         GatedEmitter gated = benchGate == null ? null : GatedEmitter.start(sensor, benchGate);
         if (gated == null) {
             sensor.start();
         }
-        Console.info(roleName() + ": sending a reading every " + DurationConverter.format(interval) + " (" + mode.mode() + ")");
+        Console.info(roleName() + ": sending a reading every " + DurationConverter.format(interval) + " " + how);
         SensorSettings started = settings;
         return new Running() {
             @Override
             public Map<String, Object> status() {
-                Sensor.Stats stats = sensor.stats();
                 Map<String, Object> status = new LinkedHashMap<>();
                 status.put("role", "sensor");
                 status.put("id", started.id());
-                status.put("sent", stats.sent());
-                status.put("confirmed", stats.confirmed());
-                status.put("failed", stats.failed());
-                status.put("in_flight", stats.inFlight());
-                status.put("skipped", stats.skipped());
+                putCounters(status, sensor.stats(), publisher);
                 return status;
             }
 
@@ -119,5 +183,56 @@ public final class SensorCommand extends RoleCommand {
                 publisher.close();
             }
         };
+    }
+
+    private Running startFleet(SensorSettings template, RecordPublisher publisher, String how) {
+        SensorFleet fleet = new SensorFleet(SensorFleet.numbered(template, count), publisher, Clock.systemUTC()).start();
+        Console.info(roleName() + ": each sending a reading every " + DurationConverter.format(interval)
+                + ", spread over it " + how);
+        return new Running() {
+            private volatile boolean closed;
+
+            /** Totals while running; once closed, also each sensor's final counters (the per-sensor accounting). */
+            @Override
+            public Map<String, Object> status() {
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("role", "sensor");
+                status.put("id", template.id());
+                status.put("sensors", count);
+                putCounters(status, fleet.stats(), publisher);
+                if (closed) {
+                    List<Map<String, Object>> reports = new ArrayList<>(count);
+                    for (Sensor sensor : fleet.sensors()) {
+                        Sensor.Stats stats = sensor.stats();
+                        Map<String, Object> report = new LinkedHashMap<>();
+                        report.put("id", sensor.settings().id());
+                        report.put("sent", stats.sent());
+                        report.put("confirmed", stats.confirmed());
+                        report.put("failed", stats.failed());
+                        reports.add(report);
+                    }
+                    status.put("sensor_reports", reports);
+                }
+                return status;
+            }
+
+            @Override
+            public void close() throws Exception {
+                fleet.close();
+                publisher.close();
+                closed = true;
+            }
+        };
+    }
+
+    private static void putCounters(Map<String, Object> status, Sensor.Stats stats, RecordPublisher publisher) {
+        status.put("sent", stats.sent());
+        status.put("confirmed", stats.confirmed());
+        status.put("failed", stats.failed());
+        status.put("in_flight", stats.inFlight());
+        status.put("skipped", stats.skipped());
+        if (publisher instanceof GrpcBatchPublisher batches) {
+            status.put("batches", batches.stats().batches());
+        }
     }
 }

@@ -42,6 +42,10 @@ final class Transports {
             List<Endpoint> all = proxy.endpoints();
             settings = settings.withStandbyProxies(all.subList(1, all.size()));
         }
+        if (balancer != null) {
+            List<Endpoint> all = balancer.endpoints();
+            settings = settings.withExtraBalancers(all.subList(1, all.size()));
+        }
         return bind == null ? settings : settings.withBindHost(bind.host());
     }
 

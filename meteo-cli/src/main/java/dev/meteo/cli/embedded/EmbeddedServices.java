@@ -31,7 +31,7 @@ public final class EmbeddedServices implements AutoCloseable {
     static final int PROBE_TIMEOUT_MILLIS = 5_000; // a refused port fails at once; only a busy broker takes long
 
     static final String START_REDIS =
-            "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no";
+            "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly yes --appendfsync everysec";
     static final String START_RABBIT = "rabbitmq-server -detached   (then wait until 'rabbitmq-diagnostics -q ping' succeeds)";
 
     private final String redisUri;

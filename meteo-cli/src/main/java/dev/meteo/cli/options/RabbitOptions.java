@@ -10,12 +10,19 @@ public final class RabbitOptions {
 
     @Option(names = "--rabbit-uri", defaultValue = RabbitSettings.DEFAULT_URI, paramLabel = "URI",
             description = "RabbitMQ, as amqp://user:password@host:port/vhost (default: the local guest account; "
-                    + "env METEO_RABBIT_URI).")
+                    + "env METEO_RABBIT_URI). A cluster: amqp://user:password@host1:5672,host2:5672,host3:5672/vhost; "
+                    + "a connection goes to the first node that answers and fails over to the others.")
     private String uri;
 
     @Option(names = "--rabbit-prefix", defaultValue = RabbitSettings.DEFAULT_PREFIX, paramLabel = "PREFIX",
             description = "Prefix of the queue and exchange names (default: ${DEFAULT-VALUE}).")
     private String prefix;
+
+    @Option(names = "--rabbit-queue-type", defaultValue = "AUTO", paramLabel = "TYPE",
+            description = "Type of the work, dead-letter and terminal queues: AUTO (quorum on RabbitMQ 3.8+, replicated "
+                    + "over the cluster; classic on the embedded broker), QUORUM or CLASSIC (default: ${DEFAULT-VALUE}). "
+                    + "Every process of a deployment must use the same.")
+    private RabbitSettings.QueueType queueType;
 
     public String uri() {
         return uri;
@@ -26,6 +33,6 @@ public final class RabbitOptions {
     }
 
     public RabbitSettings settings() {
-        return RabbitSettings.of(uri).withNamePrefix(prefix);
+        return RabbitSettings.of(uri).withNamePrefix(prefix).withQueueType(queueType);
     }
 }

@@ -3,6 +3,8 @@ package dev.meteo.cli.options;
 import dev.meteo.redis.RedisSettings;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
+
 /**
  * Where Redis is: an argument group ({@code @ArgGroup(validate = false, heading = ...)}) of the roles that store or
  * read windows. Every option also reads {@code METEO_<OPTION>} and the config file ({@link EnvironmentDefaults}).
@@ -13,12 +15,25 @@ public final class RedisOptions {
     public static final String HEADING = "%nRedis:%n";
 
     @Option(names = "--redis-uri", defaultValue = RedisSettings.DEFAULT_URI, paramLabel = "URI",
-            description = "Redis, as redis://[:password@]host:port/db (default: ${DEFAULT-VALUE}; env METEO_REDIS_URI).")
+            description = "Redis, as redis://[:password@]host:port/db, redis-sentinel://[:password@]host:port,host:port/"
+                    + "primary-name (follows failovers) or redis-cluster://host:port,host:port (default: ${DEFAULT-VALUE}; "
+                    + "env METEO_REDIS_URI).")
     private String uri;
 
     @Option(names = "--redis-prefix", defaultValue = RedisSettings.DEFAULT_PREFIX, paramLabel = "PREFIX",
             description = "Prefix of every Redis key, so deployments can share a Redis (default: ${DEFAULT-VALUE}).")
     private String prefix;
+
+    @Option(names = "--redis-wait-replicas", defaultValue = "auto", paramLabel = "N|auto",
+            description = "Replicas every write must reach before it is acknowledged (Redis WAIT), so that a failover "
+                    + "loses nothing acknowledged; auto: one when the primary has a replica (default: ${DEFAULT-VALUE}).")
+    private String waitReplicas;
+
+    @Option(names = "--redis-wait-timeout", defaultValue = "1s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long a write waits for its replicas; one that times out fails and is retried "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Duration waitTimeout;
 
     public String uri() {
         return uri;
@@ -29,6 +44,16 @@ public final class RedisOptions {
     }
 
     public RedisSettings settings() {
-        return RedisSettings.of(uri, prefix);
+        RedisSettings settings = RedisSettings.of(uri, prefix);
+        Duration timeout = waitTimeout;
+        if (waitReplicas.equalsIgnoreCase("auto")) {
+            return settings.withWaitReplicas(RedisSettings.AUTO_REPLICAS, timeout);
+        }
+        try {
+            return settings.withWaitReplicas(Integer.parseInt(waitReplicas.trim()), timeout);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--redis-wait-replicas is a number of replicas or auto, not '"
+                    + waitReplicas + "'");
+        }
     }
 }

@@ -25,8 +25,26 @@ public final class Drain {
     private Drain() {
     }
 
-    /** What one sensor process reported when it stopped. */
+    /** What one sensor reported when its process stopped. */
     public record SensorReport(String id, long sent, long confirmed, long failed) {
+    }
+
+    /**
+     * The sensors of one sensor process, from its final status: each sensor of a fleet ({@code --count}), whose
+     * process lists them under {@code sensor_reports}, or the one sensor of the process, named {@code name}.
+     */
+    public static List<SensorReport> sensorReports(String name, Map<?, ?> status) {
+        if (status.get("sensor_reports") instanceof List<?> fleet) {
+            List<SensorReport> reports = new ArrayList<>(fleet.size());
+            for (Object item : fleet) {
+                Map<?, ?> sensor = (Map<?, ?>) item;
+                reports.add(new SensorReport(String.valueOf(sensor.get("id")), Fleet.number(sensor, "sent"),
+                        Fleet.number(sensor, "confirmed"), Fleet.number(sensor, "failed")));
+            }
+            return reports;
+        }
+        return List.of(new SensorReport(name, Fleet.number(status, "sent"), Fleet.number(status, "confirmed"),
+                Fleet.number(status, "failed")));
     }
 
     /**

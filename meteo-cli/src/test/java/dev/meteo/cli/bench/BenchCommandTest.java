@@ -46,9 +46,15 @@ class BenchCommandTest {
         assertNull(limits.get("rabbit_perftest_per_s"), "rabbit was not run");
 
         Map<?, ?> modes = (Map<?, ?>) report.get("modes");
-        assertEquals(List.of("grpc", "rabbit"), List.copyOf(modes.keySet()));
+        assertEquals(List.of("grpc", "grpc_batch", "rabbit"), List.copyOf(modes.keySet()));
         assertNull(modes.get("rabbit"));
+        Map<?, ?> batched = (Map<?, ?>) modes.get("grpc_batch");
+        assertEquals("batch", batched.get("ingest"));
+        assertEquals(0L, batched.get("lost"));
+        assertEquals(true, batched.get("accounting_holds"));
+        assertInstanceOf(Number.class, batched.get("speedup_vs_unary"));
         Map<?, ?> grpc = (Map<?, ?>) modes.get("grpc");
+        assertEquals("unary", grpc.get("ingest"));
         for (String key : List.of("records_per_s", "stored_per_s", "ratio_to_limit", "latency_ms", "window_latency_ms",
                 "sent", "lost", "late", "rejected", "accounting_holds", "processes", "fault", "samples_per_s")) {
             assertTrue(grpc.containsKey(key), key);
@@ -70,5 +76,31 @@ class BenchCommandTest {
             assertTrue(process.containsKey("cpu_percent") && process.containsKey("rss_mb"));
         }
         assertTrue(Files.readString(chart).startsWith("<svg"));
+    }
+
+    /** The scale mode's smoke test: one small step in each mode, sensors as fleets (batched in grpc). */
+    @Test
+    void aShortScaleRunOfFleetsInBothModesWritesItsStepsAndLosesNothing() throws Exception {
+        Path json = dir.resolve("scale.json");
+        int exit = Meteo.commandLine().execute("bench", "--mode=both", "--scale=40", "--sensor-interval=100ms",
+                "--servers=2", "--terminals=1", "--warmup=1s", "--measure=2s", "--window=500ms", "--grace=1s",
+                "--data-dir=" + dir, "--output=" + json);
+        assertEquals(0, exit, "exit code: 0 means the accounting holds in every step");
+
+        Map<?, ?> report = (Map<?, ?>) Json.read(Files.readString(json));
+        assertEquals(List.of("generated_at", "machine", "settings", "scale"), List.copyOf(report.keySet()));
+        Map<?, ?> scale = (Map<?, ?>) report.get("scale");
+        assertEquals(List.of("grpc", "rabbit"), List.copyOf(scale.keySet()));
+        for (Object mode : scale.values()) {
+            Map<?, ?> step = (Map<?, ?>) ((List<?>) mode).get(0);
+            assertEquals(40L, ((Number) step.get("sensors")).longValue());
+            assertEquals(2L, ((Number) step.get("sensor_processes")).longValue());
+            assertEquals(400L, ((Number) step.get("offered_per_s")).longValue());
+            assertEquals(0L, step.get("lost"));
+            assertEquals(true, step.get("accounting_holds"));
+            Map<?, ?> accounting = (Map<?, ?>) step.get("accounting");
+            assertTrue(((Number) accounting.get("confirmed")).longValue() > 0, "records were confirmed");
+            assertInstanceOf(Number.class, ((Map<?, ?>) step.get("redis_memory")).get("prefix_memory_mb"));
+        }
     }
 }

@@ -76,7 +76,7 @@ class EmbeddedServicesTest {
         String message = error.getMessage();
         assertTrue(message.contains("Redis does not answer at redis://127.0.0.1:1/0 (connection refused)"), message);
         assertTrue(message.contains(
-                "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no"), message);
+                "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly yes --appendfsync everysec"), message);
         assertTrue(message.contains("--redis-uri / METEO_REDIS_URI"), message);
         assertTrue(message.contains("RabbitMQ does not answer at amqp://guest:***@127.0.0.1:1/%2F"), message);
         assertTrue(message.contains("rabbitmq-server -detached"), message);

@@ -1,10 +1,10 @@
 package dev.meteo.grpc.balancer;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.compute.RoundRobin;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
+import dev.meteo.grpc.proto.BatchReply;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import dev.meteo.grpc.proto.Lease;
 import dev.meteo.grpc.proto.Member;
@@ -14,15 +14,17 @@ import dev.meteo.metrics.Measured;
 import dev.meteo.metrics.Measurement;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
 import dev.meteo.grpc.proto.ProcessReply;
+import dev.meteo.grpc.proto.RecordBatch;
+import dev.meteo.grpc.proto.Registration;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.proto.RawMeteoData;
 import dev.meteo.proto.RawPollutionData;
-import dev.meteo.grpc.proto.Registration;
 import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
@@ -41,9 +43,10 @@ import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
- * The load balancer of direct mode: sensors send records here; each record goes to the next live compute server in
- * turn ({@link RoundRobin}), and the sensor's call completes with that server's reply, i.e. once the coefficient is
- * stored. A server that fails the record for a reason of its own (UNAVAILABLE, DEADLINE_EXCEEDED, a call cut by a
+ * The load balancer of direct mode: sensors send records here, one per call or many per call (a batch); each call
+ * goes to the next live compute server in turn ({@link RoundRobin}: per batch for batches, so that a batch stays one
+ * store write on one server and the relay's cost is per call, not per record), and the sensor's call completes with
+ * that server's reply, i.e. once the coefficients are stored. A server that fails the record for a reason of its own (UNAVAILABLE, DEADLINE_EXCEEDED, a call cut by a
  * crash...) is skipped and the record is retried on the next server, so no record is lost while one server lives;
  * this is safe because stores are idempotent by record identity. INVALID_ARGUMENT and other errors about the record
  * itself pass through unchanged. When every live server failed the record, the sensor gets UNAVAILABLE and retries.
@@ -66,7 +69,10 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     /** A server that answers NOT_SERVING or refuses the connection leaves at once; one that is late, at the 3rd miss. */
     private static final int MISSED_CHECKS_TOLERATED = 3;
 
-    /** Counters: records answered, attempts retried on another server, records failed back to the sensor. */
+    /**
+     * Counters, in records (a batch counts its records): answered, retried on another server, failed back to the
+     * sensor.
+     */
     public record Stats(long forwarded, long retried, long failed) {
     }
 
@@ -177,12 +183,19 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     private final class Service extends LoadBalancerGrpc.LoadBalancerImplBase {
         @Override
         public void sendMeteoData(RawMeteoData request, StreamObserver<ProcessReply> sensor) {
-            new Relay((stub, observer) -> stub.processMeteoData(request, observer), sensor).next();
+            new Relay<ProcessReply>((stub, observer) -> stub.processMeteoData(request, observer), sensor, 1).next();
         }
 
         @Override
         public void sendPollutionData(RawPollutionData request, StreamObserver<ProcessReply> sensor) {
-            new Relay((stub, observer) -> stub.processPollutionData(request, observer), sensor).next();
+            new Relay<ProcessReply>((stub, observer) -> stub.processPollutionData(request, observer), sensor, 1).next();
+        }
+
+        /** Round robin per batch: a batch is one store write on one server, and the relay stays one call per call. */
+        @Override
+        public void sendBatch(RecordBatch request, StreamObserver<BatchReply> sensor) {
+            new Relay<BatchReply>((stub, observer) -> stub.processBatch(request, observer), sensor,
+                    request.getReadingsCount()).next();
         }
 
         @Override
@@ -232,19 +245,24 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
         }
     }
 
-    /** One record's way through the servers: each attempt on the next server in turn that has not failed it yet. */
-    private final class Relay {
-        private final BiConsumer<ComputeServerGrpc.ComputeServerStub, StreamObserver<ProcessReply>> call;
-        private final StreamObserver<ProcessReply> sensor;
+    /**
+     * One call's way through the servers (a record's, or a batch's): each attempt on the next server in turn that has
+     * not failed it yet.
+     */
+    private final class Relay<R> {
+        private final BiConsumer<ComputeServerGrpc.ComputeServerStub, StreamObserver<R>> call;
+        private final StreamObserver<R> sensor;
+        private final int records;
         /** The sensor's call: its deadline and cancellation carry over to every attempt. */
         private final Context context = Context.current();
         private final Set<Backend> tried = new HashSet<>(2);
         private Status lastFailure;
 
-        Relay(BiConsumer<ComputeServerGrpc.ComputeServerStub, StreamObserver<ProcessReply>> call,
-              StreamObserver<ProcessReply> sensor) {
+        Relay(BiConsumer<ComputeServerGrpc.ComputeServerStub, StreamObserver<R>> call, StreamObserver<R> sensor,
+              int records) {
             this.call = call;
             this.sensor = sensor;
+            this.records = records;
         }
 
         void next() {
@@ -253,7 +271,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
             }
             Optional<Backend> chosen = rotation.next(tried::contains);
             if (chosen.isEmpty()) {
-                failed.incrementAndGet();
+                failed.addAndGet(records);
                 String why = tried.isEmpty() ? "no compute server is live"
                         : "every live compute server failed the record, last: " + lastFailure;
                 answer(null, Status.UNAVAILABLE.withDescription(why));
@@ -264,11 +282,11 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
             backend.calls.incrementAndGet();
             context.run(() -> call.accept(
                     backend.compute.withDeadlineAfter(settings.attemptDeadline().toMillis(), TimeUnit.MILLISECONDS),
-                    new StreamObserver<>() {
-                        private ProcessReply reply;
+                    new StreamObserver<R>() {
+                        private R reply;
 
                         @Override
-                        public void onNext(ProcessReply value) {
+                        public void onNext(R value) {
                             reply = value;
                         }
 
@@ -279,7 +297,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
 
                         @Override
                         public void onCompleted() {
-                            forwarded.incrementAndGet();
+                            forwarded.addAndGet(records);
                             answer(reply, null);
                         }
                     }));
@@ -297,11 +315,11 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
                 LOG.warning("load balancer: " + backend + " out of rotation: " + status.getCode() + " " + status.getDescription());
             }
             lastFailure = status;
-            retried.incrementAndGet();
+            retried.addAndGet(records);
             next();
         }
 
-        private void answer(ProcessReply reply, Status error) {
+        private void answer(R reply, Status error) {
             try {
                 if (error == null) {
                     sensor.onNext(reply);
@@ -392,5 +410,22 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
             backend.channel.shutdownNow();
         }
         LOG.info("load balancer stopped");
+    }
+
+    /**
+     * Stops at once, as a crash looks to the peers: calls in flight are cut (their sensors retry elsewhere), nothing
+     * is drained. For fault drills and tests.
+     */
+    public void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timer.shutdownNow();
+        server.shutdownNow();
+        for (Backend backend : known.values()) {
+            backend.channel.shutdownNow();
+        }
+        LOG.info("load balancer killed");
     }
 }

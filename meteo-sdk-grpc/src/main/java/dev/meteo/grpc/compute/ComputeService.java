@@ -8,11 +8,18 @@ import dev.meteo.grpc.proto.ComputeServerGrpc;
 import dev.meteo.grpc.proto.ProcessReply;
 import dev.meteo.proto.RawMeteoData;
 import dev.meteo.proto.RawPollutionData;
+import dev.meteo.grpc.internal.Batches;
+import dev.meteo.grpc.proto.BatchReply;
+import dev.meteo.grpc.proto.Reading;
+import dev.meteo.grpc.proto.RecordBatch;
+import dev.meteo.grpc.proto.RecordOutcome;
 import dev.meteo.grpc.proto.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -37,13 +44,55 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
         process(ProtoCodec.fromProto(request), observer);
     }
 
+    /**
+     * A batch: every reading that carries a record goes to the node at once; a reading that carries none (not a
+     * record, so nothing to count) is answered rejected. Replies once every record is stored or rejected.
+     */
+    @Override
+    public void processBatch(RecordBatch request, StreamObserver<BatchReply> observer) {
+        List<SensorRecord> records = new ArrayList<>(request.getReadingsCount());
+        for (Reading reading : request.getReadingsList()) {
+            SensorRecord record = Batches.record(reading);
+            if (record != null) {
+                records.add(record);
+            }
+        }
+        node.processAll(records).whenComplete((results, error) -> {
+            try {
+                if (error != null) {
+                    observer.onError(statusOf(error).asRuntimeException());
+                    return;
+                }
+                BatchReply.Builder reply = BatchReply.newBuilder();
+                int next = 0;
+                for (Reading reading : request.getReadingsList()) {
+                    if (reading.getReadingCase() == Reading.ReadingCase.READING_NOT_SET) {
+                        reply.addOutcomes(RecordOutcome.newBuilder().setOutcome(StoreOutcome.STORE_OUTCOME_REJECTED)
+                                .setRejection("the reading carries no record (neither air nor pollution)"));
+                        continue;
+                    }
+                    ComputeNode.Result result = results.get(next++);
+                    reply.addOutcomes(result.isRejected()
+                            ? RecordOutcome.newBuilder().setOutcome(StoreOutcome.STORE_OUTCOME_REJECTED)
+                                    .setRejection(result.rejection())
+                            : RecordOutcome.newBuilder().setOutcome(Batches.outcome(result.processed().outcome()))
+                                    .setCoefficient(result.processed().coefficient().value()));
+                }
+                observer.onNext(reply.build());
+                observer.onCompleted();
+            } catch (RuntimeException callGone) {
+                // the caller cancelled or the server is stopping: nobody to answer (the store is idempotent)
+            }
+        });
+    }
+
     private void process(SensorRecord record, StreamObserver<ProcessReply> observer) {
         node.process(record).whenComplete((processed, error) -> {
             try {
                 if (error == null) {
                     observer.onNext(ProcessReply.newBuilder()
                             .setCoefficient(processed.coefficient().value())
-                            .setOutcome(outcome(processed.outcome()))
+                            .setOutcome(Batches.outcome(processed.outcome()))
                             .build());
                     observer.onCompleted();
                 } else {
@@ -68,13 +117,5 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
             return Status.UNAVAILABLE.withDescription(cause.getMessage());
         }
         return Status.INTERNAL.withDescription(String.valueOf(cause));
-    }
-
-    private static StoreOutcome outcome(dev.meteo.store.StoreOutcome outcome) {
-        return switch (outcome) {
-            case STORED -> StoreOutcome.STORE_OUTCOME_STORED;
-            case LATE -> StoreOutcome.STORE_OUTCOME_LATE;
-            case DUPLICATE -> StoreOutcome.STORE_OUTCOME_DUPLICATE;
-        };
     }
 }

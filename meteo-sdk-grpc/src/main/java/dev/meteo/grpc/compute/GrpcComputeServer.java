@@ -11,6 +11,7 @@ import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -37,7 +38,7 @@ public final class GrpcComputeServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
     private final Endpoint endpoint;
-    private final PeerRegistration registration;
+    private final List<PeerRegistration> registrations;
     private volatile boolean closed;
 
     private GrpcComputeServer(ComputeServerSettings settings, ComputeNode node) {
@@ -50,18 +51,19 @@ public final class GrpcComputeServer implements AutoCloseable {
                 .addService(health.getHealthService()));
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
-        this.registration = settings.balancer() == null ? PeerRegistration.NONE
-                : PeerRegistration.start(settings.balancer(),
-                        "compute server " + id + " with the load balancer at " + settings.balancer(),
+        this.registrations = settings.balancers().stream()
+                .map(balancer -> PeerRegistration.start(balancer,
+                        "compute server " + id + " with the load balancer at " + balancer,
                         () -> Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
                         channel -> {
                             LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(channel);
                             return (request, observer) -> stub.withDeadlineAfter(
                                     PeerRegistration.CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).registerServer(request, observer);
                         },
-                        settings.registrationRetry());
+                        settings.registrationRetry()))
+                .toList();
         LOG.info("compute server " + id + " listening on " + settings.bindHost() + ":" + server.getPort()
-                + (settings.balancer() == null ? " (static, not registering)" : ", registering with " + settings.balancer()));
+                + (settings.balancers().isEmpty() ? " (static, not registering)" : ", registering with " + settings.balancers()));
     }
 
     /**
@@ -84,9 +86,16 @@ public final class GrpcComputeServer implements AutoCloseable {
         return endpoint;
     }
 
-    /** Completes once the load balancer acknowledged the first registration; at once when not registering. */
+    /**
+     * Completes once one load balancer acknowledged the first registration (the others follow as they come up); at
+     * once when not registering.
+     */
     public CompletableFuture<Void> registered() {
-        return registration.registered();
+        if (registrations.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.anyOf(registrations.stream().map(PeerRegistration::registered)
+                .toArray(CompletableFuture[]::new)).thenApply(any -> null);
     }
 
     /**
@@ -107,7 +116,7 @@ public final class GrpcComputeServer implements AutoCloseable {
         }
         closed = true;
         health.enterTerminalState();
-        registration.close();
+        registrations.forEach(PeerRegistration::close);
         GrpcServers.stop(server, settings.shutdownGrace(), "compute server " + id);
         LOG.info("compute server " + id + " stopped");
     }
@@ -121,7 +130,7 @@ public final class GrpcComputeServer implements AutoCloseable {
             return;
         }
         closed = true;
-        registration.closeNow();
+        registrations.forEach(PeerRegistration::closeNow);
         server.shutdownNow();
         try {
             server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -51,6 +52,21 @@ public final class GrpcServers {
     /** A plaintext channel to a peer whose callbacks run on the transport threads (see the class comment). */
     public static ManagedChannel channel(Endpoint endpoint) {
         return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
+                .usePlaintext()
+                .directExecutor()
+                .build();
+    }
+
+    /**
+     * A plaintext channel to several equivalent peers (load balancers): gRPC's {@code round_robin} spreads calls over
+     * the ones that are up and skips one that is down until it answers again. One peer: {@link #channel(Endpoint)}.
+     */
+    public static ManagedChannel channel(List<Endpoint> endpoints) {
+        if (endpoints.size() == 1) {
+            return channel(endpoints.get(0));
+        }
+        return NettyChannelBuilder.forTarget(EndpointListResolver.target(endpoints))
+                .defaultLoadBalancingPolicy("round_robin")
                 .usePlaintext()
                 .directExecutor()
                 .build();

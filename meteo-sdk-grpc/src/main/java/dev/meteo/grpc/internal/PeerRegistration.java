@@ -19,9 +19,6 @@ public final class PeerRegistration {
     /** Deadline of one registration call. */
     public static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
 
-    /** For a server its registrar lists statically: nothing to register. */
-    public static final PeerRegistration NONE = new PeerRegistration(null, null);
-
     private final ManagedChannel channel;
     private final LeaseRenewer renewer;
 
@@ -46,24 +43,20 @@ public final class PeerRegistration {
                 channel::resetConnectBackoff).start());
     }
 
-    /** Completes once the registrar acknowledged the first registration; at once for {@link #NONE}. */
+    /** Completes once the registrar acknowledged the first registration. */
     public CompletableFuture<Void> registered() {
-        return renewer == null ? CompletableFuture.completedFuture(null) : renewer.registered();
+        return renewer.registered();
     }
 
     /** Stops renewing (the registrar drops this server when the lease runs out) and closes the channel. */
     public void close() {
-        if (renewer != null) {
-            renewer.close();
-            GrpcServers.close(channel, Duration.ofSeconds(1));
-        }
+        renewer.close();
+        GrpcServers.close(channel, Duration.ofSeconds(1));
     }
 
     /** As {@link #close()}, but drops the channel at once, as a crash would. */
     public void closeNow() {
-        if (renewer != null) {
-            renewer.close();
-            channel.shutdownNow();
-        }
+        renewer.close();
+        channel.shutdownNow();
     }
 }

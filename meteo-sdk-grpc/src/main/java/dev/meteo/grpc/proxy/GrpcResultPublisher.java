@@ -229,6 +229,8 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
         terminals.compute(id, (key, existing) -> {
             if (existing != null && existing.endpoint.equals(endpoint) && existing.instance.equals(instance)) {
                 existing.leaseEndNanos = leaseEnd;
+                // a renewal says where the terminal stands now (another proxy may have delivered meanwhile)
+                existing.lastEndMillis = Math.max(existing.lastEndMillis, lastEndMillis);
                 if (existing.trouble.inTrouble()) {
                     existing.channel.resetConnectBackoff(); // it says it is back: do not wait out gRPC's backoff
                 }
@@ -309,15 +311,22 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
         return done;
     }
 
+    /**
+     * The windows to send {@code link}, oldest first: those after its last one up to {@code result}, then
+     * {@code result}; at most {@value #MAX_CATCH_UP}, so a terminal far behind catches up over several publishes,
+     * in order, without a gap (it gets {@code result} once it is that far).
+     */
     private List<WindowResult> missing(Link link, WindowResult result) {
         long holds = link.lastEndMillis;
         long start = result.start().toEpochMilli();
         List<WindowResult> due = new ArrayList<>();
         if (history != null && holds > 0 && holds < start) {
             List<WindowResult> saved = history.resultsBetween(holds, start);
-            due.addAll(saved.subList(Math.max(0, saved.size() - MAX_CATCH_UP), saved.size()));
+            due.addAll(saved.subList(0, Math.min(saved.size(), MAX_CATCH_UP)));
         }
-        due.add(result);
+        if (due.size() < MAX_CATCH_UP) {
+            due.add(result);
+        }
         return due;
     }
 

@@ -1,17 +1,17 @@
 package dev.meteo.grpc.sensor;
 
-import dev.meteo.internal.Backoff;
-import dev.meteo.internal.TroubleLog;
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.grpc.internal.GrpcServers;
-import dev.meteo.proto.ProtoCodec;
 import dev.meteo.grpc.internal.RetryPolicy;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.ProcessReply;
+import dev.meteo.internal.Backoff;
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.internal.TroubleLog;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.grpc.proto.LoadBalancerGrpc;
-import dev.meteo.grpc.proto.ProcessReply;
+import dev.meteo.proto.ProtoCodec;
 import dev.meteo.sensor.RecordPublisher;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -36,7 +36,8 @@ import java.util.List;
 /**
  * A sensor's gRPC client of the load balancer. One channel is reused for every record and calls are asynchronous, so
  * many records are in flight at once (an async stub with many calls in flight is far faster than one blocking
- * thread). Each attempt has a deadline; a record whose attempt fails for a reason of the peer (load balancer
+ * thread). With several load balancers, the channel spreads calls over those that answer (gRPC's round_robin) and a
+ * retry goes to one that is up. Each attempt has a deadline; a record whose attempt fails for a reason of the peer (load balancer
  * unreachable, no live compute server, deadline) is sent again after an exponential backoff with jitter until
  * {@code giveUpAfter}, which is safe because stores deduplicate by record identity. A record rejected as invalid
  * fails at once with {@link InvalidRecordException} carrying the server's reason.
@@ -77,14 +78,19 @@ public final class GrpcRecordPublisher implements RecordPublisher, Measured {
         this.settings = settings;
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
         this.trouble = new TroubleLog(
-                problem -> LOG.warning("record publisher: waiting for the load balancer at " + settings.balancer()
+                problem -> LOG.warning("record publisher: waiting for the load balancer at " + where(settings)
                         + ", which cannot take records yet (" + problem + "); retrying with backoff"),
-                () -> LOG.info("record publisher: the load balancer at " + settings.balancer() + " answers again"),
+                () -> LOG.info("record publisher: the load balancer at " + where(settings) + " answers again"),
                 TroubleLog.QUIET_PERIOD);
-        this.channel = GrpcServers.channel(settings.balancer());
+        this.channel = GrpcServers.channel(settings.balancers());
         this.stub = LoadBalancerGrpc.newStub(channel);
         this.buffer = new Semaphore(settings.maxBuffered());
         this.retryTimer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("record-publisher-retries"));
+    }
+
+    private static String where(RecordPublisherSettings settings) {
+        return settings.balancers().size() == 1 ? settings.balancers().get(0).toString()
+                : "any of " + settings.balancers();
     }
 
     /** Opens the channel to the load balancer (connected lazily: the load balancer may start later). */

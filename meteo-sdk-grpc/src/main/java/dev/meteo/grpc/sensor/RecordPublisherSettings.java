@@ -3,12 +3,13 @@ package dev.meteo.grpc.sensor;
 import dev.meteo.grpc.Endpoint;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Settings of a sensor's {@link GrpcRecordPublisher}.
  *
- * @param balancer       the load balancer's address
+ * @param balancers      the load balancers' addresses (at least one): calls are spread over the ones that answer
  * @param callDeadline   deadline of one attempt; must exceed the longest simulated processing delay plus the store
  * @param giveUpAfter    how long a record is retried in total (while the load balancer is unreachable or has no
  *                       live server) before its future fails
@@ -17,13 +18,16 @@ import java.util.Objects;
  * @param maxBuffered    records accepted and not yet confirmed (in flight or waiting to be retried); when full,
  *                       {@link GrpcRecordPublisher#publish} fails the new record at once without sending it
  */
-public record RecordPublisherSettings(Endpoint balancer, Duration callDeadline, Duration giveUpAfter,
+public record RecordPublisherSettings(List<Endpoint> balancers, Duration callDeadline, Duration giveUpAfter,
                                       Duration initialBackoff, Duration maxBackoff, int maxBuffered) {
 
     public static final int DEFAULT_MAX_BUFFERED = 4096;
 
     public RecordPublisherSettings {
-        Objects.requireNonNull(balancer, "balancer");
+        balancers = List.copyOf(balancers);
+        if (balancers.isEmpty()) {
+            throw new IllegalArgumentException("at least one load balancer is needed");
+        }
         Objects.requireNonNull(callDeadline, "callDeadline");
         Objects.requireNonNull(giveUpAfter, "giveUpAfter");
         Objects.requireNonNull(initialBackoff, "initialBackoff");
@@ -38,27 +42,32 @@ public record RecordPublisherSettings(Endpoint balancer, Duration callDeadline, 
 
     /** 20 s per attempt, retry for 2 min, backoff 100 ms to 5 s, 4096 records buffered. */
     public static RecordPublisherSettings of(Endpoint balancer) {
-        return new RecordPublisherSettings(balancer, Duration.ofSeconds(20), Duration.ofMinutes(2),
+        return new RecordPublisherSettings(List.of(balancer), Duration.ofSeconds(20), Duration.ofMinutes(2),
                 Duration.ofMillis(100), Duration.ofSeconds(5), DEFAULT_MAX_BUFFERED);
     }
 
     public RecordPublisherSettings withBalancer(Endpoint newBalancer) {
-        return new RecordPublisherSettings(newBalancer, callDeadline, giveUpAfter, initialBackoff, maxBackoff, maxBuffered);
+        return withBalancers(List.of(newBalancer));
+    }
+
+    /** Several load balancers, all active: calls go round-robin over those that answer. */
+    public RecordPublisherSettings withBalancers(List<Endpoint> newBalancers) {
+        return new RecordPublisherSettings(newBalancers, callDeadline, giveUpAfter, initialBackoff, maxBackoff, maxBuffered);
     }
 
     public RecordPublisherSettings withCallDeadline(Duration newDeadline) {
-        return new RecordPublisherSettings(balancer, newDeadline, giveUpAfter, initialBackoff, maxBackoff, maxBuffered);
+        return new RecordPublisherSettings(balancers, newDeadline, giveUpAfter, initialBackoff, maxBackoff, maxBuffered);
     }
 
     public RecordPublisherSettings withGiveUpAfter(Duration newGiveUpAfter) {
-        return new RecordPublisherSettings(balancer, callDeadline, newGiveUpAfter, initialBackoff, maxBackoff, maxBuffered);
+        return new RecordPublisherSettings(balancers, callDeadline, newGiveUpAfter, initialBackoff, maxBackoff, maxBuffered);
     }
 
     public RecordPublisherSettings withBackoff(Duration newInitial, Duration newMax) {
-        return new RecordPublisherSettings(balancer, callDeadline, giveUpAfter, newInitial, newMax, maxBuffered);
+        return new RecordPublisherSettings(balancers, callDeadline, giveUpAfter, newInitial, newMax, maxBuffered);
     }
 
     public RecordPublisherSettings withMaxBuffered(int newMaxBuffered) {
-        return new RecordPublisherSettings(balancer, callDeadline, giveUpAfter, initialBackoff, maxBackoff, newMaxBuffered);
+        return new RecordPublisherSettings(balancers, callDeadline, giveUpAfter, initialBackoff, maxBackoff, newMaxBuffered);
     }
 }

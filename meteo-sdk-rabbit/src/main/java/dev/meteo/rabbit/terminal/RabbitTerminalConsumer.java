@@ -51,8 +51,14 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
             this.channel = connection.createChannel();
             this.queue = topology.declareTerminalQueue(channel, terminal.id());
             channel.basicQos(PREFETCH);
-            // exclusive: a second terminal with the same id is refused, instead of taking every other window
-            channel.basicConsume(queue, false, "", false, true, null, (tag, delivery) -> handle(delivery),
+            // A second terminal with the same id must not take every other window. A classic queue refuses a second
+            // exclusive consumer; a quorum queue ignores the flag, so it is single-active-consumer (a second one
+            // would wait, idle) and the consumer count gives the clear error first.
+            boolean quorum = topology.queueType(channel) == RabbitSettings.QueueType.QUORUM;
+            if (quorum && channel.queueDeclarePassive(queue).getConsumerCount() > 0) {
+                throw alreadyConsuming(settings, terminal, null);
+            }
+            channel.basicConsume(queue, false, "", false, !quorum, null, (tag, delivery) -> handle(delivery),
                     tag -> LOG.warning("terminal " + terminal.id() + ": consumer cancelled by the broker (queue deleted?)"));
         } catch (IOException | RuntimeException e) {
             connection.abort(1_000);
@@ -72,13 +78,17 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
         } catch (IOException e) {
             String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             if (why.contains("exclusive")) {
-                throw new UncheckedIOException("terminal id " + terminal.id() + " is already consuming its queue "
-                        + new Topology(settings).terminalQueue(terminal.id()) + " (another terminal runs with this id): "
-                        + "give every terminal its own --id", e);
+                throw alreadyConsuming(settings, terminal, e);
             }
             throw new UncheckedIOException("terminal " + terminal.id() + " cannot consume on " + settings.redactedUri()
                     + ": " + why, e);
         }
+    }
+
+    private static UncheckedIOException alreadyConsuming(RabbitSettings settings, Terminal terminal, IOException cause) {
+        return new UncheckedIOException("terminal id " + terminal.id() + " is already consuming its queue "
+                + new Topology(settings).terminalQueue(terminal.id()) + " (another terminal runs with this id): "
+                + "give every terminal its own --id", cause == null ? new IOException("consumer count > 0") : cause);
     }
 
     private void handle(Delivery delivery) throws IOException {

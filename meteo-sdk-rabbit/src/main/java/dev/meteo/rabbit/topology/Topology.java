@@ -2,11 +2,16 @@ package dev.meteo.rabbit.topology;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.meteo.rabbit.RabbitSettings.QueueType;
 import dev.meteo.rabbit.RabbitSettings;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.logging.Logger;
 
 /**
  * The indirect mode's whole broker topology, declared in this one place. Every declaration is idempotent (same name,
@@ -27,13 +32,25 @@ import java.util.Objects;
  *       while it was down. Bounded so that a terminal that is away does not grow it without limit:
  *       {@code x-max-length} (oldest windows dropped first), {@code x-message-ttl} (stale windows dropped), and
  *       {@code x-expires}: a queue without consumer for that long is deleted by the broker, so a terminal that never
- *       comes back does not keep a queue forever (one that comes back later starts afresh).</li>
+ *       comes back does not keep a queue forever (one that comes back later starts afresh). One consumer at a
+ *       time: an exclusive consumer on a classic queue, {@code x-single-active-consumer} on a quorum queue (which
+ *       ignores the exclusive flag).</li>
  * </ul>
+ *
+ * <p>Queue type ({@link RabbitSettings#queueType()}): on RabbitMQ 3.8 or later the three queues are quorum queues
+ * by default, replicated over the cluster's nodes with Raft, so losing a minority of nodes loses no message. This
+ * broker version (3.10) accepts every argument above on a quorum queue ({@code x-overflow=drop-head} and
+ * {@code x-message-ttl} included). No {@code x-delivery-limit} is set: a record a compute server could not store is
+ * requeued until one can (an undecodable one goes to the dead-letter queue at once), never dropped by the broker.
+ * A queue that already exists with another type cannot be redeclared (406); with {@link QueueType#AUTO} it is kept
+ * as it is, with a warning, and {@code meteo reset --rabbit} re-creates it.
  */
 public final class Topology {
 
     /** Dead letters kept for inspection at most. */
     public static final int DEAD_LETTER_MAX_LENGTH = 100_000;
+
+    private static final Logger LOG = Logger.getLogger(Topology.class.getName());
 
     private final RabbitSettings settings;
 
@@ -63,8 +80,8 @@ public final class Topology {
 
     /** Declares the work queue and the dead-letter queue (sensors, compute servers). */
     public void declareRecordQueues(Channel channel) throws IOException {
-        channel.queueDeclare(workQueue(), true, false, false, Map.of());
-        channel.queueDeclare(deadLetterQueue(), true, false, false,
+        declareQueue(channel, workQueue(), Map.of());
+        declareQueue(channel, deadLetterQueue(),
                 isQpid(channel) ? qpidRing(DEAD_LETTER_MAX_LENGTH) : Map.of("x-max-length", DEAD_LETTER_MAX_LENGTH));
     }
 
@@ -77,13 +94,92 @@ public final class Topology {
     public String declareTerminalQueue(Channel channel, String terminalId) throws IOException {
         declareWindowsExchange(channel);
         String queue = terminalQueue(terminalId);
-        channel.queueDeclare(queue, true, false, false, isQpid(channel) ? qpidRing(settings.terminalMaxLength()) : Map.of(
+        Map<String, Object> limits = new HashMap<>(Map.of(
                 "x-max-length", settings.terminalMaxLength(),
                 "x-overflow", "drop-head",
                 "x-message-ttl", settings.terminalMessageTtl().toMillis(),
                 "x-expires", settings.terminalQueueExpires().toMillis()));
+        if (queueType(channel) == QueueType.QUORUM) {
+            limits.put("x-single-active-consumer", true); // quorum queues ignore an exclusive consumer
+        }
+        declareQueue(channel, queue, isQpid(channel) ? qpidRing(settings.terminalMaxLength()) : limits);
         channel.queueBind(queue, windowsExchange(), "");
         return queue;
+    }
+
+    /** The type this deployment's queues get on the channel's broker: {@link QueueType#AUTO} resolved. */
+    public QueueType queueType(Channel channel) {
+        if (settings.queueType() != QueueType.AUTO) {
+            return settings.queueType();
+        }
+        return !isQpid(channel) && rabbitVersionAtLeast(channel, 3, 8) ? QueueType.QUORUM : QueueType.CLASSIC;
+    }
+
+    /**
+     * Declares a durable queue with these arguments and the deployment's queue type. With {@link QueueType#AUTO}, a
+     * queue that exists as a classic queue is kept (probed on a throw-away channel, because a refused declaration
+     * closes its channel); with an explicit type, a queue of the other type is a clear error.
+     */
+    private void declareQueue(Channel channel, String queue, Map<String, Object> arguments) throws IOException {
+        QueueType type = queueType(channel);
+        if (type == QueueType.QUORUM) {
+            Map<String, Object> quorum = new HashMap<>(arguments);
+            quorum.put("x-queue-type", "quorum");
+            if (settings.queueType() == QueueType.AUTO && !declaresOnFreshChannel(channel.getConnection(), queue, quorum)) {
+                LOG.warning(() -> "queue " + queue + " exists as a classic queue, kept as it is: it is not replicated "
+                        + "(meteo reset --rabbit deletes it so that it is declared again as a quorum queue)");
+                channel.queueDeclare(queue, true, false, false, arguments);
+                return;
+            }
+            arguments = quorum;
+        }
+        try {
+            channel.queueDeclare(queue, true, false, false, arguments);
+        } catch (IOException e) {
+            throw new IOException("cannot declare queue " + queue + " as a " + type.name().toLowerCase()
+                    + " queue with " + arguments + ": " + brokerReason(e) + ". Every process of a deployment must "
+                    + "use the same queue type and limits; meteo reset --rabbit deletes the deployment's queues", e);
+        }
+    }
+
+    /** Whether the broker accepts this declaration; false when it refuses it as inequivalent (406). */
+    private static boolean declaresOnFreshChannel(Connection connection, String queue, Map<String, Object> arguments)
+            throws IOException {
+        Channel probe = connection.createChannel();
+        try {
+            probe.queueDeclare(queue, true, false, false, arguments);
+            return true;
+        } catch (IOException e) {
+            if (brokerReason(e).contains("PRECONDITION_FAILED")) {
+                return false;
+            }
+            throw e;
+        } finally {
+            if (probe.isOpen()) {
+                try {
+                    probe.close();
+                } catch (Exception e) {
+                    // closing a throw-away channel
+                }
+            }
+        }
+    }
+
+    private static String brokerReason(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException signal ? String.valueOf(signal.getReason())
+                : String.valueOf(e.getMessage());
+    }
+
+    private static boolean rabbitVersionAtLeast(Channel channel, int major, int minor) {
+        Object version = channel.getConnection().getServerProperties().get("version");
+        String[] parts = String.valueOf(version).split("\\.");
+        try {
+            int actualMajor = Integer.parseInt(parts[0]);
+            int actualMinor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return actualMajor > major || (actualMajor == major && actualMinor >= minor);
+        } catch (NumberFormatException e) {
+            return false; // not RabbitMQ's numbering: classic queues are the portable choice
+        }
     }
 
     /**

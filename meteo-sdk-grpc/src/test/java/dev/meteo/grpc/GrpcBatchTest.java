@@ -1,0 +1,201 @@
+package dev.meteo.grpc;
+
+import dev.meteo.compute.ComputeNode;
+import dev.meteo.compute.ComputeSettings;
+import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.grpc.balancer.GrpcLoadBalancer;
+import dev.meteo.grpc.balancer.LoadBalancerSettings;
+import dev.meteo.grpc.compute.GrpcComputeServer;
+import dev.meteo.grpc.internal.Batches;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.proto.BatchReply;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.Reading;
+import dev.meteo.grpc.proto.RecordBatch;
+import dev.meteo.grpc.proto.RecordOutcome;
+import dev.meteo.grpc.proto.StoreOutcome;
+import dev.meteo.grpc.sensor.GrpcBatchPublisher;
+import dev.meteo.grpc.sensor.RecordBatchSettings;
+import dev.meteo.grpc.sensor.RecordPublisherSettings;
+import dev.meteo.model.InvalidRecordException;
+import dev.meteo.model.RawMeteoData;
+import dev.meteo.model.RawPollutionData;
+import dev.meteo.model.SensorRecord;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.store.SensorCounts;
+import dev.meteo.testing.RedisTestSupport;
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The batched path of direct mode over real sockets and the real Redis: a sensor process's batch goes through the
+ * load balancer to one server, and every record of it comes back with its own outcome, once stored.
+ */
+class GrpcBatchTest {
+
+    private static final Duration AWAIT = Duration.ofSeconds(30);
+
+    private final Clock clock = Clock.systemUTC();
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private RedisMeteoStore store;
+
+    @BeforeEach
+    void setUp() {
+        store = RedisTestSupport.freshStore();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        while (!toClose.isEmpty()) {
+            toClose.pop().close();
+        }
+        store.deleteAll();
+        store.close();
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.push(closeable);
+        return closeable;
+    }
+
+    private GrpcLoadBalancer balancer() {
+        return closeLater(GrpcLoadBalancer.start(LoadBalancerSettings.defaults()
+                .withHealthCheckInterval(GrpcTestSettings.HEALTH_CHECK).withShutdownGrace(Duration.ofSeconds(1))));
+    }
+
+    private GrpcComputeServer registeredServer(ComputeNode node, GrpcLoadBalancer balancer) throws Exception {
+        GrpcComputeServer server = closeLater(GrpcComputeServer.start(
+                GrpcTestSettings.computeSettings().withBalancer(endpoint(balancer)), node));
+        server.registered().get(10, TimeUnit.SECONDS);
+        return server;
+    }
+
+    private static Endpoint endpoint(GrpcLoadBalancer balancer) {
+        return new Endpoint("127.0.0.1", balancer.port());
+    }
+
+    private GrpcBatchPublisher publisher(GrpcLoadBalancer balancer, RecordBatchSettings batching) {
+        return closeLater(GrpcBatchPublisher.open(RecordPublisherSettings.of(endpoint(balancer))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)), batching));
+    }
+
+    @Test
+    void eachRecordOfABatchComesBackWithItsOwnOutcome() throws Exception {
+        GrpcLoadBalancer balancer = balancer();
+        registeredServer(closeLater(new ComputeNode(ComputeSettings.of("a"), store, clock)), balancer);
+        long now = clock.millis();
+        long horizon = Math.floorDiv(now - 10_000, 1_000) * 1_000;
+        store.initialiseHorizon(horizon, 1_000, 0, Long.MIN_VALUE); // records detected before it are late
+        Instant at = Instant.ofEpochMilli(now);
+        RawMeteoData air = new RawMeteoData("air-b", 1, at, 21.0, 45.0);
+        List<Reading> readings = List.of(
+                Batches.reading(air),
+                Batches.reading(new RawPollutionData("co2-b", 1, at, 420)),
+                Batches.reading(new RawMeteoData("air-b", 2, at, 21.0, 150.0)),
+                Batches.reading(air),
+                Batches.reading(new RawMeteoData("air-b", 3, Instant.ofEpochMilli(horizon - 60_000), 21.0, 45.0)),
+                Reading.getDefaultInstance());
+
+        ManagedChannel channel = GrpcServers.channel(endpoint(balancer));
+        closeLater(channel::shutdownNow);
+        BatchReply reply = LoadBalancerGrpc.newBlockingStub(channel)
+                .sendBatch(RecordBatch.newBuilder().addAllReadings(readings).build());
+
+        List<StoreOutcome> outcomes = reply.getOutcomesList().stream().map(RecordOutcome::getOutcome).toList();
+        assertEquals(List.of(StoreOutcome.STORE_OUTCOME_STORED, StoreOutcome.STORE_OUTCOME_STORED,
+                StoreOutcome.STORE_OUTCOME_REJECTED, StoreOutcome.STORE_OUTCOME_DUPLICATE, StoreOutcome.STORE_OUTCOME_LATE,
+                StoreOutcome.STORE_OUTCOME_REJECTED), outcomes);
+        assertEquals("humidity 150.0 % is outside 0..100 %", reply.getOutcomes(2).getRejection());
+        assertTrue(reply.getOutcomes(5).getRejection().contains("no record"), reply.getOutcomes(5).getRejection());
+        assertTrue(reply.getOutcomes(0).hasCoefficient());
+        assertFalse(reply.getOutcomes(2).hasCoefficient());
+        assertEquals(new SensorCounts(1, 1, 1), store.sensorCounts().get("air-b"));
+        assertEquals(new SensorCounts(1, 0, 0), store.sensorCounts().get("co2-b"));
+    }
+
+    @Test
+    void thePublisherCompletesEachRecordFromItsOutcomeAndManyRecordsShareACall() throws Exception {
+        GrpcLoadBalancer balancer = balancer();
+        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("a"), store, clock));
+        registeredServer(node, balancer);
+        GrpcBatchPublisher publisher = publisher(balancer, RecordBatchSettings.defaults().withLinger(Duration.ofMillis(50)));
+
+        Instant now = clock.instant();
+        List<CompletableFuture<Void>> valid = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            valid.add(publisher.publish(new RawMeteoData("air-p", i, now, 20.0, 50.0)));
+        }
+        CompletableFuture<Void> invalid = publisher.publish(new RawPollutionData("co2-p", 1, now, -3));
+        CompletableFuture.allOf(valid.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> invalid.get(30, TimeUnit.SECONDS));
+        InvalidRecordException rejected = assertInstanceOf(InvalidRecordException.class, failure.getCause());
+        assertEquals("CO2 -3 ppm is negative", rejected.getMessage());
+        GrpcBatchPublisher.Stats stats = publisher.stats();
+        assertEquals(200, stats.confirmed());
+        assertEquals(1, stats.failed());
+        assertTrue(stats.batches() < 201 / 2, "201 records in " + stats.batches() + " calls");
+        assertEquals(200, node.stats().stored());
+        assertEquals(1, store.rejectedCount());
+    }
+
+    @Test
+    void aServerKilledWithBatchesInFlightLosesNothingAndCountsNothingTwice() throws Exception {
+        GrpcLoadBalancer balancer = balancer();
+        // the delay keeps records of every batch in the servers when one of them is killed
+        ComputeSettings slow = ComputeSettings.of("victim").withDelay(new ProcessingDelay(Duration.ofMillis(100),
+                Duration.ofMillis(300)));
+        ComputeNode victim = new ComputeNode(slow, store, clock);
+        GrpcComputeServer victimServer = registeredServer(victim, balancer);
+        ComputeNode survivor = closeLater(new ComputeNode(ComputeSettings.of("survivor").withDelay(slow.delay()), store, clock));
+        registeredServer(survivor, balancer);
+        GrpcBatchPublisher publisher = publisher(balancer, RecordBatchSettings.defaults().withMaxRecords(50));
+
+        List<SensorRecord> records = new ArrayList<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < 2_000; i++) {
+            String sensor = "air-k" + (i % 20);
+            records.add(new RawMeteoData(sensor, i, now, 20.0, 50.0));
+        }
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (SensorRecord record : records.subList(0, 1_000)) {
+            futures.add(publisher.publish(record));
+        }
+        await().atMost(AWAIT).until(() -> victim.stats().processed() > 0);
+        victimServer.closeNow(); // calls cut as by a crash; the node's timers die with it
+        victim.close();
+        for (SensorRecord record : records.subList(1_000, records.size())) {
+            futures.add(publisher.publish(record));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        assertEquals(2_000, publisher.stats().confirmed());
+        assertEquals(0, publisher.stats().failed());
+        assertTrue(balancer.stats().retried() > 0, "the kill hit no batch in flight");
+        Map<String, SensorCounts> counts = store.sensorCounts();
+        for (int s = 0; s < 20; s++) {
+            assertEquals(new SensorCounts(100, 0, 0), counts.get("air-k" + s), "sensor air-k" + s);
+        }
+    }
+}

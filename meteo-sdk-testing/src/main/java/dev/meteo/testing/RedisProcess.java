@@ -1,0 +1,169 @@
+package dev.meteo.testing;
+
+import redis.clients.jedis.Jedis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real {@code redis-server} of a test's own, on a free loopback port: for the faults a test must cause (kill the
+ * primary, restart without persistence, a Sentinel set, a cluster) without touching the shared Redis. Its files go in
+ * the folder given. {@link #available()} tells whether {@code redis-server} is on the PATH (tests skip otherwise).
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private final Path dir;
+    private final int port;
+    private final List<String> arguments;
+    private Process process;
+
+    private RedisProcess(Path dir, int port, List<String> arguments) {
+        this.dir = dir;
+        this.port = port;
+        this.arguments = List.copyOf(arguments);
+    }
+
+    /** Whether {@code redis-server} can be started here. */
+    public static boolean available() {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(folder -> Files.isExecutable(Path.of(folder, "redis-server")));
+    }
+
+    /** A free loopback port now (another process could take it before it is bound: tests only). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a server with these extra arguments (e.g. {@code --appendonly yes}) and waits until it answers. */
+    public static RedisProcess start(Path dir, String... extra) {
+        int port = freePort();
+        List<String> arguments = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+                "--appendfilename", "appendonly-" + port + ".aof"));
+        arguments.addAll(List.of(extra));
+        RedisProcess redis = new RedisProcess(dir, port, arguments);
+        redis.launch();
+        return redis;
+    }
+
+    /** A replica of {@code primary}, started and answering (it syncs in the background). */
+    public static RedisProcess replicaOf(RedisProcess primary, Path dir) {
+        return start(dir, "--replicaof", "127.0.0.1", String.valueOf(primary.port()));
+    }
+
+    /** A Sentinel watching {@code primary} under {@code name}, deciding a failover after 1 s without an answer. */
+    public static RedisProcess sentinel(Path dir, RedisProcess primary, String name, int quorum) {
+        int port = freePort();
+        Path config = dir.resolve("sentinel-" + port + ".conf");
+        try {
+            Files.writeString(config, String.join("\n",
+                    "port " + port, "bind 127.0.0.1", "dir " + dir,
+                    "sentinel monitor " + name + " 127.0.0.1 " + primary.port() + " " + quorum,
+                    "sentinel down-after-milliseconds " + name + " 1000",
+                    "sentinel failover-timeout " + name + " 3000",
+                    "sentinel parallel-syncs " + name + " 1") + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisProcess sentinel = new RedisProcess(dir, port, List.of(config.toString(), "--sentinel"));
+        sentinel.launch();
+        return sentinel;
+    }
+
+    /**
+     * A cluster of {@code primaries} primaries (no replicas), every slot assigned, answering: started with
+     * {@code redis-cli --cluster create}. Returns its nodes; connect with
+     * {@code redis-cluster://127.0.0.1:<port>,...}.
+     */
+    public static List<RedisProcess> cluster(Path dir, int primaries) throws IOException, InterruptedException {
+        List<RedisProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < primaries; i++) {
+            int port = freePort();
+            nodes.add(start(dir, "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+                    "--cluster-node-timeout", "2000"));
+        }
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        Process process = new ProcessBuilder(create).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("cluster-create.log").toFile()).start();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("redis-cli --cluster create failed: see " + dir.resolve("cluster-create.log"));
+        }
+        // Every node must see every slot served: one node's "ok" comes before the others have heard of it.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            for (RedisProcess node : nodes) {
+                try (Jedis jedis = node.connect()) {
+                    if (!jedis.clusterInfo().contains("cluster_state:ok")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+        return nodes;
+    }
+
+    private void launch() {
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(arguments);
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server: " + e.getMessage(), e);
+        }
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            try (Jedis jedis = new Jedis("127.0.0.1", port, 1_000)) {
+                return "PONG".equals(jedis.ping());
+            }
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>/0}. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    /** A connection to this server (the caller closes it). */
+    public Jedis connect() {
+        return new Jedis("127.0.0.1", port, 2_000);
+    }
+
+    /** SIGKILL, as a crash: nothing is flushed that was not already. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts the server again, same port and arguments (its files decide what it remembers). */
+    public void restart() {
+        launch();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}
