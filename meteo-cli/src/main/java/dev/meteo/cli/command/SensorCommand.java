@@ -170,7 +170,7 @@ public final class SensorCommand extends RoleCommand {
 
             @Override
             public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.sensor(endpoint.registry(), sensor);
+                RoleMeters.sensor(endpoint.registry(), sensor::stats);
                 RoleMeters.part(endpoint, publisher);
             }
 
@@ -214,6 +214,12 @@ public final class SensorCommand extends RoleCommand {
                     status.put("sensor_reports", reports);
                 }
                 return status;
+            }
+
+            @Override
+            public void bindMetrics(MetricsEndpoint endpoint) {
+                RoleMeters.sensor(endpoint.registry(), fleet::stats);
+                RoleMeters.part(endpoint, publisher);
             }
 
             @Override
