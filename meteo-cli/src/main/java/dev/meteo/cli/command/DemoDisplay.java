@@ -1,12 +1,13 @@
 package dev.meteo.cli.command;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.cli.dashboard.AnsiDashboardSink;
 import dev.meteo.cli.dashboard.DashboardState;
 import dev.meteo.cli.io.WindowResultJson;
 import dev.meteo.cli.options.Mode;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.redis.RedisMeteoStore;
 
+import dev.meteo.store.SensorCounts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Locale;
-import dev.meteo.store.SensorCounts;
 import java.util.function.Supplier;
 
 /**

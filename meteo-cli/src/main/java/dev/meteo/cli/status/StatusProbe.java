@@ -1,7 +1,7 @@
 package dev.meteo.cli.status;
 
-import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.cli.metrics.QueueProbe.QueueDepth;
+import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.Registries;
 import dev.meteo.rabbit.RabbitSettings;
