@@ -447,13 +447,18 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return replicasToWaitFor;
     }
 
-    private static int connectedReplicas(Jedis jedis) {
+    /**
+     * Replicas that receive the stream of writes ({@code slaveN:...,state=online,...}); one still waiting for its first
+     * full copy ({@code wait_bgsave}, which takes a few seconds) cannot acknowledge a WAIT yet.
+     */
+    static int connectedReplicas(Jedis jedis) {
+        int online = 0;
         for (String line : jedis.info("replication").split("\r?\n")) {
-            if (line.startsWith("connected_slaves:")) {
-                return Integer.parseInt(line.substring("connected_slaves:".length()).trim());
+            if (line.startsWith("slave") && line.contains("state=online")) {
+                online++;
             }
         }
-        return 0;
+        return online;
     }
 
     @Override
