@@ -2,15 +2,15 @@ package dev.meteo.cli;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.meteo.cli.command.DemoCommand;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.WindowResultJson;
+import dev.meteo.cli.metrics.Exposition;
+import dev.meteo.cli.metrics.Scrapes;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.redis.RedisSettings;
-import dev.meteo.cli.command.DemoCommand;
-import dev.meteo.cli.metrics.Exposition;
-import dev.meteo.cli.metrics.Scrapes;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

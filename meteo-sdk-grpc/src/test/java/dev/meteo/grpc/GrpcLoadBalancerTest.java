@@ -2,21 +2,21 @@ package dev.meteo.grpc;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
-import dev.meteo.testing.RedisTestSupport;
+import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
 import dev.meteo.grpc.compute.GrpcComputeServer;
+import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.proto.LoadBalancerGrpc;
+import dev.meteo.grpc.proto.Registration;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
-import dev.meteo.grpc.Endpoint;
-import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
-import dev.meteo.grpc.proto.LoadBalancerGrpc;
-import dev.meteo.grpc.proto.Registration;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.testing.RedisTestSupport;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +122,25 @@ class GrpcLoadBalancerTest {
             assertTrue(processed >= 90 && processed <= 110, node.settings().id() + " processed " + processed + " of 300");
         }
         assertEquals(300, nodes.stream().mapToLong(node -> node.stats().processed()).sum());
+
+        // what meteo status and the metrics see: three live servers and the calls each took
+        List<GrpcLoadBalancer.BackendStatus> listed = Registries.servers(endpoint(balancer), AWAIT);
+        assertEquals(3, listed.size(), listed.toString());
+        assertTrue(listed.stream().allMatch(GrpcLoadBalancer.BackendStatus::live), listed.toString());
+        assertEquals(java.util.Set.of("a", "b", "c"), listed.stream().map(GrpcLoadBalancer.BackendStatus::id)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(300, listed.stream().mapToLong(GrpcLoadBalancer.BackendStatus::calls).sum());
+        List<dev.meteo.metrics.Measurement> measured = balancer.measurements();
+        assertEquals(300, measured.stream().filter(m -> m.name().equals("meteo.lb.backend.calls"))
+                .mapToDouble(dev.meteo.metrics.Measurement::value).sum());
+        assertEquals(3, measured.stream().filter(m -> m.name().equals("meteo.lb.backend.calls")).count());
+        assertEquals(300, value(measured, "meteo.lb.records.forwarded"));
+        assertEquals(3, value(measured, "meteo.lb.backends.live"));
+    }
+
+    private static double value(List<dev.meteo.metrics.Measurement> measurements, String name) {
+        return measurements.stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in " + measurements)).value();
     }
 
     @Test
@@ -153,6 +172,7 @@ class GrpcLoadBalancerTest {
         assertEquals(List.of(server.endpoint().toString()), balancer.liveServers());
 
         await().atMost(AWAIT).until(() -> balancer.liveServers().isEmpty());
+        assertEquals(1, value(balancer.measurements(), "meteo.lb.backends.dropped"));
 
         registrar.registerServer(registration);
         assertEquals(List.of(server.endpoint().toString()), balancer.liveServers());

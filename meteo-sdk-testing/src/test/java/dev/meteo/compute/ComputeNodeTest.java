@@ -104,6 +104,8 @@ class ComputeNodeTest {
         assertInstanceOf(InvalidRecordException.class, failureOf(node.process(invalid))); // a redelivery
 
         assertEquals(2, node.stats().rejected());
+        assertEquals(java.util.Map.of("humidity", 2L), node.rejectedByField(), "rejections by the field at fault");
+        assertEquals(2, node.stats().received());
         assertEquals(1, store.rejectedCount());
         assertEquals(rejection.getMessage(), store.rejectionReason(new RecordId("air-1", 9)));
         assertEquals(0, store.storedCount(CoefficientKind.WELLNESS));

@@ -64,6 +64,22 @@ class RecordValidatorTest {
     }
 
     @Test
+    void eachRejectionNamesTheFieldAtFaultFromAFixedSet() {
+        assertEquals("humidity", validator.rejection(air(20, 150)).orElseThrow().field());
+        assertEquals("temperature", validator.rejection(air(Double.NaN, 40)).orElseThrow().field());
+        assertEquals("co2", validator.rejection(pollution(-1)).orElseThrow().field());
+        assertEquals("timestamp", validator.rejection(new RawPollutionData("pollution-1", 1, null, 400)).orElseThrow().field());
+        assertEquals("sensor_id", validator.rejection(new RawPollutionData(" ", 1, NOW, 400)).orElseThrow().field());
+        assertEquals("record", validator.rejection(null).orElseThrow().field());
+        for (SensorRecord invalid : new SensorRecord[] {air(20, 150), air(99, 40), pollution(-1), null}) {
+            RecordValidator.Rejection rejection = validator.rejection(invalid).orElseThrow();
+            assertTrue(RecordValidator.Rejection.FIELDS.contains(rejection.field()), rejection.toString());
+            assertEquals(validator.rejectionReason(invalid).orElseThrow(), rejection.reason());
+        }
+        assertTrue(validator.rejection(air(20, 40)).isEmpty());
+    }
+
+    @Test
     void negativeCo2IsRejected() {
         String reason = reasonFor(pollution(-1));
         assertTrue(reason.contains("CO2") && reason.contains("negative"), reason);

@@ -43,8 +43,8 @@ final class DemoDisplay implements AutoCloseable {
      */
     static DemoDisplay open(boolean dashboard, Mode mode, String terminalId, Path jsonl, RedisMeteoStore store,
                             Supplier<String> status, Supplier<String> processes) {
-        AnsiDashboardSink sink = dashboard ? AnsiDashboardSink.open(terminalId, mode.name())
-                : AnsiDashboardSink.plain(System.out, DashboardState.initial(terminalId, mode.name(), ZoneId.systemDefault()));
+        AnsiDashboardSink sink = dashboard ? AnsiDashboardSink.open(terminalId, mode.toString())
+                : AnsiDashboardSink.plain(System.out, DashboardState.initial(terminalId, mode.toString(), ZoneId.systemDefault()));
         return new DemoDisplay(sink, jsonl, store, status, processes);
     }
 

@@ -1,11 +1,11 @@
 package dev.meteo.cli.dashboard;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.WindowResultJson;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.model.WindowResult;
 import dev.meteo.terminal.TerminalSink;
 

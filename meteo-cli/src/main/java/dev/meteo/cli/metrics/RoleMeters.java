@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -36,17 +37,20 @@ public final class RoleMeters {
     private RoleMeters() {
     }
 
-    /** A sensor: records sent, confirmed, failed, skipped (buffer full), in flight. */
-    public static void sensor(MeterRegistry registry, Sensor sensor) {
-        counter(registry, "meteo.sensor.records.sent", "records generated and handed to the transport", sensor,
-                s -> s.stats().sent());
+    /**
+     * A sensor, or a fleet of sensors in one process ({@code meteo sensor --count N}): records sent, confirmed, failed,
+     * skipped (buffer full), in flight, read from {@code stats} at each scrape.
+     */
+    public static void sensor(MeterRegistry registry, Supplier<Sensor.Stats> stats) {
+        counter(registry, "meteo.sensor.records.sent", "records generated and handed to the transport", stats,
+                s -> s.get().sent());
         counter(registry, "meteo.sensor.records.confirmed", "records the transport confirmed (stored, or broker-confirmed)",
-                sensor, s -> s.stats().confirmed());
-        counter(registry, "meteo.sensor.records.failed", "records the transport gave up on", sensor,
-                s -> s.stats().failed());
+                stats, s -> s.get().confirmed());
+        counter(registry, "meteo.sensor.records.failed", "records the transport gave up on", stats,
+                s -> s.get().failed());
         counter(registry, "meteo.sensor.records.skipped", "readings skipped because the in-flight buffer was full",
-                sensor, s -> s.stats().skipped());
-        Gauge.builder("meteo.sensor.records.in.flight", sensor, s -> s.stats().inFlight())
+                stats, s -> s.get().skipped());
+        Gauge.builder("meteo.sensor.records.in.flight", stats, s -> s.get().inFlight())
                 .description("records sent and not yet confirmed or failed").register(registry);
     }
 

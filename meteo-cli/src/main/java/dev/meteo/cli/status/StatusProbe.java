@@ -1,7 +1,7 @@
 package dev.meteo.cli.status;
 
-import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.cli.metrics.QueueProbe.QueueDepth;
+import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.Registries;
 import dev.meteo.rabbit.RabbitSettings;
@@ -30,6 +30,11 @@ public final class StatusProbe implements AutoCloseable {
 
     /** How long a call to a registry may take. */
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(2);
+    /**
+     * A proxy asks for the lease every poll interval (the launcher's: 200 ms, at most a third of the lease), a little
+     * later when a step takes long (a publish waiting for a slow terminal): one silent for longer than this is gone.
+     */
+    private static final Duration ASKS_WITHIN = Duration.ofSeconds(3);
 
     /**
      * What to ask.
@@ -80,10 +85,15 @@ public final class StatusProbe implements AutoCloseable {
         try {
             now = store.timeMillis();
             holder = store.leaseHolder();
-            for (String proxy : store.proxiesSeen(Duration.ofMillis(Math.max(10_000, target.window().sizeMillis() * 2))).keySet()) {
+            Map<String, Long> asking = store.proxiesSeen(ASKS_WITHIN);
+            for (String proxy : asking.keySet()) {
                 if (!proxy.equals(holder)) {
                     standbys.add(proxy);
                 }
+            }
+            if (holder != null && !asking.containsKey(holder)) {
+                notes.add("the active proxy " + holder + " has not renewed its lease for " + ASKS_WITHIN.toSeconds()
+                        + " s: it may be dead or stuck (a standby takes over when the lease runs out)");
             }
             closed = horizon(store.closedHorizon());
             published = horizon(store.publishedHorizon());

@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code meteo status} against a running pipeline in each mode (the roles in this JVM, on the real Redis and broker):
- * healthy, it names the active proxy, the compute server and the terminal, and exits 0; once the proxy is gone, it
- * says that no proxy holds the lease and exits 1.
+ * healthy, it names the active proxy, the compute server and the terminal, and exits 0; once the proxy is killed
+ * (without giving its lease back) and its lease has run out, it says that no proxy holds the lease and exits 1.
  */
 class StatusCommandTest {
 
@@ -52,7 +52,7 @@ class StatusCommandTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
-    void healthyWithItsProxyAndUnhealthyOnceTheProxyIsGone(Mode mode) throws Exception {
+    void healthyWithItsProxyAndUnhealthyOnceTheProxyIsKilled(Mode mode) throws Exception {
         String run = "meteo-status-test-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> status = new ArrayList<>(List.of("status", "--mode", mode.name(), "--every", "200ms",
                 "--window", "500ms", "--grace", "500ms", "--redis-uri", REDIS_URI, "--redis-prefix", run + ":"));
@@ -67,15 +67,17 @@ class StatusCommandTest {
             transport = RabbitTransport.of(rabbit);
             status.addAll(List.of("--rabbit-uri", RABBIT_URI, "--rabbit-prefix", run, "--terminal", "status-terminal"));
         }
+        // the proxy's own connection to Redis, so that it can be killed: gone at once, its lease left to expire
+        RedisMeteoStore proxyStore = new RedisMeteoStore(RedisSettings.of(REDIS_URI, run + ":"));
         try (RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(REDIS_URI, run + ":"));
              Transport.Running balancer = transport.startLoadBalancer();
              ComputeNode node = new ComputeNode(ComputeSettings.of("status-server"), store, Clock.systemUTC());
              Transport.Running server = transport.startComputeServer(node);
              Terminal terminal = new Terminal("status-terminal", List.of(result -> { }))) {
-            WindowResultPublisher publisher = transport.openResultPublisher(store);
+            WindowResultPublisher publisher = transport.openResultPublisher(proxyStore);
             Transport.Running receiving = transport.startTerminal(terminal);
             WindowAggregator proxy = new WindowAggregator(AggregatorSettings.of(WindowSpec.of(WINDOW, GRACE), "status-proxy")
-                    .withLease(Duration.ofSeconds(2), Duration.ofMillis(100)), store, publisher, Clock.systemUTC()).start();
+                    .withLease(Duration.ofSeconds(2), Duration.ofMillis(100)), proxyStore, publisher, Clock.systemUTC()).start();
             RecordPublisher records = transport.openRecordPublisher("status-air");
             Sensor sensor = new Sensor(SensorSettings.of("status-air", SensorType.AIR).withInterval(Duration.ofMillis(50)),
                     records, Clock.systemUTC()).start();
@@ -100,7 +102,9 @@ class StatusCommandTest {
                     assertTrue(out.contains("queue " + run + ".terminal.status-terminal"), out);
                 }
 
-                proxy.close(); // the proxy stops: its lease goes, no window closes any more
+                // the proxy is killed: its store connection goes first, so it cannot give its lease back
+                proxyStore.close();
+                proxy.close();
                 publisher.close();
                 Launcher[] unhealthy = {null};
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -114,6 +118,7 @@ class StatusCommandTest {
                 records.close();
                 proxy.close();
                 publisher.close();
+                proxyStore.close();
                 receiving.close();
                 store.deleteAll();
                 if (mode == Mode.RABBIT) {

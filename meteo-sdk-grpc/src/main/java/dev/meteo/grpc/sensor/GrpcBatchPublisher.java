@@ -11,6 +11,8 @@ import dev.meteo.grpc.proto.StoreOutcome;
 import dev.meteo.internal.Backoff;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.internal.TroubleLog;
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.sensor.RecordPublisher;
@@ -54,7 +56,7 @@ import java.util.logging.Logger;
  * <p>Threading: {@link #publish} is thread-safe and never waits for the network; outcomes complete the futures on the
  * transport's threads ({@code directExecutor}); lingering calls and retries wait on one timer thread.
  */
-public final class GrpcBatchPublisher implements RecordPublisher {
+public final class GrpcBatchPublisher implements RecordPublisher, Measured {
 
     private static final Logger LOG = Logger.getLogger(GrpcBatchPublisher.class.getName());
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -324,6 +326,19 @@ public final class GrpcBatchPublisher implements RecordPublisher {
 
     public Stats stats() {
         return new Stats(confirmed.get(), retried.get(), failed.get(), batches.get());
+    }
+
+    /** Records confirmed, sent again, failed, and calls answered. */
+    @Override
+    public List<Measurement> measurements() {
+        Stats stats = stats();
+        return List.of(
+                Measurement.counter("meteo.grpc.records.confirmed", "records the load balancer answered: stored",
+                        stats.confirmed()),
+                Measurement.counter("meteo.grpc.records.retried", "records sent again in a retried call", stats.retried()),
+                Measurement.counter("meteo.grpc.records.failed", "records failed: invalid, given up, or buffer full",
+                        stats.failed()),
+                Measurement.counter("meteo.grpc.batches", "batch calls the load balancer answered", stats.batches()));
     }
 
     /**

@@ -18,7 +18,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
+import dev.meteo.metrics.Measured;
+import dev.meteo.metrics.Measurement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +32,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
-import dev.meteo.metrics.Measured;
-import dev.meteo.metrics.Measurement;
-import java.util.List;
 
 /**
  * A sensor's gRPC client of the load balancer. One channel is reused for every record and calls are asynchronous, so

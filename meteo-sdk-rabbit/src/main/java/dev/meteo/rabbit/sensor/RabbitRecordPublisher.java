@@ -1,15 +1,15 @@
 package dev.meteo.rabbit.sensor;
 
-import dev.meteo.internal.DaemonThreadFactory;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import dev.meteo.model.SensorRecord;
+import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.metrics.Measured;
 import dev.meteo.metrics.Measurement;
+import dev.meteo.model.SensorRecord;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
