@@ -144,7 +144,7 @@ class GrpcLoadBalancerTest {
         GrpcLoadBalancer balancer = balancer(LoadBalancerSettings.defaults().withServerLease(Duration.ofMillis(600)));
         // a healthy server that registers only when told to: its lease, not its health, decides
         GrpcComputeServer server = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), node("a")));
-        ManagedChannel channel = GrpcServers.channel(endpoint(balancer));
+        ManagedChannel channel = GrpcServers.channel(endpoint(balancer), GrpcTlsSettings.plaintext());
         closeLater(channel::shutdownNow);
         LoadBalancerGrpc.LoadBalancerBlockingStub registrar = LoadBalancerGrpc.newBlockingStub(channel);
         Registration registration = Registration.newBuilder().setId("a").setAddress(server.endpoint().toString()).build();

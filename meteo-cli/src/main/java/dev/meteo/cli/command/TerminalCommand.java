@@ -10,6 +10,8 @@ import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.metrics.WindowDelayMeter;
 import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.options.TlsOptions;
+import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
@@ -106,6 +108,9 @@ public final class TerminalCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @Override
     protected String roleName() {
         return "terminal " + terminalId();
@@ -142,8 +147,8 @@ public final class TerminalCommand extends RoleCommand {
             sinks.add(new WindowDelayMeter(java.time.Clock.systemUTC(), grace, metrics.registry()));
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
-        Transport.Running served = Transports.of(mode.mode(), rabbit,
-                Transports.grpcSettings(null, proxy, bind).withServerPort(port))
+        Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
+                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port))
                 .startTerminal(terminal);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
         Console.info(roleName() + ": " + status + "; saving to " + file.path());
@@ -153,12 +158,12 @@ public final class TerminalCommand extends RoleCommand {
         if (http != null) {
             http.setStatus(served.describe());
         }
-        RejectedCounter rejected = RejectedCounter.start(redis, java.util.Arrays.asList(console, http)); // either may be null
+        RejectedCounter rejected = RejectedCounter.start(redis.settings(tls.ca()), java.util.Arrays.asList(console, http)); // either may be null
         HealthReporter health = http == null ? null : HealthReporter.start(http, new StatusProbe.Target(
-                mode.mode().toString(), redis.settings(), mode.mode() == Mode.RABBIT ? rabbit.settings() : null,
+                mode.mode().toString(), redis.settings(tls.ca()), mode.mode() == Mode.RABBIT ? rabbit.settings(tls.ca()) : null,
                 mode.mode() == Mode.GRPC ? balancer.endpoint() : null,
                 mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()),
-                dev.meteo.window.WindowSpec.of(window, grace)));
+                dev.meteo.window.WindowSpec.of(window, grace), tls.grpc()));
         return new Running() {
             @Override
             public Map<String, Object> status() {
@@ -180,8 +185,9 @@ public final class TerminalCommand extends RoleCommand {
                 RoleMeters.terminal(endpoint.registry(), terminal);
                 RoleMeters.part(endpoint, served);
                 if (mode.mode() == Mode.RABBIT) {
-                    probe = new QueueProbe(rabbit.settings(), rabbit.settings().namePrefix() + "-probe-" + terminalId());
-                    RoleMeters.queues(endpoint, probe, List.of(new Topology(rabbit.settings()).terminalQueue(terminalId())));
+                    RabbitSettings broker = rabbit.settings(tls.ca());
+                    probe = new QueueProbe(broker, broker.namePrefix() + "-probe-" + terminalId());
+                    RoleMeters.queues(endpoint, probe, List.of(new Topology(broker).terminalQueue(terminalId())));
                 }
             }
 
@@ -249,8 +255,8 @@ public final class TerminalCommand extends RoleCommand {
             this.poller = poller;
         }
 
-        static RejectedCounter start(RedisOptions redis, List<?> dashboards) {
-            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(redis.settings());
+        static RejectedCounter start(dev.meteo.redis.RedisSettings redis, List<?> dashboards) {
+            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(redis);
             java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("rejected-counter"));
             poller.scheduleWithFixedDelay(() -> {
                 long count;

@@ -1,5 +1,6 @@
 package dev.meteo.rabbit.sensor;
 
+import dev.meteo.transport.AccessRefusedException;
 import dev.meteo.internal.DaemonThreadFactory;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -122,6 +123,10 @@ public final class RabbitRecordPublisher implements RecordPublisher, Measured {
             return new RabbitRecordPublisher(settings,
                     settings.namePrefix() + "-sensor-" + UUID.randomUUID().toString().substring(0, 8));
         } catch (IOException e) {
+            AccessRefusedException refused = RabbitConnections.refusal(settings, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new UncheckedIOException("a sensor cannot publish on " + settings.redactedUri() + ": " + e.getMessage(), e);
         }
     }
