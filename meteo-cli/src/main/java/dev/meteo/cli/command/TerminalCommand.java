@@ -11,6 +11,7 @@ import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.metrics.WindowDelayMeter;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.TlsOptions;
+import dev.meteo.internal.PemTls;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.cli.options.BalancerAddress;
@@ -79,6 +80,21 @@ public final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--http-host", defaultValue = HttpDashboard.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Address the HTTP dashboard listens on; any but a loopback address needs --http-token "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String httpHost = HttpDashboard.DEFAULT_HOST;
+
+    @Option(names = "--http-token", paramLabel = "TOKEN",
+            description = "What every request to the HTTP dashboard must carry: open http(s)://HOST:PORT/?token=TOKEN "
+                    + "once (a cookie keeps it) or send Authorization: Bearer TOKEN. Better given as METEO_HTTP_TOKEN, "
+                    + "which 'ps' does not show (default: none; required off loopback).")
+    String httpToken;
+
+    @Option(names = "--http-tls",
+            description = "Serve the HTTP dashboard over HTTPS with --tls-cert and --tls-key (default: HTTP).")
+    boolean httpTls;
+
     @Option(names = "--grace", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
             defaultValue = "0s", description = "The proxy's grace, so that the window delay metric counts from each "
                     + "window's close (end + grace) rather than its end, and the web page's health panel tells a late "
@@ -127,7 +143,11 @@ public final class TerminalCommand extends RoleCommand {
         sinks.add(file);
         HttpDashboard http = null;
         if (httpPort >= 0) {
-            http = HttpDashboard.start(bind.host(), httpPort, terminalId(), HttpDashboard.DEFAULT_CAPACITY);
+            if (httpTls && tls.certificate() == null) {
+                throw new IllegalArgumentException("--http-tls serves the dashboard with --tls-cert and --tls-key: give both");
+            }
+            http = HttpDashboard.start(httpHost, httpPort, terminalId(), HttpDashboard.DEFAULT_CAPACITY, httpToken,
+                    httpTls ? PemTls.context(tls.certificate(), tls.key(), null) : null);
             sinks.add(http);
         }
         AnsiDashboardSink console = switch (dashboard) {

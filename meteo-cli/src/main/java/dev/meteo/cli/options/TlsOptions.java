@@ -37,6 +37,16 @@ public final class TlsOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     GrpcTlsSettings.ClientAuth clientAuth = GrpcTlsSettings.ClientAuth.NONE;
 
+    /** {@code --tls-cert}, or {@code null}. */
+    public Path certificate() {
+        return certificate;
+    }
+
+    /** {@code --tls-key}, or {@code null}. */
+    public Path key() {
+        return key;
+    }
+
     /** The CA given with {@code --tls-ca}, or {@code null}: the fallback of {@code --rabbit-tls-ca}, {@code --redis-tls-ca}. */
     public Path ca() {
         return ca;
