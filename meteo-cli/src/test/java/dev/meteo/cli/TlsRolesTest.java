@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The launcher's TLS flags, end to end: every role of direct mode in its own process with mutual TLS
  * ({@code --tls-cert}, {@code --tls-key}, {@code --tls-ca}, {@code --tls-client-auth require}), the store over
  * {@code rediss://} as an ACL user trusting the same CA; every record a sensor confirmed is in the terminal's windows,
- * and {@code meteo status} reads the registries over mutual TLS.
+ * and {@code meteo status} reads the registries over mutual TLS. A role's readiness endpoint ({@code /health} on its
+ * metrics port, plain HTTP) says when it has started.
  */
 class TlsRolesTest {
 
@@ -79,14 +80,20 @@ class TlsRolesTest {
             String lb = "127.0.0.1:" + Processes.freePort();
             String proxy = "127.0.0.1:" + Processes.freePort();
 
+            // the server first: until the load balancer knows it, its readiness probe says it is starting
+            int serverMetrics = Processes.freePort();
+            meteo("server", args("server", store, "--id", "tls-server", "--lb", lb, "--status-every", "0",
+                    "--metrics-port", String.valueOf(serverMetrics)));
+            await("the server's /health says starting").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> health(serverMetrics), response -> response.equals("503 starting"));
             meteo("lb", args("lb", tls, "--lb", lb, "--status-every", "0"));
-            meteo("server", args("server", store, "--id", "tls-server", "--lb", lb, "--status-every", "0"));
             meteo("proxy", args("proxy", store, "--proxy", proxy, "--window", "1s", "--grace", "1s", "--status-every", "0"));
             meteo("terminal", args("terminal", store, "--id", "tls-terminal", "--proxy", proxy, "--http-port", "-1",
                     "--dashboard", "none", "--data-dir", dir.toString(), "--status-every", "0"));
             for (String role : List.of("lb", "server", "proxy", "terminal")) {
                 awaitReady(role);
             }
+            assertEquals("200 ready", health(serverMetrics));
             Path sensorStatus = dir.resolve("sensor.json");
             Process sensor = meteo("sensor", args("sensor", tls, "--type", "air", "--id", "air-tls", "--lb", lb,
                     "--interval", "50ms", "--duration", "3s", "--status-every", "0", "--status-file", sensorStatus.toString()));
@@ -107,6 +114,14 @@ class TlsRolesTest {
             assertEquals(0, status.exitValue(), report);
             assertTrue(report.contains("tls-server") && report.contains("tls-terminal"), report);
         }
+    }
+
+    /** The status and first line of the role's readiness endpoint (plain HTTP beside the TLS servers). */
+    private static String health(int metricsPort) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body().strip();
     }
 
     private static long recordsIn(Path jsonl) throws IOException {

@@ -134,6 +134,7 @@ public abstract class RoleCommand implements Callable<Integer> {
             }
             if (metrics != null) {
                 running.bindMetrics(metrics);
+                metrics.ready();
             }
             Console.info(roleName() + ": " + ChildProcess.READY);
             Running role = running;
@@ -147,6 +148,9 @@ public abstract class RoleCommand implements Callable<Integer> {
             String[] fatal = {null};
             ticker.scheduleWithFixedDelay(() -> {
                 if (fatal[0] == null && (fatal[0] = role.fatal()) != null) {
+                    if (metrics != null) {
+                        metrics.failed(fatal[0]);
+                    }
                     stop.countDown();
                 }
             }, 200, 200, TimeUnit.MILLISECONDS);
