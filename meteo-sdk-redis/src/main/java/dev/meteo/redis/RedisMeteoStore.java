@@ -49,8 +49,9 @@ import java.util.function.Function;
  *
  * <p>Limits, by design: {@link #trimBefore} deletes the identities of trimmed windows with their aggregates, so a
  * redelivery of a record older than the retention horizon is no longer recognised and counts as late (counted twice
- * rather than dropped); keep retention above the longest redelivery delay. The late and rejected hashes are not
- * trimmed: they hold the identities that make those counters idempotent, and grow with late and invalid input only.
+ * rather than dropped); keep retention above the longest redelivery delay. Late and rejected identities are trimmed
+ * the same way, by the store's time when they were classified ({@code late:at}, {@code rejected:at}); their totals
+ * are counters ({@code counts}), exact whatever was trimmed.
  */
 public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
@@ -101,18 +102,19 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     /**
      * Stores a batch. KEYS: ts, late, pending of wellness (1-3) then pollution (4-6), closed, rejected, sensors:stored,
-     * sensors:late, window:size, window:aggregates. ARGV: per record, kind label, record id, detection time, value,
-     * sensor id. Returns a code per record: 0 duplicate, 1 stored, 2 late. A record known in ts, late or rejected is a
-     * duplicate (the first classification wins); otherwise it is late when detected before the closed horizon, else
-     * its identity goes into ts and its value into its window's aggregate (into pending while no proxy has set the
-     * window size yet). Per-sensor counters are added once per sensor per batch.
+     * sensors:late, window:size, window:aggregates, late:at, counts. ARGV: per record, kind label, record id, detection
+     * time, value, sensor id. Returns a code per record: 0 duplicate, 1 stored, 2 late. A record known in ts, late or
+     * rejected is a duplicate (the first classification wins); otherwise it is late when detected before the closed
+     * horizon (noted in late:at with the store's time, for the trim, and counted in counts), else its identity goes
+     * into ts and its value into its window's aggregate (into pending while no proxy has set the window size yet).
+     * Per-sensor counters are added once per sensor per batch.
      */
-    static final String STORE_BATCH_SCRIPT = AGGREGATES + """
+    static final String STORE_BATCH_SCRIPT = NOW + AGGREGATES + """
             local closed = redis.call('GET', KEYS[7])
             closed = closed and tonumber(closed)
             local size = tonumber(redis.call('GET', KEYS[11]) or '0')
             local codes = {}
-            local storedBy, lateBy = {}, {}
+            local storedBy, lateBy, lateTotal = {}, {}, 0
             for i = 1, #ARGV, 5 do
               local label, id, at, value, sensor = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
               local base = label == 'pollution' and 3 or 0
@@ -123,7 +125,9 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
                 codes[#codes + 1] = 0
               elseif closed and t < closed then
                 redis.call('HSET', late, id, at .. ':' .. value)
+                redis.call('ZADD', KEYS[13], now, label .. ':' .. id)
                 lateBy[sensor] = (lateBy[sensor] or 0) + 1
+                lateTotal = lateTotal + 1
                 codes[#codes + 1] = 2
               else
                 redis.call('ZADD', ts, at, id)
@@ -143,24 +147,59 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             for sensor, n in pairs(lateBy) do
               redis.call('HINCRBY', KEYS[10], sensor, n)
             end
+            if lateTotal > 0 then
+              redis.call('HINCRBY', KEYS[14], 'late', lateTotal)
+            end
             return codes
             """;
 
     /** Records per call of the store script: bounds how long one call holds Redis (a few milliseconds). */
     static final int STORE_CHUNK = 256;
 
-    /** KEYS: rejected, ts and late of both kinds, sensors:rejected. ARGV: record id, reason, sensor id. */
-    static final String REJECT_SCRIPT = """
+    /**
+     * KEYS: rejected, ts and late of both kinds, sensors:rejected, rejected:at, counts. ARGV: record id, reason, sensor
+     * id. Counts a rejection once per identity, never on top of a store or a late record.
+     */
+    static final String REJECT_SCRIPT = NOW + """
             if redis.call('ZSCORE', KEYS[2], ARGV[1]) or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1
                 or redis.call('ZSCORE', KEYS[4], ARGV[1]) or redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then
               return 0
             end
             if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+              redis.call('ZADD', KEYS[7], now, ARGV[1])
               redis.call('HINCRBY', KEYS[6], ARGV[3], 1)
+              redis.call('HINCRBY', KEYS[8], 'rejected', 1)
               return 1
             end
             return 0
             """;
+
+    /** Identities of each sort a trim call forgets at most: bounds how long it holds Redis. */
+    static final int TRIM_CHUNK = 1000;
+
+    /**
+     * Forgets late and rejected identities classified before a time, at most {@value #TRIM_CHUNK} per call (the caller
+     * repeats while it returns that many). KEYS: late of wellness, late of pollution, late:at, rejected, rejected:at.
+     * ARGV: cutoff (store time, ms). late:at members are {@code <kind>:<id>}. The counts hash is not touched: the
+     * totals stay exact.
+     */
+    static final String TRIM_IDENTITIES_SCRIPT = """
+            local cutoff = '(' .. ARGV[1]
+            local trimmed = 0
+            local late = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', cutoff, 'LIMIT', 0, %d)
+            for _, member in ipairs(late) do
+              local kind, id = string.match(member, '^([^:]*):(.*)$')
+              redis.call('HDEL', kind == 'pollution' and KEYS[2] or KEYS[1], id)
+              redis.call('ZREM', KEYS[3], member)
+            end
+            trimmed = trimmed + #late
+            local rejected = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', cutoff, 'LIMIT', 0, %d)
+            for _, id in ipairs(rejected) do
+              redis.call('HDEL', KEYS[4], id)
+              redis.call('ZREM', KEYS[5], id)
+            end
+            return math.max(#late, #rejected)
+            """.formatted(TRIM_CHUNK, TRIM_CHUNK);
 
     /**
      * KEYS: lease, proxies seen. ARGV: owner, ttl in ms. Also notes when the owner last asked (a sorted set by store
@@ -212,7 +251,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     /**
      * Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. KEYS:
      * closed, published, ts/pending/late of wellness then pollution (3-8), epoch, sensors:stored, sensors:late,
-     * window:size, window:aggregates. ARGV: horizon, window size, floor, epoch, grace. Coefficients detected before
+     * window:size, window:aggregates, late:at, counts. ARGV: horizon, window size, floor, epoch, grace. Coefficients detected before
      * the floor move from their window to late; those stored before this (pending, the window size unknown) are folded
      * into their windows' aggregates. The horizon is never after the last window closed by the store's clock.
      */
@@ -231,6 +270,8 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
               for i = 1, #old, 2 do
                 local id = old[i]
                 redis.call('HSET', late, id, old[i + 1] .. ':' .. (redis.call('HGET', pending, id) or ''))
+                redis.call('ZADD', KEYS[14], now, labels[k + 1] .. ':' .. id)
+                redis.call('HINCRBY', KEYS[15], 'late', 1)
                 redis.call('HDEL', pending, id)
                 local sensor = string.match(id, '^(.*)#[^#]*$') or id
                 redis.call('HINCRBY', KEYS[10], sensor, -1)
@@ -334,6 +375,11 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             if (String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
                 throw refused(e);
             }
+            if (isTransient(e)) {
+                connections.refresh();
+                throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " cannot serve yet: "
+                        + e.getMessage() + " (retrying)", e);
+            }
             throw e;
         } catch (JedisException e) {
             if (e.getCause() instanceof JedisAccessControlException refusal) {
@@ -358,6 +404,16 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
                 + "default user)";
         return new AccessRefusedException("Redis at " + settings.redactedUri() + " refused user '" + user + "' ("
                 + message + "): " + what, e);
+    }
+
+    /**
+     * Errors Redis answers while it cannot serve for a while, not because of the request: loading its append-only
+     * file after a restart, a replica still in place of a primary during a failover, a cluster without a slot's owner.
+     */
+    private static boolean isTransient(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("LOADING") || message.startsWith("READONLY") || message.startsWith("MASTERDOWN")
+                || message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN") || message.startsWith("BUSY");
     }
 
     private String sha(Jedis jedis, String script) {
@@ -416,13 +472,18 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return replicasToWaitFor;
     }
 
-    private static int connectedReplicas(Jedis jedis) {
+    /**
+     * Replicas that receive the stream of writes ({@code slaveN:...,state=online,...}); one still waiting for its first
+     * full copy ({@code wait_bgsave}, which takes a few seconds) cannot acknowledge a WAIT yet.
+     */
+    static int connectedReplicas(Jedis jedis) {
+        int online = 0;
         for (String line : jedis.info("replication").split("\r?\n")) {
-            if (line.startsWith("connected_slaves:")) {
-                return Integer.parseInt(line.substring("connected_slaves:".length()).trim());
+            if (line.startsWith("slave") && line.contains("state=online")) {
+                online++;
             }
         }
-        return 0;
+        return online;
     }
 
     @Override
@@ -451,7 +512,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             keys.addAll(List.of(key(kind, "ts"), key(kind, "late"), key(kind, "pending")));
         }
         keys.addAll(List.of(key("window:closed"), key("rejected"), key("sensors:stored"), key("sensors:late"),
-                key("window:size"), key("window:aggregates")));
+                key("window:size"), key("window:aggregates"), key("late:at"), key("counts")));
         List<Response<Object>> responses = new ArrayList<>();
         Pipeline pipeline = jedis.pipelined();
         for (int from = 0; from < coefficients.size(); from += STORE_CHUNK) {
@@ -484,7 +545,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             boolean counted = (Long) evalScript(jedis, REJECT_SCRIPT,
                     List.of(key("rejected"), key(CoefficientKind.WELLNESS, "ts"), key(CoefficientKind.WELLNESS, "late"),
                             key(CoefficientKind.POLLUTION, "ts"), key(CoefficientKind.POLLUTION, "late"),
-                            key("sensors:rejected")),
+                            key("sensors:rejected"), key("rejected:at"), key("counts")),
                     List.of(recordId.key(), reason, recordId.sensorId())) == 1L;
             replicated(jedis, "the rejection of " + recordId);
             return counted;
@@ -562,7 +623,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             keys.addAll(List.of(key(kind, "ts"), key(kind, "pending"), key(kind, "late")));
         }
         keys.addAll(List.of(key("epoch"), key("sensors:stored"), key("sensors:late"), key("window:size"),
-                key("window:aggregates")));
+                key("window:aggregates"), key("late:at"), key("counts")));
         Object horizon = withJedis(jedis -> {
             Object value = evalScript(jedis, INITIALISE_SCRIPT, keys,
                     List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
@@ -717,20 +778,26 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
+    /** Every record counted late, ever: a counter, exact whatever the trim forgot of their identities. */
     @Override
     public long lateCount() {
-        return withJedis(jedis -> {
-            long total = 0;
-            for (CoefficientKind kind : CoefficientKind.values()) {
-                total += jedis.hlen(key(kind, "late"));
-            }
-            return total;
-        });
+        return count("late");
     }
 
+    /** Every record counted rejected, ever (a counter, as {@link #lateCount()}). */
     @Override
     public long rejectedCount() {
-        return withJedis(jedis -> jedis.hlen(key("rejected")));
+        return count("rejected");
+    }
+
+    private long count(String field) {
+        String value = withJedis(jedis -> jedis.hget(key("counts"), field));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** Late and rejected identities kept for deduplication (what the trim bounds), for tests and the soak bench. */
+    public long identitiesKept() {
+        return withJedis(jedis -> jedis.zcard(key("late:at")) + jedis.zcard(key("rejected:at")));
     }
 
     /** Coefficients of one kind currently stored in windows (not late), over all windows kept. */
@@ -754,6 +821,22 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             pipeline.sync();
             return null;
         });
+        trimIdentitiesBefore(horizonMillis);
+    }
+
+    /**
+     * Forgets the late and rejected identities classified (by the store's clock) before {@code cutoffMillis}, in
+     * chunks; their counters stay. A redelivery of such a record later is no longer recognised (the same limit as
+     * the retention of stored identities).
+     */
+    public void trimIdentitiesBefore(long cutoffMillis) {
+        List<String> keys = List.of(key(CoefficientKind.WELLNESS, "late"), key(CoefficientKind.POLLUTION, "late"),
+                key("late:at"), key("rejected"), key("rejected:at"));
+        long trimmed;
+        do {
+            trimmed = withJedis(jedis -> (Long) evalScript(jedis, TRIM_IDENTITIES_SCRIPT, keys,
+                    List.of(Long.toString(cutoffMillis))));
+        } while (trimmed == TRIM_CHUNK);
     }
 
     @Override

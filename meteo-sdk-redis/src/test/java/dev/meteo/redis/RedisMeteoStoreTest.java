@@ -111,6 +111,37 @@ class RedisMeteoStoreTest {
     }
 
     @Test
+    void lateAndRejectedIdentitiesAreForgottenAfterTheirRetentionWhileTheirCountsStayExact() {
+        store.initialiseHorizon(T0 + 1_000, 1, 0, Long.MIN_VALUE);
+        List<Coefficient> late = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) { // more than one trim call (1,000 per call) of each sort
+            late.add(wellness("s", i, T0, 0.5));
+            store.recordRejected(new RecordId("bad", i), "humidity out of range");
+        }
+        store.storeAll(late);
+        store.storeAll(List.of(new Coefficient(CoefficientKind.POLLUTION, new RecordId("co2", 1), Instant.ofEpochMilli(T0), 400)));
+        assertEquals(2_501, store.lateCount());
+        assertEquals(2_500, store.rejectedCount());
+        assertEquals(5_001, store.identitiesKept());
+
+        store.trimIdentitiesBefore(store.timeMillis() - 60_000); // classified just now: kept
+        assertEquals(5_001, store.identitiesKept());
+        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(late.get(0))), "still recognised");
+
+        store.trimIdentitiesBefore(store.timeMillis() + 1);
+        assertEquals(0, store.identitiesKept());
+        assertNull(store.rejectionReason(new RecordId("bad", 0)));
+        try (Jedis jedis = new Jedis(URI.create(REDIS_URI))) {
+            String prefix = store.settings().effectivePrefix();
+            assertEquals(0, jedis.hlen(prefix + "wellness:late") + jedis.hlen(prefix + "pollution:late")
+                    + jedis.hlen(prefix + "rejected"), "the identities themselves are gone");
+        }
+        assertEquals(2_501, store.lateCount(), "the counts do not shrink with the trim");
+        assertEquals(2_500, store.rejectedCount());
+        assertEquals(2_500, store.sensorCounts().get("bad").rejected());
+    }
+
+    @Test
     void twoKeyPrefixesDoNotSeeEachOthersData() {
         RedisMeteoStore neighbour = freshStore();
         others.add(neighbour);

@@ -74,6 +74,8 @@ public final class WindowAggregator implements AutoCloseable {
     private String epoch;
     /** The furthest closed horizon this instance has seen in the store: the store's never goes back below it. */
     private long furthestHorizonSeen = Long.MIN_VALUE;
+    /** Once per instance, before its first close: a standby learns the epoch earlier, so this is not tied to it. */
+    private boolean windowSizeChecked;
     /** The last step found a window due by this host's clock but not by the store's: wait a poll, not 10 ms. */
     private volatile boolean aheadOfStore;
     private Thread loop;
@@ -146,8 +148,9 @@ public final class WindowAggregator implements AutoCloseable {
                     horizon - settings.retentionWindows() * window.sizeMillis());
             stored = store.epoch();
         }
-        if (epoch == null) {
+        if (!windowSizeChecked) {
             checkWindowSize();
+            windowSizeChecked = true;
         }
         epoch = stored;
         furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);

@@ -123,6 +123,38 @@ public final class BenchCommand implements Callable<Integer> {
                     + "--scale 100,1000,10000. No limits are measured (default: none, the throughput runs).")
     List<Integer> scale;
 
+    @Option(names = "--soak", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Soak mode instead of the throughput runs: each selected mode runs this long at a fixed --rate "
+                    + "(required) with hostile input (--invalid-every, --late-every), sampling every --soak-every Redis's "
+                    + "used_memory, the bytes of the run's keys, the identities the store keeps, the work queue's depth and "
+                    + "every process's RSS; reports each series' slope over the second half and whether the store stays "
+                    + "flat (exit 2 when it does not). E.g. --soak 30m --rate 200.")
+    Duration soak;
+
+    @Option(names = "--soak-every", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
+            description = "Soak mode: time between two samples (default: ${DEFAULT-VALUE}).")
+    Duration soakEvery;
+
+    @Option(names = "--retention", defaultValue = "0", paramLabel = "N",
+            description = "Soak mode: the proxy's retention in windows (meteo proxy --retention); a small one shows the "
+                    + "trim within minutes; 0: the proxy's default (default: ${DEFAULT-VALUE}).")
+    int retention;
+
+    @Option(names = "--result-retention", converter = DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "2m", description = "Soak mode: the proxy's result retention (meteo proxy --result-retention), "
+                    + "shorter than the soak so that the saved results reach their bound (default: ${DEFAULT-VALUE}).")
+    Duration resultRetention;
+
+    @Option(names = "--invalid-every", defaultValue = "20", paramLabel = "N",
+            description = "Soak mode: every N-th reading of each sensor is invalid, so it is rejected (0: never; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int invalidEvery;
+
+    @Option(names = "--late-every", defaultValue = "20", paramLabel = "N",
+            description = "Soak mode: every N-th reading of each sensor is dated an hour back, so it is late (0: never; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int lateEvery;
+
     @Option(names = "--sensor-interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
             description = "Scale mode: each sensor's interval (default: ${DEFAULT-VALUE}, a real sensor's 1 Hz).")
     Duration sensorInterval;
@@ -180,8 +212,11 @@ public final class BenchCommand implements Callable<Integer> {
         boolean scaling = scale != null && !scale.isEmpty();
         Duration windowSize = window != null ? window : scaling ? Duration.ofSeconds(2) : Duration.ofSeconds(1);
         Duration graceTime = grace != null ? grace : scaling ? Duration.ofSeconds(4) : Duration.ofSeconds(5);
+        if (soak != null && (parseRate(rate) <= 0 || scaling)) {
+            throw new IllegalArgumentException("--soak runs at a fixed rate: give --rate (records/s), not max, and no --scale");
+        }
         BenchSettings settings = new BenchSettings(positive(sensors, "--sensors"), positive(servers, "--servers"),
-                positive(terminals, "--terminals"), warmup, measure, parseRate(rate), positive(maxInFlight, "--max-in-flight"),
+                positive(terminals, "--terminals"), warmup, soak != null ? soak : measure, parseRate(rate), positive(maxInFlight, "--max-in-flight"),
                 c2, fault, windowSize, graceTime, limitWarmup, limitMeasure,
                 positive(rabbitQueueBound, "--rabbit-queue-bound"), redis.settings(), rabbit.settings(), runId, runDir);
         if (fault && servers < 2) {
@@ -194,7 +229,43 @@ public final class BenchCommand implements Callable<Integer> {
         List<Mode> selected = modes.selected();
         progress.say("run " + runId + ": " + selected.stream().map(Mode::toString).collect(java.util.stream.Collectors.joining(" then "))
                 + (scaling ? ", scale steps " + scale : "") + "; logs in " + runDir);
+        if (soak != null) {
+            return runSoak(settings, selected, progress);
+        }
         return scaling ? runScale(settings, selected, progress) : runThroughput(settings, selected, progress);
+    }
+
+    /** Soak mode: one long run per mode at the fixed rate, with the samples of what it leaves behind. */
+    private int runSoak(BenchSettings settings, List<Mode> selected, Progress progress) throws Exception {
+        SoakPlan plan = new SoakPlan(soakEvery, retention, invalidEvery, lateEvery, resultRetention);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("generated_at", Instant.now().toString());
+        report.put("machine", machine());
+        Map<String, Object> configuration = settings.toMap();
+        configuration.put("soak", DurationConverter.format(soak));
+        configuration.put("soak_every", DurationConverter.format(soakEvery));
+        configuration.put("retention_windows", retention == 0 ? "proxy default" : retention);
+        configuration.put("invalid_every", invalidEvery);
+        configuration.put("late_every", lateEvery);
+        configuration.put("result_retention", DurationConverter.format(resultRetention));
+        report.put("settings", configuration);
+        Map<String, Object> results = new LinkedHashMap<>();
+        report.put("modes", results);
+        boolean ok = true;
+        for (Mode mode : selected) {
+            SensorPlan sensorPlan = mode == Mode.RABBIT ? throughputPlans(mode, settings).get(0)
+                    : new SensorPlan("grpc", settings.sensors(), 1, settings.sensorInterval(), settings.maxInFlight(), "unary");
+            Map<String, Object> result = new PipelineRun(mode, settings, sensorPlan, progress, plan).run();
+            results.put(mode.toString(), result);
+            Map<?, ?> soakResult = (Map<?, ?>) result.get("soak");
+            ok &= Boolean.TRUE.equals(result.get("accounting_holds")) && Boolean.TRUE.equals(soakResult.get("flat"));
+            progress.say(mode + ": " + (Boolean.TRUE.equals(soakResult.get("flat")) ? "flat" : "NOT FLAT") + " "
+                    + ((Map<?, ?>) soakResult.get("second_half")).get("run_keys_bytes"));
+        }
+        ((Map<String, Object>) report.get("machine")).put("load_average_end", loadAverage());
+        Path json = write(report, "soak");
+        System.out.println("  results: " + json);
+        return ok ? 0 : 2;
     }
 
     private int runThroughput(BenchSettings settings, List<Mode> selected, Progress progress) throws Exception {

@@ -41,9 +41,16 @@ final class PipelineRun {
     private final String redisPrefix;
     private final String rabbitPrefix;
     private final Path dataDir;
+    private final SoakPlan soak;
     private QueueGate queueGate;
 
     PipelineRun(Mode mode, BenchSettings settings, SensorPlan plan, Progress progress) {
+        this(mode, settings, plan, progress, null);
+    }
+
+    /** A soak run when {@code soak} is not null: samples what the run leaves behind while it measures. */
+    PipelineRun(Mode mode, BenchSettings settings, SensorPlan plan, Progress progress, SoakPlan soak) {
+        this.soak = soak;
         this.mode = mode;
         this.settings = settings;
         this.plan = plan;
@@ -102,6 +109,12 @@ final class PipelineRun {
             List<String> proxyArgs = deployment.arguments("proxy");
             proxyArgs.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(settings.window()),
                     "--grace=" + DurationConverter.format(settings.grace())));
+            if (soak != null && soak.retentionWindows() > 0) {
+                proxyArgs.add("--retention=" + soak.retentionWindows());
+            }
+            if (soak != null) {
+                proxyArgs.add("--result-retention=" + DurationConverter.format(soak.resultRetention()));
+            }
             fleet.start("proxy", "proxy", proxyArgs);
             for (int i = 1; i <= settings.servers(); i++) {
                 List<String> server = deployment.arguments("server");
@@ -130,6 +143,10 @@ final class PipelineRun {
                 if (queueGate != null) {
                     sensor.add("--bench-gate=" + gate);
                 }
+                if (soak != null) {
+                    sensor.add("--invalid-every=" + soak.invalidEvery());
+                    sensor.add("--late-every=" + soak.lateEvery());
+                }
                 fleet.start("sensor", plan.name(i), sensor);
             }
             fleet.awaitReady(90_000);
@@ -138,6 +155,20 @@ final class PipelineRun {
             if (queueGate != null) {
                 queueGate.close();
             }
+        }
+    }
+
+    /** Records waiting in the work queue (passive declare), or -1 in direct mode or when the broker does not say. */
+    private long workQueueDepth() {
+        if (mode != Mode.RABBIT) {
+            return -1;
+        }
+        RabbitSettings rabbit = settings.rabbit().withNamePrefix(rabbitPrefix);
+        try (com.rabbitmq.client.Connection connection = RabbitConnections.open(rabbit, "meteo-bench-soak");
+             com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(new Topology(rabbit).workQueue()).getMessageCount();
+        } catch (Exception e) {
+            return -1;
         }
     }
 
@@ -186,6 +217,8 @@ final class PipelineRun {
         Histogram windowStart = Fleet.histogram(terminals, "window_delay_us");
         long measureStartNanos = System.nanoTime();
 
+        SoakSampler soakSampler = soak == null ? null : new SoakSampler(settings.redis(), redisPrefix, store,
+                fleet.members().stream().map(Fleet.Member::process).toList(), this::workQueueDepth);
         List<Double> samples = new ArrayList<>();
         long measureSeconds = settings.measure().toSeconds();
         long killAtSecond = settings.fault() ? Math.max(1, measureSeconds / 2) : -1;
@@ -196,6 +229,9 @@ final class PipelineRun {
             samples.add(round(stored));
             meters.forEach(ProcessMeter::sample);
             progress.tick(plan.label(), "measure", s, measureSeconds, accepted, stored);
+            if (soakSampler != null && s % soak.every().toSeconds() == 0) {
+                soakSampler.sample(s);
+            }
             if (s == killAtSecond) {
                 ChildProcess victim = servers.get(0);
                 progress.say(plan.label() + ": killing " + victim.name() + " (SIGKILL)");
@@ -234,6 +270,9 @@ final class PipelineRun {
         out.put("processes", meters.stream().map(ProcessMeter::toMap).toList());
         out.put("redis_memory", redisMemory);
         out.put("fault", settings.fault() ? fault(samples, killAtSecond, accounting) : null);
+        if (soakSampler != null) {
+            out.put("soak", soakSampler.toMap());
+        }
         out.put("samples_per_s", samples);
         out.put("warmup_samples_per_s", warmupSamples);
         if (queueGate != null) {

@@ -18,8 +18,21 @@ final class RedisMemory {
     private RedisMemory() {
     }
 
-    /** {"used_memory_mb" (the server's), "prefix_memory_mb" (this run's keys), "prefix_keys"}; empty on failure. */
+    /** {"used_memory_mb" (the server's), "prefix_memory_mb" (this run's keys), "prefix_keys"}; "error" on failure. */
     static Map<String, Object> of(RedisSettings redis, String prefix) {
+        Map<String, Object> bytes = bytes(redis, prefix);
+        if (bytes.containsKey("error")) {
+            return bytes;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("used_memory_mb", megabytes((Long) bytes.get("used_memory_bytes")));
+        out.put("prefix_memory_mb", megabytes((Long) bytes.get("prefix_bytes")));
+        out.put("prefix_keys", bytes.get("prefix_keys"));
+        return out;
+    }
+
+    /** {"used_memory_bytes", "prefix_bytes", "prefix_keys"}; "error" on failure. */
+    static Map<String, Object> bytes(RedisSettings redis, String prefix) {
         Map<String, Object> out = new LinkedHashMap<>();
         try (Jedis jedis = new Jedis(redis.uri(), (int) redis.timeout().toMillis())) {
             long used = 0;
@@ -41,8 +54,8 @@ final class RedisMemory {
                 }
                 cursor = page.getCursor();
             } while (!"0".equals(cursor));
-            out.put("used_memory_mb", megabytes(used));
-            out.put("prefix_memory_mb", megabytes(bytes));
+            out.put("used_memory_bytes", used);
+            out.put("prefix_bytes", bytes);
             out.put("prefix_keys", keys);
         } catch (RuntimeException e) {
             out.put("error", String.valueOf(e.getMessage()));

@@ -57,8 +57,14 @@ public final class ProxyCommand extends RoleCommand {
     Duration lease;
 
     @Option(names = "--retention", defaultValue = "30", paramLabel = "N",
-            description = "Closed windows whose coefficients stay in Redis before they are trimmed (default: ${DEFAULT-VALUE}).")
+            description = "Closed windows whose record identities (stored, late and rejected) stay in Redis, so that "
+                    + "a redelivery is recognised, before they are trimmed (default: ${DEFAULT-VALUE}).")
     int retention;
+
+    @Option(names = "--result-retention", converter = DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "1h", description = "How long closed windows' results stay in Redis, for terminals that "
+                    + "missed them (grpc catch-up) and standbys (default: ${DEFAULT-VALUE}).")
+    Duration resultRetention;
 
     @Option(names = "--terminals-file", paramLabel = "FILE",
             description = "grpc: static terminals, one host:port per line, besides those that register (default: none).")
@@ -97,7 +103,8 @@ public final class ProxyCommand extends RoleCommand {
         }
         WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, tls, grpc).openResultPublisher(store);
         AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
-                .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention);
+                .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention)
+                .withResultRetention(resultRetention);
         WindowResultPublisher published = metrics == null ? publisher
                 : new MeteredResultPublisher(publisher, settings.window(), Clock.systemUTC(), metrics.registry());
         WindowAggregator aggregator = new WindowAggregator(settings, store, published, Clock.systemUTC()).start();

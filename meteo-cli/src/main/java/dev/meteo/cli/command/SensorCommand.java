@@ -6,9 +6,9 @@ import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
-import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.GrpcTransportSettings;
@@ -104,6 +104,16 @@ public final class SensorCommand extends RoleCommand {
             description = "Seed of the detector's random source, for reproducible readings (default: a random seed).")
     Long seed;
 
+    @Option(names = "--invalid-every", defaultValue = "0", paramLabel = "N",
+            description = "Test input: make every N-th reading invalid (humidity 150 %%, negative CO2), so that it is "
+                    + "rejected and counted rejected; 0: never (default: ${DEFAULT-VALUE}).")
+    int invalidEvery;
+
+    @Option(names = "--late-every", defaultValue = "0", paramLabel = "N",
+            description = "Test input: date every N-th reading an hour back, so that it arrives late and is counted "
+                    + "late; 0: never (default: ${DEFAULT-VALUE}).")
+    int lateEvery;
+
     @Option(names = "--bench-gate", hidden = true, paramLabel = "FILE",
             description = "Emit at full speed only while FILE reads 'open' (used by bench to bound rabbit's work queue).")
     Path benchGate;
@@ -152,10 +162,11 @@ public final class SensorCommand extends RoleCommand {
         RecordPublisher publisher = ingest() == Ingest.BATCH ? transport.openFleetPublisher(settings.id())
                 : transport.openRecordPublisher(settings.id());
         String how = "(" + mode.mode() + (mode.mode() == Mode.GRPC ? ", " + ingest() : "") + ")";
+        RecordPublisher input = InjectedFaults.wrap(publisher, invalidEvery, lateEvery);
         if (count > 1) {
-            return startFleet(settings, publisher, how);
+            return startFleet(settings, publisher, input, how);
         }
-        Sensor sensor = new Sensor(settings, publisher, Clock.systemUTC());
+        Sensor sensor = new Sensor(settings, input, Clock.systemUTC());
         GatedEmitter gated = benchGate == null ? null : GatedEmitter.start(sensor, benchGate);
         if (gated == null) {
             sensor.start();
@@ -189,8 +200,8 @@ public final class SensorCommand extends RoleCommand {
         };
     }
 
-    private Running startFleet(SensorSettings template, RecordPublisher publisher, String how) {
-        SensorFleet fleet = new SensorFleet(SensorFleet.numbered(template, count), publisher, Clock.systemUTC()).start();
+    private Running startFleet(SensorSettings template, RecordPublisher publisher, RecordPublisher input, String how) {
+        SensorFleet fleet = new SensorFleet(SensorFleet.numbered(template, count), input, Clock.systemUTC()).start();
         Console.info(roleName() + ": each sending a reading every " + DurationConverter.format(interval)
                 + ", spread over it " + how);
         return new Running() {

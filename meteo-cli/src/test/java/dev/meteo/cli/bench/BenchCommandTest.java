@@ -103,4 +103,32 @@ class BenchCommandTest {
             assertInstanceOf(Number.class, ((Map<?, ?>) step.get("redis_memory")).get("prefix_memory_mb"));
         }
     }
+
+    /**
+     * The soak mode's CI version: a short run at a fixed rate with a small retention and hostile input (invalid and
+     * an hour late readings). The store must stay flat: the late and rejected identities are trimmed like the stored
+     * ones while their counts keep growing, exactly.
+     */
+    @Test
+    void aShortSoakWithHostileInputKeepsTheStoreFlatAndTheCountsExact() throws Exception {
+        Path json = dir.resolve("soak.json");
+        int exit = Meteo.commandLine().execute("bench", "--mode=grpc", "--soak=70s", "--soak-every=2s", "--rate=200",
+                "--retention=3", "--result-retention=10s", "--invalid-every=5", "--late-every=5", "--sensors=2",
+                "--servers=2", "--terminals=1", "--warmup=5s", "--window=1s", "--grace=1s", "--data-dir=" + dir,
+                "--output=" + json);
+        Map<?, ?> grpc = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.read(Files.readString(json))).get("modes")).get("grpc");
+        Map<?, ?> soak = (Map<?, ?>) grpc.get("soak");
+        assertEquals(0, exit, "exit code: 0 means the accounting holds and the store stayed flat: " + soak.get("second_half"));
+        assertEquals(true, grpc.get("accounting_holds"));
+        assertEquals(0L, grpc.get("lost"));
+        long late = ((Number) grpc.get("late")).longValue();
+        long rejected = ((Number) grpc.get("rejected")).longValue();
+        assertTrue(late > 0 && rejected > 0, "the hostile input arrived: late " + late + ", rejected " + rejected);
+        List<?> samples = (List<?>) soak.get("samples");
+        assertTrue(samples.size() >= 30, "a sample every 2 s");
+        long kept = ((Number) ((Map<?, ?>) samples.get(samples.size() - 1)).get("identities_kept")).longValue();
+        assertTrue(kept < (late + rejected) / 2, "identities are trimmed (" + kept + " kept) while " + (late + rejected)
+                + " records were counted late or rejected");
+        assertEquals(true, soak.get("flat"), String.valueOf(soak.get("second_half")));
+    }
 }

@@ -76,7 +76,7 @@ class RoleWithoutPeersTest {
     void aGrpcTerminalWithoutProxyWaitsToBeRegisteredUntilTheEndOfDuration() throws Exception {
         int proxy = Processes.freePort();
         int exit = exitCode(meteo("terminal", "terminal", "--id", "lonely", "--proxy", "127.0.0.1:" + proxy,
-                "--http-port", "-1", "--dashboard", "none", "--data-dir", dir.toString(), "--duration", "3s"));
+                "--http-port", "-1", "--dashboard", "none", "--data-dir", dir.toString(), "--duration", "6s"));
         String log = log("terminal");
         assertEquals(RoleCommand.NEVER_STARTED, exit, log);
         assertTrue(log.contains("waiting for the proxy at 127.0.0.1:" + proxy + " to register"), log);
