@@ -21,14 +21,14 @@ public final class TlsOptions {
     Path certificate;
 
     @Option(names = "--tls-key", paramLabel = "FILE",
-            description = "The private key of --tls-cert, PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY).")
+            description = "The private key of --tls-cert, PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY) (default: none).")
     Path key;
 
     @Option(names = "--tls-ca", paramLabel = "FILE",
             description = "The CA certificate(s), PEM, that peers' certificates are checked against: gRPC servers and "
                     + "clients, and the broker (amqps://) and Redis (rediss://) unless --rabbit-tls-ca or --redis-tls-ca "
                     + "say otherwise. --tls-ca or --tls-cert turns TLS on for gRPC; every role of a deployment must then "
-                    + "use it.")
+                    + "use it (default: none, plaintext gRPC; the JVM's trust store for amqps:// and rediss://).")
     Path ca;
 
     @Option(names = "--tls-client-auth", paramLabel = "none|require", defaultValue = "none",
