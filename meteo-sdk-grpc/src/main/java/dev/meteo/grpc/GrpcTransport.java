@@ -53,11 +53,11 @@ public final class GrpcTransport implements Transport {
     /** Starts a load balancer on the settings' bind host and port; when the settings name none, roles use this one. */
     @Override
     public Running startLoadBalancer() {
-        GrpcLoadBalancer started = GrpcLoadBalancer.start(settings.loadBalancer());
+        GrpcLoadBalancer started = GrpcLoadBalancer.start(settings.loadBalancer(), settings.tls());
         if (balancer == null) {
             balancer = new Endpoint(settings.loadBalancer().bindHost(), started.port());
         }
-        String where = settings.loadBalancer().bindHost() + ":" + started.port();
+        String where = settings.loadBalancer().bindHost() + ":" + started.port() + " (" + settings.tls().describe() + ")";
         return new Part("listening on " + where + "; compute servers register here", "nobody",
                 CompletableFuture.completedFuture(null), started::close, started::closeNow) {
             @Override
@@ -80,23 +80,23 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public RecordPublisher openRecordPublisher(String sensorId) {
-        return GrpcRecordPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor")));
+        return GrpcRecordPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor")), settings.tls());
     }
 
     /** Batched calls ({@code SendBatch}) on one channel, grouped as the settings' {@code recordBatches} say. */
     @Override
     public RecordPublisher openFleetPublisher(String fleetId) {
         return GrpcBatchPublisher.open(settings.recordPublisher().withBalancers(balancers("a sensor fleet")),
-                settings.recordBatches());
+                settings.recordBatches(), settings.tls());
     }
 
     @Override
     public Running startComputeServer(ComputeNode node) {
         List<Endpoint> registrars = balancers("a compute server");
-        GrpcComputeServer server = GrpcComputeServer.start(settings.computeServer().withBalancers(registrars), node);
+        GrpcComputeServer server = GrpcComputeServer.start(settings.computeServer().withBalancers(registrars), settings.tls(), node);
         String where = registrars.size() == 1 ? "the load balancer at " + registrars.get(0)
                 : "the load balancers at " + registrars;
-        return new Part("serving on " + settings.computeServer().bindHost() + ":" + server.port()
+        return new Part("serving on " + settings.computeServer().bindHost() + ":" + server.port() + " (" + settings.tls().describe() + ")"
                 + ", registering with " + where, where, server.registered(), server::close, server::closeNow);
     }
 
@@ -106,7 +106,7 @@ public final class GrpcTransport implements Transport {
      */
     @Override
     public WindowResultPublisher openResultPublisher(WindowHistory history) {
-        GrpcResultPublisher publisher = GrpcResultPublisher.start(settings.resultPublisher(), history);
+        GrpcResultPublisher publisher = GrpcResultPublisher.start(settings.resultPublisher(), settings.tls(), history);
         if (proxy == null) {
             proxy = new Endpoint(settings.resultPublisher().bindHost(), publisher.port());
         }
@@ -116,9 +116,9 @@ public final class GrpcTransport implements Transport {
     @Override
     public Running startTerminal(Terminal terminal) {
         List<Endpoint> registrars = proxies("a terminal");
-        GrpcTerminalServer server = GrpcTerminalServer.start(settings.terminal().withProxies(registrars), terminal);
+        GrpcTerminalServer server = GrpcTerminalServer.start(settings.terminal().withProxies(registrars), settings.tls(), terminal);
         String where = registrars.size() == 1 ? "the proxy at " + registrars.get(0) : "the proxies at " + registrars;
-        return new Part("receiving on " + settings.terminal().bindHost() + ":" + server.port()
+        return new Part("receiving on " + settings.terminal().bindHost() + ":" + server.port() + " (" + settings.tls().describe() + ")"
                 + ", registering with " + where, where, server.registered(), server::close, server::closeNow);
     }
 

@@ -32,12 +32,14 @@ import java.util.function.UnaryOperator;
  * @param extraBalancers  further load balancers besides {@code balancer}, all active: sensors spread their calls over
  *                        all of them and retry on another when one is down; compute servers register with each
  * @param recordBatches   how a fleet's publisher ({@link GrpcTransport#openFleetPublisher}) groups records into calls
+ * @param tls             how every server and channel of the transport is secured: plaintext by default, TLS or
+ *                        mutual TLS ({@link GrpcTlsSettings})
  */
 public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalancerSettings loadBalancer,
                                     RecordPublisherSettings recordPublisher, ComputeServerSettings computeServer,
                                     ResultPublisherSettings resultPublisher, TerminalServerSettings terminal,
                                     List<Endpoint> standbyProxies, List<Endpoint> extraBalancers,
-                                    RecordBatchSettings recordBatches) {
+                                    RecordBatchSettings recordBatches, GrpcTlsSettings tls) {
 
     /** The load balancer's port when a deployment does not say: {@value}. */
     public static final int DEFAULT_BALANCER_PORT = 7101;
@@ -53,6 +55,7 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
         standbyProxies = List.copyOf(standbyProxies);
         extraBalancers = List.copyOf(extraBalancers);
         Objects.requireNonNull(recordBatches, "recordBatches");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /**
@@ -68,7 +71,8 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
                 RecordPublisherSettings.of(balancer),
                 ComputeServerSettings.defaults().withBalancer(balancer),
                 ResultPublisherSettings.defaults().withPort(proxy.port()),
-                TerminalServerSettings.defaults().withProxy(proxy), List.of(), List.of(), RecordBatchSettings.defaults());
+                TerminalServerSettings.defaults().withProxy(proxy), List.of(), List.of(), RecordBatchSettings.defaults(),
+                GrpcTlsSettings.plaintext());
     }
 
     /**
@@ -79,66 +83,73 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
         Endpoint placeholder = new Endpoint("127.0.0.1", DEFAULT_BALANCER_PORT); // replaced once the balancer runs
         return new GrpcTransportSettings(null, null, LoadBalancerSettings.defaults(),
                 RecordPublisherSettings.of(placeholder), ComputeServerSettings.defaults(),
-                ResultPublisherSettings.defaults(), TerminalServerSettings.defaults(), List.of(), List.of(), RecordBatchSettings.defaults());
+                ResultPublisherSettings.defaults(), TerminalServerSettings.defaults(), List.of(), List.of(), RecordBatchSettings.defaults(),
+                GrpcTlsSettings.plaintext());
     }
 
     /** Every server this transport starts listens on {@code host} ({@code 127.0.0.1} by default). */
     public GrpcTransportSettings withBindHost(String host) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer.withBindHost(host), recordPublisher,
-                computeServer.withBindHost(host), resultPublisher.withBindHost(host), terminal.withBindHost(host), standbyProxies, extraBalancers, recordBatches);
+                computeServer.withBindHost(host), resultPublisher.withBindHost(host), terminal.withBindHost(host), standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     /** The host compute servers and terminals give their registrar to be called back at (default: the bind host). */
     public GrpcTransportSettings withAdvertisedHost(String host) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher,
-                computeServer.withAdvertisedHost(host), resultPublisher, terminal.withAdvertisedHost(host), standbyProxies, extraBalancers, recordBatches);
+                computeServer.withAdvertisedHost(host), resultPublisher, terminal.withAdvertisedHost(host), standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     /** The port of the compute servers and terminals this transport starts ({@code 0}, the default: a free one). */
     public GrpcTransportSettings withServerPort(int port) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer.withPort(port),
-                resultPublisher, terminal.withPort(port), standbyProxies, extraBalancers, recordBatches);
+                resultPublisher, terminal.withPort(port), standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     /** Terminals also register with these proxies (standbys), so that a standby knows them all when it takes over. */
     public GrpcTransportSettings withStandbyProxies(List<Endpoint> proxies) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                terminal, proxies, extraBalancers, recordBatches);
+                terminal, proxies, extraBalancers, recordBatches, tls);
     }
 
     /** Load balancers besides {@code balancer}, all active (see {@code extraBalancers}). */
     public GrpcTransportSettings withExtraBalancers(List<Endpoint> balancers) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                terminal, standbyProxies, balancers, recordBatches);
+                terminal, standbyProxies, balancers, recordBatches, tls);
     }
 
     public GrpcTransportSettings withLoadBalancer(UnaryOperator<LoadBalancerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, change.apply(loadBalancer), recordPublisher, computeServer,
-                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches);
+                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     public GrpcTransportSettings withRecordPublisher(UnaryOperator<RecordPublisherSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, change.apply(recordPublisher), computeServer,
-                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches);
+                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     public GrpcTransportSettings withComputeServer(UnaryOperator<ComputeServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, change.apply(computeServer),
-                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches);
+                resultPublisher, terminal, standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     public GrpcTransportSettings withResultPublisher(UnaryOperator<ResultPublisherSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer,
-                change.apply(resultPublisher), terminal, standbyProxies, extraBalancers, recordBatches);
+                change.apply(resultPublisher), terminal, standbyProxies, extraBalancers, recordBatches, tls);
     }
 
     public GrpcTransportSettings withRecordBatches(UnaryOperator<RecordBatchSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                terminal, standbyProxies, extraBalancers, change.apply(recordBatches));
+                terminal, standbyProxies, extraBalancers, change.apply(recordBatches), tls);
+    }
+
+    /** Every server and channel the transport builds is secured as {@code newTls} says (plaintext by default). */
+    public GrpcTransportSettings withTls(GrpcTlsSettings newTls) {
+        return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
+                terminal, standbyProxies, extraBalancers, recordBatches, newTls);
     }
 
     public GrpcTransportSettings withTerminal(UnaryOperator<TerminalServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
-                change.apply(terminal), standbyProxies, extraBalancers, recordBatches);
+                change.apply(terminal), standbyProxies, extraBalancers, recordBatches, tls);
     }
 }

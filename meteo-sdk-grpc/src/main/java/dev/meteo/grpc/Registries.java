@@ -29,8 +29,8 @@ public final class Registries {
      *
      * @throws StatusRuntimeException when it cannot be reached within {@code deadline} (UNAVAILABLE, DEADLINE_EXCEEDED)
      */
-    public static List<BackendStatus> servers(Endpoint balancer, Duration deadline) {
-        return ask(balancer, channel -> LoadBalancerGrpc.newBlockingStub(channel)
+    public static List<BackendStatus> servers(Endpoint balancer, GrpcTlsSettings tls, Duration deadline) {
+        return ask(balancer, tls, channel -> LoadBalancerGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .listServers(MembersRequest.getDefaultInstance()).getMembersList().stream()
                 .map(m -> new BackendStatus(m.getId(), m.getAddress(), m.getLive(), m.getCalls(), 0, problem(m)))
@@ -42,8 +42,8 @@ public final class Registries {
      *
      * @throws StatusRuntimeException when it cannot be reached within {@code deadline}
      */
-    public static List<TerminalStatus> terminals(Endpoint proxy, Duration deadline) {
-        return ask(proxy, channel -> ProxyGrpc.newBlockingStub(channel)
+    public static List<TerminalStatus> terminals(Endpoint proxy, GrpcTlsSettings tls, Duration deadline) {
+        return ask(proxy, tls, channel -> ProxyGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .listTerminals(MembersRequest.getDefaultInstance()).getMembersList().stream()
                 .map(m -> new TerminalStatus(m.getId(), m.getAddress(), m.getLive(), m.getLastEndMillis(), problem(m)))
@@ -54,8 +54,8 @@ public final class Registries {
         return member.getProblem().isEmpty() ? null : member.getProblem();
     }
 
-    private static <T> T ask(Endpoint peer, Function<ManagedChannel, T> question) {
-        ManagedChannel channel = GrpcServers.channel(peer);
+    private static <T> T ask(Endpoint peer, GrpcTlsSettings tls, Function<ManagedChannel, T> question) {
+        ManagedChannel channel = GrpcServers.channel(peer, tls);
         try {
             return question.apply(channel);
         } finally {

@@ -91,7 +91,7 @@ public final class DirectThroughputHarness {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         ProcessReply reply = ProcessReply.newBuilder().setCoefficient(0.5).setOutcome(StoreOutcome.STORE_OUTCOME_STORED).build();
-        Server backend = GrpcServers.start("127.0.0.1", 0, builder -> builder
+        Server backend = GrpcServers.start("127.0.0.1", 0, GrpcTlsSettings.plaintext(), builder -> builder
                 .directExecutor()
                 .addService(new ComputeServerGrpc.ComputeServerImplBase() {
                     @Override

@@ -117,7 +117,7 @@ class GrpcBatchTest {
                 Batches.reading(new RawMeteoData("air-b", 3, Instant.ofEpochMilli(horizon - 60_000), 21.0, 45.0)),
                 Reading.getDefaultInstance());
 
-        ManagedChannel channel = GrpcServers.channel(endpoint(balancer));
+        ManagedChannel channel = GrpcServers.channel(endpoint(balancer), GrpcTlsSettings.plaintext());
         closeLater(channel::shutdownNow);
         BatchReply reply = LoadBalancerGrpc.newBlockingStub(channel)
                 .sendBatch(RecordBatch.newBuilder().addAllReadings(readings).build());

@@ -124,7 +124,7 @@ class GrpcLoadBalancerTest {
         assertEquals(300, nodes.stream().mapToLong(node -> node.stats().processed()).sum());
 
         // what meteo status and the metrics see: three live servers and the calls each took
-        List<GrpcLoadBalancer.BackendStatus> listed = Registries.servers(endpoint(balancer), AWAIT);
+        List<GrpcLoadBalancer.BackendStatus> listed = Registries.servers(endpoint(balancer), GrpcTlsSettings.plaintext(), AWAIT);
         assertEquals(3, listed.size(), listed.toString());
         assertTrue(listed.stream().allMatch(GrpcLoadBalancer.BackendStatus::live), listed.toString());
         assertEquals(java.util.Set.of("a", "b", "c"), listed.stream().map(GrpcLoadBalancer.BackendStatus::id)
@@ -163,7 +163,7 @@ class GrpcLoadBalancerTest {
         GrpcLoadBalancer balancer = balancer(LoadBalancerSettings.defaults().withServerLease(Duration.ofMillis(600)));
         // a healthy server that registers only when told to: its lease, not its health, decides
         GrpcComputeServer server = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), node("a")));
-        ManagedChannel channel = GrpcServers.channel(endpoint(balancer));
+        ManagedChannel channel = GrpcServers.channel(endpoint(balancer), GrpcTlsSettings.plaintext());
         closeLater(channel::shutdownNow);
         LoadBalancerGrpc.LoadBalancerBlockingStub registrar = LoadBalancerGrpc.newBlockingStub(channel);
         Registration registration = Registration.newBuilder().setId("a").setAddress(server.endpoint().toString()).build();

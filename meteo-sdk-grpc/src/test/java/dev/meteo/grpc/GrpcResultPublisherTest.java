@@ -114,7 +114,7 @@ class GrpcResultPublisherTest {
         // a live terminal that registers only when told to: its lease decides
         GrpcTerminalServer terminal = closeLater(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(),
                 new Terminal("t", List.of(sink))));
-        ManagedChannel channel = GrpcServers.channel(new Endpoint("127.0.0.1", proxy.port()));
+        ManagedChannel channel = GrpcServers.channel(new Endpoint("127.0.0.1", proxy.port()), GrpcTlsSettings.plaintext());
         closeLater(channel::shutdownNow);
         ProxyGrpc.ProxyBlockingStub registrar = ProxyGrpc.newBlockingStub(channel);
         Registration registration = Registration.newBuilder().setId("t").setAddress(terminal.endpoint().toString()).build();

@@ -2,6 +2,7 @@ package dev.meteo.rabbit;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +31,14 @@ import java.util.regex.Pattern;
  * @param brokers              every broker of a cluster to connect to, {@code host:port}, the URI's first; a
  *                             connection goes to the first that answers and fails over to the others when lost
  * @param queueType            the type of the work and terminal queues (see {@link QueueType})
+ * @param trustedCa            with {@code amqps://}: the PEM file of the CA that signed the broker's certificate, or
+ *                             {@code null} for the JVM's trust store; the broker's certificate must also name the host
+ *                             connected to. Ignored with {@code amqp://}
  */
 public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration confirmTimeout, Duration closeTimeout,
                              Duration requeuePause, int terminalMaxLength, Duration terminalMessageTtl,
-                             Duration terminalQueueExpires, List<String> brokers, QueueType queueType) {
+                             Duration terminalQueueExpires, List<String> brokers, QueueType queueType,
+                             Path trustedCa) {
 
     /** The type of the durable queues a deployment declares. */
     public enum QueueType {
@@ -112,7 +117,7 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         try {
             return new RabbitSettings(new URI(matcher.group(1) + "://" + userInfo + hosts.get(0) + path), DEFAULT_PREFIX,
                     200, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
-                    Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO);
+                    Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO, null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a broker URI: " + e.getMessage());
         }
@@ -127,28 +132,56 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
 
     public RabbitSettings withNamePrefix(String newPrefix) {
         return new RabbitSettings(uri, newPrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa);
     }
 
     public RabbitSettings withPrefetch(int newPrefetch) {
         return new RabbitSettings(uri, namePrefix, newPrefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa);
     }
 
     public RabbitSettings withTerminalQueueLimits(int maxLength, Duration messageTtl, Duration queueExpires) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                maxLength, messageTtl, queueExpires, brokers, queueType);
+                maxLength, messageTtl, queueExpires, brokers, queueType, trustedCa);
     }
 
     public RabbitSettings withRequeuePause(Duration pause) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, pause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa);
     }
 
     /** The queues' type on this broker, {@link QueueType#AUTO} included. */
     public RabbitSettings withQueueType(QueueType type) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, type);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, type, trustedCa);
+    }
+
+    /** With {@code amqps://}, the broker's certificate is checked against the CA in this PEM file. */
+    public RabbitSettings withTrustedCa(Path caFile) {
+        return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, caFile);
+    }
+
+    /** Whether connections use TLS ({@code amqps://}). */
+    public boolean tls() {
+        return "amqps".equals(uri.getScheme());
+    }
+
+    /** The user the URI names ({@code guest} when it names none, as the client then logs in as guest). */
+    public String user() {
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null || userInfo.isEmpty()) {
+            return "guest";
+        }
+        int colon = userInfo.indexOf(':');
+        return java.net.URLDecoder.decode(colon < 0 ? userInfo : userInfo.substring(0, colon),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The virtual host the URI names ({@code /} when it names none). */
+    public String virtualHost() {
+        String path = uri.getPath();
+        return path == null || path.isEmpty() || path.equals("/") ? "/" : path.substring(1);
     }
 
     /** The URI without its password, for logs; every broker of a cluster. */

@@ -1,5 +1,7 @@
 package dev.meteo.rabbit;
 
+import dev.meteo.testing.TestCertificates;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -18,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * AMQP and distribution ports, data and logs under the test's directory, no plugins, and an Erlang cookie of its own
  * (HOME is the directory), so it never meets the machine's broker. {@link #cluster(Path, int)} joins several into
  * one cluster. {@link #kill()} is SIGKILL to the Erlang VM: a node lost at once, as a crashed host would be.
+ * {@link #withTls} adds a TLS listener ({@code listeners.ssl}) presenting a certificate the test's CA signed.
  */
 final class RabbitProcess implements AutoCloseable {
 
@@ -27,6 +30,9 @@ final class RabbitProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Path home;
+    private int sslPort;
+    private TestCertificates.Issued certificate;
+    private Path ca;
     private Process process;
 
     private RabbitProcess(String name, Path root) throws IOException {
@@ -65,8 +71,26 @@ final class RabbitProcess implements AutoCloseable {
         return nodes;
     }
 
+    /**
+     * One node, running, that also accepts AMQP over TLS on {@link #sslPort()} with {@code certificate}; clients need
+     * no certificate of their own.
+     */
+    static RabbitProcess withTls(Path root, TestCertificates.Issued certificate, Path ca) throws IOException {
+        RabbitProcess node = new RabbitProcess("meteo-tls-" + ProcessHandle.current().pid(), root);
+        node.sslPort = freePort();
+        node.certificate = certificate;
+        node.ca = ca;
+        node.launch();
+        node.awaitRunning();
+        return node;
+    }
+
     int port() {
         return port;
+    }
+
+    int sslPort() {
+        return sslPort;
     }
 
     String node() {
@@ -82,7 +106,14 @@ final class RabbitProcess implements AutoCloseable {
         int distributionPort = freePort();
         Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
         // guest may connect from loopback only, which is where the test is.
-        Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + port + "\n");
+        String config = "listeners.tcp.1 = 127.0.0.1:" + port + "\n";
+        if (sslPort != 0) {
+            config += String.join("\n", "listeners.ssl.1 = 127.0.0.1:" + sslPort,
+                    "ssl_options.cacertfile = " + ca, "ssl_options.certfile = " + certificate.certificate(),
+                    "ssl_options.keyfile = " + certificate.key(), "ssl_options.verify = verify_none",
+                    "ssl_options.fail_if_no_peer_cert = false") + "\n";
+        }
+        Files.writeString(dir.resolve("rabbitmq.conf"), config);
         ProcessBuilder builder = new ProcessBuilder(SCRIPTS.resolve("rabbitmq-server").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile());
         Map<String, String> env = builder.environment();

@@ -23,7 +23,11 @@ public final class RabbitTestSupport {
 
     public static RabbitSettings settings(String prefix) {
         String fromEnv = System.getenv("METEO_TEST_RABBIT_URI");
-        RabbitSettings base = RabbitSettings.of(fromEnv == null || fromEnv.isBlank() ? RabbitSettings.DEFAULT_URI : fromEnv);
+        return tuned(RabbitSettings.of(fromEnv == null || fromEnv.isBlank() ? RabbitSettings.DEFAULT_URI : fromEnv), prefix);
+    }
+
+    /** {@code base} with names under {@code prefix} and the tests' short limits. */
+    public static RabbitSettings tuned(RabbitSettings base, String prefix) {
         // Leftovers of a crashed test run disappear by themselves within minutes.
         return base.withNamePrefix(prefix)
                 .withTerminalQueueLimits(1_000, Duration.ofMinutes(5), Duration.ofMinutes(10))

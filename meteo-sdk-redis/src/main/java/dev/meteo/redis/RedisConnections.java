@@ -1,5 +1,6 @@
 package dev.meteo.redis;
 
+import dev.meteo.internal.PemTls;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -7,10 +8,14 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.util.Pool;
 
+import javax.net.ssl.SSLParameters;
+import java.net.URI;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -34,12 +39,38 @@ abstract class RedisConnections implements AutoCloseable {
 
     static RedisConnections open(RedisSettings settings) {
         return switch (settings.deployment()) {
-            case STANDALONE -> pooled(new JedisPool(poolConfig(settings), settings.uri(), (int) settings.timeout().toMillis()));
+            case STANDALONE -> pooled(new JedisPool(poolConfig(settings), standaloneAddress(settings), standaloneClient(settings)));
             case SENTINEL -> pooled(new JedisSentinelPool(settings.masterName(), hosts(settings), poolConfig(settings),
                     (int) settings.timeout().toMillis(), (int) settings.timeout().toMillis(), settings.user(),
                     settings.password(), settings.database(), null));
             case CLUSTER -> cluster(settings);
         };
+    }
+
+    private static HostAndPort standaloneAddress(RedisSettings settings) {
+        URI uri = settings.uri();
+        return new HostAndPort(uri.getHost(), uri.getPort() < 0 ? Protocol.DEFAULT_PORT : uri.getPort());
+    }
+
+    /**
+     * What {@code new JedisPool(uri)} would do (user, password and database from the URI, TLS for {@code rediss://}),
+     * except that TLS checks the server's certificate against the settings' CA (else the JVM's trust store) and that
+     * it names the host: Jedis alone uses the JVM's trust store and checks no host name.
+     */
+    private static JedisClientConfig standaloneClient(RedisSettings settings) {
+        URI uri = settings.uri();
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) settings.timeout().toMillis())
+                .socketTimeoutMillis((int) settings.timeout().toMillis())
+                .user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri));
+        if (settings.tls()) {
+            SSLParameters checkHostName = new SSLParameters();
+            checkHostName.setEndpointIdentificationAlgorithm("HTTPS");
+            client.ssl(true).sslSocketFactory(PemTls.clientContext(settings.trustedCa()).getSocketFactory())
+                    .sslParameters(checkHostName);
+        }
+        return client.build();
     }
 
     private static JedisPoolConfig poolConfig(RedisSettings settings) {

@@ -12,9 +12,11 @@ import dev.meteo.store.SensorCounts;
 import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.store.WindowStore;
+import dev.meteo.transport.AccessRefusedException;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
@@ -367,7 +369,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         } catch (JedisMovedDataException e) {
             connections.refresh(); // the cluster moved the slot (a failover, a reshard): ask again next time
             throw new StoreUnavailableException("Redis cluster moved this deployment's keys: " + e.getMessage(), e);
+        } catch (JedisAccessControlException e) {
+            throw refused(e);
         } catch (JedisDataException e) {
+            if (String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
+                throw refused(e);
+            }
             if (isTransient(e)) {
                 connections.refresh();
                 throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " cannot serve yet: "
@@ -375,10 +382,28 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             }
             throw e;
         } catch (JedisException e) {
+            if (e.getCause() instanceof JedisAccessControlException refusal) {
+                throw refused(refusal);
+            }
             connections.refresh();
             throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " is unavailable: "
                     + e.getMessage() + " (is redis-server running?)", e);
         }
+    }
+
+    /** WRONGPASS, NOAUTH or NOPERM: a person must fix the credentials or the ACL, retrying cannot help. */
+    private AccessRefusedException refused(JedisException e) {
+        String user = settings.user() == null ? "default" : settings.user();
+        String message = String.valueOf(e.getMessage());
+        String what = message.startsWith("NOPERM")
+                ? "grant the user the deployment's keys and commands, e.g. ACL SETUSER " + user + " ~"
+                + settings.effectivePrefix() + "* +@all"
+                : message.startsWith("NOAUTH")
+                ? "this Redis requires a password: give it in the URI, redis://[user]:PASSWORD@host:port/db"
+                : "check the user and password in the URI (redis://user:PASSWORD@host:port/db; no user means the "
+                + "default user)";
+        return new AccessRefusedException("Redis at " + settings.redactedUri() + " refused user '" + user + "' ("
+                + message + "): " + what, e);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.meteo.redis;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,9 +26,12 @@ import java.util.Objects;
  * @param waitReplicas replicas that must have a write before it is acknowledged (Redis {@code WAIT}), or
  *                     {@link #AUTO_REPLICAS}: one when the primary has a replica connected, none otherwise
  * @param waitTimeout  how long a write waits for its replicas before it fails (and is retried)
+ * @param trustedCa    with {@code rediss://}: the PEM file of the CA that signed the server's certificate, or
+ *                     {@code null} for the JVM's trust store; the certificate must also name the host connected to.
+ *                     Ignored by the other schemes
  */
 public record RedisSettings(URI uri, String keyPrefix, int poolSize, Duration timeout, int waitReplicas,
-                            Duration waitTimeout) {
+                            Duration waitTimeout, Path trustedCa) {
 
     public static final String DEFAULT_URI = "redis://127.0.0.1:6379/0";
     public static final String DEFAULT_PREFIX = "meteo:";
@@ -61,7 +65,7 @@ public record RedisSettings(URI uri, String keyPrefix, int poolSize, Duration ti
 
     public static RedisSettings of(String uri, String keyPrefix) {
         return new RedisSettings(URI.create(uri), keyPrefix, 16, Duration.ofSeconds(2), AUTO_REPLICAS,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), null);
     }
 
     public static RedisSettings defaults() {
@@ -69,21 +73,31 @@ public record RedisSettings(URI uri, String keyPrefix, int poolSize, Duration ti
     }
 
     public RedisSettings withKeyPrefix(String prefix) {
-        return new RedisSettings(uri, prefix, poolSize, timeout, waitReplicas, waitTimeout);
+        return new RedisSettings(uri, prefix, poolSize, timeout, waitReplicas, waitTimeout, trustedCa);
     }
 
     public RedisSettings withPoolSize(int size) {
-        return new RedisSettings(uri, keyPrefix, size, timeout, waitReplicas, waitTimeout);
+        return new RedisSettings(uri, keyPrefix, size, timeout, waitReplicas, waitTimeout, trustedCa);
     }
 
     /** The connect and socket timeout of every connection. */
     public RedisSettings withTimeout(Duration newTimeout) {
-        return new RedisSettings(uri, keyPrefix, poolSize, newTimeout, waitReplicas, waitTimeout);
+        return new RedisSettings(uri, keyPrefix, poolSize, newTimeout, waitReplicas, waitTimeout, trustedCa);
     }
 
     /** Writes are acknowledged once {@code replicas} replicas have them ({@link #AUTO_REPLICAS}: one if any). */
     public RedisSettings withWaitReplicas(int replicas, Duration timeout) {
-        return new RedisSettings(uri, keyPrefix, poolSize, this.timeout, replicas, timeout);
+        return new RedisSettings(uri, keyPrefix, poolSize, this.timeout, replicas, timeout, trustedCa);
+    }
+
+    /** With {@code rediss://}, the server's certificate is checked against the CA in this PEM file. */
+    public RedisSettings withTrustedCa(Path caFile) {
+        return new RedisSettings(uri, keyPrefix, poolSize, timeout, waitReplicas, waitTimeout, caFile);
+    }
+
+    /** Whether connections use TLS ({@code rediss://}). */
+    public boolean tls() {
+        return "rediss".equals(uri.getScheme());
     }
 
     public Deployment deployment() {

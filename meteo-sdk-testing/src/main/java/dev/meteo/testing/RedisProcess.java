@@ -25,12 +25,14 @@ public final class RedisProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int tlsPort;
     private final List<String> arguments;
     private Process process;
 
-    private RedisProcess(Path dir, int port, List<String> arguments) {
+    private RedisProcess(Path dir, int port, int tlsPort, List<String> arguments) {
         this.dir = dir;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.arguments = List.copyOf(arguments);
     }
 
@@ -56,7 +58,26 @@ public final class RedisProcess implements AutoCloseable {
                 "--save", "", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
                 "--appendfilename", "appendonly-" + port + ".aof"));
         arguments.addAll(List.of(extra));
-        RedisProcess redis = new RedisProcess(dir, port, arguments);
+        RedisProcess redis = new RedisProcess(dir, port, 0, arguments);
+        redis.launch();
+        return redis;
+    }
+
+    /**
+     * Starts a server that also listens with TLS on a port of its own ({@link #tlsPort()}), presenting
+     * {@code certificate}; clients need no certificate. The plaintext port stays for the test's own checks (readiness,
+     * set-up). Fails the test if this {@code redis-server} was built without TLS.
+     */
+    public static RedisProcess startWithTls(Path dir, TestCertificates.Issued certificate, Path ca, String... extra) {
+        int port = freePort();
+        int tlsPort = freePort();
+        List<String> arguments = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+                "--tls-port", String.valueOf(tlsPort), "--tls-cert-file", certificate.certificate().toString(),
+                "--tls-key-file", certificate.key().toString(), "--tls-ca-cert-file", ca.toString(),
+                "--tls-auth-clients", "no"));
+        arguments.addAll(List.of(extra));
+        RedisProcess redis = new RedisProcess(dir, port, tlsPort, arguments);
         redis.launch();
         return redis;
     }
@@ -80,7 +101,7 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisProcess sentinel = new RedisProcess(dir, port, List.of(config.toString(), "--sentinel"));
+        RedisProcess sentinel = new RedisProcess(dir, port, 0, List.of(config.toString(), "--sentinel"));
         sentinel.launch();
         return sentinel;
     }
@@ -129,7 +150,9 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server: " + e.getMessage(), e);
         }
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+        await().atMost(Duration.ofSeconds(20))
+                .failFast("redis-server exited: see " + dir.resolve("redis-" + port + ".log"), () -> !process.isAlive())
+                .ignoreExceptions().until(() -> {
             try (Jedis jedis = new Jedis("127.0.0.1", port, 1_000)) {
                 return "PONG".equals(jedis.ping());
             }
@@ -138,6 +161,11 @@ public final class RedisProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server started with {@link #startWithTls}, else 0. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** {@code redis://127.0.0.1:<port>/0}. */

@@ -40,7 +40,7 @@ public final class RelayBackendCommand extends RoleCommand {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
         ProcessReply reply = ProcessReply.newBuilder().setCoefficient(0.5).setOutcome(StoreOutcome.STORE_OUTCOME_STORED).build();
-        Server server = GrpcServers.start("127.0.0.1", port, builder -> builder
+        Server server = GrpcServers.start("127.0.0.1", port, dev.meteo.grpc.GrpcTlsSettings.plaintext(), builder -> builder
                 .directExecutor()
                 .addService(new ComputeServerGrpc.ComputeServerImplBase() {
                     @Override

@@ -6,6 +6,7 @@ import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.GrpcTransportSettings;
 import dev.meteo.transport.Transport;
 import picocli.CommandLine.ArgGroup;
@@ -37,6 +38,9 @@ public final class LoadBalancerCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @Override
     protected String roleName() {
         return "lb";
@@ -44,7 +48,7 @@ public final class LoadBalancerCommand extends RoleCommand {
 
     @Override
     protected Running start() {
-        GrpcTransportSettings settings = Transports.grpcSettings(address, null, bind);
+        GrpcTransportSettings settings = Transports.grpcSettings(address, null, bind, tls);
         if (serversFile != null) {
             settings = settings.withLoadBalancer(lb -> lb.withStaticServersFrom(serversFile));
         }

@@ -17,7 +17,7 @@ final class Peers {
                 store.ping();
                 return null;
             });
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException e) {
             store.close();
             throw e;
         }

@@ -11,6 +11,7 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.GrpcTransportSettings;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.window.AggregatorSettings;
@@ -81,6 +82,9 @@ public final class ProxyCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @Override
     protected String roleName() {
         return "proxy " + proxyId();
@@ -92,12 +96,12 @@ public final class ProxyCommand extends RoleCommand {
 
     @Override
     protected Running start() throws Exception {
-        RedisMeteoStore store = Peers.openStore(redis.settings());
-        GrpcTransportSettings grpc = Transports.grpcSettings(null, registry, bind);
+        RedisMeteoStore store = Peers.openStore(redis.settings(tls.ca()));
+        GrpcTransportSettings grpc = Transports.grpcSettings(null, registry, bind, tls);
         if (terminalsFile != null) {
             grpc = grpc.withResultPublisher(proxy -> proxy.withStaticTerminalsFrom(terminalsFile));
         }
-        WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, grpc).openResultPublisher(store);
+        WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, tls, grpc).openResultPublisher(store);
         AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
                 .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention)
                 .withResultRetention(resultRetention);

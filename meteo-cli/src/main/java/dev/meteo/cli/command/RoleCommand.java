@@ -9,6 +9,7 @@ import dev.meteo.cli.options.MetricsOptions;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.ParentWatch;
 import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.transport.AccessRefusedException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -77,6 +78,9 @@ public abstract class RoleCommand implements Callable<Integer> {
     /** Exit code of a role stopped (end of {@code --duration}, or a signal) while still waiting for its peers. */
     static final int NEVER_STARTED = 1;
 
+    /** Exit code of a role a peer refused (credentials, permissions): a person must fix its configuration. */
+    static final int REFUSED = 4;
+
     @Override
     public final Integer call() throws Exception {
         if (exitWithParent) {
@@ -114,6 +118,9 @@ public abstract class RoleCommand implements Callable<Integer> {
             }
             try {
                 running = start();
+            } catch (AccessRefusedException e) {
+                Console.info(roleName() + ": STOPPED, " + e.getMessage());
+                return REFUSED;
             } catch (Exception e) {
                 if (stop.getCount() > 0) {
                     throw e;
@@ -127,6 +134,7 @@ public abstract class RoleCommand implements Callable<Integer> {
             }
             if (metrics != null) {
                 running.bindMetrics(metrics);
+                metrics.ready();
             }
             Console.info(roleName() + ": " + ChildProcess.READY);
             Running role = running;
@@ -140,6 +148,9 @@ public abstract class RoleCommand implements Callable<Integer> {
             String[] fatal = {null};
             ticker.scheduleWithFixedDelay(() -> {
                 if (fatal[0] == null && (fatal[0] = role.fatal()) != null) {
+                    if (metrics != null) {
+                        metrics.failed(fatal[0]);
+                    }
                     stop.countDown();
                 }
             }, 200, 200, TimeUnit.MILLISECONDS);

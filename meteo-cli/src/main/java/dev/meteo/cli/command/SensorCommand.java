@@ -10,6 +10,7 @@ import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.cli.process.SentMark;
 import dev.meteo.grpc.GrpcTransportSettings;
 import dev.meteo.grpc.sensor.GrpcBatchPublisher;
@@ -129,6 +130,9 @@ public final class SensorCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
     RabbitOptions rabbit = new RabbitOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @Override
     protected String roleName() {
         return (count > 1 ? count + " sensors " + sensorId() + "-1.." + count : "sensor " + sensorId());
@@ -160,10 +164,10 @@ public final class SensorCommand extends RoleCommand {
         }
         int buffered = (int) Math.min(1 << 22, Math.max((long) RecordPublisherSettings.DEFAULT_MAX_BUFFERED,
                 (long) count * maxInFlight));
-        GrpcTransportSettings grpc = Transports.grpcSettings(balancer, null, null)
+        GrpcTransportSettings grpc = Transports.grpcSettings(balancer, null, null, tls)
                 .withRecordPublisher(publisher -> publisher.withMaxBuffered(buffered))
                 .withRecordBatches(batches -> new RecordBatchSettings(batchSize, linger, batchesInFlight));
-        Transport transport = Transports.of(mode.mode(), rabbit, grpc);
+        Transport transport = Transports.of(mode.mode(), rabbit, tls, grpc);
         RecordPublisher publisher = ingest() == Ingest.BATCH ? transport.openFleetPublisher(settings.id())
                 : transport.openRecordPublisher(settings.id());
         String how = "(" + mode.mode() + (mode.mode() == Mode.GRPC ? ", " + ingest() : "") + ")";

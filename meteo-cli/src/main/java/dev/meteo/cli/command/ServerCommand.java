@@ -14,9 +14,11 @@ import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
 import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.store.CoefficientStore;
@@ -75,6 +77,9 @@ public final class ServerCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @Override
     protected String roleName() {
         return "server " + serverId();
@@ -86,7 +91,7 @@ public final class ServerCommand extends RoleCommand {
 
     @Override
     protected Running start() throws Exception {
-        RedisMeteoStore store = Peers.openStore(redis.settings());
+        RedisMeteoStore store = Peers.openStore(redis.settings(tls.ca()));
         LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, Clock.systemUTC()) : null;
         CoefficientStore stored = latency == null ? store : latency;
         if (metrics != null) {
@@ -94,8 +99,8 @@ public final class ServerCommand extends RoleCommand {
         }
         ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch),
                 stored, Clock.systemUTC());
-        Transport.Running served = Transports.of(mode.mode(), rabbit,
-                Transports.grpcSettings(balancer, null, bind).withServerPort(port))
+        Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
+                Transports.grpcSettings(balancer, null, bind, tls).withServerPort(port))
                 .startComputeServer(node);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {
@@ -123,8 +128,9 @@ public final class ServerCommand extends RoleCommand {
                 RoleMeters.computeNode(endpoint.registry(), node, store);
                 RoleMeters.part(endpoint, served);
                 if (mode.mode() == Mode.RABBIT) {
-                    Topology topology = new Topology(rabbit.settings());
-                    probe = new QueueProbe(rabbit.settings(), rabbit.settings().namePrefix() + "-probe-" + serverId());
+                    RabbitSettings broker = rabbit.settings(tls.ca());
+                    Topology topology = new Topology(broker);
+                    probe = new QueueProbe(broker, broker.namePrefix() + "-probe-" + serverId());
                     RoleMeters.queues(endpoint, probe, List.of(topology.workQueue(), topology.deadLetterQueue()));
                 }
             }

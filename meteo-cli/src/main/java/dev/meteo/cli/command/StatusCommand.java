@@ -9,6 +9,7 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.cli.status.DeploymentStatus;
 import dev.meteo.cli.status.StatusProbe;
 import dev.meteo.window.WindowSpec;
@@ -81,6 +82,9 @@ public final class StatusCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
     RabbitOptions rabbit = new RabbitOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -88,9 +92,9 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean grpc = mode.mode() == Mode.GRPC;
-        StatusProbe.Target target = new StatusProbe.Target(mode.mode().toString(), redis.settings(),
-                grpc ? null : rabbit.settings(), grpc ? balancer.endpoint() : null,
-                grpc ? proxies.endpoints() : List.of(), terminalIds, WindowSpec.of(window, grace));
+        StatusProbe.Target target = new StatusProbe.Target(mode.mode().toString(), redis.settings(tls.ca()),
+                grpc ? null : rabbit.settings(tls.ca()), grpc ? balancer.endpoint() : null,
+                grpc ? proxies.endpoints() : List.of(), terminalIds, WindowSpec.of(window, grace), tls.grpc());
         try (StatusProbe probe = new StatusProbe(target)) {
             probe.collect(); // the first look only starts the records/s measurement
             boolean tty = watch && System.console() != null && !json;

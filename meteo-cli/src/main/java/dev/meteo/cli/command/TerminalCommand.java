@@ -17,8 +17,11 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.cli.status.StatusProbe;
 import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.internal.PemTls;
+import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.TerminalSink;
@@ -77,6 +80,21 @@ public final class TerminalCommand extends RoleCommand {
                     + "off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--http-host", defaultValue = HttpDashboard.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Address the HTTP dashboard listens on; any but a loopback address needs --http-token "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String httpHost = HttpDashboard.DEFAULT_HOST;
+
+    @Option(names = "--http-token", paramLabel = "TOKEN",
+            description = "What every request to the HTTP dashboard must carry: open http(s)://HOST:PORT/?token=TOKEN "
+                    + "once (a cookie keeps it) or send Authorization: Bearer TOKEN. Better given as METEO_HTTP_TOKEN, "
+                    + "which 'ps' does not show (default: none; required off loopback).")
+    String httpToken;
+
+    @Option(names = "--http-tls",
+            description = "Serve the HTTP dashboard over HTTPS with --tls-cert and --tls-key (default: HTTP).")
+    boolean httpTls;
+
     @Option(names = "--grace", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
             defaultValue = "0s", description = "The proxy's grace, so that the window delay metric counts from each "
                     + "window's close (end + grace) rather than its end, and the web page's health panel tells a late "
@@ -106,6 +124,9 @@ public final class TerminalCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
     BindOptions bind = new BindOptions();
 
+    @ArgGroup(validate = false, heading = TlsOptions.HEADING)
+    TlsOptions tls = new TlsOptions();
+
     @Override
     protected String roleName() {
         return "terminal " + terminalId();
@@ -122,7 +143,11 @@ public final class TerminalCommand extends RoleCommand {
         sinks.add(file);
         HttpDashboard http = null;
         if (httpPort >= 0) {
-            http = HttpDashboard.start(bind.host(), httpPort, terminalId(), HttpDashboard.DEFAULT_CAPACITY);
+            if (httpTls && tls.certificate() == null) {
+                throw new IllegalArgumentException("--http-tls serves the dashboard with --tls-cert and --tls-key: give both");
+            }
+            http = HttpDashboard.start(httpHost, httpPort, terminalId(), HttpDashboard.DEFAULT_CAPACITY, httpToken,
+                    httpTls ? PemTls.context(tls.certificate(), tls.key(), null) : null);
             sinks.add(http);
         }
         AnsiDashboardSink console = switch (dashboard) {
@@ -142,8 +167,8 @@ public final class TerminalCommand extends RoleCommand {
             sinks.add(new WindowDelayMeter(java.time.Clock.systemUTC(), grace, metrics.registry()));
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
-        Transport.Running served = Transports.of(mode.mode(), rabbit,
-                Transports.grpcSettings(null, proxy, bind).withServerPort(port))
+        Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
+                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port))
                 .startTerminal(terminal);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
         Console.info(roleName() + ": " + status + "; saving to " + file.path());
@@ -153,12 +178,12 @@ public final class TerminalCommand extends RoleCommand {
         if (http != null) {
             http.setStatus(served.describe());
         }
-        RejectedCounter rejected = RejectedCounter.start(redis, java.util.Arrays.asList(console, http)); // either may be null
+        RejectedCounter rejected = RejectedCounter.start(redis.settings(tls.ca()), java.util.Arrays.asList(console, http)); // either may be null
         HealthReporter health = http == null ? null : HealthReporter.start(http, new StatusProbe.Target(
-                mode.mode().toString(), redis.settings(), mode.mode() == Mode.RABBIT ? rabbit.settings() : null,
+                mode.mode().toString(), redis.settings(tls.ca()), mode.mode() == Mode.RABBIT ? rabbit.settings(tls.ca()) : null,
                 mode.mode() == Mode.GRPC ? balancer.endpoint() : null,
                 mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()),
-                dev.meteo.window.WindowSpec.of(window, grace)));
+                dev.meteo.window.WindowSpec.of(window, grace), tls.grpc()));
         return new Running() {
             @Override
             public Map<String, Object> status() {
@@ -180,8 +205,9 @@ public final class TerminalCommand extends RoleCommand {
                 RoleMeters.terminal(endpoint.registry(), terminal);
                 RoleMeters.part(endpoint, served);
                 if (mode.mode() == Mode.RABBIT) {
-                    probe = new QueueProbe(rabbit.settings(), rabbit.settings().namePrefix() + "-probe-" + terminalId());
-                    RoleMeters.queues(endpoint, probe, List.of(new Topology(rabbit.settings()).terminalQueue(terminalId())));
+                    RabbitSettings broker = rabbit.settings(tls.ca());
+                    probe = new QueueProbe(broker, broker.namePrefix() + "-probe-" + terminalId());
+                    RoleMeters.queues(endpoint, probe, List.of(new Topology(broker).terminalQueue(terminalId())));
                 }
             }
 
@@ -249,8 +275,8 @@ public final class TerminalCommand extends RoleCommand {
             this.poller = poller;
         }
 
-        static RejectedCounter start(RedisOptions redis, List<?> dashboards) {
-            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(redis.settings());
+        static RejectedCounter start(dev.meteo.redis.RedisSettings redis, List<?> dashboards) {
+            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(redis);
             java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("rejected-counter"));
             poller.scheduleWithFixedDelay(() -> {
                 long count;

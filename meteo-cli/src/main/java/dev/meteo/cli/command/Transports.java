@@ -5,6 +5,7 @@ import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTransport;
 import dev.meteo.grpc.GrpcTransportSettings;
@@ -23,21 +24,26 @@ final class Transports {
     private Transports() {
     }
 
-    /** The transport of {@code mode}: rabbit from its options, grpc from {@code grpc} (see {@link #grpcSettings}). */
-    static Transport of(Mode mode, RabbitOptions rabbit, GrpcTransportSettings grpc) {
+    /**
+     * The transport of {@code mode}: rabbit from its options (an {@code amqps://} broker checked against
+     * {@code --rabbit-tls-ca}, else {@code --tls-ca}), grpc from {@code grpc} (see {@link #grpcSettings}).
+     */
+    static Transport of(Mode mode, RabbitOptions rabbit, TlsOptions tls, GrpcTransportSettings grpc) {
         return switch (mode) {
             case GRPC -> grpc(grpc);
-            case RABBIT -> rabbit(rabbit);
+            case RABBIT -> rabbit(rabbit.settings(tls.ca()));
         };
     }
 
     /**
      * Direct mode's settings from the options a role has: {@code null} for an option the role does not take (a sensor
-     * never talks to the proxy), which then keeps its local default.
+     * never talks to the proxy), which then keeps its local default. Every server and channel is secured as
+     * {@code tls} says.
      */
-    static GrpcTransportSettings grpcSettings(BalancerAddress balancer, ProxyAddress proxy, BindOptions bind) {
+    static GrpcTransportSettings grpcSettings(BalancerAddress balancer, ProxyAddress proxy, BindOptions bind,
+                                              TlsOptions tls) {
         GrpcTransportSettings settings = GrpcTransportSettings.of(balancer == null ? LOCAL_BALANCER : balancer.endpoint(),
-                proxy == null ? LOCAL_PROXY : proxy.endpoint());
+                proxy == null ? LOCAL_PROXY : proxy.endpoint()).withTls(tls.grpc());
         if (proxy != null) {
             List<Endpoint> all = proxy.endpoints();
             settings = settings.withStandbyProxies(all.subList(1, all.size()));
@@ -54,8 +60,7 @@ final class Transports {
         return new PatientTransport(GrpcTransport.of(settings), null);
     }
 
-    static Transport rabbit(RabbitOptions options) {
-        RabbitSettings settings = options.settings();
+    static Transport rabbit(RabbitSettings settings) {
         return new PatientTransport(RabbitTransport.of(settings), "RabbitMQ at " + settings.redactedUri());
     }
 }

@@ -1,8 +1,12 @@
 package dev.meteo.cli.dashboard;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.WindowResultJson;
 import dev.meteo.internal.DaemonThreadFactory;
@@ -13,9 +17,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The browser dashboard of a terminal, served by the JDK's HTTP server: {@code /} a self-contained page (no CDN) with a
@@ -43,11 +53,18 @@ import java.util.logging.Logger;
  * deployment's health as {@code meteo status --json} reports it ({@code null} until {@link #setHealth} is called;
  * pushed as the event {@code health}). Keeps the last
  * {@code capacity} windows in memory. Thread-safe; a slow browser never delays {@link #accept}.
+ *
+ * <p>Access: on a loopback address anyone on the machine may read it, as before. Bound to any other address it needs
+ * a token (it refuses to start without one): a request carries it as {@code Authorization: Bearer TOKEN}, as the
+ * cookie this server sets, or once in the address ({@code /?token=TOKEN}, which sets the cookie, so that the page's
+ * own requests and its event stream carry it); any other request gets 401. Given a TLS context it serves HTTPS.
  */
 public final class HttpDashboard implements TerminalSink {
 
-    /** Loopback only by default: the dashboard has no authentication. */
+    /** Loopback only by default: there the dashboard needs no token. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The cookie that carries the token once a browser gave it in the address. */
+    static final String TOKEN_COOKIE = "meteo_token";
     public static final int DEFAULT_CAPACITY = 1000;
 
     private static final Logger LOG = Logger.getLogger(HttpDashboard.class.getName());
@@ -59,6 +76,7 @@ public final class HttpDashboard implements TerminalSink {
     private static final String CLOSE = new String("close");
 
     private final HttpServer server;
+    private final boolean https;
     private final ExecutorService executor;
     private final String terminalId;
     private final int capacity;
@@ -71,25 +89,40 @@ public final class HttpDashboard implements TerminalSink {
     private String health = "null";
     private boolean closed;
 
-    private HttpDashboard(HttpServer server, ExecutorService executor, String terminalId, int capacity) {
+    private HttpDashboard(HttpServer server, ExecutorService executor, String terminalId, int capacity, String token) {
         this.server = server;
+        this.https = server instanceof HttpsServer;
         this.executor = executor;
         this.terminalId = terminalId;
         this.capacity = capacity;
         this.page = loadPage(terminalId);
-        server.createContext("/", this::servePage);
-        server.createContext("/events", this::serveEvents);
-        server.createContext("/api/windows", exchange -> serveJson(exchange, windowsJson(exchange)));
-        server.createContext("/api/latest", exchange -> serveJson(exchange, latestJson()));
-        server.createContext("/api/status", exchange -> serveJson(exchange, statusJson()));
-        server.createContext("/api/health", exchange -> serveJson(exchange, healthJson()));
+        List<HttpContext> contexts = List.of(
+                server.createContext("/", this::servePage),
+                server.createContext("/events", this::serveEvents),
+                server.createContext("/api/windows", exchange -> serveJson(exchange, windowsJson(exchange))),
+                server.createContext("/api/latest", exchange -> serveJson(exchange, latestJson())),
+                server.createContext("/api/status", exchange -> serveJson(exchange, statusJson())),
+                server.createContext("/api/health", exchange -> serveJson(exchange, healthJson())));
+        if (token != null) {
+            TokenCheck check = new TokenCheck(token, https);
+            contexts.forEach(context -> context.getFilters().add(check));
+        }
         server.setExecutor(executor);
         server.start();
     }
 
-    /** {@link #start(String, int, String, int)} for terminal {@code terminal} with the default capacity. */
+    /** {@link #start(String, int, String, int, String, SSLContext)} for terminal {@code terminal}, default capacity. */
     public static HttpDashboard start(String host, int port) {
         return start(host, port, "terminal", DEFAULT_CAPACITY);
+    }
+
+    /**
+     * Starts serving the dashboard over HTTP, without a token: on a loopback address only.
+     *
+     * @see #start(String, int, String, int, String, SSLContext)
+     */
+    public static HttpDashboard start(String host, int port, String terminalId, int capacity) {
+        return start(host, port, terminalId, capacity, null, null);
     }
 
     /**
@@ -99,9 +132,13 @@ public final class HttpDashboard implements TerminalSink {
      * @param port       the port, 0 for any free one (see {@link #port()})
      * @param terminalId shown in the page's title
      * @param capacity   windows kept in memory and served, at least 1
-     * @throws UncheckedIOException if the address cannot be bound (port taken, unknown host)
+     * @param token      what every request must carry, or {@code null}: only allowed on a loopback address
+     * @param tls        serves HTTPS with this context, or {@code null} for HTTP
+     * @throws UncheckedIOException     if the address cannot be bound (port taken, unknown host)
+     * @throws IllegalArgumentException if {@code host} is not a loopback address and there is no token
      */
-    public static HttpDashboard start(String host, int port, String terminalId, int capacity) {
+    public static HttpDashboard start(String host, int port, String terminalId, int capacity, String token,
+                                      SSLContext tls) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(terminalId, "terminalId");
         if (capacity < 1) {
@@ -110,16 +147,38 @@ public final class HttpDashboard implements TerminalSink {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("HTTP dashboard port must be 0..65535, got " + port);
         }
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("the HTTP dashboard's token must not be blank");
+        }
+        if (token == null && !isLoopback(host)) {
+            throw new IllegalArgumentException("the HTTP dashboard on " + host + " would be open to the network "
+                    + "without a token: give one with --http-token (or METEO_HTTP_TOKEN), or keep it on 127.0.0.1");
+        }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                HttpsServer secured = HttpsServer.create(address, 0);
+                secured.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = secured;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve the HTTP dashboard on " + host + ":" + port + " ("
                     + e.getMessage() + "); choose another port, or 0 for any free one", e);
         }
         // One thread per open event stream plus short requests; daemon threads never keep the JVM alive.
         ExecutorService executor = Executors.newCachedThreadPool(new DaemonThreadFactory("http-dashboard"));
-        return new HttpDashboard(server, executor, terminalId, capacity);
+        return new HttpDashboard(server, executor, terminalId, capacity, token);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false; // the bind fails with its own message
+        }
     }
 
     /** The port actually bound (useful when started with port 0). */
@@ -127,10 +186,10 @@ public final class HttpDashboard implements TerminalSink {
         return server.getAddress().getPort();
     }
 
-    /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The page's address, e.g. {@code http://127.0.0.1:8080/} ({@code https://} with TLS). */
     public URI url() {
         String host = server.getAddress().getHostString();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+        return URI.create((https ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
     }
 
     /** Browsers currently connected to the live event stream. */
@@ -392,6 +451,84 @@ public final class HttpDashboard implements TerminalSink {
 
     private static String escapeHtml(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /**
+     * Lets a request through when it carries the token (header, cookie, or {@code ?token=} which then sets the
+     * cookie); answers 401 otherwise. Compared in constant time, so the answer's timing does not leak the token.
+     */
+    private static final class TokenCheck extends Filter {
+        private final byte[] token;
+        private final String cookie;
+
+        TokenCheck(String token, boolean https) {
+            this.token = token.getBytes(StandardCharsets.UTF_8);
+            this.cookie = TOKEN_COOKIE + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                    + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+        }
+
+        @Override
+        public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+            String fromQuery = queryToken(exchange);
+            if (fromQuery != null && matches(fromQuery)) {
+                exchange.getResponseHeaders().add("Set-Cookie", cookie);
+                String path = exchange.getRequestURI().getPath();
+                if (path.equals("/") || path.equals("/index.html")) {
+                    // the page again without the token in its address (history, bookmarks); the cookie carries it
+                    try (exchange) {
+                        exchange.getResponseHeaders().set("Location", "/");
+                        exchange.sendResponseHeaders(303, -1);
+                    }
+                    return;
+                }
+                chain.doFilter(exchange);
+                return;
+            }
+            String header = exchange.getRequestHeaders().getFirst("Authorization");
+            if ((header != null && header.startsWith("Bearer ") && matches(header.substring(7).strip()))
+                    || matches(cookieToken(exchange))) {
+                chain.doFilter(exchange);
+                return;
+            }
+            try (exchange) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"meteo\"");
+                send(exchange, 401, "text/plain; charset=utf-8", ("this dashboard needs its token: open /?token=TOKEN "
+                        + "or send Authorization: Bearer TOKEN\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        private boolean matches(String candidate) {
+            return candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static String queryToken(HttpExchange exchange) {
+            String query = exchange.getRequestURI().getRawQuery();
+            if (query != null) {
+                for (String pair : query.split("&")) {
+                    if (pair.startsWith("token=")) {
+                        return URLDecoder.decode(pair.substring("token=".length()), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static String cookieToken(HttpExchange exchange) {
+            for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+                for (String pair : header.split(";")) {
+                    String trimmed = pair.strip();
+                    if (trimmed.startsWith(TOKEN_COOKIE + "=")) {
+                        return URLDecoder.decode(trimmed.substring(TOKEN_COOKIE.length() + 1), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String description() {
+            return "token check";
+        }
     }
 
     @Override

@@ -32,17 +32,25 @@ import java.util.concurrent.Executors;
  * {@code role_id} (not {@code id}: the JVM meters use that one); the role binds its own meters to {@link #registry()}.
  * Before each scrape it runs the refreshers bound with {@link #beforeScrape} (parts whose meters come and go).
  * Thread-safe; {@link #close()} stops it within a second.
+ *
+ * <p>{@code /health} answers whether the role does its job, for a readiness probe (Kubernetes, compose): 503
+ * {@code starting} until the role has started (it may wait for its peers), 200 {@code ready} once it has, 503 with the
+ * reason once it stopped by itself. Plain HTTP on this port, so a probe needs no certificate when gRPC uses TLS.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
     /** The path Prometheus scrapes. */
     public static final String PATH = "/metrics";
+    /** The path a readiness probe asks. */
+    public static final String HEALTH_PATH = "/health";
 
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc;
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
+    /** {@code null} once ready, else why not. */
+    private volatile String notReady = "starting";
 
     private MetricsEndpoint(PrometheusMeterRegistry registry, JvmGcMetrics gc, HttpServer server, ExecutorService executor) {
         this.registry = registry;
@@ -79,6 +87,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         ExecutorService executor = Executors.newSingleThreadExecutor(new DaemonThreadFactory("metrics-http"));
         MetricsEndpoint endpoint = new MetricsEndpoint(registry, gc, server, executor);
         server.createContext(PATH, endpoint::scrape);
+        server.createContext(HEALTH_PATH, endpoint::health);
         server.setExecutor(executor);
         server.start();
         return endpoint;
@@ -87,6 +96,28 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** Where the role's meters go. */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The role has started and does its job: {@code /health} answers 200. */
+    public void ready() {
+        notReady = null;
+    }
+
+    /** The role cannot go on ({@code why}): {@code /health} answers 503 with the reason. */
+    public void failed(String why) {
+        notReady = "stopped: " + why;
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String why = notReady;
+            byte[] body = ((why == null ? "ready" : why) + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(why == null ? 200 : 503, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
+            if (!exchange.getRequestMethod().equals("HEAD")) {
+                exchange.getResponseBody().write(body);
+            }
+        }
     }
 
     /** Runs {@code refresher} before every scrape (it must be quick and must not throw). */

@@ -5,11 +5,12 @@ import picocli.CommandLine.Option;
 /** Where a role serves its Prometheus metrics; off unless {@code --metrics-port} is given. */
 public final class MetricsOptions {
 
-    public static final String HEADING = "%nMetrics (Prometheus/OpenMetrics at /metrics):%n";
+    public static final String HEADING = "%nMetrics (Prometheus/OpenMetrics at /metrics, readiness at /health):%n";
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve metrics for Prometheus at http://<metrics-host>:PORT/metrics; 0 picks a free port "
-                    + "(default: off, no metrics endpoint).")
+            description = "Serve metrics for Prometheus at http://<metrics-host>:PORT/metrics, and /health (200 once "
+                    + "the role runs, 503 before or after) for a readiness probe; 0 picks a free port (default: off, no "
+                    + "metrics endpoint).")
     Integer port;
 
     @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",

@@ -3,13 +3,16 @@ package dev.meteo.cli.options;
 import dev.meteo.rabbit.RabbitSettings;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+
 /** Where the broker is and how this deployment names its queues: read in rabbit mode only. */
 public final class RabbitOptions {
 
     public static final String HEADING = "%nRabbitMQ (--mode rabbit):%n";
 
     @Option(names = "--rabbit-uri", defaultValue = RabbitSettings.DEFAULT_URI, paramLabel = "URI",
-            description = "RabbitMQ, as amqp://user:password@host:port/vhost (default: the local guest account; "
+            description = "RabbitMQ, as amqp://user:password@host:port/vhost, amqps:// for TLS (default: the local "
+                    + "guest account, which RabbitMQ accepts from the broker's own host only; "
                     + "env METEO_RABBIT_URI). A cluster: amqp://user:password@host1:5672,host2:5672,host3:5672/vhost; "
                     + "a connection goes to the first node that answers and fails over to the others.")
     private String uri;
@@ -24,6 +27,11 @@ public final class RabbitOptions {
                     + "Every process of a deployment must use the same.")
     private RabbitSettings.QueueType queueType;
 
+    @Option(names = "--rabbit-tls-ca", paramLabel = "FILE",
+            description = "amqps://: the CA certificate (PEM) that signed the broker's certificate (default: --tls-ca "
+                    + "where the role takes it, else the JVM's trust store).")
+    private Path tlsCa;
+
     public String uri() {
         return uri;
     }
@@ -32,7 +40,14 @@ public final class RabbitOptions {
         return prefix;
     }
 
+    /** The settings these options describe; an {@code amqps://} broker is checked against {@code --rabbit-tls-ca}. */
     public RabbitSettings settings() {
-        return RabbitSettings.of(uri).withNamePrefix(prefix).withQueueType(queueType);
+        return settings(null);
+    }
+
+    /** As {@link #settings()}, with {@code sharedCa} ({@code --tls-ca}) when {@code --rabbit-tls-ca} is not given. */
+    public RabbitSettings settings(Path sharedCa) {
+        return RabbitSettings.of(uri).withNamePrefix(prefix).withQueueType(queueType)
+                .withTrustedCa(TlsOptions.readable(tlsCa != null ? tlsCa : sharedCa, "--rabbit-tls-ca"));
     }
 }

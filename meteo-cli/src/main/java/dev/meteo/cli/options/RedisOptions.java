@@ -3,6 +3,7 @@ package dev.meteo.cli.options;
 import dev.meteo.redis.RedisSettings;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,7 +16,7 @@ public final class RedisOptions {
     public static final String HEADING = "%nRedis:%n";
 
     @Option(names = "--redis-uri", defaultValue = RedisSettings.DEFAULT_URI, paramLabel = "URI",
-            description = "Redis, as redis://[:password@]host:port/db, redis-sentinel://[:password@]host:port,host:port/"
+            description = "Redis, as redis://[[user]:password@]host:port/db (rediss:// for TLS), redis-sentinel://[:password@]host:port,host:port/"
                     + "primary-name (follows failovers) or redis-cluster://host:port,host:port (default: ${DEFAULT-VALUE}; "
                     + "env METEO_REDIS_URI).")
     private String uri;
@@ -35,6 +36,11 @@ public final class RedisOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     private Duration waitTimeout;
 
+    @Option(names = "--redis-tls-ca", paramLabel = "FILE",
+            description = "rediss://: the CA certificate (PEM) that signed Redis's certificate (default: --tls-ca where "
+                    + "the role takes it, else the JVM's trust store).")
+    private Path tlsCa;
+
     public String uri() {
         return uri;
     }
@@ -43,8 +49,15 @@ public final class RedisOptions {
         return prefix;
     }
 
+    /** The settings these options describe; a {@code rediss://} server is checked against {@code --redis-tls-ca}. */
     public RedisSettings settings() {
-        RedisSettings settings = RedisSettings.of(uri, prefix);
+        return settings(null);
+    }
+
+    /** As {@link #settings()}, with {@code sharedCa} ({@code --tls-ca}) when {@code --redis-tls-ca} is not given. */
+    public RedisSettings settings(Path sharedCa) {
+        RedisSettings settings = RedisSettings.of(uri, prefix)
+                .withTrustedCa(TlsOptions.readable(tlsCa != null ? tlsCa : sharedCa, "--redis-tls-ca"));
         Duration timeout = waitTimeout;
         if (waitReplicas.equalsIgnoreCase("auto")) {
             return settings.withWaitReplicas(RedisSettings.AUTO_REPLICAS, timeout);

@@ -3,6 +3,7 @@ package dev.meteo.cli.status;
 import dev.meteo.cli.metrics.QueueProbe.QueueDepth;
 import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.Registries;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
@@ -47,13 +48,15 @@ public final class StatusProbe implements AutoCloseable {
      * @param terminalIds terminals whose queue to check (indirect mode: queues cannot be listed over AMQP)
      * @param window      the proxy's window and grace: a closed horizon further behind than
      *                    {@code grace + 2 windows + 2 s} is a window late to close
+     * @param grpcTls     how to call the registries (direct mode): plaintext, TLS or mutual TLS
      */
     public record Target(String mode, RedisSettings redis, RabbitSettings rabbit, Endpoint balancer,
-                         List<Endpoint> proxies, List<String> terminalIds, WindowSpec window) {
+                         List<Endpoint> proxies, List<String> terminalIds, WindowSpec window, GrpcTlsSettings grpcTls) {
         public Target {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(redis, "redis");
             Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(grpcTls, "grpcTls");
             proxies = List.copyOf(proxies);
             terminalIds = List.copyOf(terminalIds);
         }
@@ -147,7 +150,7 @@ public final class StatusProbe implements AutoCloseable {
             return null;
         }
         try {
-            List<DeploymentStatus.Peer> servers = Registries.servers(target.balancer(), CALL_DEADLINE).stream()
+            List<DeploymentStatus.Peer> servers = Registries.servers(target.balancer(), target.grpcTls(), CALL_DEADLINE).stream()
                     .map(server -> new DeploymentStatus.Peer(server.id(), server.address(), server.live(),
                             server.live() ? server.calls() + " records sent" : server.problem()))
                     .toList();
@@ -168,7 +171,7 @@ public final class StatusProbe implements AutoCloseable {
         boolean anyAnswered = false;
         for (Endpoint proxy : target.proxies()) {
             try {
-                Registries.terminals(proxy, CALL_DEADLINE).forEach(terminal -> byId.merge(terminal.id(),
+                Registries.terminals(proxy, target.grpcTls(), CALL_DEADLINE).forEach(terminal -> byId.merge(terminal.id(),
                         new DeploymentStatus.Peer(terminal.id(), terminal.address(), terminal.live(), terminal.live()
                                 ? (terminal.lastEndMillis() > 0 ? "holds up to " + Instant.ofEpochMilli(terminal.lastEndMillis()) : "")
                                 : terminal.problem()),

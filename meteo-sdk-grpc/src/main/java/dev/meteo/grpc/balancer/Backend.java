@@ -1,6 +1,7 @@
 package dev.meteo.grpc.balancer;
 
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import io.grpc.ManagedChannel;
@@ -28,11 +29,11 @@ final class Backend {
     /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
     volatile long leaseEndNanos;
 
-    Backend(Endpoint endpoint, String id, boolean isStatic) {
+    Backend(Endpoint endpoint, String id, boolean isStatic, GrpcTlsSettings tls) {
         this.endpoint = endpoint;
         this.id = id;
         this.isStatic = isStatic;
-        this.channel = GrpcServers.channel(endpoint);
+        this.channel = GrpcServers.channel(endpoint, tls);
         this.compute = ComputeServerGrpc.newStub(channel);
         this.health = HealthGrpc.newStub(channel);
         this.leaseEndNanos = FOREVER;

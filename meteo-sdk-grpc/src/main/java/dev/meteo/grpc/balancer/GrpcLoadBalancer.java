@@ -2,6 +2,7 @@ package dev.meteo.grpc.balancer;
 
 import dev.meteo.compute.RoundRobin;
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.BatchReply;
@@ -90,6 +91,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     }
 
     private final LoadBalancerSettings settings;
+    private final GrpcTlsSettings tls;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Map<String, Backend> known = new ConcurrentHashMap<>();
@@ -103,15 +105,16 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     private final long healthCheckDeadlineMillis;
     private volatile boolean closed;
 
-    private GrpcLoadBalancer(LoadBalancerSettings settings) {
+    private GrpcLoadBalancer(LoadBalancerSettings settings, GrpcTlsSettings tls) {
         this.settings = settings;
+        this.tls = tls;
         this.healthCheckDeadlineMillis = Math.max(5000, settings.healthCheckInterval().toMillis());
         for (Endpoint endpoint : settings.staticServers()) {
-            Backend backend = new Backend(endpoint, "static", true);
+            Backend backend = new Backend(endpoint, "static", true, tls);
             known.put(endpoint.toString(), backend);
             rotation.add(backend);
         }
-        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .directExecutor()
                 .addService(new Service())
                 .addService(health.getHealthService()));
@@ -128,7 +131,15 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
     public static GrpcLoadBalancer start(LoadBalancerSettings settings) {
-        return new GrpcLoadBalancer(settings);
+        return start(settings, GrpcTlsSettings.plaintext());
+    }
+
+    /**
+     * As {@link #start(LoadBalancerSettings)}, serving sensors and registrations and calling compute servers as
+     * {@code tls} says (under mutual TLS, only clients with a certificate the CA signed are served).
+     */
+    public static GrpcLoadBalancer start(LoadBalancerSettings settings, GrpcTlsSettings tls) {
+        return new GrpcLoadBalancer(settings, tls);
     }
 
     /** The port actually bound (the ephemeral one when the settings asked for 0). */
@@ -230,7 +241,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
         boolean[] isNew = {false};
         Backend backend = known.computeIfAbsent(endpoint.toString(), key -> {
             isNew[0] = true;
-            return new Backend(endpoint, id, false);
+            return new Backend(endpoint, id, false, tls);
         });
         backend.id = id;
         if (!backend.isStatic) {

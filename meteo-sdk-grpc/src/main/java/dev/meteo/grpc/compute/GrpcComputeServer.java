@@ -2,6 +2,7 @@ package dev.meteo.grpc.compute;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
@@ -41,18 +42,18 @@ public final class GrpcComputeServer implements AutoCloseable {
     private final List<PeerRegistration> registrations;
     private volatile boolean closed;
 
-    private GrpcComputeServer(ComputeServerSettings settings, ComputeNode node) {
+    private GrpcComputeServer(ComputeServerSettings settings, GrpcTlsSettings tls, ComputeNode node) {
         this.settings = settings;
         this.id = node.settings().id();
         this.health = new HealthStatusManager();
-        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .directExecutor()
                 .addService(new ComputeService(node))
                 .addService(health.getHealthService()));
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
         this.registrations = settings.balancers().stream()
-                .map(balancer -> PeerRegistration.start(balancer,
+                .map(balancer -> PeerRegistration.start(balancer, tls,
                         "compute server " + id + " with the load balancer at " + balancer,
                         () -> Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
                         channel -> {
@@ -73,7 +74,12 @@ public final class GrpcComputeServer implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
     public static GrpcComputeServer start(ComputeServerSettings settings, ComputeNode node) {
-        return new GrpcComputeServer(settings, node);
+        return start(settings, GrpcTlsSettings.plaintext(), node);
+    }
+
+    /** As {@link #start(ComputeServerSettings, ComputeNode)}, serving and registering as {@code tls} says. */
+    public static GrpcComputeServer start(ComputeServerSettings settings, GrpcTlsSettings tls, ComputeNode node) {
+        return new GrpcComputeServer(settings, tls, node);
     }
 
     /** The port actually bound (the ephemeral one when the settings asked for 0). */

@@ -1,6 +1,7 @@
 package dev.meteo.grpc.internal;
 
 import dev.meteo.grpc.Endpoint;
+import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
@@ -88,7 +89,9 @@ final class EndpointListResolver extends NameResolverProvider {
                 for (Endpoint endpoint : endpoints) {
                     InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
                     if (!address.isUnresolved()) {
-                        groups.add(new EquivalentAddressGroup(address));
+                        // each load balancer's certificate is checked against its own host, not the first's
+                        groups.add(new EquivalentAddressGroup(address, Attributes.newBuilder()
+                                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, endpoint.toString()).build()));
                     }
                 }
                 if (groups.isEmpty()) {

@@ -1,8 +1,16 @@
 package dev.meteo.grpc.internal;
 
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
+import dev.meteo.internal.PemTls;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
@@ -19,8 +27,10 @@ import java.util.logging.Logger;
 
 /**
  * The lifecycle every Meteo gRPC role shares: bind a server to one interface (127.0.0.1 by default, port 0 for an
- * ephemeral port), open plaintext channels to peers, and stop both gracefully within a bound (RouteGuideServer's
- * pattern: {@code shutdown()}, wait, then {@code shutdownNow()}).
+ * ephemeral port), open channels to peers, and stop both gracefully within a bound (RouteGuideServer's
+ * pattern: {@code shutdown()}, wait, then {@code shutdownNow()}). Every server and channel of Meteo is built here, with
+ * the process's {@link GrpcTlsSettings}: plaintext, TLS or mutual TLS (gRPC's {@link TlsServerCredentials} and
+ * {@link TlsChannelCredentials}, key and trust material read from PEM by {@link PemTls}).
  *
  * <p>Executors: servers and channels built here run their callbacks on the transport's event-loop threads
  * ({@code directExecutor}) unless the caller configures another. On few cores gRPC's default cached pool caps a relay
@@ -36,12 +46,14 @@ public final class GrpcServers {
     }
 
     /**
-     * Builds and starts a server on {@code host:port}; {@code configure} adds services and an executor.
+     * Builds and starts a server on {@code host:port}, secured as {@code tls} says; {@code configure} adds services and
+     * an executor.
      *
      * @throws UncheckedIOException when the address cannot be bound
+     * @throws IllegalArgumentException when the TLS files cannot be used (the message names the file)
      */
-    public static Server start(String host, int port, UnaryOperator<NettyServerBuilder> configure) {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+    public static Server start(String host, int port, GrpcTlsSettings tls, UnaryOperator<NettyServerBuilder> configure) {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), serverCredentials(tls));
         try {
             return configure.apply(builder).build().start();
         } catch (IOException e) {
@@ -49,27 +61,57 @@ public final class GrpcServers {
         }
     }
 
-    /** A plaintext channel to a peer whose callbacks run on the transport threads (see the class comment). */
-    public static ManagedChannel channel(Endpoint endpoint) {
-        return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
-                .usePlaintext()
+    /** A channel to a peer whose callbacks run on the transport threads (see the class comment). */
+    public static ManagedChannel channel(Endpoint endpoint, GrpcTlsSettings tls) {
+        return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port(), channelCredentials(tls))
                 .directExecutor()
                 .build();
     }
 
     /**
-     * A plaintext channel to several equivalent peers (load balancers): gRPC's {@code round_robin} spreads calls over
-     * the ones that are up and skips one that is down until it answers again. One peer: {@link #channel(Endpoint)}.
+     * A channel to several equivalent peers (load balancers): gRPC's {@code round_robin} spreads calls over the ones
+     * that are up and skips one that is down until it answers again. Under TLS each peer's certificate is checked
+     * against its own host. One peer: {@link #channel(Endpoint, GrpcTlsSettings)}.
      */
-    public static ManagedChannel channel(List<Endpoint> endpoints) {
+    public static ManagedChannel channel(List<Endpoint> endpoints, GrpcTlsSettings tls) {
         if (endpoints.size() == 1) {
-            return channel(endpoints.get(0));
+            return channel(endpoints.get(0), tls);
         }
-        return NettyChannelBuilder.forTarget(EndpointListResolver.target(endpoints))
+        return NettyChannelBuilder.forTarget(EndpointListResolver.target(endpoints), channelCredentials(tls))
                 .defaultLoadBalancingPolicy("round_robin")
-                .usePlaintext()
                 .directExecutor()
                 .build();
+    }
+
+    private static ServerCredentials serverCredentials(GrpcTlsSettings tls) {
+        if (!tls.enabled()) {
+            return InsecureServerCredentials.create();
+        }
+        if (tls.certificateChain() == null) {
+            throw new IllegalArgumentException("a TLS server needs its certificate and key (--tls-cert, --tls-key); "
+                    + "only --tls-ca was given");
+        }
+        TlsServerCredentials.Builder credentials = TlsServerCredentials.newBuilder()
+                .keyManager(PemTls.keyManagers(tls.certificateChain(), tls.privateKey()));
+        if (tls.trustedCa() != null) {
+            credentials.trustManager(PemTls.trustManagers(tls.trustedCa()));
+        }
+        return credentials.clientAuth(tls.clientAuth() == GrpcTlsSettings.ClientAuth.REQUIRE
+                ? TlsServerCredentials.ClientAuth.REQUIRE : TlsServerCredentials.ClientAuth.NONE).build();
+    }
+
+    private static ChannelCredentials channelCredentials(GrpcTlsSettings tls) {
+        if (!tls.enabled()) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder();
+        if (tls.certificateChain() != null) { // presented when the server asks (mutual TLS)
+            credentials.keyManager(PemTls.keyManagers(tls.certificateChain(), tls.privateKey()));
+        }
+        if (tls.trustedCa() != null) {
+            credentials.trustManager(PemTls.trustManagers(tls.trustedCa()));
+        }
+        return credentials.build();
     }
 
     /** Graceful stop: no new calls, running calls get {@code grace} to finish, then they are cancelled. */

@@ -1,6 +1,7 @@
 package dev.meteo.grpc.internal;
 
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.proto.Registration;
 import io.grpc.ManagedChannel;
 
@@ -36,9 +37,9 @@ public final class PeerRegistration {
      * @param registration what to send at each attempt
      * @param callOn       the registration call on a channel (a stub's method with {@link #CALL_DEADLINE})
      */
-    public static PeerRegistration start(Endpoint registrar, String description, Supplier<Registration> registration,
+    public static PeerRegistration start(Endpoint registrar, GrpcTlsSettings tls, String description, Supplier<Registration> registration,
                                          Function<ManagedChannel, LeaseRenewer.RegisterCall> callOn, Duration retry) {
-        ManagedChannel channel = GrpcServers.channel(registrar);
+        ManagedChannel channel = GrpcServers.channel(registrar, tls);
         return new PeerRegistration(channel, new LeaseRenewer(description, registration, callOn.apply(channel), retry,
                 channel::resetConnectBackoff).start());
     }

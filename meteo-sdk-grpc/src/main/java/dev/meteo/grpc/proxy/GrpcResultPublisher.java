@@ -1,6 +1,7 @@
 package dev.meteo.grpc.proxy;
 
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.Lease;
@@ -78,11 +79,11 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
         /** The last call's failure, {@code null} once a call succeeds. */
         volatile String problem;
 
-        Link(String id, Endpoint endpoint, String instance, long leaseEndNanos, long lastEndMillis) {
+        Link(String id, Endpoint endpoint, String instance, long leaseEndNanos, long lastEndMillis, GrpcTlsSettings tls) {
             this.id = id;
             this.endpoint = endpoint;
             this.instance = instance;
-            this.channel = GrpcServers.channel(endpoint);
+            this.channel = GrpcServers.channel(endpoint, tls);
             this.stub = TerminalGrpc.newStub(channel);
             this.leaseEndNanos = leaseEndNanos;
             this.lastEndMillis = lastEndMillis;
@@ -102,6 +103,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
     }
 
     private final ResultPublisherSettings settings;
+    private final GrpcTlsSettings tls;
     private final WindowHistory history;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -123,14 +125,15 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
     public record TerminalStatus(String id, String address, boolean live, long lastEndMillis, String problem) {
     }
 
-    private GrpcResultPublisher(ResultPublisherSettings settings, WindowHistory history) {
+    private GrpcResultPublisher(ResultPublisherSettings settings, GrpcTlsSettings tls, WindowHistory history) {
         this.settings = settings;
+        this.tls = tls;
         this.history = history;
         for (Endpoint endpoint : settings.staticTerminals()) {
             String id = "static:" + endpoint;
-            terminals.put(id, new Link(id, endpoint, "", Long.MAX_VALUE, 0));
+            terminals.put(id, new Link(id, endpoint, "", Long.MAX_VALUE, 0, tls));
         }
-        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .directExecutor()
                 .addService(new Registrations())
                 .addService(health.getHealthService()));
@@ -146,7 +149,15 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
     public static GrpcResultPublisher start(ResultPublisherSettings settings, WindowHistory history) {
-        return new GrpcResultPublisher(settings, history);
+        return start(settings, GrpcTlsSettings.plaintext(), history);
+    }
+
+    /**
+     * As {@link #start(ResultPublisherSettings, WindowHistory)}, serving registrations and calling terminals as
+     * {@code tls} says.
+     */
+    public static GrpcResultPublisher start(ResultPublisherSettings settings, GrpcTlsSettings tls, WindowHistory history) {
+        return new GrpcResultPublisher(settings, tls, history);
     }
 
     /** The port of the registration service (the ephemeral one when the settings asked for 0). */
@@ -248,7 +259,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
                 LOG.info("proxy: terminal " + id + " registered at " + endpoint
                         + (lastEndMillis > 0 ? ", holding windows up to " + java.time.Instant.ofEpochMilli(lastEndMillis) : ""));
             }
-            return new Link(id, endpoint, instance, leaseEnd, lastEndMillis);
+            return new Link(id, endpoint, instance, leaseEnd, lastEndMillis, tls);
         });
         return refused[0];
     }

@@ -1,6 +1,7 @@
 package dev.meteo.grpc.sensor;
 
 import dev.meteo.grpc.internal.Batches;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.BatchReply;
@@ -103,7 +104,7 @@ public final class GrpcBatchPublisher implements RecordPublisher, Measured {
     private final AtomicLong lastReconnectNanos = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
-    private GrpcBatchPublisher(RecordPublisherSettings settings, RecordBatchSettings batching) {
+    private GrpcBatchPublisher(RecordPublisherSettings settings, RecordBatchSettings batching, GrpcTlsSettings tls) {
         this.settings = settings;
         this.batching = batching;
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
@@ -112,7 +113,7 @@ public final class GrpcBatchPublisher implements RecordPublisher, Measured {
                         + ", which cannot take records yet (" + problem + "); retrying with backoff"),
                 () -> LOG.info("batch publisher: the load balancer at " + settings.balancers() + " answers again"),
                 TroubleLog.QUIET_PERIOD);
-        this.channel = GrpcServers.channel(settings.balancers());
+        this.channel = GrpcServers.channel(settings.balancers(), tls);
         this.stub = LoadBalancerGrpc.newStub(channel);
         this.buffer = new Semaphore(settings.maxBuffered());
         this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("batch-publisher"));
@@ -120,7 +121,13 @@ public final class GrpcBatchPublisher implements RecordPublisher, Measured {
 
     /** Opens the channel to the load balancer (connected lazily: the load balancer may start later). */
     public static GrpcBatchPublisher open(RecordPublisherSettings settings, RecordBatchSettings batching) {
-        return new GrpcBatchPublisher(settings, batching);
+        return open(settings, batching, GrpcTlsSettings.plaintext());
+    }
+
+    /** As {@link #open(RecordPublisherSettings, RecordBatchSettings)}, calling the load balancers as {@code tls} says. */
+    public static GrpcBatchPublisher open(RecordPublisherSettings settings, RecordBatchSettings batching,
+                                          GrpcTlsSettings tls) {
+        return new GrpcBatchPublisher(settings, batching, tls);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.meteo.grpc.sensor;
 
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
@@ -74,7 +75,7 @@ public final class GrpcRecordPublisher implements RecordPublisher, Measured {
     private final AtomicLong lastReconnectNanos = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
-    private GrpcRecordPublisher(RecordPublisherSettings settings) {
+    private GrpcRecordPublisher(RecordPublisherSettings settings, GrpcTlsSettings tls) {
         this.settings = settings;
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
         this.trouble = new TroubleLog(
@@ -82,7 +83,7 @@ public final class GrpcRecordPublisher implements RecordPublisher, Measured {
                         + ", which cannot take records yet (" + problem + "); retrying with backoff"),
                 () -> LOG.info("record publisher: the load balancer at " + where(settings) + " answers again"),
                 TroubleLog.QUIET_PERIOD);
-        this.channel = GrpcServers.channel(settings.balancers());
+        this.channel = GrpcServers.channel(settings.balancers(), tls);
         this.stub = LoadBalancerGrpc.newStub(channel);
         this.buffer = new Semaphore(settings.maxBuffered());
         this.retryTimer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("record-publisher-retries"));
@@ -95,7 +96,12 @@ public final class GrpcRecordPublisher implements RecordPublisher, Measured {
 
     /** Opens the channel to the load balancer (connected lazily: the load balancer may start later). */
     public static GrpcRecordPublisher open(RecordPublisherSettings settings) {
-        return new GrpcRecordPublisher(settings);
+        return open(settings, GrpcTlsSettings.plaintext());
+    }
+
+    /** As {@link #open(RecordPublisherSettings)}, calling the load balancers as {@code tls} says. */
+    public static GrpcRecordPublisher open(RecordPublisherSettings settings, GrpcTlsSettings tls) {
+        return new GrpcRecordPublisher(settings, tls);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.meteo.grpc.terminal;
 
 import dev.meteo.grpc.Endpoint;
+import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
 import dev.meteo.grpc.proto.DeliveryReply;
@@ -50,11 +51,11 @@ public final class GrpcTerminalServer implements AutoCloseable {
     private final List<PeerRegistration> registrations;
     private volatile boolean closed;
 
-    private GrpcTerminalServer(TerminalServerSettings settings, Terminal terminal) {
+    private GrpcTerminalServer(TerminalServerSettings settings, GrpcTlsSettings tls, Terminal terminal) {
         this.settings = settings;
         this.terminal = terminal;
         this.deliveries = Executors.newSingleThreadExecutor(new DaemonThreadFactory("terminal-" + terminal.id() + "-deliveries"));
-        this.server = GrpcServers.start(settings.bindHost(), settings.port(), builder -> builder
+        this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .executor(deliveries)
                 .addService(new Deliveries())
                 .addService(health.getHealthService()));
@@ -64,7 +65,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
                 .setAddress(endpoint.toString()).setInstance(instance)
                 .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build();
         this.registrations = settings.proxies().stream()
-                .map(proxy -> PeerRegistration.start(proxy, "terminal " + terminal.id() + " with the proxy at " + proxy,
+                .map(proxy -> PeerRegistration.start(proxy, tls, "terminal " + terminal.id() + " with the proxy at " + proxy,
                         registration, channel -> {
                             ProxyGrpc.ProxyStub stub = ProxyGrpc.newStub(channel);
                             return (request, observer) -> stub.withDeadlineAfter(
@@ -82,7 +83,12 @@ public final class GrpcTerminalServer implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
     public static GrpcTerminalServer start(TerminalServerSettings settings, Terminal terminal) {
-        return new GrpcTerminalServer(settings, terminal);
+        return start(settings, GrpcTlsSettings.plaintext(), terminal);
+    }
+
+    /** As {@link #start(TerminalServerSettings, Terminal)}, serving and registering as {@code tls} says. */
+    public static GrpcTerminalServer start(TerminalServerSettings settings, GrpcTlsSettings tls, Terminal terminal) {
+        return new GrpcTerminalServer(settings, tls, terminal);
     }
 
     /** The port actually bound (the ephemeral one when the settings asked for 0). */

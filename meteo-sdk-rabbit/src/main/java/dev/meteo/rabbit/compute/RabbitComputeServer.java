@@ -1,5 +1,6 @@
 package dev.meteo.rabbit.compute;
 
+import dev.meteo.transport.AccessRefusedException;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -117,6 +118,10 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         try {
             return new RabbitComputeServer(settings, node);
         } catch (IOException e) {
+            AccessRefusedException refused = RabbitConnections.refusal(settings, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new UncheckedIOException("compute server " + node.settings().id() + " cannot consume on "
                     + settings.redactedUri() + ": " + e.getMessage(), e);
         }

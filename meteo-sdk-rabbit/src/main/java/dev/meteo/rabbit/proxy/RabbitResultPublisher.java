@@ -1,5 +1,6 @@
 package dev.meteo.rabbit.proxy;
 
+import dev.meteo.transport.AccessRefusedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.metrics.Measured;
@@ -62,6 +63,10 @@ public final class RabbitResultPublisher implements WindowResultPublisher, Measu
         try {
             return new RabbitResultPublisher(settings);
         } catch (IOException e) {
+            AccessRefusedException refused = RabbitConnections.refusal(settings, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new UncheckedIOException("the proxy cannot publish on " + settings.redactedUri() + ": " + e.getMessage(), e);
         }
     }

@@ -15,6 +15,7 @@ import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.sensor.RecordPublisher;
+import dev.meteo.transport.AccessRefusedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -122,6 +123,10 @@ public final class RabbitRecordPublisher implements RecordPublisher, Measured {
             return new RabbitRecordPublisher(settings,
                     settings.namePrefix() + "-sensor-" + UUID.randomUUID().toString().substring(0, 8));
         } catch (IOException e) {
+            AccessRefusedException refused = RabbitConnections.refusal(settings, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new UncheckedIOException("a sensor cannot publish on " + settings.redactedUri() + ": " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.meteo.rabbit.terminal;
 
+import dev.meteo.transport.AccessRefusedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
@@ -76,6 +77,10 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
         try {
             return new RabbitTerminalConsumer(settings, terminal);
         } catch (IOException e) {
+            AccessRefusedException refused = RabbitConnections.refusal(settings, e);
+            if (refused != null) {
+                throw refused;
+            }
             String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             if (why.contains("exclusive")) {
                 throw alreadyConsuming(settings, terminal, e);
