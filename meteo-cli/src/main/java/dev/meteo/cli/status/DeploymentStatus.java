@@ -86,7 +86,7 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
         }
         for (QueueDepth queue : queues) {
             lines.add(String.format(Locale.ROOT, "  queue %-40s %s", queue.name(), queue.exists()
-                    ? queue.messages() + " ready, " + queue.consumers() + " consumers" : "does not exist"));
+                    ? queue.messages() + " ready, " + queue.consumers() + (queue.consumers() == 1 ? " consumer" : " consumers") : "does not exist"));
         }
         lines.add("  records/s         " + (recordsPerSecond == null ? "?" : String.format(Locale.ROOT, "%.1f", recordsPerSecond)));
         lines.add("  Redis memory      " + (redisMemoryBytes == null ? "?" : String.format(Locale.ROOT, "%.1f MiB",

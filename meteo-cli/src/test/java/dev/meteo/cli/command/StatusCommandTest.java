@@ -98,7 +98,7 @@ class StatusCommandTest {
                     assertTrue(out.contains("compute servers   1 live of 1") && out.contains("status-server"), out);
                     assertTrue(out.contains("terminals         1 receiving of 1") && out.contains("status-terminal"), out);
                 } else {
-                    assertTrue(out.contains("queue " + run + ".records") && out.contains("1 consumers"), out);
+                    assertTrue(out.contains("queue " + run + ".records") && out.contains("1 consumer"), out);
                     assertTrue(out.contains("queue " + run + ".terminal.status-terminal"), out);
                 }
 
