@@ -3,7 +3,7 @@ package dev.meteo.cli.options;
 import picocli.CommandLine.Option;
 
 /** The interface a role's servers listen on. */
-public final class BindOptions {
+public class BindOptions {
 
     public static final String HEADING = "%nNetwork:%n";
 
@@ -14,5 +14,10 @@ public final class BindOptions {
 
     public String host() {
         return host;
+    }
+
+    /** What the role tells its registrar to call it back at, or {@code null} for the bind host's default. */
+    public String advertisedHost() {
+        return null;
     }
 }
