@@ -328,8 +328,8 @@ class MultiHostTest {
         }
 
         private void startSensor(String host, String type, String id, String count, String clockOffset) throws IOException {
-            List<String> args = common("sensor");
-            args.removeAll(List.of("--redis-uri", services[0], "--redis-prefix", prefix));
+            List<String> args = new ArrayList<>(List.of("sensor", "--mode", mode.toString(), "--rabbit-uri", services[1],
+                    "--rabbit-prefix", prefix));
             args.addAll(List.of("-t", type, "--id", id, "--count", count, "--interval", count.equals("1") ? "200ms" : "100ms",
                     "--lb", at("lb") + ":" + LB_PORT));
             if (clockOffset != null) {
