@@ -184,6 +184,136 @@ class MultiHostTest {
         }
     }
 
+    /**
+     * Records/s of one topology (load balancer, 3 compute servers, proxy, 2 terminals, 2 sensor processes of 100
+     * sensors each, offered 20 000 records/s) with every role on its own host, then with every role on one host's
+     * loopback, in the same session; written to {@code report/results/multihost-throughput.json}. Opt in with
+     * {@code -Dmeteo.multihost.throughput=true}: a measurement, not a check, and a minute and a half of the machine.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void recordsPerSecondAcrossHostsBesideLoopback(Mode mode) throws Exception {
+        assumeTrue(Boolean.getBoolean("meteo.multihost.throughput"), "a measurement: -Dmeteo.multihost.throughput=true");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("mode", mode.toString());
+        result.put("topology", "lb (grpc), 3 compute servers, proxy, 2 terminals, 2 sensor processes x 100 sensors at "
+                + "10 ms (20 000 records/s offered); confirmed records/s over 10 s after 10 s of warm-up");
+        result.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs");
+        long multiHost = new Throughput(mode, false).recordsPerSecond();
+        long loopback = new Throughput(mode, true).recordsPerSecond();
+        result.put("multi_host_records_per_s", multiHost);
+        result.put("loopback_records_per_s", loopback);
+        System.out.println("multi-host " + mode + " throughput: " + Json.write(result));
+        Path results = Path.of("..", "report", "results");
+        if (Files.isDirectory(results)) {
+            Path file = results.resolve("multihost-throughput-" + mode + ".json");
+            Files.writeString(file, Json.write(result) + "\n");
+        }
+    }
+
+    /** The throughput topology on the namespace hosts, or all of it on the services host's loopback. */
+    private static final class Throughput {
+        private final Mode mode;
+        private final boolean loopback;
+        private final List<ChildProcess> children = new ArrayList<>();
+        private final Path dir;
+        private final PrintWriter log;
+        private final String prefix;
+
+        Throughput(Mode mode, boolean loopback) throws IOException {
+            this.mode = mode;
+            this.loopback = loopback;
+            this.prefix = "meteo-mh-rate-" + mode + (loopback ? "-lo" : "-hosts");
+            this.dir = Files.createDirectories(root.resolve(prefix));
+            this.log = new PrintWriter(Files.newBufferedWriter(dir.resolve("all.log")), true);
+        }
+
+        private String host(String host) {
+            return loopback ? "svc" : host;
+        }
+
+        private String at(String host) {
+            return loopback ? "127.0.0.1" : hosts.address(host);
+        }
+
+        private ChildProcess start(String host, String name, List<String> args) throws IOException {
+            ChildProcess child = hosts.start(host(host), name, args, dir, log);
+            children.add(child);
+            return child;
+        }
+
+        private List<String> role(String role) {
+            return new ArrayList<>(List.of(role, "--mode", mode.toString(), "--rabbit-uri", services[1],
+                    "--rabbit-prefix", prefix, "--status-every", "0"));
+        }
+
+        long recordsPerSecond() throws Exception {
+            String balancer = at("lb") + ":" + (LB_PORT + 100);
+            String proxy = at("proxy") + ":" + (PROXY_PORT + 100);
+            try {
+                if (mode == Mode.GRPC) {
+                    start("lb", "lb", List.of("lb", "--bind", at("lb"), "--lb", balancer, "--status-every", "0"));
+                }
+                for (String server : List.of("srv1", "srv2", "srv3")) {
+                    List<String> args = role("server");
+                    args.addAll(List.of("--id", server, "--bind", at(server), "--advertise", at(server), "--lb", balancer,
+                            "--redis-uri", services[0], "--redis-prefix", prefix));
+                    start(server, server, args);
+                }
+                List<String> proxyArgs = role("proxy");
+                proxyArgs.addAll(List.of("--bind", at("proxy"), "--proxy", proxy, "--redis-uri", services[0],
+                        "--redis-prefix", prefix));
+                start("proxy", "proxy", proxyArgs);
+                for (String terminal : List.of("term1", "term2")) {
+                    List<String> args = role("terminal");
+                    args.addAll(List.of("--id", terminal, "--bind", at(terminal), "--advertise", at(terminal),
+                            "--proxy", proxy, "--data-dir", dir.toString(), "--http-port", "-1", "--dashboard", "none"));
+                    start(terminal, terminal, args);
+                }
+                for (ChildProcess child : children) {
+                    assertTrue(child.awaitReady(90_000), child.name() + " did not start");
+                }
+                List<ChildProcess> sensors = new ArrayList<>();
+                for (String host : List.of("sens1", "sens2")) {
+                    List<String> args = role("sensor");
+                    args.addAll(List.of("-t", host.equals("sens1") ? "air" : "pollution", "--id", host, "--count", "100",
+                            "--interval", "10ms", "--lb", balancer, "--status-file-every", "500ms"));
+                    sensors.add(start(host, host, args));
+                }
+                for (ChildProcess sensor : sensors) {
+                    assertTrue(sensor.awaitReady(90_000), sensor.name() + " did not start");
+                }
+                long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> System.nanoTime() >= warmUpEnd);
+                long[] first = confirmed(sensors);
+                long measureEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> System.nanoTime() >= measureEnd);
+                long[] last = confirmed(sensors);
+                return (last[0] - first[0]) * 1000 / Math.max(1, last[1] - first[1]);
+            } finally {
+                children.forEach(ChildProcess::requestStop);
+                for (ChildProcess child : children) {
+                    child.awaitExit(20);
+                }
+                log.close();
+            }
+        }
+
+        /** The sensors' confirmed records and the time their status files say they were read at (ms). */
+        private static long[] confirmed(List<ChildProcess> sensors) {
+            long total = 0;
+            long at = 0;
+            for (ChildProcess sensor : sensors) {
+                Map<?, ?> status = (Map<?, ?>) Json.read(sensor.status().orElseThrow());
+                total += ((Number) status.get("confirmed")).longValue();
+                at += ((Number) status.get("status_at_ms")).longValue();
+            }
+            return new long[]{total, at / sensors.size()};
+        }
+    }
+
     /** The run of {@code mode}, once for all the checks. */
     private static synchronized Outcome run(Mode mode) throws Exception {
         Outcome outcome = OUTCOMES.get(mode);
