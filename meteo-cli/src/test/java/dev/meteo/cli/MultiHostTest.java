@@ -70,6 +70,9 @@ class MultiHostTest {
     private static final Map<String, String> SKEWED = Map.of("ahead-in-bound", "3s", "ahead-beyond-bound", "60s",
             "behind", "-10s");
 
+    /** Hosts whose roles bind every interface and register under the address given by --advertise. */
+    private static final List<String> WILDCARD_HOSTS = List.of("srv3", "term1");
+
     private static NetnsHosts hosts;
     private static String[] services;
     private static Path root;
@@ -78,7 +81,8 @@ class MultiHostTest {
     /** What one mode's run left to check. */
     record Outcome(Drain.Verdict verdict, Map<String, SensorCounts> perSensor, Map<String, Drain.SensorReport> reports,
                    Map<String, List<String>> listening, long serverDroppedMillis, long serverBackMillis,
-                   long processedBeforeReturn, long processedAtEnd, List<Path> terminalFiles, long recordsPerSecond) {
+                   long processedBeforeReturn, long processedAtEnd, List<Path> terminalFiles, long recordsPerSecond,
+                   Map<String, String> registeredServers) {
     }
 
     @BeforeAll
@@ -155,6 +159,18 @@ class MultiHostTest {
         assertEquals(beyond, outcome.verdict().rejected(), "rejected: the far-ahead sensor's records, none other");
     }
 
+    /** Direct mode: each compute server registered under its --advertise address, also those bound to 0.0.0.0. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = "GRPC")
+    void computeServersRegisterUnderTheAddressTheyAdvertise(Mode mode) throws Exception {
+        Outcome outcome = run(mode);
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (String server : List.of("srv1", "srv2", "srv3")) {
+            expected.put(server, hosts.address(server) + ":" + SERVER_PORT);
+        }
+        assertEquals(expected, outcome.registeredServers(), "the load balancer's servers (srv3 binds 0.0.0.0)");
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void nothingListensOnTheBridgeThatWasNotAskedTo(Mode mode) throws Exception {
@@ -179,7 +195,9 @@ class MultiHostTest {
                 String local = line.trim().split("\\s+")[3].replace("[::ffff:", "").replace("]:", ":");
                 boolean loopback = local.startsWith("127.") || local.startsWith("[::1");
                 boolean allowed = asked.get(host.getKey()).stream()
-                        .anyMatch(port -> local.equals(hosts.address(host.getKey()) + port));
+                        .anyMatch(port -> local.equals(hosts.address(host.getKey()) + port)
+                                || WILDCARD_HOSTS.contains(host.getKey())
+                                && List.of("0.0.0.0" + port, "*" + port, "[::" + port).contains(local));
                 if (!loopback && !allowed) {
                     off.add(line);
                 }
@@ -350,6 +368,14 @@ class MultiHostTest {
             return hosts.address(host);
         }
 
+        /**
+         * Where a role listens: its host's address, but every interface on srv3 and term1, which then must
+         * {@code --advertise} the address their registrar dials (without it they would give the machine's host name).
+         */
+        private String bind(String host) {
+            return WILDCARD_HOSTS.contains(host) ? "0.0.0.0" : at(host);
+        }
+
         private List<String> common(String role) {
             List<String> args = new ArrayList<>(List.of(role, "--mode", mode.toString(), "--redis-uri", services[0],
                     "--redis-prefix", prefix, "--rabbit-uri", services[1], "--rabbit-prefix", prefix));
@@ -371,7 +397,7 @@ class MultiHostTest {
                 }
                 for (String server : List.of("srv1", "srv2", "srv3")) {
                     List<String> args = common("server");
-                    args.addAll(List.of("--id", server, "--bind", at(server), "--advertise", at(server), "--port",
+                    args.addAll(List.of("--id", server, "--bind", bind(server), "--advertise", at(server), "--port",
                             String.valueOf(SERVER_PORT), "--lb", balancer, "--max-clock-skew", "30s",
                             "--status-file-every", "500ms"));
                     start(server, server, args, backends);
@@ -387,7 +413,7 @@ class MultiHostTest {
                 start("proxy2", "proxy-2", standby, backends);
                 for (String terminal : List.of("term1", "term2")) {
                     List<String> args = common("terminal");
-                    args.addAll(List.of("--id", terminal, "--bind", at(terminal), "--advertise", at(terminal),
+                    args.addAll(List.of("--id", terminal, "--bind", bind(terminal), "--advertise", at(terminal),
                             "--port", String.valueOf(TERMINAL_PORT), "--proxy", proxies, "--data-dir", dir.toString(),
                             "--http-port", "-1", "--dashboard", "none", "--grace", "4s"));
                     start(terminal, terminal, args, terminals);
@@ -400,6 +426,9 @@ class MultiHostTest {
                     startSensor("sens2", "air", skewed.getKey(), "1", skewed.getValue());
                 }
                 awaitReady(sensors);
+                Map<String, String> registered = mode == Mode.GRPC
+                        ? await().atMost(Duration.ofSeconds(30)).until(this::registeredServers, servers -> servers.size() == 3)
+                        : Map.of();
                 long sendingSince = System.currentTimeMillis();
                 awaitWindows(8);
 
@@ -451,7 +480,7 @@ class MultiHostTest {
                     log.println("TEST: verdict " + Json.write(verdict.toMap()));
                     System.out.println("multi-host " + mode + ": " + Json.write(verdict.toMap()));
                     return new Outcome(verdict, store.sensorCounts(), reports, listening, droppedMillis, backMillis,
-                            processedBeforeReturn, processedAtEnd, files, perSecond);
+                            processedBeforeReturn, processedAtEnd, files, perSecond, registered);
                 }
             } finally {
                 stopAll(sensors);
@@ -495,6 +524,20 @@ class MultiHostTest {
                 }
             }
             throw new IllegalArgumentException(server);
+        }
+
+        /** The compute servers the load balancer knows, id to the address it calls them at. */
+        private Map<String, String> registeredServers() {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress(at("lb"), LB_PORT).usePlaintext().build();
+            try {
+                Map<String, String> servers = new java.util.TreeMap<>();
+                LoadBalancerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .listServers(MembersRequest.getDefaultInstance()).getMembersList()
+                        .forEach(member -> servers.put(member.getId(), member.getAddress()));
+                return servers;
+            } finally {
+                channel.shutdownNow();
+            }
         }
 
         /** Direct: in the load balancer's rotation. Indirect: one of the work queue's consumers at the broker. */
