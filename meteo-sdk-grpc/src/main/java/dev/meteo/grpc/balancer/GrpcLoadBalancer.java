@@ -112,6 +112,9 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     private final long healthCheckDeadlineMillis;
     /** The settings' silence timeout, but two check intervals at least: a live server is heard once per check. */
     private final long silenceTimeoutNanos;
+    private final long silenceCheckNanos;
+    /** When the silence check last ran (timer thread only). */
+    private long lastSilenceCheckNanos;
     private volatile boolean closed;
 
     private GrpcLoadBalancer(LoadBalancerSettings settings, GrpcTlsSettings tls) {
@@ -119,6 +122,8 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
         this.tls = tls;
         this.healthCheckDeadlineMillis = Math.max(5000, settings.healthCheckInterval().toMillis());
         this.silenceTimeoutNanos = Math.max(settings.silenceTimeout().toNanos(), 2 * settings.healthCheckInterval().toNanos());
+        this.silenceCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(10, Math.min(250, settings.healthCheckInterval().toMillis() / 4)));
+        this.lastSilenceCheckNanos = System.nanoTime();
         for (Endpoint endpoint : settings.staticServers()) {
             Backend backend = new Backend(endpoint, "static", true, tls);
             known.put(endpoint.toString(), backend);
@@ -131,8 +136,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
         this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("load-balancer-health"));
         long interval = settings.healthCheckInterval().toMillis();
         timer.scheduleWithFixedDelay(this::checkServers, interval, interval, TimeUnit.MILLISECONDS);
-        long silenceCheck = Math.max(10, Math.min(250, interval / 4));
-        timer.scheduleWithFixedDelay(this::checkSilence, silenceCheck, silenceCheck, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::checkSilence, silenceCheckNanos, silenceCheckNanos, TimeUnit.NANOSECONDS);
         LOG.info("load balancer listening on " + settings.bindHost() + ":" + server.getPort() + " with "
                 + settings.staticServers().size() + " static servers");
     }
@@ -397,6 +401,11 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     /** Often, so that a silent server costs its records the silence timeout and little more. */
     private void checkSilence() {
         long now = System.nanoTime();
+        boolean paused = now - lastSilenceCheckNanos > 4 * silenceCheckNanos;
+        lastSilenceCheckNanos = now;
+        if (paused) {
+            return; // this process stood still (a GC pause, a starved CPU): answers may wait unread, judge next time
+        }
         for (Backend backend : known.values()) {
             long silentNanos = backend.silentForNanos(now);
             if (silentNanos > silenceTimeoutNanos) {
