@@ -8,7 +8,7 @@ public class BindOptions {
     public static final String HEADING = "%nNetwork:%n";
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "HOST",
-            description = "Address servers listen on and advertise (default: ${DEFAULT-VALUE}; use 0.0.0.0 only on a "
+            description = "Address this role's gRPC servers listen on (default: ${DEFAULT-VALUE}; use 0.0.0.0 only on a "
                     + "trusted network).")
     private String host;
 
