@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * Opens the broker connections of every indirect-mode role, one way: automatic connection and topology recovery,
- * a 15 s heartbeat, recovery attempts every second, and a log line when a connection is lost and when it is back.
+ * the settings' heartbeat, recovery attempts every second, and a log line when a connection is lost and when it is back.
  * With several brokers (a cluster), a connection goes to the first that answers, and recovery tries them all.
  *
  * <p>{@code amqps://} checks the broker's certificate (against the settings' CA, else the JVM's trust store) and that
@@ -64,7 +64,7 @@ public final class RabbitConnections {
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1_000);
-        factory.setRequestedHeartbeat(15);
+        factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
         Connection connection;
         try {
             connection = factory.newConnection(Address.parseAddresses(String.join(",", settings.brokers())),

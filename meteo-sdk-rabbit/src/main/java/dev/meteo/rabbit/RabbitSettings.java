@@ -34,11 +34,14 @@ import java.util.regex.Pattern;
  * @param trustedCa            with {@code amqps://}: the PEM file of the CA that signed the broker's certificate, or
  *                             {@code null} for the JVM's trust store; the broker's certificate must also name the host
  *                             connected to. Ignored with {@code amqp://}
+ * @param heartbeat            the AMQP heartbeat timeout asked of the broker: a peer silent this long (a host cut off
+ *                             the network) is taken for gone; the broker then requeues what a silent compute server
+ *                             held unacknowledged, so a short one keeps those records from turning late
  */
 public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration confirmTimeout, Duration closeTimeout,
                              Duration requeuePause, int terminalMaxLength, Duration terminalMessageTtl,
                              Duration terminalQueueExpires, List<String> brokers, QueueType queueType,
-                             Path trustedCa) {
+                             Path trustedCa, Duration heartbeat) {
 
     /** The type of the durable queues a deployment declares. */
     public enum QueueType {
@@ -53,6 +56,8 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
     /** The local broker with RabbitMQ's default account; used when nothing else is configured. */
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672/";
     public static final String DEFAULT_PREFIX = "meteo";
+    /** Long enough for a busy or paused JVM; compute servers ask for less (see {@link #withHeartbeat}). */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
 
     public RabbitSettings {
         Objects.requireNonNull(uri, "uri");
@@ -63,6 +68,10 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         Objects.requireNonNull(terminalMessageTtl, "terminalMessageTtl");
         Objects.requireNonNull(terminalQueueExpires, "terminalQueueExpires");
         Objects.requireNonNull(queueType, "queueType");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        if (heartbeat.isNegative() || heartbeat.toSeconds() > 65_535 || (!heartbeat.isZero() && heartbeat.toSeconds() < 1)) {
+            throw new IllegalArgumentException("heartbeat must be 0 (none) or whole seconds within 1..65535: " + heartbeat);
+        }
         brokers = List.copyOf(brokers);
         if (brokers.isEmpty()) {
             throw new IllegalArgumentException("at least one broker address is needed");
@@ -117,7 +126,7 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         try {
             return new RabbitSettings(new URI(matcher.group(1) + "://" + userInfo + hosts.get(0) + path), DEFAULT_PREFIX,
                     200, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
-                    Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO, null);
+                    Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO, null, DEFAULT_HEARTBEAT);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a broker URI: " + e.getMessage());
         }
@@ -132,34 +141,40 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
 
     public RabbitSettings withNamePrefix(String newPrefix) {
         return new RabbitSettings(uri, newPrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa, heartbeat);
     }
 
     public RabbitSettings withPrefetch(int newPrefetch) {
         return new RabbitSettings(uri, namePrefix, newPrefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa, heartbeat);
     }
 
     public RabbitSettings withTerminalQueueLimits(int maxLength, Duration messageTtl, Duration queueExpires) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                maxLength, messageTtl, queueExpires, brokers, queueType, trustedCa);
+                maxLength, messageTtl, queueExpires, brokers, queueType, trustedCa, heartbeat);
     }
 
     public RabbitSettings withRequeuePause(Duration pause) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, pause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa, heartbeat);
     }
 
     /** The queues' type on this broker, {@link QueueType#AUTO} included. */
     public RabbitSettings withQueueType(QueueType type) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, type, trustedCa);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, type, trustedCa, heartbeat);
     }
 
     /** With {@code amqps://}, the broker's certificate is checked against the CA in this PEM file. */
     public RabbitSettings withTrustedCa(Path caFile) {
         return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
-                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, caFile);
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, caFile, heartbeat);
+    }
+
+    /** The heartbeat timeout asked of the broker, whole seconds ({@link Duration#ZERO}: none). */
+    public RabbitSettings withHeartbeat(Duration newHeartbeat) {
+        return new RabbitSettings(uri, namePrefix, prefetch, confirmTimeout, closeTimeout, requeuePause,
+                terminalMaxLength, terminalMessageTtl, terminalQueueExpires, brokers, queueType, trustedCa, newHeartbeat);
     }
 
     /** Whether connections use TLS ({@code amqps://}). */

@@ -5,6 +5,7 @@ import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.GrpcTransportSettings;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,6 +34,12 @@ public final class LoadBalancerCommand extends RoleCommand {
             description = "Static compute servers, one host:port per line ('#' comments), besides those that register (default: none).")
     Path serversFile;
 
+    @Option(names = "--silence-timeout", converter = DurationConverter.class, defaultValue = "2s", paramLabel = "DURATION",
+            description = "A compute server that answered nothing this long (no reply, no health check: its host cut "
+                    + "off) leaves the rotation and the records it holds are retried on the others; keep it well under "
+                    + "the proxy's grace (default: ${DEFAULT-VALUE}).")
+    Duration silenceTimeout;
+
     @ArgGroup(validate = false, heading = "%nWhere it listens:%n")
     BalancerAddress address = new BalancerAddress();
 
@@ -48,7 +56,8 @@ public final class LoadBalancerCommand extends RoleCommand {
 
     @Override
     protected Running start() {
-        GrpcTransportSettings settings = Transports.grpcSettings(address, null, bind, tls);
+        GrpcTransportSettings settings = Transports.grpcSettings(address, null, bind, tls)
+                .withLoadBalancer(lb -> lb.withSilenceTimeout(silenceTimeout));
         if (serversFile != null) {
             settings = settings.withLoadBalancer(lb -> lb.withStaticServersFrom(serversFile));
         }

@@ -106,8 +106,8 @@ public final class ProxyCommand extends RoleCommand {
                 .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention)
                 .withResultRetention(resultRetention);
         WindowResultPublisher published = metrics == null ? publisher
-                : new MeteredResultPublisher(publisher, settings.window(), Clock.systemUTC(), metrics.registry());
-        WindowAggregator aggregator = new WindowAggregator(settings, store, published, Clock.systemUTC()).start();
+                : new MeteredResultPublisher(publisher, settings.window(), clock(), metrics.registry());
+        WindowAggregator aggregator = new WindowAggregator(settings, store, published, clock()).start();
         Console.info(roleName() + ": window " + DurationConverter.format(window) + ", grace " + DurationConverter.format(grace)
                 + ", publishing via " + mode.mode());
         return new Running() {
@@ -129,7 +129,7 @@ public final class ProxyCommand extends RoleCommand {
 
             @Override
             public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.aggregator(endpoint.registry(), aggregator, store, Clock.systemUTC());
+                RoleMeters.aggregator(endpoint.registry(), aggregator, store, clock());
                 RoleMeters.part(endpoint, publisher);
             }
 

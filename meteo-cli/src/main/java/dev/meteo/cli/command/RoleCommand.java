@@ -64,11 +64,21 @@ public abstract class RoleCommand implements Callable<Integer> {
     @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
     boolean exitWithParent;
 
+    @Option(names = "--clock-offset", hidden = true, converter = dev.meteo.cli.options.SignedDurationConverter.class,
+            paramLabel = "[-]DURATION", description = "Run this role on a clock this far ahead (or behind, with '-') of "
+            + "the machine's, as on a host whose clock is off; for clock-skew drills (default: 0).")
+    Duration clockOffset = Duration.ZERO;
+
     @ArgGroup(validate = false, heading = MetricsOptions.HEADING, order = 100)
     MetricsOptions metricsOptions = new MetricsOptions();
 
     /** The role's metrics endpoint while it runs with {@code --metrics-port}, else {@code null}; set before {@link #start()}. */
     protected MetricsEndpoint metrics;
+
+    /** The role's clock: the machine's, shifted by {@code --clock-offset} (a clock-skew drill), else as it is. */
+    protected java.time.Clock clock() {
+        return clockOffset.isZero() ? java.time.Clock.systemUTC() : java.time.Clock.offset(java.time.Clock.systemUTC(), clockOffset);
+    }
 
     /** Starts the role; returns once it is running (or throws with a message that says what to fix). */
     protected abstract Running start() throws Exception;

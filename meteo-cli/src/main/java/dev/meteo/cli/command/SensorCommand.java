@@ -176,7 +176,7 @@ public final class SensorCommand extends RoleCommand {
             return startFleet(settings, publisher, input, how);
         }
         RecordPublisher counted = sentMark == null ? input : SentMark.open(input, sentMark);
-        Sensor sensor = new Sensor(settings, counted, Clock.systemUTC());
+        Sensor sensor = new Sensor(settings, counted, clock());
         GatedEmitter gated = benchGate == null ? null : GatedEmitter.start(sensor, benchGate);
         if (gated == null) {
             sensor.start();
@@ -211,7 +211,7 @@ public final class SensorCommand extends RoleCommand {
     }
 
     private Running startFleet(SensorSettings template, RecordPublisher publisher, RecordPublisher input, String how) {
-        SensorFleet fleet = new SensorFleet(SensorFleet.numbered(template, count), input, Clock.systemUTC()).start();
+        SensorFleet fleet = new SensorFleet(SensorFleet.numbered(template, count), input, clock()).start();
         Console.info(roleName() + ": each sending a reading every " + DurationConverter.format(interval)
                 + ", spread over it " + how);
         return new Running() {

@@ -7,8 +7,10 @@ import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.AdvertisedBindOptions;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DelayRangeConverter;
+import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
@@ -61,6 +63,23 @@ public final class ServerCommand extends RoleCommand {
             description = "Coefficients written to Redis in one pipelined round trip at most (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--max-clock-skew", converter = DurationConverter.class, defaultValue = "5m", paramLabel = "DURATION",
+            description = "Reject a record whose detection time is further than this ahead of this server's clock (a "
+                    + "sensor whose clock runs ahead); keep it above the clock differences between hosts "
+                    + "(default: ${DEFAULT-VALUE}).")
+    java.time.Duration maxClockSkew;
+
+    @Option(names = "--rabbit-heartbeat", converter = DurationConverter.class, defaultValue = "1s", paramLabel = "DURATION",
+            description = "rabbit: heartbeat timeout asked of the broker, whole seconds; a server silent this long (its "
+                    + "host cut off) is taken for gone and the records it held go back to the queue for the other "
+                    + "servers, so keep it well under the proxy's grace; 0 for none (default: ${DEFAULT-VALUE}).")
+    java.time.Duration rabbitHeartbeat;
+
+    @Option(names = "--prefetch", defaultValue = "200", paramLabel = "N",
+            description = "rabbit: records a server holds unacknowledged at most; a silent server's are redelivered "
+                    + "to the others after the heartbeat (default: ${DEFAULT-VALUE}).")
+    int prefetch;
+
     @Option(names = "--bench-latency", hidden = true,
             description = "Record detection -> stored latency in a histogram reported in the status (used by bench).")
     boolean benchLatency;
@@ -75,7 +94,7 @@ public final class ServerCommand extends RoleCommand {
     RabbitOptions rabbit = new RabbitOptions();
 
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
-    BindOptions bind = new BindOptions();
+    AdvertisedBindOptions bind = new AdvertisedBindOptions();
 
     @ArgGroup(validate = false, heading = TlsOptions.HEADING)
     TlsOptions tls = new TlsOptions();
@@ -92,15 +111,16 @@ public final class ServerCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         RedisMeteoStore store = Peers.openStore(redis.settings(tls.ca()));
-        LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, Clock.systemUTC()) : null;
+        LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, clock()) : null;
         CoefficientStore stored = latency == null ? store : latency;
         if (metrics != null) {
-            stored = new MeteredStore(stored, Clock.systemUTC(), metrics.registry());
+            stored = new MeteredStore(stored, clock(), metrics.registry());
         }
-        ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch),
-                stored, Clock.systemUTC());
-        Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
-                Transports.grpcSettings(balancer, null, bind, tls).withServerPort(port))
+        ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch).withMaxFutureSkew(maxClockSkew),
+                stored, clock());
+        Transport.Running served = Transports.of(mode.mode(),
+                        rabbit.settings(tls.ca()).withHeartbeat(rabbitHeartbeat).withPrefetch(prefetch),
+                        Transports.grpcSettings(balancer, null, bind, tls).withServerPort(port))
                 .startComputeServer(node);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {

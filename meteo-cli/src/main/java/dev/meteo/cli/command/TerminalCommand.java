@@ -10,6 +10,7 @@ import dev.meteo.cli.metrics.QueueProbe;
 import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.metrics.WindowDelayMeter;
 import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.AdvertisedBindOptions;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ModeOption;
@@ -122,7 +123,7 @@ public final class TerminalCommand extends RoleCommand {
     RedisOptions redis = new RedisOptions();
 
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
-    BindOptions bind = new BindOptions();
+    AdvertisedBindOptions bind = new AdvertisedBindOptions();
 
     @ArgGroup(validate = false, heading = TlsOptions.HEADING)
     TlsOptions tls = new TlsOptions();
@@ -159,12 +160,12 @@ public final class TerminalCommand extends RoleCommand {
         if (console != null) {
             sinks.add(console);
         }
-        WindowDelaySink delays = benchGrace == null ? null : new WindowDelaySink(java.time.Clock.systemUTC(), benchGrace);
+        WindowDelaySink delays = benchGrace == null ? null : new WindowDelaySink(clock(), benchGrace);
         if (delays != null) {
             sinks.add(delays);
         }
         if (metrics != null) {
-            sinks.add(new WindowDelayMeter(java.time.Clock.systemUTC(), grace, metrics.registry()));
+            sinks.add(new WindowDelayMeter(clock(), grace, metrics.registry()));
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Running served = Transports.of(mode.mode(), rabbit, tls,

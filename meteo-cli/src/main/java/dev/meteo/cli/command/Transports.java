@@ -35,6 +35,14 @@ final class Transports {
         };
     }
 
+    /** As {@link #of(Mode, RabbitOptions, TlsOptions, GrpcTransportSettings)}, with rabbit settings the role tuned. */
+    static Transport of(Mode mode, RabbitSettings rabbit, GrpcTransportSettings grpc) {
+        return switch (mode) {
+            case GRPC -> grpc(grpc);
+            case RABBIT -> rabbit(rabbit);
+        };
+    }
+
     /**
      * Direct mode's settings from the options a role has: {@code null} for an option the role does not take (a sensor
      * never talks to the proxy), which then keeps its local default. Every server and channel is secured as
@@ -52,7 +60,11 @@ final class Transports {
             List<Endpoint> all = balancer.endpoints();
             settings = settings.withExtraBalancers(all.subList(1, all.size()));
         }
-        return bind == null ? settings : settings.withBindHost(bind.host());
+        if (bind == null) {
+            return settings;
+        }
+        settings = settings.withBindHost(bind.host());
+        return bind.advertisedHost() == null ? settings : settings.withAdvertisedHost(bind.advertisedHost());
     }
 
     static Transport grpc(GrpcTransportSettings settings) {

@@ -66,9 +66,19 @@ public final class ChildProcess {
     /** As {@link #start(String, List, Path, PrintWriter)} with other JVM options (bench lets the JIT reach C2). */
     public static ChildProcess start(String name, List<String> jvmOptions, List<String> arguments, Path logDir,
                                      PrintWriter sharedLog) throws IOException {
+        return start(name, List.of(), jvmOptions, arguments, logDir, sharedLog);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Path, PrintWriter)}, the JVM started through {@code wrapper} (e.g.
+     * {@code ip netns exec HOST}, which runs it on another host's network stack), which must exec it so that the
+     * child's pid is the JVM's.
+     */
+    public static ChildProcess start(String name, List<String> wrapper, List<String> jvmOptions, List<String> arguments,
+                                     Path logDir, PrintWriter sharedLog) throws IOException {
         Path statusFile = logDir.resolve(name + ".status.json");
         Files.deleteIfExists(statusFile);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");

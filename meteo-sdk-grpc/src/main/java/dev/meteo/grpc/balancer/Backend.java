@@ -26,6 +26,10 @@ final class Backend {
     final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     /** Why it is out of rotation (the last failed health check or call), or {@code null}. */
     volatile String problem;
+    /** {@link System#nanoTime()} of the last answer of any kind from this server (a reply, a health check, a renewal). */
+    volatile long lastHeardNanos = System.nanoTime();
+    /** Attempts sent here and not answered yet: cancelled together when the server falls silent. */
+    final java.util.Set<io.grpc.Context.CancellableContext> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
     volatile long leaseEndNanos;
 
@@ -38,6 +42,15 @@ final class Backend {
         this.health = HealthGrpc.newStub(channel);
         this.leaseEndNanos = FOREVER;
         channel.getState(true); // connect now, so the first record does not pay the handshake
+    }
+
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /** Nanoseconds since this server last answered anything. */
+    long silentForNanos(long nowNanos) {
+        return nowNanos - lastHeardNanos;
     }
 
     boolean leaseExpired(long nowNanos) {

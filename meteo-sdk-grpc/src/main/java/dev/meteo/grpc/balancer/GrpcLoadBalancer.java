@@ -60,6 +60,12 @@ import java.util.logging.Logger;
  * of a server out of rotation triggers a check at once). A call failing with UNAVAILABLE takes its server out of the
  * rotation at once, until a health check passes.
  *
+ * <p>Silence: a server whose host is cut off the network answers nothing and refuses nothing; its calls would wait
+ * out the attempt deadline, and its records turn late. So every answer from a server (a reply, a health check, a
+ * renewal) is noted, and a server that answered nothing for {@code silenceTimeout} (health checks go out every
+ * {@code healthCheckInterval}, so a live one is never silent that long) leaves the rotation and the attempts it holds
+ * are cancelled and retried on the next server at once. It comes back when a health check passes again.
+ *
  * <p>Threading: a pure relay, it never decodes records and never blocks, so the server and the server channels run on
  * the transport threads ({@code directExecutor}, several times faster than gRPC's default pool on few cores);
  * health checks and lease expiry run on one timer thread.
@@ -101,14 +107,23 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong silenced = new AtomicLong();
     /** The check interval, but at least 5 s: a cold JVM or a saturated machine must not read as a dead server. */
     private final long healthCheckDeadlineMillis;
+    /** The settings' silence timeout, but two check intervals at least: a live server is heard once per check. */
+    private final long silenceTimeoutNanos;
+    private final long silenceCheckNanos;
+    /** When the silence check last ran (timer thread only). */
+    private long lastSilenceCheckNanos;
     private volatile boolean closed;
 
     private GrpcLoadBalancer(LoadBalancerSettings settings, GrpcTlsSettings tls) {
         this.settings = settings;
         this.tls = tls;
         this.healthCheckDeadlineMillis = Math.max(5000, settings.healthCheckInterval().toMillis());
+        this.silenceTimeoutNanos = Math.max(settings.silenceTimeout().toNanos(), 2 * settings.healthCheckInterval().toNanos());
+        this.silenceCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(10, Math.min(250, settings.healthCheckInterval().toMillis() / 4)));
+        this.lastSilenceCheckNanos = System.nanoTime();
         for (Endpoint endpoint : settings.staticServers()) {
             Backend backend = new Backend(endpoint, "static", true, tls);
             known.put(endpoint.toString(), backend);
@@ -121,6 +136,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
         this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("load-balancer-health"));
         long interval = settings.healthCheckInterval().toMillis();
         timer.scheduleWithFixedDelay(this::checkServers, interval, interval, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::checkSilence, silenceCheckNanos, silenceCheckNanos, TimeUnit.NANOSECONDS);
         LOG.info("load balancer listening on " + settings.bindHost() + ":" + server.getPort() + " with "
                 + settings.staticServers().size() + " static servers");
     }
@@ -177,6 +193,8 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
                 backends.size()));
         all.add(Measurement.counter("meteo.lb.backends.dropped", "compute servers forgotten: their lease ran out",
                 dropped.get()));
+        all.add(Measurement.counter("meteo.lb.backends.silenced", "times a compute server answered nothing for the "
+                + "silence timeout: out of rotation, its calls in flight retried elsewhere", silenced.get()));
         all.add(Measurement.counter("meteo.lb.records.forwarded", "records a compute server answered", forwarded.get()));
         all.add(Measurement.counter("meteo.lb.records.retried", "attempts a server failed, retried on the next",
                 retried.get()));
@@ -244,6 +262,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
             return new Backend(endpoint, id, false, tls);
         });
         backend.id = id;
+        backend.heard();
         if (!backend.isStatic) {
             backend.leaseEndNanos = leaseEnd;
         }
@@ -291,7 +310,10 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
             Backend backend = chosen.get();
             tried.add(backend);
             backend.calls.incrementAndGet();
-            context.run(() -> call.accept(
+            // the attempt's own context, so that a server gone silent can cancel it without cancelling the sensor's
+            Context.CancellableContext attempt = context.withCancellation();
+            backend.inFlight.add(attempt);
+            attempt.run(() -> call.accept(
                     backend.compute.withDeadlineAfter(settings.attemptDeadline().toMillis(), TimeUnit.MILLISECONDS),
                     new StreamObserver<R>() {
                         private R reply;
@@ -303,13 +325,27 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
 
                         @Override
                         public void onError(Throwable error) {
-                            failedOn(backend, Status.fromThrowable(error));
+                            boolean cutHere = attempt.isCancelled(); // by the silence check or the sensor, not the server
+                            settle();
+                            Status status = Status.fromThrowable(error);
+                            if (!cutHere && status.getCode() != Status.Code.DEADLINE_EXCEEDED
+                                    && status.getCode() != Status.Code.CANCELLED) {
+                                backend.heard(); // a refusal is an answer: the host is there
+                            }
+                            failedOn(backend, status);
                         }
 
                         @Override
                         public void onCompleted() {
+                            settle();
+                            backend.heard();
                             forwarded.addAndGet(records);
                             answer(reply, null);
+                        }
+
+                        private void settle() {
+                            backend.inFlight.remove(attempt);
+                            attempt.cancel(null); // detaches it from the sensor's context; the call is over
                         }
                     }));
         }
@@ -362,6 +398,44 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
         }
     }
 
+    /** Often, so that a silent server costs its records the silence timeout and little more. */
+    private void checkSilence() {
+        long now = System.nanoTime();
+        boolean paused = now - lastSilenceCheckNanos > 4 * silenceCheckNanos;
+        lastSilenceCheckNanos = now;
+        if (paused) {
+            return; // this process stood still (a GC pause, a starved CPU): answers may wait unread, judge next time
+        }
+        for (Backend backend : known.values()) {
+            long silentNanos = backend.silentForNanos(now);
+            if (silentNanos > silenceTimeoutNanos) {
+                silent(backend, silentNanos);
+            }
+        }
+    }
+
+    /**
+     * Takes a server that answered nothing for too long out of the rotation and cancels the attempts it holds, which
+     * then go to the next server (their records are stored once whatever the silent one did with them).
+     */
+    private void silent(Backend backend, long silentNanos) {
+        String problem = "silent for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
+        boolean left = rotation.remove(backend);
+        if (left) {
+            backend.problem = problem;
+        }
+        List<Context.CancellableContext> held = List.copyOf(backend.inFlight);
+        if (left || !held.isEmpty()) {
+            silenced.incrementAndGet();
+            LOG.warning("load balancer: compute server " + backend + " out of rotation: " + problem
+                    + (held.isEmpty() ? "" : "; retrying its " + held.size() + " calls in flight elsewhere"));
+        }
+        for (Context.CancellableContext attempt : held) {
+            attempt.cancel(Status.UNAVAILABLE.withDescription("compute server " + backend + " " + problem)
+                    .asRuntimeException());
+        }
+    }
+
     private void checkHealth(Backend backend) {
         if (closed) {
             return;
@@ -371,6 +445,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
                         new StreamObserver<>() {
                             @Override
                             public void onNext(HealthCheckResponse response) {
+                                backend.heard();
                                 backend.missedChecks.set(0);
                                 healthIs(backend, response.getStatus(), null);
                             }

@@ -17,18 +17,24 @@ import java.util.Objects;
  * @param healthCheckInterval how often every known server's {@code grpc.health.v1} status and lease are checked
  * @param attemptDeadline     deadline of one forwarding attempt to one server; must exceed the longest simulated
  *                            processing delay (and is cut short by the sensor's own deadline)
+ * @param silenceTimeout      a server that answered nothing this long (no reply, no health check, no renewal: its
+ *                            host is cut off) leaves the rotation and its calls in flight are retried on the next
+ *                            server; keep it well under the proxy's grace (twice {@code healthCheckInterval}
+ *                            at least is used, since a live server is heard once per check)
  * @param staticServers       servers known without registration (never expire; leave the rotation while their health
  *                            check fails and come back when it passes)
  * @param shutdownGrace       how long {@link GrpcLoadBalancer#close()} lets running calls finish
  */
 public record LoadBalancerSettings(String bindHost, int port, Duration serverLease, Duration healthCheckInterval,
-                                   Duration attemptDeadline, List<Endpoint> staticServers, Duration shutdownGrace) {
+                                   Duration attemptDeadline, Duration silenceTimeout, List<Endpoint> staticServers,
+                                   Duration shutdownGrace) {
 
     public LoadBalancerSettings {
         Objects.requireNonNull(bindHost, "bindHost");
         requirePositive(serverLease, "serverLease");
         requirePositive(healthCheckInterval, "healthCheckInterval");
         requirePositive(attemptDeadline, "attemptDeadline");
+        requirePositive(silenceTimeout, "silenceTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         staticServers = List.copyOf(staticServers);
         if (port < 0 || port > 65535) {
@@ -43,34 +49,41 @@ public record LoadBalancerSettings(String bindHost, int port, Duration serverLea
         }
     }
 
-    /** 127.0.0.1, an ephemeral port, 6 s leases, health checks every second, 10 s per attempt, no static servers. */
+    /**
+     * 127.0.0.1, an ephemeral port, 6 s leases, health checks every second, 10 s per attempt, silent after 2 s, no
+     * static servers.
+     */
     public static LoadBalancerSettings defaults() {
         return new LoadBalancerSettings("127.0.0.1", 0, Duration.ofSeconds(6), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), List.of(), Duration.ofSeconds(5));
+                Duration.ofSeconds(10), Duration.ofSeconds(2), List.of(), Duration.ofSeconds(5));
     }
 
     public LoadBalancerSettings withPort(int newPort) {
-        return new LoadBalancerSettings(bindHost, newPort, serverLease, healthCheckInterval, attemptDeadline, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, newPort, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
     }
 
     public LoadBalancerSettings withBindHost(String newBindHost) {
-        return new LoadBalancerSettings(newBindHost, port, serverLease, healthCheckInterval, attemptDeadline, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(newBindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
     }
 
     public LoadBalancerSettings withServerLease(Duration newLease) {
-        return new LoadBalancerSettings(bindHost, port, newLease, healthCheckInterval, attemptDeadline, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, newLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
     }
 
     public LoadBalancerSettings withHealthCheckInterval(Duration newInterval) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, newInterval, attemptDeadline, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, newInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
     }
 
     public LoadBalancerSettings withAttemptDeadline(Duration newDeadline) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, newDeadline, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, newDeadline, silenceTimeout, staticServers, shutdownGrace);
+    }
+
+    public LoadBalancerSettings withSilenceTimeout(Duration newTimeout) {
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, newTimeout, staticServers, shutdownGrace);
     }
 
     public LoadBalancerSettings withStaticServers(List<Endpoint> servers) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, servers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, servers, shutdownGrace);
     }
 
     /** The static servers listed in {@code file}, one {@code host:port} per line (see {@link Endpoint#readList}). */
@@ -79,6 +92,6 @@ public record LoadBalancerSettings(String bindHost, int port, Duration serverLea
     }
 
     public LoadBalancerSettings withShutdownGrace(Duration newGrace) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, staticServers, newGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, newGrace);
     }
 }
