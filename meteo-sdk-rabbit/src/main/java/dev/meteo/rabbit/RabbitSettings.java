@@ -53,6 +53,8 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
     /** The local broker with RabbitMQ's default account; used when nothing else is configured. */
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672/";
     public static final String DEFAULT_PREFIX = "meteo";
+    /** A compute server's prefetch unless told otherwise; see the operations guide for how it was chosen. */
+    public static final int DEFAULT_PREFETCH = 200;
 
     public RabbitSettings {
         Objects.requireNonNull(uri, "uri");
@@ -116,7 +118,7 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         String userInfo = matcher.group(2) == null ? "" : matcher.group(2);
         try {
             return new RabbitSettings(new URI(matcher.group(1) + "://" + userInfo + hosts.get(0) + path), DEFAULT_PREFIX,
-                    200, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
+                    DEFAULT_PREFETCH, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
                     Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO, null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a broker URI: " + e.getMessage());
