@@ -53,8 +53,8 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
     /** The local broker with RabbitMQ's default account; used when nothing else is configured. */
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672/";
     public static final String DEFAULT_PREFIX = "meteo";
-    /** A compute server's prefetch unless told otherwise; see the operations guide for how it was chosen. */
-    public static final int DEFAULT_PREFETCH = 200;
+    /** A compute server's prefetch unless told otherwise: at 200 the servers, not the broker, bounded the bench (docs/operations.md). */
+    public static final int DEFAULT_PREFETCH = 1_000;
 
     public RabbitSettings {
         Objects.requireNonNull(uri, "uri");
