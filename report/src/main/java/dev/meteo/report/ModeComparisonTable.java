@@ -102,6 +102,9 @@ final class ModeComparisonTable {
             if (fault == null) {
                 return "not run";
             }
+            if (results.lookup("modes." + mode + ".fault." + field) == null) {
+                return "not within the run"; // e.g. recovery_s: the rate stayed below its mark until the end
+            }
             return number(mode, "fault." + field, format);
         }
     }
