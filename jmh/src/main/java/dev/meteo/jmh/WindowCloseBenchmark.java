@@ -34,6 +34,11 @@ import java.util.concurrent.TimeUnit;
  * the window [T0, T0 + 1 s) holds {@code records} coefficients per kind, stored and closed once in the set-up; each
  * operation builds the window's result from the store as the aggregator does at close (both kinds' statistics and the
  * late count). The close script itself is one constant-time call and is left out.
+ *
+ * <p>{@code approach}: {@code aggregate} reads the window's aggregate, kept up to date by every store (one hash field
+ * per kind, whatever the records); {@code read-everything} is the way before it, kept as the baseline: the
+ * coefficients' identities by detection time (ZRANGEBYSCORE), their values (HMGET), the statistics computed in the
+ * proxy. The store still reads that way while no proxy has set the window size, which is how the baseline is set up.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,13 +54,21 @@ public class WindowCloseBenchmark {
     @Param({"100", "50000"})
     public int records;
 
+    @Param({"aggregate", "read-everything"})
+    public String approach;
+
     private RedisMeteoStore store;
 
     @Setup(Level.Trial)
     public void setUp() {
         String uri = System.getenv().getOrDefault("METEO_BENCH_REDIS_URI", RedisSettings.DEFAULT_URI);
         store = new RedisMeteoStore(RedisSettings.of(uri, "meteo-jmh:" + UUID.randomUUID() + ":"));
-        store.initialiseHorizon(T0, WINDOW, 0, Long.MIN_VALUE);
+        boolean aggregate = approach.equals("aggregate");
+        if (aggregate) {
+            store.initialiseHorizon(T0, WINDOW, 0, Long.MIN_VALUE); // sets the window size: stores keep aggregates
+        } else if (!approach.equals("read-everything")) {
+            throw new IllegalArgumentException("approach is aggregate or read-everything, not " + approach);
+        }
         SplittableRandom random = new SplittableRandom(1);
         List<Coefficient> batch = new ArrayList<>();
         for (int i = 0; i < records; i++) {
@@ -68,6 +81,9 @@ public class WindowCloseBenchmark {
             }
         }
         store.storeAll(batch);
+        if (!aggregate) {
+            return; // no window size, no close: the values wait in pending, read back at every close
+        }
         if (!store.acquireLease("jmh", Duration.ofHours(1))) {
             throw new IllegalStateException("could not take the lease of a fresh prefix");
         }

@@ -58,6 +58,8 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
     public static final String DEFAULT_PREFIX = "meteo";
     /** Long enough for a busy or paused JVM; compute servers ask for less (see {@link #withHeartbeat}). */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    /** A compute server's prefetch unless told otherwise: at 200 the servers, not the broker, bounded the bench (docs/operations.md). */
+    public static final int DEFAULT_PREFETCH = 1_000;
 
     public RabbitSettings {
         Objects.requireNonNull(uri, "uri");
@@ -125,7 +127,7 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
         String userInfo = matcher.group(2) == null ? "" : matcher.group(2);
         try {
             return new RabbitSettings(new URI(matcher.group(1) + "://" + userInfo + hosts.get(0) + path), DEFAULT_PREFIX,
-                    200, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
+                    DEFAULT_PREFETCH, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
                     Duration.ofHours(1), Duration.ofHours(24), hosts, QueueType.AUTO, null, DEFAULT_HEARTBEAT);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a broker URI: " + e.getMessage());

@@ -311,6 +311,77 @@ class RabbitIndirectModeTest {
         await().atMost(AWAIT).until(() -> messageCount(topology.workQueue()) == 0);
     }
 
+    /** The real store, except that the write holding {@code blockedSequence} is made and then never returns. */
+    private static final class StoreThatHangsAfterWriting implements CoefficientStore {
+        final CoefficientStore delegate;
+        final long blockedSequence;
+        final java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final AtomicLong storedBeforeHang = new AtomicLong();
+
+        StoreThatHangsAfterWriting(CoefficientStore delegate, long blockedSequence) {
+            this.delegate = delegate;
+            this.blockedSequence = blockedSequence;
+        }
+
+        @Override
+        public List<StoreOutcome> storeAll(List<Coefficient> coefficients) {
+            List<StoreOutcome> outcomes = delegate.storeAll(coefficients);
+            if (coefficients.stream().anyMatch(c -> c.recordId().sequence() == blockedSequence)) {
+                storedBeforeHang.set(coefficients.size());
+                hanging.countDown();
+                try {
+                    release.await(); // stored, never acknowledged: the server "crashes" here
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return outcomes;
+        }
+
+        @Override
+        public boolean recordRejected(RecordId recordId, String reason) {
+            return delegate.recordRejected(recordId, reason);
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aServerKilledBetweenStoringABatchAndItsMultipleAckLosesNothingAndCountsNothingTwice() throws Exception {
+        int records = 400;
+        long hangAt = 250;
+        StoreThatHangsAfterWriting hanging = closeLater(new StoreThatHangsAfterWriting(store, hangAt));
+        ComputeNode first = closeLater(new ComputeNode(ComputeSettings.of("server-crash"), hanging, clock));
+        RabbitComputeServer crashing = RabbitComputeServer.start(settings.withPrefetch(500), first);
+        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+        Instant now = clock.instant();
+        for (long sequence = 0; sequence < records; sequence++) {
+            confirmed.add(publisher.publish(new RawPollutionData("pollution-crash", sequence, now, 400)));
+        }
+        CompletableFuture.allOf(confirmed.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        assertTrue(hanging.hanging.await(60, TimeUnit.SECONDS), "the write holding record " + hangAt + " never came");
+        long ackedBeforeCrash = crashing.stats().acked();
+        assertTrue(ackedBeforeCrash <= hangAt, "acked " + ackedBeforeCrash + ": a multiple ack covered records not yet "
+                + "acknowledged by the store");
+        crashing.abort();
+
+        ComputeNode second = startServer("server-after-crash");
+        await().atMost(AWAIT).until(() -> store.storedCount(CoefficientKind.POLLUTION) == records
+                && messageCount(topology.workQueue()) == 0 && second.stats().processed() >= records - ackedBeforeCrash);
+        assertEquals(records, store.storedCount(CoefficientKind.POLLUTION), "every record once, none twice");
+        assertTrue(second.stats().duplicates() >= hanging.storedBeforeHang.get(),
+                "the records stored but not acknowledged came again and were recognised: " + second.stats());
+        assertTrue(ackedBeforeCrash + second.stats().processed() >= records,
+                "every record was acknowledged by the first server or delivered to the second");
+        hanging.release.countDown();
+    }
+
     private static boolean tryPublish(RabbitResultPublisher proxy, WindowResult result) {
         try {
             proxy.publish(result);

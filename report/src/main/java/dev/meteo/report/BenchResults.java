@@ -108,7 +108,7 @@ public final class BenchResults {
     public Object lookup(String path) {
         Object node = root;
         StringBuilder walked = new StringBuilder();
-        for (String segment : path.split("\\.", -1)) {
+        for (String segment : segments(path)) {
             Matcher m = SEGMENT.matcher(segment);
             if (segment.isEmpty() || !m.matches()) {
                 throw new ReportException("bad path '" + path + "'");
@@ -125,6 +125,26 @@ public final class BenchResults {
             }
         }
         return node;
+    }
+
+    /** The path's members, split at the dots outside a selector ({@code [params.records=100]} is one selector). */
+    private static List<String> segments(String path) {
+        List<String> segments = new java.util.ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == '.' && depth == 0) {
+                segments.add(path.substring(from, i));
+                from = i + 1;
+            }
+        }
+        segments.add(path.substring(from));
+        return segments;
     }
 
     /** True when {@code path} exists (its value may be a JSON null). */
@@ -164,18 +184,39 @@ public final class BenchResults {
         if (!(node instanceof List<?> list)) {
             throw new ReportException("cannot select [" + selector + "] at " + where + ": it is " + describe(node));
         }
-        int eq = selector.indexOf('=');
-        if (eq < 0) {
+        if (selector.indexOf('=') < 0) {
             return index(list, selector, where);
         }
-        String key = selector.substring(0, eq).trim();
-        String wanted = selector.substring(eq + 1).trim();
         for (Object item : list) {
-            if (item instanceof Map<?, ?> map && map.containsKey(key) && wanted.equals(plain(map.get(key)))) {
+            if (matchesAll(item, selector)) {
                 return item;
             }
         }
-        throw new ReportException("no element with " + key + "=" + wanted + " in " + where);
+        throw new ReportException("no element with " + selector + " in " + where);
+    }
+
+    /**
+     * Whether {@code item} has every {@code member=value} of the selector (joined by {@code &}); a member may be a
+     * dotted path into the element, as JMH's {@code params.records}.
+     */
+    private static boolean matchesAll(Object item, String selector) {
+        for (String condition : selector.split("&")) {
+            int eq = condition.indexOf('=');
+            if (eq < 0) {
+                throw new ReportException("bad selector [" + selector + "]: each condition is member=value");
+            }
+            Object node = item;
+            for (String name : condition.substring(0, eq).trim().split("\\.")) {
+                if (!(node instanceof Map<?, ?> map) || !map.containsKey(name)) {
+                    return false;
+                }
+                node = map.get(name);
+            }
+            if (!condition.substring(eq + 1).trim().equals(plain(node))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Object index(List<?> list, String index, String where) {

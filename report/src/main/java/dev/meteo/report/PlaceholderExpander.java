@@ -3,18 +3,24 @@ package dev.meteo.report;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces the placeholders of the report's Markdown with figures from {@link BenchResults}.
+ * Replaces the placeholders of the report's Markdown with figures from {@link BenchResults}: {@code bench} (the
+ * throughput run) and the other results files beside it, named by their placeholder's prefix ({@code scale},
+ * {@code jmh-window-close}; see {@link ReportBuilder#siblingResults}).
  *
  * <ul>
  *   <li>{@code {{bench:PATH}}} and {@code {{bench:PATH|FORMAT}}}: the value at PATH, rendered with the
  *       {@link java.util.Formatter} pattern FORMAT (e.g. {@code {{bench:modes.grpc.records_per_s|%,.0f}}});</li>
  *   <li>{@code {{bench:PATH*FACTOR|FORMAT}}}: the value multiplied first, e.g. a ratio as a percentage,
  *       {@code {{bench:modes.grpc.ratio_to_limit*100|%.0f}} %};</li>
+ *   <li>{@code {{NAME:PATH|FORMAT}}}: the same from the results file NAME, e.g.
+ *       {@code {{scale:scale.grpc[sensors=10000].stored_per_s|%,.0f}}};</li>
  *   <li>{@code {{bench-table:modes}}}: a Markdown table comparing the modes ({@link ModeComparisonTable});</li>
+ *   <li>{@code {{scale-table:MODE}}}: a Markdown table of the scale run's steps in MODE ({@link ScaleStepsTable});</li>
  *   <li>any other {@code {{name}}} is prose still to be written: an error, or with {@code allowDraft} a visible
  *       {@code [TODO name]}.</li>
  * </ul>
@@ -27,12 +33,32 @@ public final class PlaceholderExpander {
     /** A path with a scale factor, {@code PATH*100}: a ratio shown as a percentage. */
     private static final Pattern SCALED = Pattern.compile("(.*?)\\s*\\*\\s*([0-9]+(?:\\.[0-9]+)?)");
 
+    /** {@code name:} of a figure from a results file; {@code name-table:} of a table. */
+    private static final Pattern SOURCED = Pattern.compile("([a-z][a-z0-9-]*):(.*)", Pattern.DOTALL);
+
     private final BenchResults results;
+    private final Function<String, BenchResults> otherResults;
     private final boolean allowDraft;
 
+    /** Figures from {@code results} only ({@code bench:}). */
     public PlaceholderExpander(BenchResults results, boolean allowDraft) {
+        this(results, name -> {
+            throw new ReportException("names results '" + name + "' that this build does not have (only bench)");
+        }, allowDraft);
+    }
+
+    /**
+     * Figures from {@code results} ({@code bench:}) and from the results {@code otherResults} gives by name (it
+     * throws a {@link ReportException} when there are none of that name).
+     */
+    public PlaceholderExpander(BenchResults results, Function<String, BenchResults> otherResults, boolean allowDraft) {
         this.results = results;
+        this.otherResults = otherResults;
         this.allowDraft = allowDraft;
+    }
+
+    private BenchResults source(String name) {
+        return name.equals("bench") ? results : otherResults.apply(name);
     }
 
     /** The expanded Markdown and the prose placeholders left as TODO (empty unless drafting). */
@@ -66,8 +92,20 @@ public final class PlaceholderExpander {
     }
 
     private String resolve(String body, List<String> todos) {
-        if (body.startsWith("bench:")) {
-            String spec = body.substring("bench:".length());
+        Matcher sourced = SOURCED.matcher(body);
+        if (body.startsWith("bench-table:")) {
+            String table = body.substring("bench-table:".length()).trim();
+            if (!table.equals("modes")) {
+                throw new ReportException("names an unknown table '" + table + "' (known: modes)");
+            }
+            return ModeComparisonTable.render(results);
+        }
+        if (body.startsWith("scale-table:")) {
+            return ScaleStepsTable.render(source("scale"), body.substring("scale-table:".length()).trim());
+        }
+        if (sourced.matches()) {
+            BenchResults from = source(sourced.group(1));
+            String spec = sourced.group(2);
             int bar = spec.indexOf('|');
             String path = (bar < 0 ? spec : spec.substring(0, bar)).trim();
             String format = bar < 0 ? null : spec.substring(bar + 1);
@@ -79,7 +117,7 @@ public final class PlaceholderExpander {
             }
             Object value;
             try {
-                value = results.lookup(path);
+                value = from.lookup(path);
             } catch (ReportException e) {
                 throw new ReportException("has no value: " + e.getMessage());
             }
@@ -90,13 +128,6 @@ public final class PlaceholderExpander {
                 value = number.multiply(scale);
             }
             return BenchResults.format(value, format);
-        }
-        if (body.startsWith("bench-table:")) {
-            String table = body.substring("bench-table:".length()).trim();
-            if (!table.equals("modes")) {
-                throw new ReportException("names an unknown table '" + table + "' (known: modes)");
-            }
-            return ModeComparisonTable.render(results);
         }
         if (allowDraft) {
             todos.add(body);

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,12 +57,24 @@ public final class ReportBuilder {
     private ReportBuilder() {
     }
 
+    /**
+     * The results files beside {@code benchResults}, by name: for {@code results/bench.json}, {@code scale} is
+     * {@code results/scale.json}; for a fixture {@code bench-fixture.json}, {@code scale-fixture.json}. Each is read
+     * when a placeholder first names it.
+     */
+    static Function<String, BenchResults> siblingResults(Path benchResults) {
+        String fileName = benchResults.getFileName().toString();
+        String suffix = fileName.startsWith("bench") ? fileName.substring("bench".length()) : ".json";
+        Map<String, BenchResults> read = new HashMap<>();
+        return name -> read.computeIfAbsent(name, n -> BenchResults.read(benchResults.resolveSibling(n + suffix)));
+    }
+
     /** Runs the whole pipeline; throws a {@link ReportException} saying what to fix. */
     public static Result build(Options options) throws IOException {
         String text = Files.readString(options.source(), StandardCharsets.UTF_8);
         BenchResults results = BenchResults.read(options.results());
-        PlaceholderExpander.Expansion expansion =
-                new PlaceholderExpander(results, options.allowDraft()).expand(text, options.source().toString());
+        PlaceholderExpander.Expansion expansion = new PlaceholderExpander(results, siblingResults(options.results()),
+                options.allowDraft()).expand(text, options.source().toString());
 
         Files.createDirectories(options.outDir());
         Path markdown = options.outDir().resolve(options.source().getFileName());

@@ -31,6 +31,8 @@ class ReportBuildTest {
         Files.writeString(reportDir.resolve("meteo-report.md"), markdown, StandardCharsets.UTF_8);
         Files.createDirectories(reportDir.resolve("results"));
         Files.writeString(reportDir.resolve("results/bench.json"), Fixtures.resource("bench-fixture.json"));
+        Files.writeString(reportDir.resolve("results/scale.json"), Fixtures.resource("scale-fixture.json"));
+        Files.writeString(reportDir.resolve("results/jmh-window-close.json"), Fixtures.resource("jmh-window-close-fixture.json"));
         Files.writeString(reportDir.resolve("results/throughput.svg"), Fixtures.resource("throughput-fixture.svg"));
         ReportBuilder.Options d = ReportBuilder.Options.forReportDir(reportDir);
         return new ReportBuilder.Options(d.source(), d.results(), d.outDir(), d.pdf(),

@@ -6,6 +6,9 @@ import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.rabbit.RabbitConnections;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.sensor.SensorSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -288,12 +291,9 @@ public final class BenchCommand implements Callable<Integer> {
                 } else {
                     progress.phase("rabbit limit", "RabbitMQ PerfTest " + PerfTestRunner.VERSION + " for "
                             + (limitWarmup.toSeconds() + limitMeasure.toSeconds()) + " s");
-                    PerfTestSummary summary = new PerfTestRunner().run(rabbit.uri(), "meteo-bench-" + settings.runId() + "-perftest",
-                            (int) (limitWarmup.toSeconds() + limitMeasure.toSeconds()), settings.runDir().resolve("perftest.log"));
-                    limits.put("rabbit_perftest_per_s", Math.round(summary.steadyReceivedPerS()));
-                    Map<String, Object> detail = summary.toMap();
-                    detail.put("command", "-x 2 -y 2 -f persistent -c 100 -q 100 -z "
-                            + (limitWarmup.toSeconds() + limitMeasure.toSeconds()) + " -i 1");
+                    limits.put("rabbit_perftest_per_s", null);
+                    Map<String, Object> detail = perfTest(settings);
+                    limits.put("rabbit_perftest_per_s", detail.get("steady_per_s"));
                     limits.put("rabbit_perftest", detail);
                 }
             }
@@ -325,6 +325,37 @@ public final class BenchCommand implements Callable<Integer> {
         boolean holds = results.values().stream().filter(Map.class::isInstance)
                 .allMatch(mode -> Boolean.TRUE.equals(((Map<?, ?>) mode).get("accounting_holds")));
         return holds ? 0 : 2;
+    }
+
+    /**
+     * PerfTest on a queue of the type the pipeline's work queue gets on this broker ({@code --rabbit-queue-type}
+     * resolved), persistent, confirmed and acked; the queue is deleted afterwards.
+     */
+    private Map<String, Object> perfTest(BenchSettings settings) throws Exception {
+        RabbitSettings broker = settings.rabbit();
+        String queue = "meteo-bench-" + settings.runId() + "-perftest";
+        RabbitSettings.QueueType type;
+        try (com.rabbitmq.client.Connection connection = RabbitConnections.open(broker, "meteo-bench-perftest");
+             com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            type = new Topology(broker).queueType(channel);
+        }
+        boolean quorum = type == RabbitSettings.QueueType.QUORUM;
+        int seconds = (int) (limitWarmup.toSeconds() + limitMeasure.toSeconds());
+        try {
+            PerfTestSummary summary = new PerfTestRunner().run(rabbit.uri(), queue, quorum, seconds,
+                    settings.runDir().resolve("perftest.log"));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("steady_per_s", Math.round(summary.steadyReceivedPerS()));
+            detail.put("queue_type", type.toString().toLowerCase(java.util.Locale.ROOT));
+            detail.putAll(summary.toMap());
+            detail.put("command", String.join(" ", PerfTestRunner.arguments("QUEUE", quorum, seconds)));
+            return detail;
+        } finally {
+            try (com.rabbitmq.client.Connection connection = RabbitConnections.open(broker, "meteo-bench-perftest-cleanup");
+                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
+                channel.queueDelete(queue);
+            }
+        }
     }
 
     /** grpc: one run per selected ingest (unary under "grpc", batch under "grpc_batch"); rabbit: one run. */

@@ -57,6 +57,7 @@ record BenchSettings(int sensors, int servers, int terminals, Duration warmup, D
         out.put("limit_warmup_s", limitWarmup.toMillis() / 1000.0);
         out.put("limit_measure_s", limitMeasure.toMillis() / 1000.0);
         out.put("rabbit_queue_bound", fullSpeed() ? rabbitQueueBound : null);
+        out.put("rabbit_prefetch", rabbit.prefetch());
         out.put("child_jvm_options", childJvmOptions());
         out.put("run_id", runId);
         out.put("logs", runDir.toString());

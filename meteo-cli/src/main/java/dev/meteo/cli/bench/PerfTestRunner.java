@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs RabbitMQ PerfTest ({@code com.rabbitmq:perf-test:2.22.1}) as a child JVM: 2 producers, 2 consumers, persistent
- * messages, publisher confirms (100 outstanding), manual acks with prefetch 100, on a queue of its own, and parses its
- * output. The artifact on Maven Central is a plain jar, not the executable one of PerfTest's GitHub releases, so its
+ * messages, publisher confirms (100 outstanding), manual acks with prefetch 100, on a queue of its own of the type the
+ * pipeline's queues have (a quorum queue costs the broker far more per message than a classic one, so a limit
+ * measured on the other type says nothing about the pipeline), and parses its output. The artifact on Maven Central is a plain jar, not the executable one of PerfTest's GitHub releases, so its
  * runtime dependencies (pinned below, as its POM lists them) go on the class path: each is taken from the local Maven
  * repository when there, else downloaded once from Maven Central into {@code ~/.cache/meteo/perf-test/}.
  */
@@ -118,11 +119,12 @@ final class PerfTestRunner {
      * Runs PerfTest for {@code seconds} against {@code amqpUri} on queue {@code queue} (auto-deleted at the end), saving
      * its output to {@code log}.
      */
-    PerfTestSummary run(String amqpUri, String queue, int seconds, Path log) throws IOException, InterruptedException {
+    PerfTestSummary run(String amqpUri, String queue, boolean quorum, int seconds, Path log)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", String.join(java.io.File.pathSeparator, classPath().stream().map(Path::toString).toList()),
-                MAIN_CLASS, "-h", perfTestUri(amqpUri), "-x", "2", "-y", "2", "-f", "persistent", "-c", "100", "-q", "100",
-                "-z", Integer.toString(seconds), "-i", "1", "-u", queue, "-ad", "true"));
+                MAIN_CLASS, "-h", perfTestUri(amqpUri)));
+        command.addAll(arguments(queue, quorum, seconds));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -133,6 +135,17 @@ final class PerfTestRunner {
             throw new IOException("PerfTest failed (exit " + process.exitValue() + "); see " + log);
         }
         return summary;
+    }
+
+    /**
+     * PerfTest's arguments: a quorum queue cannot be auto-deleted, so it is kept ({@code -ad false}) and the caller
+     * deletes it; a classic one goes when PerfTest disconnects.
+     */
+    static List<String> arguments(String queue, boolean quorum, int seconds) {
+        List<String> args = new ArrayList<>(List.of("-x", "2", "-y", "2", "-f", "persistent", "-c", "100", "-q", "100",
+                "-z", Integer.toString(seconds), "-i", "1", "-u", queue));
+        args.addAll(quorum ? List.of("--quorum-queue", "-ad", "false") : List.of("-ad", "true"));
+        return args;
     }
 
     /** PerfTest reads an empty vhost path as the vhost "" (not "/"), so say "/" explicitly, as %2f. */

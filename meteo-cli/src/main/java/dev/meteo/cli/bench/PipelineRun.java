@@ -66,6 +66,15 @@ final class PipelineRun {
                 "127.0.0.1");
     }
 
+    /** Rabbit mode: the bench's queue type and prefetch, so the pipeline runs on the queues PerfTest measured. */
+    private List<String> withBrokerTuning(List<String> arguments) {
+        if (mode == Mode.RABBIT) {
+            arguments.add("--rabbit-queue-type=" + settings.rabbit().queueType());
+            arguments.add("--rabbit-prefetch=" + settings.rabbit().prefetch());
+        }
+        return arguments;
+    }
+
     private List<String> terminalIds() {
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= settings.terminals(); i++) {
@@ -106,7 +115,7 @@ final class PipelineRun {
             if (mode == Mode.GRPC) {
                 fleet.start("lb", "lb", deployment.arguments("lb"));
             }
-            List<String> proxyArgs = deployment.arguments("proxy");
+            List<String> proxyArgs = withBrokerTuning(deployment.arguments("proxy"));
             proxyArgs.addAll(List.of("--id=proxy-1", "--window=" + DurationConverter.format(settings.window()),
                     "--grace=" + DurationConverter.format(settings.grace())));
             if (soak != null && soak.retentionWindows() > 0) {
@@ -117,13 +126,13 @@ final class PipelineRun {
             }
             fleet.start("proxy", "proxy", proxyArgs);
             for (int i = 1; i <= settings.servers(); i++) {
-                List<String> server = deployment.arguments("server");
+                List<String> server = withBrokerTuning(deployment.arguments("server"));
                 server.addAll(List.of("--id=server-" + i, "--delay=0", "--bench-latency"));
                 fleet.start("server", "server-" + i, server);
             }
             for (String id : terminalIds()) {
                 String name = "terminal-" + id.substring(id.indexOf('-') + 1);
-                List<String> terminal = deployment.arguments("terminal");
+                List<String> terminal = withBrokerTuning(deployment.arguments("terminal"));
                 terminal.addAll(List.of("--id=" + id, "--data-dir=" + dataDir, "--dashboard=none", "--http-port=-1",
                         "--bench-grace=" + DurationConverter.format(settings.grace())));
                 fleet.start("terminal", name, terminal);
@@ -138,7 +147,7 @@ final class PipelineRun {
                         settings.rabbitQueueBound());
             }
             for (int i = 1; i <= plan.processes(); i++) {
-                List<String> sensor = deployment.arguments("sensor");
+                List<String> sensor = withBrokerTuning(deployment.arguments("sensor"));
                 sensor.addAll(plan.arguments(i));
                 if (queueGate != null) {
                     sensor.add("--bench-gate=" + gate);

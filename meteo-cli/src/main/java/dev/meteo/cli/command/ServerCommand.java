@@ -75,11 +75,6 @@ public final class ServerCommand extends RoleCommand {
                     + "servers, so keep it well under the proxy's grace; 0 for none (default: ${DEFAULT-VALUE}).")
     java.time.Duration rabbitHeartbeat;
 
-    @Option(names = "--prefetch", defaultValue = "200", paramLabel = "N",
-            description = "rabbit: records a server holds unacknowledged at most; a silent server's are redelivered "
-                    + "to the others after the heartbeat (default: ${DEFAULT-VALUE}).")
-    int prefetch;
-
     @Option(names = "--bench-latency", hidden = true,
             description = "Record detection -> stored latency in a histogram reported in the status (used by bench).")
     boolean benchLatency;
@@ -119,7 +114,7 @@ public final class ServerCommand extends RoleCommand {
         ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch).withMaxFutureSkew(maxClockSkew),
                 stored, clock());
         Transport.Running served = Transports.of(mode.mode(),
-                        rabbit.settings(tls.ca()).withHeartbeat(rabbitHeartbeat).withPrefetch(prefetch),
+                        rabbit.settings(tls.ca()).withHeartbeat(rabbitHeartbeat),
                         Transports.grpcSettings(balancer, null, bind, tls).withServerPort(port))
                 .startComputeServer(node);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));

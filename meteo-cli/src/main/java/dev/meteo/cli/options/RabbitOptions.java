@@ -27,6 +27,12 @@ public final class RabbitOptions {
                     + "Every process of a deployment must use the same.")
     private RabbitSettings.QueueType queueType;
 
+    @Option(names = "--rabbit-prefetch", defaultValue = "" + RabbitSettings.DEFAULT_PREFETCH, paramLabel = "N",
+            description = "Compute servers: records a server holds unacknowledged at most (basic.qos); more keeps the "
+                    + "server busy while its acks travel, at the cost of more redeliveries when it dies; other roles "
+                    + "ignore it (default: ${DEFAULT-VALUE}).")
+    private int prefetch;
+
     @Option(names = "--rabbit-tls-ca", paramLabel = "FILE",
             description = "amqps://: the CA certificate (PEM) that signed the broker's certificate (default: --tls-ca "
                     + "where the role takes it, else the JVM's trust store).")
@@ -47,7 +53,7 @@ public final class RabbitOptions {
 
     /** As {@link #settings()}, with {@code sharedCa} ({@code --tls-ca}) when {@code --rabbit-tls-ca} is not given. */
     public RabbitSettings settings(Path sharedCa) {
-        return RabbitSettings.of(uri).withNamePrefix(prefix).withQueueType(queueType)
+        return RabbitSettings.of(uri).withNamePrefix(prefix).withQueueType(queueType).withPrefetch(prefetch)
                 .withTrustedCa(TlsOptions.readable(tlsCa != null ? tlsCa : sharedCa, "--rabbit-tls-ca"));
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,5 +55,18 @@ class BenchPerfTestSummaryTest {
         assertEquals("amqp://guest:guest@127.0.0.1:5672/%2f", PerfTestRunner.perfTestUri("amqp://guest:guest@127.0.0.1:5672/"));
         assertEquals("amqp://guest:guest@127.0.0.1:5672/%2f", PerfTestRunner.perfTestUri("amqp://guest:guest@127.0.0.1:5672"));
         assertEquals("amqp://u:p@h:5672/meteo", PerfTestRunner.perfTestUri("amqp://u:p@h:5672/meteo"));
+    }
+
+    @Test
+    void perfTestMeasuresAQuorumQueueWhenThePipelineUsesOneAndKeepsItForTheBenchToDelete() {
+        List<String> quorum = PerfTestRunner.arguments("q", true, 20);
+        assertTrue(quorum.contains("--quorum-queue"), quorum.toString());
+        assertEquals("false", quorum.get(quorum.indexOf("-ad") + 1));
+        assertEquals("persistent", quorum.get(quorum.indexOf("-f") + 1), "persistent messages");
+        assertEquals("100", quorum.get(quorum.indexOf("-c") + 1), "publisher confirms");
+
+        List<String> classic = PerfTestRunner.arguments("q", false, 20);
+        assertFalse(classic.contains("--quorum-queue"), classic.toString());
+        assertEquals("true", classic.get(classic.indexOf("-ad") + 1));
     }
 }

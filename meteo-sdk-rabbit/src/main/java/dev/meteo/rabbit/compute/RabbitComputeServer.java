@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -54,9 +55,14 @@ import java.util.logging.Logger;
  *       requeue), so nothing is lost while Redis is down.</li>
  * </ul>
  *
- * <p>One connection with a consuming channel and a dead-letter channel. Acknowledgements come from the node's
- * completion threads and are serialised on one lock. Entry point: {@link #start(RabbitSettings, ComputeNode)};
- * {@link #close()} stops gracefully, {@link #abort()} as a crash would.
+ * <p>Acknowledgements are batched: a stored record is marked in {@link HeldDeliveries}, and one ack thread sends
+ * {@code basic.ack(tag, multiple = true)} for the run of stored records from the oldest held one, so a group commit
+ * of the store costs the broker one ack rather than one per record. A record not stored yet is never covered (a
+ * crash before its ack redelivers it, and the store's deduplication makes the redelivery harmless).
+ *
+ * <p>One connection with a consuming channel and a dead-letter channel. Acks and nacks are serialised on one lock.
+ * Entry point: {@link #start(RabbitSettings, ComputeNode)}; {@link #close()} stops gracefully, {@link #abort()} as a
+ * crash would.
  */
 public final class RabbitComputeServer implements AutoCloseable, Measured {
 
@@ -76,6 +82,10 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     private final Object ackLock = new Object();
     private final Object inFlightMonitor = new Object();
     private long inFlight; // guarded by inFlightMonitor
+    private final HeldDeliveries held = new HeldDeliveries();
+    private final ExecutorService acker;
+    private final AtomicBoolean ackScheduled = new AtomicBoolean();
+    private final AtomicLong ackCalls = new AtomicLong();
     private final ExecutorService deadLetterer;
     private final ScheduledExecutorService requeuer;
     private final AtomicLong received = new AtomicLong();
@@ -91,6 +101,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         this.topology = new Topology(settings);
         this.name = settings.namePrefix() + "-compute-" + node.settings().id();
         this.consumerTag = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.acker = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-acks"));
         this.deadLetterer = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-dead-letters"));
         this.requeuer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory(name + "-requeue"));
         this.connection = RabbitConnections.open(settings, name);
@@ -136,6 +147,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
             inFlight++;
         }
         long tag = delivery.getEnvelope().getDeliveryTag();
+        held.delivered(tag);
         SensorRecord record;
         try {
             record = RecordMessages.decode(delivery.getProperties(), delivery.getBody());
@@ -206,18 +218,41 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
     }
 
+    /** The record of {@code tag} is stored (or dead-lettered): it goes out with the next multiple ack. */
     private void ack(long tag) {
-        try {
-            synchronized (ackLock) {
-                consumer.basicAck(tag, false);
+        held.stored(tag);
+        scheduleAcks();
+    }
+
+    /** One flush at a time; completions arriving meanwhile ride on the next flush, so a stored group is one ack. */
+    private void scheduleAcks() {
+        if (ackScheduled.compareAndSet(false, true)) {
+            try {
+                acker.execute(this::sendAcks);
+            } catch (RuntimeException e) {
+                sendAcks(); // closing: ack on this thread
             }
-            acked.incrementAndGet();
-        } catch (IOException | RuntimeException e) {
-            // the channel is gone: the broker redelivers the record, and the store deduplicates it
-            LOG.fine(name + ": ack of " + tag + " lost with the channel: " + e.getMessage());
-        } finally {
-            done();
         }
+    }
+
+    private void sendAcks() {
+        ackScheduled.set(false);
+        HeldDeliveries.Ackable ackable;
+        synchronized (ackLock) {
+            ackable = held.takeAckable();
+            if (ackable.count() == 0) {
+                return;
+            }
+            try {
+                consumer.basicAck(ackable.upToTag(), true);
+                acked.addAndGet(ackable.count());
+                ackCalls.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                // the channel is gone: the broker redelivers these records, and the store deduplicates them
+                LOG.fine(name + ": ack up to " + ackable.upToTag() + " lost with the channel: " + e.getMessage());
+            }
+        }
+        done(ackable.count());
     }
 
     /** Hands a record back to the queue after a pause, so a store outage is not a redelivery storm. */
@@ -233,19 +268,24 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     private void nack(long tag) {
         try {
             synchronized (ackLock) {
-                consumer.basicNack(tag, false, true);
+                try {
+                    consumer.basicNack(tag, false, true);
+                } finally {
+                    held.forget(tag);
+                }
             }
             requeued.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             LOG.fine(name + ": nack of " + tag + " lost with the channel: " + e.getMessage());
         } finally {
-            done();
+            done(1);
         }
+        scheduleAcks(); // the stored records behind it may go now
     }
 
-    private void done() {
+    private void done(int records) {
         synchronized (inFlightMonitor) {
-            inFlight--;
+            inFlight -= records;
             if (inFlight <= 0) {
                 inFlightMonitor.notifyAll();
             }
@@ -264,6 +304,8 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
                 Measurement.counter("meteo.rabbit.redeliveries", "of those, messages the broker delivered again "
                         + "(unacknowledged by a server that stopped or lost its connection)", redelivered.get()),
                 Measurement.counter("meteo.rabbit.acks", "record messages acknowledged after the store", acked.get()),
+                Measurement.counter("meteo.rabbit.ack.calls", "basic.ack frames sent (each acknowledges a run of stored "
+                        + "records with multiple = true)", ackCalls.get()),
                 Measurement.counter("meteo.rabbit.dead.lettered", "messages moved to the dead-letter queue with the reason",
                         deadLettered.get()),
                 Measurement.counter("meteo.rabbit.requeued", "messages handed back to the queue (store unavailable)",
@@ -302,6 +344,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
         requeuer.shutdownNow();
         deadLetterer.shutdownNow();
+        acker.shutdownNow();
         try {
             connection.close((int) settings.closeTimeout().toMillis());
         } catch (IOException | RuntimeException e) {
@@ -312,6 +355,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
 
     /** Closes the connection at once, as a crash would: the broker redelivers every unacknowledged record. */
     public void abort() {
+        acker.shutdownNow();
         requeuer.shutdownNow();
         deadLetterer.shutdownNow();
         connection.abort(1_000);
