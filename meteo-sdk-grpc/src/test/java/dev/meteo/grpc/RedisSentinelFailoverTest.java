@@ -1,22 +1,12 @@
 package dev.meteo.grpc;
 
-import dev.meteo.compute.ComputeNode;
-import dev.meteo.compute.ComputeSettings;
 import dev.meteo.model.Accounting;
-import dev.meteo.model.WindowResult;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
 import dev.meteo.sensor.Sensor;
-import dev.meteo.sensor.SensorSettings;
-import dev.meteo.sensor.SensorType;
-import dev.meteo.store.SensorCounts;
-import dev.meteo.terminal.RecordingSink;
-import dev.meteo.terminal.Terminal;
 import dev.meteo.testing.RedisProcess;
+import dev.meteo.testing.RunningPipeline;
 import dev.meteo.transport.Transport;
-import dev.meteo.window.AggregatorSettings;
-import dev.meteo.window.WindowAggregator;
-import dev.meteo.window.WindowResultPublisher;
 import dev.meteo.window.WindowSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,14 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,59 +82,25 @@ class RedisSentinelFailoverTest {
                 RedisSettings.of("redis-sentinel://" + hosts + "/meteo", "failover:")));
 
         Transport transport = closeLater(GrpcTransport.of(GrpcTestSettings.inOneProcess()));
-        closeLater(transport.startLoadBalancer());
-        for (int i = 0; i < 2; i++) {
-            ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("server-" + i), store, Clock.systemUTC()));
-            closeLater(transport.startComputeServer(node)).ready().get(10, TimeUnit.SECONDS);
-        }
-        WindowResultPublisher publisher = closeLater(transport.openResultPublisher(store));
-        List<RecordingSink> sinks = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            RecordingSink sink = new RecordingSink();
-            sinks.add(sink);
-            closeLater(transport.startTerminal(new Terminal("t" + i, List.of(sink)))).ready().get(10, TimeUnit.SECONDS);
-        }
-        WindowAggregator aggregator = closeLater(new WindowAggregator(AggregatorSettings.of(WINDOW, "proxy")
-                .withLease(Duration.ofSeconds(5), Duration.ofMillis(100)), store, publisher, Clock.systemUTC()).start());
-        List<Sensor> sensors = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            SensorType type = i < 2 ? SensorType.AIR : SensorType.POLLUTION;
-            sensors.add(closeLater(new Sensor(SensorSettings.of("s" + i, type).withInterval(Duration.ofMillis(10)),
-                    closeLater(transport.openRecordPublisher("s" + i)), Clock.systemUTC()).start()));
-        }
-        RecordingSink reference = sinks.get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> reference.size() >= 3);
+        RunningPipeline pipeline = closeLater(RunningPipeline.on(transport, store).window(WINDOW)
+                .lease(Duration.ofSeconds(5), Duration.ofMillis(100)).sensors(2, 2, Duration.ofMillis(10)).start());
+        pipeline.startSensors();
+        pipeline.awaitMoreWindows(3, Duration.ofSeconds(30));
 
         String before = primaryPort(sentinels.get(0));
         primary.kill();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> primaryPort(sentinels.get(0)).equals(String.valueOf(replica.port())));
-        int windowsAtFailover = reference.size();
-        await().atMost(Duration.ofSeconds(60)).until(() -> reference.size() >= windowsAtFailover + 3);
-
-        for (Sensor sensor : sensors) {
-            sensor.close();
-        }
-        long sent = sensors.stream().mapToLong(s -> s.stats().sent()).sum();
-        Accounting accounting = reference.awaitAccounted(sent, System.currentTimeMillis(), store, Duration.ofSeconds(60));
-        sinks.get(1).awaitSize(reference.size(), Duration.ofSeconds(10));
+        pipeline.awaitMoreWindows(3, Duration.ofSeconds(60));
+        Accounting accounting = pipeline.stopAndDrain(pipeline.sinks().get(0), Duration.ofSeconds(60));
+        pipeline.sinks().get(1).awaitSize(pipeline.sinks().get(0).size(), Duration.ofSeconds(10));
 
         assertEquals(String.valueOf(primary.port()), before);
-        assertNull(aggregator.halted(), "the failover was taken for a lost store");
-        Map<String, SensorCounts> counts = store.sensorCounts();
-        for (Sensor sensor : sensors) {
-            String problem = counts.getOrDefault(sensor.settings().id(), SensorCounts.NONE)
-                    .check(sensor.stats().confirmed(), sensor.stats().failed());
-            assertNull(problem, () -> sensor.settings().id() + ": " + problem);
-            assertEquals(0, sensor.stats().failed(), "a sensor gave up on records during the failover");
+        assertNull(pipeline.aggregator().halted(), "the failover was taken for a lost store");
+        pipeline.assertExactlyOnce(accounting);
+        assertEquals(pipeline.sinks().get(0).results(), pipeline.sinks().get(1).results());
+        for (Sensor sensor : pipeline.allSensors()) {
+            assertEquals(0, sensor.stats().failed(), sensor.settings().id() + " gave up on records during the failover");
         }
-        assertTrue(accounting.holds(), accounting::toString);
-        List<WindowResult> results = reference.results();
-        for (int i = 1; i < results.size(); i++) {
-            assertEquals(results.get(i - 1).end(), results.get(i).start(), "windows not contiguous: " + results);
-        }
-        assertEquals(results, sinks.get(1).results());
-        long storedInWindows = counts.values().stream().mapToLong(SensorCounts::stored).sum();
-        assertEquals(storedInWindows, results.stream().mapToLong(WindowResult::recordCount).sum());
     }
 }
