@@ -23,6 +23,7 @@ import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.store.SensorCounts;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -32,9 +33,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +56,7 @@ class GrpcBatchTest {
     private static final Duration AWAIT = Duration.ofSeconds(30);
 
     private final Clock clock = Clock.systemUTC();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private RedisMeteoStore store;
 
     @BeforeEach
@@ -67,25 +66,18 @@ class GrpcBatchTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            toClose.pop().close();
-        }
+        closer.close();
         store.deleteAll();
         store.close();
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
-    }
-
     private GrpcLoadBalancer balancer() {
-        return closeLater(GrpcLoadBalancer.start(LoadBalancerSettings.defaults()
+        return closer.add(GrpcLoadBalancer.start(LoadBalancerSettings.defaults()
                 .withHealthCheckInterval(GrpcTestSettings.HEALTH_CHECK).withShutdownGrace(Duration.ofSeconds(1))));
     }
 
     private GrpcComputeServer registeredServer(ComputeNode node, GrpcLoadBalancer balancer) throws Exception {
-        GrpcComputeServer server = closeLater(GrpcComputeServer.start(
+        GrpcComputeServer server = closer.add(GrpcComputeServer.start(
                 GrpcTestSettings.computeSettings().withBalancer(endpoint(balancer)), node));
         server.registered().get(10, TimeUnit.SECONDS);
         return server;
@@ -96,14 +88,14 @@ class GrpcBatchTest {
     }
 
     private GrpcBatchPublisher publisher(GrpcLoadBalancer balancer, RecordBatchSettings batching) {
-        return closeLater(GrpcBatchPublisher.open(RecordPublisherSettings.of(endpoint(balancer))
+        return closer.add(GrpcBatchPublisher.open(RecordPublisherSettings.of(endpoint(balancer))
                 .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)), batching));
     }
 
     @Test
     void eachRecordOfABatchComesBackWithItsOwnOutcome() throws Exception {
         GrpcLoadBalancer balancer = balancer();
-        registeredServer(closeLater(new ComputeNode(ComputeSettings.of("a"), store, clock)), balancer);
+        registeredServer(closer.add(new ComputeNode(ComputeSettings.of("a"), store, clock)), balancer);
         long now = clock.millis();
         long horizon = Math.floorDiv(now - 10_000, 1_000) * 1_000;
         store.initialiseHorizon(horizon, 1_000, 0, Long.MIN_VALUE); // records detected before it are late
@@ -118,7 +110,7 @@ class GrpcBatchTest {
                 Reading.getDefaultInstance());
 
         ManagedChannel channel = GrpcServers.channel(endpoint(balancer), GrpcTlsSettings.plaintext());
-        closeLater(channel::shutdownNow);
+        closer.add(channel::shutdownNow);
         BatchReply reply = LoadBalancerGrpc.newBlockingStub(channel)
                 .sendBatch(RecordBatch.newBuilder().addAllReadings(readings).build());
 
@@ -137,7 +129,7 @@ class GrpcBatchTest {
     @Test
     void thePublisherCompletesEachRecordFromItsOutcomeAndManyRecordsShareACall() throws Exception {
         GrpcLoadBalancer balancer = balancer();
-        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("a"), store, clock));
+        ComputeNode node = closer.add(new ComputeNode(ComputeSettings.of("a"), store, clock));
         registeredServer(node, balancer);
         GrpcBatchPublisher publisher = publisher(balancer, RecordBatchSettings.defaults().withLinger(Duration.ofMillis(50)));
 
@@ -168,7 +160,7 @@ class GrpcBatchTest {
                 Duration.ofMillis(300)));
         ComputeNode victim = new ComputeNode(slow, store, clock);
         GrpcComputeServer victimServer = registeredServer(victim, balancer);
-        ComputeNode survivor = closeLater(new ComputeNode(ComputeSettings.of("survivor").withDelay(slow.delay()), store, clock));
+        ComputeNode survivor = closer.add(new ComputeNode(ComputeSettings.of("survivor").withDelay(slow.delay()), store, clock));
         registeredServer(survivor, balancer);
         GrpcBatchPublisher publisher = publisher(balancer, RecordBatchSettings.defaults().withMaxRecords(50));
 

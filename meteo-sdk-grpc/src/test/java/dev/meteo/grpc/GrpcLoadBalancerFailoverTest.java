@@ -5,6 +5,7 @@ import dev.meteo.model.Accounting;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.sensor.Sensor;
 import dev.meteo.terminal.RecordingSink;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.testing.RunningPipeline;
 import dev.meteo.transport.Transport;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -31,32 +30,21 @@ class GrpcLoadBalancerFailoverTest {
 
     private static final WindowSpec WINDOW = WindowSpec.of(Duration.ofMillis(500), Duration.ofMillis(1500));
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() {
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
+        closer.close();
     }
 
     @Test
     void killingOneOfTwoLoadBalancersLosesNoRecordAndCountsNoneTwice() throws Exception {
         GrpcTransportSettings base = GrpcTestSettings.inOneProcess();
-        GrpcLoadBalancer second = closeLater(GrpcLoadBalancer.start(base.loadBalancer()));
-        Transport transport = closeLater(GrpcTransport.of(
+        GrpcLoadBalancer second = closer.add(GrpcLoadBalancer.start(base.loadBalancer()));
+        Transport transport = closer.add(GrpcTransport.of(
                 base.withExtraBalancers(List.of(new Endpoint("127.0.0.1", second.port())))));
-        RedisMeteoStore store = closeLater(RedisTestSupport.freshStore());
-        RunningPipeline pipeline = closeLater(RunningPipeline.on(transport, store).window(WINDOW)
+        RedisMeteoStore store = closer.add(RedisTestSupport.freshStore());
+        RunningPipeline pipeline = closer.add(RunningPipeline.on(transport, store).window(WINDOW)
                 .sensors(2, 2, Duration.ofMillis(5)).terminals(1).start());
         Transport.Running first = pipeline.loadBalancer();
         await().atMost(Duration.ofSeconds(10)).until(() -> second.liveServers().size() == 2

@@ -16,6 +16,7 @@ import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +47,7 @@ class GrpcLoadBalancerTest {
     private static final Duration AWAIT = Duration.ofSeconds(30);
 
     private final Clock clock = Clock.systemUTC();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private RedisMeteoStore store;
 
     @BeforeEach
@@ -58,29 +57,22 @@ class GrpcLoadBalancerTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            toClose.pop().close();
-        }
+        closer.close();
         store.deleteAll();
         store.close();
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
-    }
-
     private GrpcLoadBalancer balancer(LoadBalancerSettings settings) {
-        return closeLater(GrpcLoadBalancer.start(settings.withHealthCheckInterval(GrpcTestSettings.HEALTH_CHECK)
+        return closer.add(GrpcLoadBalancer.start(settings.withHealthCheckInterval(GrpcTestSettings.HEALTH_CHECK)
                 .withShutdownGrace(Duration.ofSeconds(1))));
     }
 
     private ComputeNode node(String id) {
-        return closeLater(new ComputeNode(ComputeSettings.of(id), store, clock));
+        return closer.add(new ComputeNode(ComputeSettings.of(id), store, clock));
     }
 
     private GrpcComputeServer registeredServer(ComputeNode node, GrpcLoadBalancer balancer) throws Exception {
-        GrpcComputeServer server = closeLater(GrpcComputeServer.start(
+        GrpcComputeServer server = closer.add(GrpcComputeServer.start(
                 GrpcTestSettings.computeSettings().withBalancer(endpoint(balancer)), node));
         server.registered().get(10, TimeUnit.SECONDS);
         return server;
@@ -91,7 +83,7 @@ class GrpcLoadBalancerTest {
     }
 
     private GrpcRecordPublisher publisher(GrpcLoadBalancer balancer) {
-        return closeLater(GrpcRecordPublisher.open(RecordPublisherSettings.of(endpoint(balancer))));
+        return closer.add(GrpcRecordPublisher.open(RecordPublisherSettings.of(endpoint(balancer))));
     }
 
     private List<SensorRecord> records(String sensorId, int count) {
@@ -162,9 +154,9 @@ class GrpcLoadBalancerTest {
     void aServerThatStopsRenewingItsLeaseIsDroppedAndComesBackWhenItRegistersAgain() throws Exception {
         GrpcLoadBalancer balancer = balancer(LoadBalancerSettings.defaults().withServerLease(Duration.ofMillis(600)));
         // a healthy server that registers only when told to: its lease, not its health, decides
-        GrpcComputeServer server = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), node("a")));
+        GrpcComputeServer server = closer.add(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), node("a")));
         ManagedChannel channel = GrpcServers.channel(endpoint(balancer), GrpcTlsSettings.plaintext());
-        closeLater(channel::shutdownNow);
+        closer.add(channel::shutdownNow);
         LoadBalancerGrpc.LoadBalancerBlockingStub registrar = LoadBalancerGrpc.newBlockingStub(channel);
         Registration registration = Registration.newBuilder().setId("a").setAddress(server.endpoint().toString()).build();
 
@@ -203,8 +195,8 @@ class GrpcLoadBalancerTest {
     void serversListedInAStaticFileReceiveRecordsWithoutRegistering(@TempDir Path dir) throws Exception {
         ComputeNode first = node("first");
         ComputeNode second = node("second");
-        GrpcComputeServer firstServer = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), first));
-        GrpcComputeServer secondServer = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), second));
+        GrpcComputeServer firstServer = closer.add(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), first));
+        GrpcComputeServer secondServer = closer.add(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), second));
         Path file = Files.writeString(dir.resolve("servers.txt"), "# compute servers\n" + firstServer.endpoint()
                 + "\n\n  " + secondServer.endpoint() + "  \n");
 

@@ -11,6 +11,7 @@ import dev.meteo.model.WindowResult;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.window.AggregatorSettings;
 import dev.meteo.window.WindowAggregator;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,23 +41,16 @@ class GrpcProxyFailoverTest {
     private static final Duration LEASE = Duration.ofSeconds(1);
 
     private final RedisMeteoStore store = RedisTestSupport.freshStore();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private final AtomicLong stored = new AtomicLong();
     private volatile boolean producing = true;
 
     @AfterEach
     void tearDown() throws Exception {
         producing = false;
-        while (!toClose.isEmpty()) {
-            toClose.pop().close();
-        }
+        closer.close();
         store.deleteAll();
         store.close();
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
     }
 
     /** Stores a record every 10 ms at the current time, as compute servers would. */
@@ -92,7 +84,7 @@ class GrpcProxyFailoverTest {
 
     private RecordingSink terminal(String id, List<Endpoint> proxies) throws Exception {
         RecordingSink sink = new RecordingSink();
-        GrpcTerminalServer server = closeLater(GrpcTerminalServer.start(
+        GrpcTerminalServer server = closer.add(GrpcTerminalServer.start(
                 GrpcTestSettings.terminalSettings().withProxies(proxies), new Terminal(id, List.of(sink))));
         server.registered().get(10, TimeUnit.SECONDS);
         return sink;
@@ -139,8 +131,8 @@ class GrpcProxyFailoverTest {
         active.close();
         first.close();
         Thread.sleep(WINDOW.sizeMillis() * 3); // windows close while no proxy runs
-        GrpcResultPublisher restarted = closeLater(publisher(port));
-        closeLater(aggregator("proxy", restarted).start());
+        GrpcResultPublisher restarted = closer.add(publisher(port));
+        closer.add(aggregator("proxy", restarted).start());
 
         assertEveryRecordReachesEveryTerminal(one, two);
     }
@@ -148,11 +140,11 @@ class GrpcProxyFailoverTest {
     @Test
     void aStandbyThatTakesOverKnowsEveryTerminalAndDeliversWhatTheActiveOneMissed() throws Exception {
         GrpcResultPublisher activePublisher = publisher(0);
-        GrpcResultPublisher standbyPublisher = closeLater(publisher(0));
+        GrpcResultPublisher standbyPublisher = closer.add(publisher(0));
         Endpoint activeAddress = new Endpoint("127.0.0.1", activePublisher.port());
         Endpoint standbyAddress = new Endpoint("127.0.0.1", standbyPublisher.port());
         WindowAggregator active = aggregator("active", activePublisher).start();
-        closeLater(aggregator("standby", standbyPublisher).start());
+        closer.add(aggregator("standby", standbyPublisher).start());
         RecordingSink one = terminal("one", List.of(activeAddress, standbyAddress));
         RecordingSink two = terminal("two", List.of(activeAddress, standbyAddress));
         startProducing();

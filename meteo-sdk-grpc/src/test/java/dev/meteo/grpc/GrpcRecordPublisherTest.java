@@ -2,6 +2,7 @@ package dev.meteo.grpc;
 
 import dev.meteo.compute.ComputeNode;
 import dev.meteo.compute.ComputeSettings;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.grpc.balancer.GrpcLoadBalancer;
 import dev.meteo.grpc.balancer.LoadBalancerSettings;
@@ -18,9 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GrpcRecordPublisherTest {
 
     private final Clock clock = Clock.systemUTC();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private RedisMeteoStore store;
 
     @BeforeEach
@@ -48,16 +47,9 @@ class GrpcRecordPublisherTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            toClose.pop().close();
-        }
+        closer.close();
         store.deleteAll();
         store.close();
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
     }
 
     private static int freePort() throws Exception {
@@ -73,7 +65,7 @@ class GrpcRecordPublisherTest {
     @Test
     void recordsWaitWhileTheLoadBalancerIsDownAndAreStoredOnceItComesUp() throws Exception {
         int port = freePort();
-        GrpcRecordPublisher publisher = closeLater(GrpcRecordPublisher.open(RecordPublisherSettings
+        GrpcRecordPublisher publisher = closer.add(GrpcRecordPublisher.open(RecordPublisherSettings
                 .of(new Endpoint("127.0.0.1", port)).withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))));
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -82,10 +74,10 @@ class GrpcRecordPublisherTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> publisher.stats().retried() >= 5);
         assertTrue(pending.stream().noneMatch(CompletableFuture::isDone), "a record was given up while the LB was down");
 
-        GrpcLoadBalancer balancer = closeLater(GrpcLoadBalancer.start(LoadBalancerSettings.defaults().withPort(port)
+        GrpcLoadBalancer balancer = closer.add(GrpcLoadBalancer.start(LoadBalancerSettings.defaults().withPort(port)
                 .withShutdownGrace(Duration.ofSeconds(1))));
-        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("a"), store, clock));
-        closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings().withBalancer(new Endpoint("127.0.0.1", balancer.port())), node))
+        ComputeNode node = closer.add(new ComputeNode(ComputeSettings.of("a"), store, clock));
+        closer.add(GrpcComputeServer.start(GrpcTestSettings.computeSettings().withBalancer(new Endpoint("127.0.0.1", balancer.port())), node))
                 .registered().get(10, TimeUnit.SECONDS);
 
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -94,7 +86,7 @@ class GrpcRecordPublisherTest {
 
     @Test
     void whenTheBufferIsFullANewRecordFailsAtOnceWithoutBeingSent() throws Exception {
-        GrpcRecordPublisher publisher = closeLater(GrpcRecordPublisher.open(RecordPublisherSettings
+        GrpcRecordPublisher publisher = closer.add(GrpcRecordPublisher.open(RecordPublisherSettings
                 .of(new Endpoint("127.0.0.1", freePort())).withMaxBuffered(2)));
         CompletableFuture<Void> first = publisher.publish(record(1));
         CompletableFuture<Void> second = publisher.publish(record(2));

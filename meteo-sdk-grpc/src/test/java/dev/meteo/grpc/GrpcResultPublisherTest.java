@@ -12,6 +12,7 @@ import dev.meteo.model.WindowResult;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.TerminalSink;
+import dev.meteo.testing.Closer;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,26 +41,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The proxy's publisher over real sockets: leases, a slow terminal, the static list. */
 class GrpcResultPublisherTest {
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            toClose.pop().close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
+        closer.close();
     }
 
     private GrpcResultPublisher proxy(ResultPublisherSettings settings) {
-        return closeLater(GrpcResultPublisher.start(settings.withShutdownGrace(Duration.ofSeconds(1)), null));
+        return closer.add(GrpcResultPublisher.start(settings.withShutdownGrace(Duration.ofSeconds(1)), null));
     }
 
     private GrpcTerminalServer registeredTerminal(Terminal terminal, GrpcResultPublisher proxy) throws Exception {
-        GrpcTerminalServer server = closeLater(GrpcTerminalServer.start(
+        GrpcTerminalServer server = closer.add(GrpcTerminalServer.start(
                 GrpcTestSettings.terminalSettings().withProxy(new Endpoint("127.0.0.1", proxy.port())), terminal));
         server.registered().get(10, TimeUnit.SECONDS);
         return server;
@@ -112,10 +104,10 @@ class GrpcResultPublisherTest {
         GrpcResultPublisher proxy = proxy(ResultPublisherSettings.defaults().withTerminalLease(Duration.ofMillis(600)));
         RecordingSink sink = new RecordingSink();
         // a live terminal that registers only when told to: its lease decides
-        GrpcTerminalServer terminal = closeLater(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(),
+        GrpcTerminalServer terminal = closer.add(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(),
                 new Terminal("t", List.of(sink))));
         ManagedChannel channel = GrpcServers.channel(new Endpoint("127.0.0.1", proxy.port()), GrpcTlsSettings.plaintext());
-        closeLater(channel::shutdownNow);
+        closer.add(channel::shutdownNow);
         ProxyGrpc.ProxyBlockingStub registrar = ProxyGrpc.newBlockingStub(channel);
         Registration registration = Registration.newBuilder().setId("t").setAddress(terminal.endpoint().toString()).build();
 
@@ -157,7 +149,7 @@ class GrpcResultPublisherTest {
             GrpcResultPublisher proxy = proxy(ResultPublisherSettings.defaults());
             RecordingSink first = new RecordingSink();
             registeredTerminal(new Terminal("same", List.of(first)), proxy);
-            GrpcTerminalServer second = closeLater(GrpcTerminalServer.start(
+            GrpcTerminalServer second = closer.add(GrpcTerminalServer.start(
                     GrpcTestSettings.terminalSettings().withProxy(new Endpoint("127.0.0.1", proxy.port())),
                     new Terminal("same", List.of(new RecordingSink()))));
             await().atMost(Duration.ofSeconds(10)).until(() -> warnings.stream()
@@ -174,8 +166,8 @@ class GrpcResultPublisherTest {
     void terminalsListedInAStaticFileReceiveResultsWithoutRegistering(@TempDir Path dir) throws Exception {
         RecordingSink first = new RecordingSink();
         RecordingSink second = new RecordingSink();
-        GrpcTerminalServer one = closeLater(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(), new Terminal("one", List.of(first))));
-        GrpcTerminalServer two = closeLater(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(), new Terminal("two", List.of(second))));
+        GrpcTerminalServer one = closer.add(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(), new Terminal("one", List.of(first))));
+        GrpcTerminalServer two = closer.add(GrpcTerminalServer.start(GrpcTestSettings.terminalSettings(), new Terminal("two", List.of(second))));
         Path file = Files.writeString(dir.resolve("terminals.txt"), one.endpoint() + "\n# the second\n" + two.endpoint() + "\n");
 
         GrpcResultPublisher proxy = proxy(ResultPublisherSettings.defaults().withStaticTerminalsFrom(file));

@@ -11,6 +11,7 @@ import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,35 +39,28 @@ class GrpcSilentServerTest {
     private static final Duration NEVER = Duration.ofMinutes(10);
 
     private final Clock clock = Clock.systemUTC();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private final RedisMeteoStore store = RedisTestSupport.freshStore();
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            toClose.pop().close();
-        }
+        closer.close();
         store.deleteAll();
         store.close();
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
-    }
-
     @Test
     void recordsHeldByASilentServerAreRetriedOnAnotherAndItReturnsOnceItAnswers() throws Exception {
-        ComputeNode quiet = closeLater(new ComputeNode(ComputeSettings.of("quiet"), store, clock));
-        ComputeNode other = closeLater(new ComputeNode(ComputeSettings.of("other"), store, clock));
-        GrpcComputeServer quietServer = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), quiet));
-        GrpcComputeServer otherServer = closeLater(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), other));
-        FreezableRelay link = closeLater(FreezableRelay.to(quietServer.endpoint()));
-        GrpcLoadBalancer balancer = closeLater(GrpcLoadBalancer.start(LoadBalancerSettings.defaults()
+        ComputeNode quiet = closer.add(new ComputeNode(ComputeSettings.of("quiet"), store, clock));
+        ComputeNode other = closer.add(new ComputeNode(ComputeSettings.of("other"), store, clock));
+        GrpcComputeServer quietServer = closer.add(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), quiet));
+        GrpcComputeServer otherServer = closer.add(GrpcComputeServer.start(GrpcTestSettings.computeSettings(), other));
+        FreezableRelay link = closer.add(FreezableRelay.to(quietServer.endpoint()));
+        GrpcLoadBalancer balancer = closer.add(GrpcLoadBalancer.start(LoadBalancerSettings.defaults()
                 .withStaticServers(List.of(link.endpoint(), otherServer.endpoint()))
                 .withHealthCheckInterval(GrpcTestSettings.HEALTH_CHECK).withAttemptDeadline(NEVER)
                 .withShutdownGrace(Duration.ofSeconds(1))));
-        GrpcRecordPublisher publisher = closeLater(GrpcRecordPublisher.open(RecordPublisherSettings.of(
+        GrpcRecordPublisher publisher = closer.add(GrpcRecordPublisher.open(RecordPublisherSettings.of(
                 new Endpoint("127.0.0.1", balancer.port())).withCallDeadline(NEVER)));
         sendAll(publisher, records("before", 20));
         assertTrue(quiet.stats().processed() > 0, "the quiet server took records while it answered");

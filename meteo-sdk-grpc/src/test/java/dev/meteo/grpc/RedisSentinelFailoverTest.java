@@ -4,6 +4,7 @@ import dev.meteo.model.Accounting;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
 import dev.meteo.sensor.Sensor;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisProcess;
 import dev.meteo.testing.RunningPipeline;
 import dev.meteo.transport.Transport;
@@ -15,9 +16,7 @@ import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -39,22 +38,11 @@ class RedisSentinelFailoverTest {
     @TempDir
     Path dir;
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
+        closer.close();
     }
 
     private static String primaryPort(RedisProcess sentinel) {
@@ -66,11 +54,11 @@ class RedisSentinelFailoverTest {
     @Test
     void killingThePrimaryLosesNoAcknowledgedRecordAndCountsNoneTwice() throws Exception {
         assumeTrue(RedisProcess.available(), "needs redis-server on the PATH to start a primary, a replica and Sentinels");
-        RedisProcess primary = closeLater(RedisProcess.start(dir));
-        RedisProcess replica = closeLater(RedisProcess.replicaOf(primary, dir));
+        RedisProcess primary = closer.add(RedisProcess.start(dir));
+        RedisProcess replica = closer.add(RedisProcess.replicaOf(primary, dir));
         List<RedisProcess> sentinels = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            sentinels.add(closeLater(RedisProcess.sentinel(dir, primary, "meteo", 2)));
+            sentinels.add(closer.add(RedisProcess.sentinel(dir, primary, "meteo", 2)));
         }
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             try (Jedis jedis = primary.connect()) {
@@ -78,11 +66,11 @@ class RedisSentinelFailoverTest {
             }
         });
         String hosts = String.join(",", sentinels.stream().map(s -> "127.0.0.1:" + s.port()).toList());
-        RedisMeteoStore store = closeLater(new RedisMeteoStore(
+        RedisMeteoStore store = closer.add(new RedisMeteoStore(
                 RedisSettings.of("redis-sentinel://" + hosts + "/meteo", "failover:")));
 
-        Transport transport = closeLater(GrpcTransport.of(GrpcTestSettings.inOneProcess()));
-        RunningPipeline pipeline = closeLater(RunningPipeline.on(transport, store).window(WINDOW)
+        Transport transport = closer.add(GrpcTransport.of(GrpcTestSettings.inOneProcess()));
+        RunningPipeline pipeline = closer.add(RunningPipeline.on(transport, store).window(WINDOW)
                 .lease(Duration.ofSeconds(5), Duration.ofMillis(100)).sensors(2, 2, Duration.ofMillis(10)).start());
         pipeline.startSensors();
         pipeline.awaitMoreWindows(3, Duration.ofSeconds(30));

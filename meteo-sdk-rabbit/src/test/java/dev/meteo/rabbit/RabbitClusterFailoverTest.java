@@ -3,6 +3,7 @@ package dev.meteo.rabbit;
 import dev.meteo.model.Accounting;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.sensor.Sensor;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import dev.meteo.testing.RunningPipeline;
 import dev.meteo.transport.Transport;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -37,35 +36,24 @@ class RabbitClusterFailoverTest {
     @TempDir
     Path dir;
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() {
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
+        closer.close();
     }
 
     @Test
     void killingANodeLosesNoRecordAndCountsNoneTwice() throws Exception {
         assumeTrue(RabbitProcess.available(), "needs RabbitMQ's scripts in /usr/lib/rabbitmq/bin to start a cluster");
         List<RabbitProcess> nodes = RabbitProcess.cluster(dir, 3);
-        nodes.forEach(this::closeLater);
+        nodes.forEach(closer::add);
         RabbitSettings settings = RabbitSettings.of(RabbitProcess.uri(nodes)).withNamePrefix("failover")
                 .withRequeuePause(Duration.ofMillis(200));
-        RedisMeteoStore store = closeLater(RedisTestSupport.freshStore());
+        RedisMeteoStore store = closer.add(RedisTestSupport.freshStore());
 
-        Transport transport = closeLater(RabbitTransport.of(settings));
-        RunningPipeline pipeline = closeLater(RunningPipeline.on(transport, store).window(WINDOW)
+        Transport transport = closer.add(RabbitTransport.of(settings));
+        RunningPipeline pipeline = closer.add(RunningPipeline.on(transport, store).window(WINDOW)
                 .lease(Duration.ofSeconds(5), Duration.ofMillis(100)).sensors(2, 2, Duration.ofMillis(10))
                 .ready(Duration.ofSeconds(30)).start());
         pipeline.startSensors();

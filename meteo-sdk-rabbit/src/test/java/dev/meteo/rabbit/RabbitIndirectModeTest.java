@@ -26,6 +26,7 @@ import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
 import dev.meteo.terminal.RecordingSink;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,9 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,7 @@ class RabbitIndirectModeTest {
     private static final Duration AWAIT = Duration.ofSeconds(60);
 
     private final Clock clock = Clock.systemUTC();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private final List<String> terminalIds = new CopyOnWriteArrayList<>();
     private RabbitSettings settings;
     private Topology topology;
@@ -81,27 +80,16 @@ class RabbitIndirectModeTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        closer.close();
         inspector.close();
         RabbitTestSupport.deleteTopology(settings, terminalIds);
         store.deleteAll();
         store.close();
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
-    }
-
     private ComputeNode startServer(String id) throws Exception {
-        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of(id), store, clock));
-        closeLater(RabbitComputeServer.start(settings, node));
+        ComputeNode node = closer.add(new ComputeNode(ComputeSettings.of(id), store, clock));
+        closer.add(RabbitComputeServer.start(settings, node));
         return node;
     }
 
@@ -139,7 +127,7 @@ class RabbitIndirectModeTest {
     @Test
     void malformedMessagesAndInvalidRecordsLandInTheDeadLetterQueueWithAReasonAndServersKeepRunning() throws Exception {
         ComputeNode node = startServer("server-dlq");
-        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
         Instant now = clock.instant();
 
         publishRaw(new AMQP.BasicProperties.Builder().messageId("garbage-1").deliveryMode(2)
@@ -174,7 +162,7 @@ class RabbitIndirectModeTest {
     void aTerminalRestartedWithTheSameIdReceivesTheWindowsPublishedWhileItWasDown() throws Exception {
         String terminalId = "terminal-restart";
         terminalIds.add(terminalId);
-        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        RabbitResultPublisher proxy = closer.add(RabbitResultPublisher.open(settings));
         RecordingSink sink = new RecordingSink();
         Terminal terminal = new Terminal(terminalId, List.of(sink));
 
@@ -188,7 +176,7 @@ class RabbitIndirectModeTest {
         assertEquals(2, messageCount(topology.terminalQueue(terminalId)), "the queue keeps the windows while the terminal is down");
 
         RecordingSink afterRestart = new RecordingSink();
-        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(afterRestart))));
+        closer.add(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(afterRestart))));
         await().atMost(AWAIT).until(() -> afterRestart.size() == 2);
         assertEquals(List.of(window(1_000), window(2_000)), afterRestart.results());
     }
@@ -197,7 +185,7 @@ class RabbitIndirectModeTest {
     void aSecondTerminalWithTheSameIdIsRefusedInsteadOfTakingEveryOtherWindow() {
         String terminalId = "terminal-twice";
         terminalIds.add(terminalId);
-        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(new RecordingSink()))));
+        closer.add(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(new RecordingSink()))));
         UncheckedIOException refused = assertThrows(UncheckedIOException.class,
                 () -> RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(new RecordingSink()))));
         assertTrue(refused.getMessage().contains("already consuming") && refused.getMessage().contains("--id"),
@@ -214,22 +202,22 @@ class RabbitIndirectModeTest {
         }
         RecordingSink sink = new RecordingSink();
         for (int i = 0; i < 2; i++) {
-            closeLater(RabbitRecordPublisher.open(settings));
-            closeLater(RabbitResultPublisher.open(settings));
+            closer.add(RabbitRecordPublisher.open(settings));
+            closer.add(RabbitResultPublisher.open(settings));
         }
         // the terminal declares its queue again when it restarts (one consumer at a time)
         RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))).close();
-        closeLater(RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))));
+        closer.add(RabbitTerminalConsumer.start(settings, new Terminal("terminal-twice", List.of(sink))));
         ComputeNode first = startServer("server-a");
         ComputeNode second = startServer("server-b");
         try (Channel channel = inspector.createChannel()) {
             topology.declareTerminalQueue(channel, "terminal-twice");
         }
 
-        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
         publisher.publish(new RawPollutionData("pollution-twice", 1, clock.instant(), 400)).get(10, TimeUnit.SECONDS);
         await().atMost(AWAIT).until(() -> first.stats().processed() + second.stats().processed() == 1);
-        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        RabbitResultPublisher proxy = closer.add(RabbitResultPublisher.open(settings));
         proxy.publish(window(0));
         await().atMost(AWAIT).until(() -> sink.size() == 1);
     }
@@ -296,9 +284,9 @@ class RabbitIndirectModeTest {
     void aRecordThatCannotBeStoredGoesBackToTheQueueAndIsStoredOnceTheStoreIsBack() throws Exception {
         SwitchableStore switchable = new SwitchableStore(store);
         switchable.down.set(true);
-        ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("server-outage"), switchable, clock));
-        RabbitComputeServer server = closeLater(RabbitComputeServer.start(settings, node));
-        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        ComputeNode node = closer.add(new ComputeNode(ComputeSettings.of("server-outage"), switchable, clock));
+        RabbitComputeServer server = closer.add(RabbitComputeServer.start(settings, node));
+        RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
         for (long sequence = 0; sequence < 10; sequence++) {
             publisher.publish(new RawPollutionData("pollution-outage", sequence, clock.instant(), 400)).get(10, TimeUnit.SECONDS);
         }
@@ -354,10 +342,10 @@ class RabbitIndirectModeTest {
     void aServerKilledBetweenStoringABatchAndItsMultipleAckLosesNothingAndCountsNothingTwice() throws Exception {
         int records = 400;
         long hangAt = 250;
-        StoreThatHangsAfterWriting hanging = closeLater(new StoreThatHangsAfterWriting(store, hangAt));
-        ComputeNode first = closeLater(new ComputeNode(ComputeSettings.of("server-crash"), hanging, clock));
+        StoreThatHangsAfterWriting hanging = closer.add(new StoreThatHangsAfterWriting(store, hangAt));
+        ComputeNode first = closer.add(new ComputeNode(ComputeSettings.of("server-crash"), hanging, clock));
         RabbitComputeServer crashing = RabbitComputeServer.start(settings.withPrefetch(500), first);
-        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
         Instant now = clock.instant();
         for (long sequence = 0; sequence < records; sequence++) {
@@ -396,10 +384,10 @@ class RabbitIndirectModeTest {
         String terminalId = "terminal-recovery";
         terminalIds.add(terminalId);
         ComputeNode node = startServer("server-recovery");
-        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
-        RabbitResultPublisher proxy = closeLater(RabbitResultPublisher.open(settings));
+        RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
+        RabbitResultPublisher proxy = closer.add(RabbitResultPublisher.open(settings));
         RecordingSink sink = new RecordingSink();
-        closeLater(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(sink))));
+        closer.add(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(sink))));
         publisher.publish(record("pollution-roles", 0)).get(10, TimeUnit.SECONDS);
         proxy.publish(window(0));
         await().atMost(AWAIT).until(() -> node.stats().processed() == 1 && sink.size() == 1);
@@ -420,7 +408,7 @@ class RabbitIndirectModeTest {
 
     @Test
     void unconfirmedRecordsArePublishedAgainAfterTheBrokerClosesTheConnection() throws Exception {
-        RabbitRecordPublisher publisher = closeLater(RabbitRecordPublisher.open(settings));
+        RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
         Semaphore window = new Semaphore(200);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();

@@ -21,10 +21,8 @@ import dev.meteo.window.WindowSpec;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +120,7 @@ public final class RunningPipeline implements AutoCloseable {
 
     private final Builder plan;
     private final Clock clock = Clock.systemUTC();
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Closer closer = new Closer();
     private final List<ComputeNode> nodes = new ArrayList<>();
     private final List<Transport.Running> serverParts = new ArrayList<>();
     private final List<Terminal> terminals = new ArrayList<>();
@@ -140,11 +138,11 @@ public final class RunningPipeline implements AutoCloseable {
     private void startParts() throws Exception {
         loadBalancer = started(plan.transport.startLoadBalancer());
         for (int i = 0; i < plan.servers; i++) {
-            ComputeNode node = closeLater(new ComputeNode(ComputeSettings.of("server-" + i), plan.store, clock));
+            ComputeNode node = closer.add(new ComputeNode(ComputeSettings.of("server-" + i), plan.store, clock));
             nodes.add(node);
             serverParts.add(started(plan.transport.startComputeServer(node)));
         }
-        WindowResultPublisher publisher = closeLater(plan.transport.openResultPublisher(plan.store));
+        WindowResultPublisher publisher = closer.add(plan.transport.openResultPublisher(plan.store));
         for (int i = 0; i < plan.terminals; i++) {
             RecordingSink sink = new RecordingSink();
             Terminal terminal = new Terminal("terminal-" + plan.runId + "-" + i, List.of(sink));
@@ -156,24 +154,19 @@ public final class RunningPipeline implements AutoCloseable {
         if (plan.lease != null) {
             settings = settings.withLease(plan.lease, plan.pollInterval);
         }
-        aggregator = closeLater(new WindowAggregator(settings, plan.store, publisher, clock)).start();
+        aggregator = closer.add(new WindowAggregator(settings, plan.store, publisher, clock)).start();
         for (int i = 0; i < plan.airSensors + plan.pollutionSensors; i++) {
             SensorType type = i < plan.airSensors ? SensorType.AIR : SensorType.POLLUTION;
             String id = type.name().toLowerCase() + "-" + plan.runId + "-" + i;
-            RecordPublisher recordPublisher = closeLater(plan.transport.openRecordPublisher(id));
-            sensors.add(closeLater(new Sensor(
+            RecordPublisher recordPublisher = closer.add(plan.transport.openRecordPublisher(id));
+            sensors.add(closer.add(new Sensor(
                     SensorSettings.of(id, type).withInterval(plan.sensorInterval).withSeed(i), recordPublisher, clock)));
         }
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
-    }
-
     /** A running part once its peers know it (registered, queue bound), closed with the pipeline. */
     private Transport.Running started(Transport.Running part) throws Exception {
-        closeLater(part);
+        closer.add(part);
         part.ready().get(plan.ready.toMillis(), TimeUnit.MILLISECONDS);
         return part;
     }
@@ -181,9 +174,9 @@ public final class RunningPipeline implements AutoCloseable {
     /** Adds {@code count} sensors of {@code type} in one fleet, on one publisher from the mode's fleet publisher. */
     public SensorFleet addFleet(SensorType type, int count, Duration interval) {
         String prefix = "fleet-" + type.name().toLowerCase() + "-" + plan.runId;
-        RecordPublisher shared = closeLater(plan.transport.openFleetPublisher(prefix));
+        RecordPublisher shared = closer.add(plan.transport.openFleetPublisher(prefix));
         SensorSettings template = SensorSettings.of(prefix, type).withInterval(interval).withSeed(fleets.size());
-        SensorFleet fleet = closeLater(new SensorFleet(SensorFleet.numbered(template, count), shared, clock));
+        SensorFleet fleet = closer.add(new SensorFleet(SensorFleet.numbered(template, count), shared, clock));
         fleets.add(fleet);
         return fleet;
     }
@@ -329,12 +322,6 @@ public final class RunningPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        closer.close();
     }
 }
