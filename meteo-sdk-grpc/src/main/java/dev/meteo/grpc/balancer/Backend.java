@@ -4,8 +4,14 @@ import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One compute server as the load balancer sees it: its channel (reused by every record) and its lease. */
 final class Backend {
@@ -20,16 +26,16 @@ final class Backend {
     final boolean isStatic;
     volatile String id;
     /** Health checks in a row that got no answer in time. */
-    final java.util.concurrent.atomic.AtomicInteger missedChecks = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger missedChecks = new AtomicInteger();
     /** Attempts sent to this server, and those it failed (then retried elsewhere). */
-    final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong failures = new AtomicLong();
     /** Why it is out of rotation (the last failed health check or call), or {@code null}. */
     volatile String problem;
     /** {@link System#nanoTime()} of the last answer of any kind from this server (a reply, a health check, a renewal). */
     volatile long lastHeardNanos = System.nanoTime();
     /** Attempts sent here and not answered yet: cancelled together when the server falls silent. */
-    final java.util.Set<io.grpc.Context.CancellableContext> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<Context.CancellableContext> inFlight = ConcurrentHashMap.newKeySet();
     /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
     volatile long leaseEndNanos;
 
