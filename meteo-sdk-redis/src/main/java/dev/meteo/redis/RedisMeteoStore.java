@@ -20,324 +20,70 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The Redis store, both ports in one. Layout, per kind ({@code wellness}, {@code pollution}) under the key prefix:
+ * The Redis store, both ports in one. What it keeps, under the deployment's key prefix (the full list, with every
+ * script, is {@code docs/redis-keys.md}):
  * <ul>
- *   <li>{@code <kind>:ts}: sorted set, member = record id, score = detection time (ms): the identities of the records
- *       stored in windows, which make stores idempotent, kept for the retention;</li>
- *   <li>{@code window:aggregates}: hash, {@code <window start>:<kind>} to the window's running count, mean, sum of
- *       squared deviations, min, max and latest detection time, updated with every store: closing a window reads one
- *       field, whatever the number of its records;</li>
- *   <li>{@code window:size}: the deployment's window size (ms), set by its first proxy; {@code <kind>:pending}: hash,
- *       record id to coefficient, for records stored before it (folded into the aggregates then);</li>
- *   <li>{@code <kind>:late}: hash, record id to {@code time:value}: records stored after their window closed;</li>
- *   <li>{@code window:closed}, {@code window:published}: the closed and published horizons (ms);</li>
- *   <li>{@code proxy:lease}: hash {@code owner}, {@code expires}; {@code rejected}: hash record id to reason.</li>
+ *   <li>{@code ids}: per sensor, the sequences it had classified (stored, late or rejected), as a few ranges: a copy
+ *       of a record is recognised however late it comes, in memory that grows with sensors, not with records;</li>
+ *   <li>{@code window:aggregates}: per window and kind, the running count, mean, sum of squared deviations, min, max
+ *       and latest detection time, updated with every store; {@code window:results}: each closed window's result,
+ *       saved by the close itself;</li>
+ *   <li>the horizons, the lease, the counters.</li>
  * </ul>
- * Storing is one Lua script per batch of up to {@value #STORE_CHUNK} coefficients (duplicate check, late check
- * against the closed horizon, identity, aggregate), pipelined; closing a window is one script, so a store and a close
- * never interleave. Thread-safe. The full list of keys is in {@code docs/redis-keys.md}.
- *
- * <p>Limits, by design: {@link #trimBefore} deletes the identities of trimmed windows with their aggregates, so a
- * redelivery of a record older than the retention horizon is no longer recognised and counts as late (counted twice
- * rather than dropped); keep retention above the longest redelivery delay. Late and rejected identities are trimmed
- * the same way, by the store's time when they were classified ({@code late:at}, {@code rejected:at}); their totals
- * are counters ({@code counts}), exact whatever was trimmed.
+ * Every classification and every close is one Lua script (files {@code lua/*.lua} beside this class), so a store and
+ * a close never interleave. Thread-safe.
  */
 public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
-    /** The store's clock, in epoch milliseconds: the one time every process agrees on. */
-    private static final String NOW = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            """;
-
-    /**
-     * The running statistics of windows, kept in one hash ({@code window:aggregates}), field
-     * {@code <window start>:<kind>}, value {@code "count mean m2 min max latest"}: Welford's mean and sum of squared
-     * deviations (numerically safe, unlike a sum of squares), doubles printed with 17 significant digits so they read
-     * back exactly. {@code aggregate} folds one value into a field (read once per script), {@code saveAggregates}
-     * writes the fields it changed.
-     */
-    private static final String AGGREGATES = """
-            local aggregates = {}
-            local function aggregate(hash, field, x, t)
-              local a = aggregates[field]
-              if not a then
-                local packed = redis.call('HGET', hash, field)
-                if packed then
-                  local n, mean, m2, lo, hi, latest = string.match(packed, '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$')
-                  a = {tonumber(n), tonumber(mean), tonumber(m2), tonumber(lo), tonumber(hi), tonumber(latest)}
-                else
-                  a = {0, 0, 0, x, x, t}
-                end
-                aggregates[field] = a
-              end
-              local n = a[1] + 1
-              local delta = x - a[2]
-              local mean = a[2] + delta / n
-              a[1] = n
-              a[2] = mean
-              a[3] = a[3] + delta * (x - mean)
-              if x < a[4] then a[4] = x end
-              if x > a[5] then a[5] = x end
-              if t > a[6] then a[6] = t end
-            end
-            local function saveAggregates(hash)
-              for field, a in pairs(aggregates) do
-                redis.call('HSET', hash, field,
-                    string.format('%d %.17g %.17g %.17g %.17g %d', a[1], a[2], a[3], a[4], a[5], a[6]))
-              end
-            end
-            """;
-
-    /**
-     * Stores a batch. KEYS: ts, late, pending of wellness (1-3) then pollution (4-6), closed, rejected, sensors:stored,
-     * sensors:late, window:size, window:aggregates, late:at, counts. ARGV: per record, kind label, record id, detection
-     * time, value, sensor id. Returns a code per record: 0 duplicate, 1 stored, 2 late. A record known in ts, late or
-     * rejected is a duplicate (the first classification wins); otherwise it is late when detected before the closed
-     * horizon (noted in late:at with the store's time, for the trim, and counted in counts), else its identity goes
-     * into ts and its value into its window's aggregate (into pending while no proxy has set the window size yet).
-     * Per-sensor counters are added once per sensor per batch.
-     */
-    static final String STORE_BATCH_SCRIPT = NOW + AGGREGATES + """
-            local closed = redis.call('GET', KEYS[7])
-            closed = closed and tonumber(closed)
-            local size = tonumber(redis.call('GET', KEYS[11]) or '0')
-            local codes = {}
-            local storedBy, lateBy, lateTotal = {}, {}, 0
-            for i = 1, #ARGV, 5 do
-              local label, id, at, value, sensor = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-              local base = label == 'pollution' and 3 or 0
-              local ts, late = KEYS[1 + base], KEYS[2 + base]
-              local t = tonumber(at)
-              if redis.call('ZSCORE', ts, id) or redis.call('HEXISTS', late, id) == 1
-                  or redis.call('HEXISTS', KEYS[8], id) == 1 then
-                codes[#codes + 1] = 0
-              elseif closed and t < closed then
-                redis.call('HSET', late, id, at .. ':' .. value)
-                redis.call('ZADD', KEYS[13], now, label .. ':' .. id)
-                lateBy[sensor] = (lateBy[sensor] or 0) + 1
-                lateTotal = lateTotal + 1
-                codes[#codes + 1] = 2
-              else
-                redis.call('ZADD', ts, at, id)
-                if size > 0 then
-                  aggregate(KEYS[12], string.format('%d', math.floor(t / size) * size) .. ':' .. label, tonumber(value), t)
-                else
-                  redis.call('HSET', KEYS[3 + base], id, value)
-                end
-                storedBy[sensor] = (storedBy[sensor] or 0) + 1
-                codes[#codes + 1] = 1
-              end
-            end
-            saveAggregates(KEYS[12])
-            for sensor, n in pairs(storedBy) do
-              redis.call('HINCRBY', KEYS[9], sensor, n)
-            end
-            for sensor, n in pairs(lateBy) do
-              redis.call('HINCRBY', KEYS[10], sensor, n)
-            end
-            if lateTotal > 0 then
-              redis.call('HINCRBY', KEYS[14], 'late', lateTotal)
-            end
-            return codes
-            """;
+    static final LuaScript STORE = LuaScript.load("store");
+    static final LuaScript REJECT = LuaScript.load("reject");
+    static final LuaScript INITIALISE = LuaScript.load("initialise");
+    static final LuaScript CLOSE = LuaScript.load("close");
+    static final LuaScript PUBLISHED = LuaScript.load("published");
+    static final LuaScript LEASE = LuaScript.load("lease");
+    static final LuaScript RELEASE = LuaScript.load("release");
+    static final LuaScript HOLDER = LuaScript.load("holder");
+    static final LuaScript TRIM = LuaScript.load("trim");
 
     /** Records per call of the store script: bounds how long one call holds Redis (a few milliseconds). */
     static final int STORE_CHUNK = 256;
 
     /**
-     * KEYS: rejected, ts and late of both kinds, sensors:rejected, rejected:at, counts. ARGV: record id, reason, sensor
-     * id. Counts a rejection once per identity, never on top of a store or a late record.
+     * Ranges of classified sequences a sensor keeps at most. A sensor that sends in order has one; each restart adds
+     * one (its new sequences start above the old ones) and each record still in flight below the highest seen holds a
+     * hole open for a moment. Beyond this the lowest hole is given up (see {@code docs/redis-keys.md}).
      */
-    static final String REJECT_SCRIPT = NOW + """
-            if redis.call('ZSCORE', KEYS[2], ARGV[1]) or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1
-                or redis.call('ZSCORE', KEYS[4], ARGV[1]) or redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then
-              return 0
-            end
-            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-              redis.call('ZADD', KEYS[7], now, ARGV[1])
-              redis.call('HINCRBY', KEYS[6], ARGV[3], 1)
-              redis.call('HINCRBY', KEYS[8], 'rejected', 1)
-              return 1
-            end
-            return 0
-            """;
+    static final int MAX_RANGES = 64;
 
-    /** Identities of each sort a trim call forgets at most: bounds how long it holds Redis. */
+    /** Entries of each sort a trim call takes at most: bounds how long it holds Redis. */
     static final int TRIM_CHUNK = 1000;
-
-    /**
-     * Forgets late and rejected identities classified before a time, at most {@value #TRIM_CHUNK} per call (the caller
-     * repeats while it returns that many). KEYS: late of wellness, late of pollution, late:at, rejected, rejected:at.
-     * ARGV: cutoff (store time, ms). late:at members are {@code <kind>:<id>}. The counts hash is not touched: the
-     * totals stay exact.
-     */
-    static final String TRIM_IDENTITIES_SCRIPT = """
-            local cutoff = '(' .. ARGV[1]
-            local trimmed = 0
-            local late = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', cutoff, 'LIMIT', 0, %d)
-            for _, member in ipairs(late) do
-              local kind, id = string.match(member, '^([^:]*):(.*)$')
-              redis.call('HDEL', kind == 'pollution' and KEYS[2] or KEYS[1], id)
-              redis.call('ZREM', KEYS[3], member)
-            end
-            trimmed = trimmed + #late
-            local rejected = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', cutoff, 'LIMIT', 0, %d)
-            for _, id in ipairs(rejected) do
-              redis.call('HDEL', KEYS[4], id)
-              redis.call('ZREM', KEYS[5], id)
-            end
-            return math.max(#late, #rejected)
-            """.formatted(TRIM_CHUNK, TRIM_CHUNK);
-
-    /**
-     * KEYS: lease, proxies seen. ARGV: owner, ttl in ms. Also notes when the owner last asked (a sorted set by store
-     * time, entries older than ten minutes trimmed): the standbys are those that ask without getting the lease.
-     */
-    static final String LEASE_SCRIPT = NOW + """
-            redis.call('ZADD', KEYS[2], now, ARGV[1])
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 600000)
-            local owner = redis.call('HGET', KEYS[1], 'owner')
-            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
-            if owner == false or owner == ARGV[1] or expires <= now then
-              redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'expires', string.format('%d', now + tonumber(ARGV[2])))
-              return 1
-            end
-            return 0
-            """;
-
-    /** The lease check shared by the scripts a leader runs: an error unless ARGV[1] holds an unexpired lease. */
-    private static final String FENCE = NOW + """
-            local owner = redis.call('HGET', KEYS[1], 'owner')
-            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
-            if owner ~= ARGV[1] or expires <= now then
-              return redis.error_reply('LEASE held by ' .. tostring(owner) .. (owner == ARGV[1] and ' (expired)' or ''))
-            end
-            """;
-
-    /** KEYS: lease, closed. ARGV: owner, start, end, close time. Returns 1 when closed, 0 when not due yet. */
-    static final String CLOSE_SCRIPT = FENCE + """
-            if now < tonumber(ARGV[4]) then
-              return 0
-            end
-            local closed = redis.call('GET', KEYS[2])
-            if closed ~= ARGV[2] then
-              return redis.error_reply('HORIZON is ' .. tostring(closed) .. ', not ' .. ARGV[2])
-            end
-            redis.call('SET', KEYS[2], ARGV[3])
-            return 1
-            """;
-
-    /** KEYS: lease, published. ARGV: owner, end. The published horizon only moves forward. */
-    static final String PUBLISHED_SCRIPT = FENCE + """
-            local published = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if tonumber(ARGV[2]) > published then
-              redis.call('SET', KEYS[2], ARGV[2])
-            end
-            return 1
-            """;
-
-    /**
-     * Atomic with stores, so no coefficient can slip in before the horizon between the read and the set. KEYS:
-     * closed, published, ts/pending/late of wellness then pollution (3-8), epoch, sensors:stored, sensors:late,
-     * window:size, window:aggregates, late:at, counts. ARGV: horizon, window size, floor, epoch, grace. Coefficients detected before
-     * the floor move from their window to late; those stored before this (pending, the window size unknown) are folded
-     * into their windows' aggregates. The horizon is never after the last window closed by the store's clock.
-     */
-    static final String INITIALISE_SCRIPT = NOW + AGGREGATES + """
-            local closed = redis.call('GET', KEYS[1])
-            if closed then
-              return closed
-            end
-            local size = tonumber(ARGV[2])
-            local horizon = math.min(tonumber(ARGV[1]), math.floor((now - tonumber(ARGV[5])) / size) * size)
-            local floor = string.format('%d', tonumber(ARGV[3]))
-            local labels = {'wellness', 'pollution'}
-            for k = 0, 1 do
-              local ts, pending, late = KEYS[3 + 3 * k], KEYS[4 + 3 * k], KEYS[5 + 3 * k]
-              local old = redis.call('ZRANGEBYSCORE', ts, '-inf', '(' .. floor, 'WITHSCORES')
-              for i = 1, #old, 2 do
-                local id = old[i]
-                redis.call('HSET', late, id, old[i + 1] .. ':' .. (redis.call('HGET', pending, id) or ''))
-                redis.call('ZADD', KEYS[14], now, labels[k + 1] .. ':' .. id)
-                redis.call('HINCRBY', KEYS[15], 'late', 1)
-                redis.call('HDEL', pending, id)
-                local sensor = string.match(id, '^(.*)#[^#]*$') or id
-                redis.call('HINCRBY', KEYS[10], sensor, -1)
-                redis.call('HINCRBY', KEYS[11], sensor, 1)
-              end
-              redis.call('ZREMRANGEBYSCORE', ts, '-inf', '(' .. floor)
-              local values = redis.call('HGETALL', pending)
-              for i = 1, #values, 2 do
-                local t = tonumber(redis.call('ZSCORE', ts, values[i]))
-                if t then
-                  aggregate(KEYS[13], string.format('%d', math.floor(t / size) * size) .. ':' .. labels[k + 1],
-                      tonumber(values[i + 1]), t)
-                end
-              end
-              redis.call('DEL', pending)
-              local first = redis.call('ZRANGE', ts, 0, 0, 'WITHSCORES')
-              if first[2] then
-                local start = math.floor(tonumber(first[2]) / size) * size
-                if start < horizon then
-                  horizon = start
-                end
-              end
-            end
-            saveAggregates(KEYS[13])
-            local value = string.format('%d', horizon)
-            redis.call('SET', KEYS[1], value)
-            redis.call('SETNX', KEYS[2], value)
-            redis.call('SETNX', KEYS[9], ARGV[4])
-            redis.call('SET', KEYS[12], ARGV[2])
-            return value
-            """;
-
-    /** KEYS: results. ARGV: window end, encoded result. The first result saved for a window is kept. */
-    static final String SAVE_RESULT_SCRIPT = """
-            if redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1]) == 0 then
-              redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-            end
-            return 1
-            """;
-
-    static final String RELEASE_SCRIPT = """
-            if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then
-              return redis.call('DEL', KEYS[1])
-            end
-            return 0
-            """;
-
-    /** KEYS: lease. The holder of an unexpired lease, or false. */
-    static final String HOLDER_SCRIPT = NOW + """
-            local owner = redis.call('HGET', KEYS[1], 'owner')
-            local expires = tonumber(redis.call('HGET', KEYS[1], 'expires') or '0')
-            if owner and expires > now then
-              return owner
-            end
-            return false
-            """;
 
     private final RedisSettings settings;
     private final RedisConnections connections;
     private final String prefix;
-    private volatile Map<String, String> scriptShas = Map.of();
+    private volatile Map<LuaScript, String> scriptShas = Map.of();
     /** Replicas a write waits for: the settings', or (auto) one when the primary has a replica; re-read every 5 s. */
     private volatile int replicasToWaitFor;
     private volatile long replicasReadAtNanos = System.nanoTime() - REPLICAS_REREAD_NANOS;
     private static final long REPLICAS_REREAD_NANOS = 5_000_000_000L;
-    private final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong roundTrips = new AtomicLong();
 
     public RedisMeteoStore(RedisSettings settings) {
         this.settings = settings;
@@ -362,6 +108,19 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return prefix + kind.label() + ":" + name;
     }
 
+    /**
+     * A sequence as the scripts compare it: 16 hex digits of the number with its sign bit flipped, so that the order
+     * of the strings is the order of the signed numbers (Lua's numbers cannot hold every 64-bit value).
+     */
+    static String sequenceKey(long sequence) {
+        String hex = Long.toHexString(sequence ^ Long.MIN_VALUE);
+        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+    }
+
+    static long sequenceOf(String key) {
+        return Long.parseUnsignedLong(key, 16) ^ Long.MIN_VALUE;
+    }
+
     private <T> T withJedis(Function<Jedis, T> work) {
         roundTrips.incrementAndGet();
         try (Jedis jedis = connections.get()) {
@@ -372,13 +131,19 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         } catch (JedisAccessControlException e) {
             throw refused(e);
         } catch (JedisDataException e) {
-            if (String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("NOAUTH")) {
                 throw refused(e);
+            }
+            if (message.startsWith("OOM")) {
+                // maxmemory with noeviction: refused before the script changed anything; the caller retries
+                throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " is full (maxmemory, "
+                        + "noeviction): the write was refused, nothing changed (retrying): " + message, e);
             }
             if (isTransient(e)) {
                 connections.refresh();
                 throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " cannot serve yet: "
-                        + e.getMessage() + " (retrying)", e);
+                        + message + " (retrying)", e);
             }
             throw e;
         } catch (JedisException e) {
@@ -416,27 +181,31 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
                 || message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN") || message.startsWith("BUSY");
     }
 
-    private String sha(Jedis jedis, String script) {
+    private String sha(Jedis jedis, LuaScript script) {
         String sha = scriptShas.get(script);
         if (sha == null) {
-            sha = jedis.scriptLoad(script);
-            Map<String, String> copy = new java.util.HashMap<>(scriptShas);
+            sha = jedis.scriptLoad(script.source());
+            Map<LuaScript, String> copy = new HashMap<>(scriptShas);
             copy.put(script, sha);
             scriptShas = Map.copyOf(copy);
         }
         return sha;
     }
 
+    private List<String> keys(LuaScript script) {
+        return script.keys(this::key);
+    }
+
     /** Runs a script by SHA, reloading it once if Redis lost its script cache (a restart). */
-    private Object evalScript(Jedis jedis, String script, List<String> keys, List<String> args) {
+    private Object evalScript(Jedis jedis, LuaScript script, List<String> args) {
         try {
-            return jedis.evalsha(sha(jedis, script), keys, args);
+            return jedis.evalsha(sha(jedis, script), keys(script), args);
         } catch (JedisDataException e) {
             if (!String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
                 throw e;
             }
             scriptShas = Map.of();
-            return jedis.evalsha(sha(jedis, script), keys, args);
+            return jedis.evalsha(sha(jedis, script), keys(script), args);
         }
     }
 
@@ -491,6 +260,11 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         if (coefficients.isEmpty()) {
             return List.of();
         }
+        for (Coefficient c : coefficients) {
+            if (c.recordId().sensorId().isEmpty()) {
+                throw new IllegalArgumentException("a coefficient needs a sensor id: " + c.recordId());
+            }
+        }
         return withJedis(jedis -> {
             try {
                 return storePipelined(jedis, coefficients);
@@ -504,26 +278,22 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
-    /** One call of the batch script per {@value #STORE_CHUNK} coefficients, all in one round trip. */
+    /** One call of the store script per {@value #STORE_CHUNK} coefficients, all in one round trip. */
     private List<StoreOutcome> storePipelined(Jedis jedis, List<Coefficient> coefficients) {
-        String sha = sha(jedis, STORE_BATCH_SCRIPT);
-        List<String> keys = new ArrayList<>(12);
-        for (CoefficientKind kind : List.of(CoefficientKind.WELLNESS, CoefficientKind.POLLUTION)) {
-            keys.addAll(List.of(key(kind, "ts"), key(kind, "late"), key(kind, "pending")));
-        }
-        keys.addAll(List.of(key("window:closed"), key("rejected"), key("sensors:stored"), key("sensors:late"),
-                key("window:size"), key("window:aggregates"), key("late:at"), key("counts")));
+        String sha = sha(jedis, STORE);
+        List<String> keys = keys(STORE);
         List<Response<Object>> responses = new ArrayList<>();
         Pipeline pipeline = jedis.pipelined();
         for (int from = 0; from < coefficients.size(); from += STORE_CHUNK) {
             List<Coefficient> chunk = coefficients.subList(from, Math.min(coefficients.size(), from + STORE_CHUNK));
-            List<String> args = new ArrayList<>(chunk.size() * 5);
+            List<String> args = new ArrayList<>(1 + chunk.size() * 5);
+            args.add(Integer.toString(MAX_RANGES));
             for (Coefficient c : chunk) {
                 args.add(c.kind().label());
-                args.add(c.recordId().key());
+                args.add(c.recordId().sensorId());
+                args.add(sequenceKey(c.recordId().sequence()));
                 args.add(Long.toString(c.detectedAt().toEpochMilli()));
                 args.add(Double.toString(c.value()));
-                args.add(c.recordId().sensorId());
             }
             responses.add(pipeline.evalsha(sha, keys, args));
         }
@@ -539,38 +309,113 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return outcomes;
     }
 
+    /**
+     * {@inheritDoc} A record of a sensor is claimed in the sensor's identities like a store, so the first
+     * classification wins however late a copy comes. A record without a sensor id (a message that could not be
+     * decoded, identified by its bytes) is kept by id for the retention only: it belongs to no sensor's accounting.
+     */
     @Override
     public boolean recordRejected(RecordId recordId, String reason) {
         return withJedis(jedis -> {
-            boolean counted = (Long) evalScript(jedis, REJECT_SCRIPT,
-                    List.of(key("rejected"), key(CoefficientKind.WELLNESS, "ts"), key(CoefficientKind.WELLNESS, "late"),
-                            key(CoefficientKind.POLLUTION, "ts"), key(CoefficientKind.POLLUTION, "late"),
-                            key("sensors:rejected"), key("rejected:at"), key("counts")),
-                    List.of(recordId.key(), reason, recordId.sensorId())) == 1L;
+            boolean counted = (Long) evalScript(jedis, REJECT, List.of(Integer.toString(MAX_RANGES),
+                    recordId.sensorId(), sequenceKey(recordId.sequence()), recordId.key(), reason)) == 1L;
             replicated(jedis, "the rejection of " + recordId);
             return counted;
         });
     }
 
-    /** The reason a record was rejected, or {@code null}. */
+    /**
+     * The reason a record was rejected, if it is among the last 1,000 rejections (or a sensorless one within the
+     * retention); {@code null} otherwise.
+     */
     public String rejectionReason(RecordId recordId) {
-        return withJedis(jedis -> jedis.hget(key("rejected"), recordId.key()));
+        return withJedis(jedis -> {
+            String prefix = recordId.key() + " ";
+            for (String entry : jedis.lrange(key("rejected:recent"), 0, -1)) {
+                if (entry.startsWith(prefix)) {
+                    return entry.substring(prefix.length());
+                }
+            }
+            return recordId.sensorId().isEmpty() ? jedis.hget(key("rejected:sensorless"), recordId.key()) : null;
+        });
+    }
+
+    /** The most recent rejections, newest first, as {@code "<record id> <reason>"} (at most 1,000 are kept). */
+    public List<String> recentRejections(int limit) {
+        return withJedis(jedis -> jedis.lrange(key("rejected:recent"), 0, Math.max(0, limit - 1)));
+    }
+
+    /** A run of consecutive sequences of one sensor, both ends included. */
+    public record SequenceRange(long first, long last) {
+    }
+
+    /** The sequences of {@code sensorId} classified so far, as ranges in increasing order (empty if none). */
+    public List<SequenceRange> classifiedSequences(String sensorId) {
+        String packed = withJedis(jedis -> jedis.hget(key("ids"), sensorId));
+        return packed == null ? List.of() : SensorEntry.parse(packed).ranges();
+    }
+
+    /**
+     * What the per-sensor state holds: sensors known (each keeps an entry for good, a single range once retired),
+     * ranges over every sensor, and holes given up, ever.
+     */
+    public record IdentityFootprint(long sensorsKnown, long ranges, long holesGivenUp) {
+    }
+
+    /** Reads {@link IdentityFootprint}: the whole {@code ids} hash, for tests, {@code meteo status} and the soak bench. */
+    public IdentityFootprint identityFootprint() {
+        return withJedis(jedis -> {
+            long[] sensorsAndRanges = new long[2];
+            scanSensors(jedis, (sensor, entry) -> {
+                sensorsAndRanges[0]++;
+                sensorsAndRanges[1] += entry.ranges().size();
+            });
+            String givenUp = jedis.hget(key("counts"), "holes_given_up");
+            return new IdentityFootprint(sensorsAndRanges[0], sensorsAndRanges[1],
+                    givenUp == null ? 0 : Long.parseLong(givenUp));
+        });
+    }
+
+    private void scanSensors(Jedis jedis, java.util.function.BiConsumer<String, SensorEntry> each) {
+        ScanParams params = new ScanParams().count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Map.Entry<String, String>> page = jedis.hscan(key("ids"), cursor, params);
+            for (Map.Entry<String, String> entry : page.getResult()) {
+                each.accept(entry.getKey(), SensorEntry.parse(entry.getValue()));
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    }
+
+    /** One field of {@code ids}, as {@code lua/sensors.lua} writes it. */
+    record SensorEntry(long lastActiveMillis, SensorCounts counts, List<SequenceRange> ranges) {
+
+        static SensorEntry parse(String packed) {
+            String[] parts = packed.split("\\|", 5);
+            String hex = parts[4];
+            List<SequenceRange> ranges = new ArrayList<>(hex.length() / 32);
+            for (int i = 0; i + 32 <= hex.length(); i += 32) {
+                ranges.add(new SequenceRange(sequenceOf(hex.substring(i, i + 16)), sequenceOf(hex.substring(i + 16, i + 32))));
+            }
+            return new SensorEntry(Long.parseLong(parts[0], 16), new SensorCounts(Long.parseLong(parts[1]),
+                    Long.parseLong(parts[2]), Long.parseLong(parts[3])), ranges);
+        }
     }
 
     @Override
     public boolean acquireLease(String owner, Duration ttl) {
-        return withJedis(jedis -> (Long) evalScript(jedis, LEASE_SCRIPT, List.of(key("proxy:lease"), key("proxy:seen")),
-                List.of(owner, Long.toString(ttl.toMillis())))) == 1L;
+        return withJedis(jedis -> (Long) evalScript(jedis, LEASE, List.of(owner, Long.toString(ttl.toMillis())))) == 1L;
     }
 
     @Override
     public void releaseLease(String owner) {
-        withJedis(jedis -> evalScript(jedis, RELEASE_SCRIPT, List.of(key("proxy:lease")), List.of(owner)));
+        withJedis(jedis -> evalScript(jedis, RELEASE, List.of(owner)));
     }
 
     @Override
     public String leaseHolder() {
-        Object holder = withJedis(jedis -> evalScript(jedis, HOLDER_SCRIPT, List.of(key("proxy:lease")), List.of()));
+        Object holder = withJedis(jedis -> evalScript(jedis, HOLDER, List.of()));
         return holder == null ? null : holder.toString();
     }
 
@@ -581,9 +426,8 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     public Map<String, Long> proxiesSeen(Duration within) {
         return withJedis(jedis -> {
             long since = timeMillis(jedis) - within.toMillis();
-            Map<String, Long> seen = new java.util.LinkedHashMap<>();
-            for (redis.clients.jedis.resps.Tuple entry : jedis.zrevrangeByScoreWithScores(key("proxy:seen"), "+inf",
-                    Long.toString(since))) {
+            Map<String, Long> seen = new LinkedHashMap<>();
+            for (Tuple entry : jedis.zrevrangeByScoreWithScores(key("proxy:seen"), "+inf", Long.toString(since))) {
                 seen.put(entry.getElement(), (long) entry.getScore());
             }
             return seen;
@@ -618,16 +462,10 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     @Override
     public long initialiseHorizon(long horizonMillis, long windowSizeMillis, long graceMillis, long floorMillis) {
-        List<String> keys = new ArrayList<>(List.of(key("window:closed"), key("window:published")));
-        for (CoefficientKind kind : List.of(CoefficientKind.WELLNESS, CoefficientKind.POLLUTION)) {
-            keys.addAll(List.of(key(kind, "ts"), key(kind, "pending"), key(kind, "late")));
-        }
-        keys.addAll(List.of(key("epoch"), key("sensors:stored"), key("sensors:late"), key("window:size"),
-                key("window:aggregates"), key("late:at"), key("counts")));
         Object horizon = withJedis(jedis -> {
-            Object value = evalScript(jedis, INITIALISE_SCRIPT, keys,
-                    List.of(Long.toString(horizonMillis), Long.toString(windowSizeMillis), Long.toString(floorMillis),
-                            UUID.randomUUID().toString(), Long.toString(graceMillis)));
+            Object value = evalScript(jedis, INITIALISE, List.of(Long.toString(horizonMillis),
+                    Long.toString(windowSizeMillis), Long.toString(floorMillis), UUID.randomUUID().toString(),
+                    Long.toString(graceMillis)));
             replicated(jedis, "the first horizon");
             return value;
         });
@@ -658,7 +496,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     public CloseOutcome closeWindow(String owner, long start, long end, long closeAtMillis) {
         try {
             Object closed = withJedis(jedis -> {
-                Object outcome = evalScript(jedis, CLOSE_SCRIPT, List.of(key("proxy:lease"), key("window:closed")),
+                Object outcome = evalScript(jedis, CLOSE,
                         List.of(owner, Long.toString(start), Long.toString(end), Long.toString(closeAtMillis)));
                 if ((Long) outcome == 1L) {
                     replicated(jedis, "the close of window [" + start + ", " + end + ")");
@@ -714,18 +552,14 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return size == null ? 0 : Long.parseLong(size);
     }
 
+    /** The coefficients stored before the first proxy ({@code <kind>:pending}: id to {@code time:value}) in a range. */
     private List<KindStatistics.Sample> pendingSamples(Jedis jedis, CoefficientKind kind, long start, long end) {
-        List<redis.clients.jedis.resps.Tuple> members =
-                jedis.zrangeByScoreWithScores(key(kind, "ts"), Long.toString(start), "(" + end);
-        if (members.isEmpty()) {
-            return List.of();
-        }
-        String[] ids = members.stream().map(redis.clients.jedis.resps.Tuple::getElement).toArray(String[]::new);
-        List<String> values = jedis.hmget(key(kind, "pending"), ids);
-        List<KindStatistics.Sample> samples = new ArrayList<>(ids.length);
-        for (int i = 0; i < ids.length; i++) {
-            if (values.get(i) != null) {
-                samples.add(new KindStatistics.Sample((long) members.get(i).getScore(), Double.parseDouble(values.get(i))));
+        List<KindStatistics.Sample> samples = new ArrayList<>();
+        for (String packed : jedis.hvals(key(kind, "pending"))) {
+            int colon = packed.indexOf(':');
+            long at = Long.parseLong(packed.substring(0, colon));
+            if (at >= start && at < end) {
+                samples.add(new KindStatistics.Sample(at, Double.parseDouble(packed.substring(colon + 1))));
             }
         }
         return samples;
@@ -735,24 +569,13 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     public void markPublished(String owner, long end) {
         try {
             withJedis(jedis -> {
-                evalScript(jedis, PUBLISHED_SCRIPT, List.of(key("proxy:lease"), key("window:published")),
-                        List.of(owner, Long.toString(end)));
+                evalScript(jedis, PUBLISHED, List.of(owner, Long.toString(end)));
                 replicated(jedis, "the published horizon " + end);
                 return null;
             });
         } catch (JedisDataException e) {
             throw fenceFailure(owner, "cannot mark window ending " + end + " published", e);
         }
-    }
-
-    @Override
-    public void saveResult(WindowResult result) {
-        withJedis(jedis -> {
-            evalScript(jedis, SAVE_RESULT_SCRIPT, List.of(key("window:results")),
-                    List.of(Long.toString(result.end().toEpochMilli()), WindowResultEncoding.encode(result)));
-            replicated(jedis, "the result of window " + result.start());
-            return null;
-        });
     }
 
     @Override
@@ -765,20 +588,13 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     @Override
     public Map<String, SensorCounts> sensorCounts() {
         return withJedis(jedis -> {
-            Map<String, String> stored = jedis.hgetAll(key("sensors:stored"));
-            Map<String, String> late = jedis.hgetAll(key("sensors:late"));
-            Map<String, String> rejected = jedis.hgetAll(key("sensors:rejected"));
             Map<String, SensorCounts> counts = new TreeMap<>();
-            for (Map<String, String> part : List.of(stored, late, rejected)) {
-                part.keySet().forEach(sensor -> counts.put(sensor, new SensorCounts(
-                        Long.parseLong(stored.getOrDefault(sensor, "0")), Long.parseLong(late.getOrDefault(sensor, "0")),
-                        Long.parseLong(rejected.getOrDefault(sensor, "0")))));
-            }
+            scanSensors(jedis, (sensor, entry) -> counts.put(sensor, entry.counts()));
             return counts;
         });
     }
 
-    /** Every record counted late, ever: a counter, exact whatever the trim forgot of their identities. */
+    /** Every record counted late, ever: a counter, exact whatever the trim forgot. */
     @Override
     public long lateCount() {
         return count("late");
@@ -795,86 +611,58 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** Late and rejected identities kept for deduplication (what the trim bounds), for tests and the soak bench. */
-    public long identitiesKept() {
-        return withJedis(jedis -> jedis.zcard(key("late:at")) + jedis.zcard(key("rejected:at")));
-    }
-
-    /** Coefficients of one kind currently stored in windows (not late), over all windows kept. */
-    public long storedCount(CoefficientKind kind) {
-        return withJedis(jedis -> jedis.zcard(key(kind, "ts")));
-    }
-
-    @Override
-    public void trimBefore(long horizonMillis) {
-        withJedis(jedis -> {
-            List<String> old = jedis.hkeys(key("window:aggregates")).stream()
-                    .filter(field -> Long.parseLong(field.substring(0, field.indexOf(':'))) < horizonMillis)
-                    .toList();
-            Pipeline pipeline = jedis.pipelined();
-            for (CoefficientKind kind : CoefficientKind.values()) {
-                pipeline.zremrangeByScore(key(kind, "ts"), "-inf", "(" + horizonMillis);
-            }
-            if (!old.isEmpty()) {
-                pipeline.hdel(key("window:aggregates"), old.toArray(String[]::new));
-            }
-            pipeline.sync();
-            return null;
-        });
-        trimIdentitiesBefore(horizonMillis);
-    }
-
     /**
-     * Forgets the late and rejected identities classified (by the store's clock) before {@code cutoffMillis}, in
-     * chunks; their counters stay. A redelivery of such a record later is no longer recognised (the same limit as
-     * the retention of stored identities).
+     * Coefficients of one kind currently stored in windows (not late), over the windows kept (within the retention):
+     * the counts of their aggregates, plus those waiting for the first proxy.
      */
-    public void trimIdentitiesBefore(long cutoffMillis) {
-        List<String> keys = List.of(key(CoefficientKind.WELLNESS, "late"), key(CoefficientKind.POLLUTION, "late"),
-                key("late:at"), key("rejected"), key("rejected:at"));
-        long trimmed;
-        do {
-            trimmed = withJedis(jedis -> (Long) evalScript(jedis, TRIM_IDENTITIES_SCRIPT, keys,
-                    List.of(Long.toString(cutoffMillis))));
-        } while (trimmed == TRIM_CHUNK);
-    }
-
-    @Override
-    public void trimResultsBefore(long horizonMillis) {
-        withJedis(jedis -> jedis.zremrangeByScore(key("window:results"), "-inf", "(" + horizonMillis));
-    }
-
-    /** How many keys there are under this store's prefix (what {@link #deleteAll()} would delete). */
-    public long keyCount() {
+    public long storedCount(CoefficientKind kind) {
         return withJedis(jedis -> {
-            long count = 0;
-            redis.clients.jedis.params.ScanParams params =
-                    new redis.clients.jedis.params.ScanParams().match(prefix + "*").count(500);
-            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
-            do {
-                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
-                count += page.getResult().size();
-                cursor = page.getCursor();
-            } while (!"0".equals(cursor));
+            long count = jedis.hlen(key(kind, "pending"));
+            String suffix = ":" + kind.label();
+            for (Map.Entry<String, String> field : jedis.hgetAll(key("window:aggregates")).entrySet()) {
+                if (field.getKey().endsWith(suffix)) {
+                    count += AggregateEncoding.decode(field.getValue()).count();
+                }
+            }
             return count;
         });
     }
 
+    @Override
+    public void trim(long windowsBeforeMillis, long resultsBeforeMillis, Duration sensorlessRetention,
+                     Duration sensorIdle) {
+        List<String> args = List.of(Long.toString(windowsBeforeMillis), Long.toString(resultsBeforeMillis),
+                Long.toString(sensorlessRetention.toMillis()), Long.toString(sensorIdle.toMillis()),
+                Integer.toString(TRIM_CHUNK));
+        long more;
+        do {
+            more = withJedis(jedis -> (Long) evalScript(jedis, TRIM, args));
+        } while (more == 1L);
+    }
+
+    /** How many keys there are under this store's prefix (what {@link #deleteAll()} would delete). */
+    public long keyCount() {
+        return scanKeys((jedis, page) -> (long) page.size());
+    }
+
     /** Deletes every key under this store's prefix (tests, {@code meteo reset}). */
     public long deleteAll() {
+        return scanKeys((jedis, page) -> jedis.del(page.toArray(String[]::new)));
+    }
+
+    private long scanKeys(BiFunction<Jedis, List<String>, Long> perPage) {
         return withJedis(jedis -> {
-            long deleted = 0;
-            redis.clients.jedis.params.ScanParams params =
-                    new redis.clients.jedis.params.ScanParams().match(prefix + "*").count(500);
-            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            long total = 0;
+            ScanParams params = new ScanParams().match(prefix + "*").count(500);
+            String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
+                ScanResult<String> page = jedis.scan(cursor, params);
                 if (!page.getResult().isEmpty()) {
-                    deleted += jedis.del(page.getResult().toArray(String[]::new));
+                    total += perPage.apply(jedis, page.getResult());
                 }
                 cursor = page.getCursor();
-            } while (!"0".equals(cursor));
-            return deleted;
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+            return total;
         });
     }
 

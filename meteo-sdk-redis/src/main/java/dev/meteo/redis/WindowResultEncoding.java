@@ -6,9 +6,10 @@ import dev.meteo.model.WindowResult;
 import java.time.Instant;
 
 /**
- * How a window result is kept in Redis: one line of fields separated by {@code |}, doubles in
- * {@link Double#toString} form so they read back exactly, an empty field for a kind without records:
- * {@code start|end|late|count|mean|stddev|min|max|latest (wellness)|count|mean|stddev|min|max|latest (pollution)}.
+ * How a window result is kept in Redis. The close script writes {@code v2|start|end|late|<wellness>|<pollution>},
+ * each kind its window's aggregate as {@link AggregateEncoding} reads it (empty for a kind without records). Results
+ * saved before that (a deployment from an earlier version) are one line of 15 fields, doubles in
+ * {@link Double#toString} form: {@code start|end|late|count|mean|stddev|min|max|latest (wellness)|... (pollution)}.
  */
 final class WindowResultEncoding {
 
@@ -35,11 +36,19 @@ final class WindowResultEncoding {
 
     static WindowResult decode(String encoded) {
         String[] f = encoded.split("\\|", -1);
+        if (f.length == 6 && f[0].equals("v2")) {
+            return new WindowResult(Instant.ofEpochMilli(Long.parseLong(f[1])), Instant.ofEpochMilli(Long.parseLong(f[2])),
+                    aggregate(f[4]), aggregate(f[5]), Long.parseLong(f[3]));
+        }
         if (f.length != 15) {
             throw new IllegalArgumentException("not a saved window result: " + encoded);
         }
         return new WindowResult(Instant.ofEpochMilli(Long.parseLong(f[0])), Instant.ofEpochMilli(Long.parseLong(f[1])),
                 kind(f, 3), kind(f, 9), Long.parseLong(f[2]));
+    }
+
+    private static KindStatistics aggregate(String packed) {
+        return packed.isEmpty() ? KindStatistics.EMPTY : AggregateEncoding.decode(packed);
     }
 
     private static KindStatistics kind(String[] f, int at) {

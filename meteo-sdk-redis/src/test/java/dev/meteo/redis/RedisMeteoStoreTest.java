@@ -111,35 +111,98 @@ class RedisMeteoStoreTest {
         assertEquals("humidity 150.0 % is outside 0..100 %", store.rejectionReason(id));
     }
 
+    private static final long FAR_FUTURE = Long.MAX_VALUE / 2;
+
+    /** Trims everything a trim can: every window's statistics and result, every sensorless identity, every idle sensor. */
+    private void trimEverything() {
+        store.trim(FAR_FUTURE, FAR_FUTURE, Duration.ZERO, Duration.ZERO);
+    }
+
     @Test
-    void lateAndRejectedIdentitiesAreForgottenAfterTheirRetentionWhileTheirCountsStayExact() {
-        store.initialiseHorizon(T0 + 1_000, 1, 0, Long.MIN_VALUE);
-        List<Coefficient> late = new ArrayList<>();
-        for (int i = 0; i < 2_500; i++) { // more than one trim call (1,000 per call) of each sort
-            late.add(wellness("s", i, T0, 0.5));
-            store.recordRejected(new RecordId("bad", i), "humidity out of range");
+    void aCopyIsRecognisedHoweverLateItComesAndASensorInOrderKeepsOneRange() {
+        store.initialiseHorizon(T0, 1_000, 0, Long.MIN_VALUE);
+        List<Coefficient> records = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            records.add(wellness("s", 1_000_000 + i, T0 + i, 0.5));
         }
-        store.storeAll(late);
-        store.storeAll(List.of(new Coefficient(CoefficientKind.POLLUTION, new RecordId("co2", 1), Instant.ofEpochMilli(T0), 400)));
-        assertEquals(2_501, store.lateCount());
-        assertEquals(2_500, store.rejectedCount());
-        assertEquals(5_001, store.identitiesKept());
+        store.storeAll(records);
+        assertEquals(List.of(new RedisMeteoStore.SequenceRange(1_000_000, 1_002_499)), store.classifiedSequences("s"));
 
-        store.trimIdentitiesBefore(store.timeMillis() - 60_000); // classified just now: kept
-        assertEquals(5_001, store.identitiesKept());
-        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(late.get(0))), "still recognised");
+        trimEverything(); // as if days had passed: windows, results and idle sensors all trimmed
+        assertEquals(List.of(StoreOutcome.DUPLICATE, StoreOutcome.DUPLICATE),
+                store.storeAll(List.of(records.get(0), records.get(2_499))), "a copy after the retention is a copy");
+        assertFalse(store.recordRejected(records.get(7).recordId(), "judged on another clock"));
+        assertEquals(0, store.lateCount());
+        assertEquals(new SensorCounts(2_500, 0, 0), store.sensorCounts().get("s"));
+    }
 
-        store.trimIdentitiesBefore(store.timeMillis() + 1);
-        assertEquals(0, store.identitiesKept());
-        assertNull(store.rejectionReason(new RecordId("bad", 0)));
-        try (Jedis jedis = new Jedis(URI.create(REDIS_URI))) {
-            String prefix = store.settings().effectivePrefix();
-            assertEquals(0, jedis.hlen(prefix + "wellness:late") + jedis.hlen(prefix + "pollution:late")
-                    + jedis.hlen(prefix + "rejected"), "the identities themselves are gone");
+    @Test
+    void recordsArrivingOutOfOrderLeaveHolesThatCloseWhenTheyArrive() {
+        store.storeAll(List.of(wellness("s", 1, T0, 0.1), wellness("s", 3, T0, 0.1), wellness("s", 5, T0, 0.1)));
+        assertEquals(List.of(new RedisMeteoStore.SequenceRange(1, 1), new RedisMeteoStore.SequenceRange(3, 3),
+                new RedisMeteoStore.SequenceRange(5, 5)), store.classifiedSequences("s"));
+        assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.DUPLICATE, StoreOutcome.STORED),
+                store.storeAll(List.of(wellness("s", 4, T0, 0.1), wellness("s", 3, T0, 0.1), wellness("s", 2, T0, 0.1))));
+        assertEquals(List.of(new RedisMeteoStore.SequenceRange(1, 5)), store.classifiedSequences("s"));
+    }
+
+    @Test
+    void sequencesAtTheEndsOfTheLongRangeAreIdentitiesLikeAnyOther() {
+        List<Coefficient> extremes = List.of(wellness("s", Long.MAX_VALUE, T0, 0.1), wellness("s", Long.MIN_VALUE, T0, 0.1),
+                wellness("s", -1, T0, 0.1), wellness("s", 0, T0, 0.1), wellness("s", Long.MAX_VALUE - 1, T0, 0.1));
+        assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.STORED, StoreOutcome.STORED, StoreOutcome.STORED,
+                StoreOutcome.STORED), store.storeAll(extremes));
+        assertEquals(List.of(new RedisMeteoStore.SequenceRange(Long.MIN_VALUE, Long.MIN_VALUE),
+                new RedisMeteoStore.SequenceRange(-1, 0), new RedisMeteoStore.SequenceRange(Long.MAX_VALUE - 1, Long.MAX_VALUE)),
+                store.classifiedSequences("s"));
+        assertTrue(store.storeAll(extremes).stream().allMatch(outcome -> outcome == StoreOutcome.DUPLICATE));
+        // an attacker's sequence 2^63-1 takes one range: the sensor's ordinary records go on as before
+        assertEquals(List.of(StoreOutcome.STORED), store.storeAll(List.of(wellness("s", 1, T0, 0.1))));
+    }
+
+    @Test
+    void beyondItsRangeLimitASensorGivesUpItsLowestHoleOnly() {
+        List<Coefficient> everyOther = new ArrayList<>();
+        for (int i = 0; i <= RedisMeteoStore.MAX_RANGES; i++) {
+            everyOther.add(wellness("s", 2L * i, T0, 0.1)); // 0, 2, 4, ...: one range each, one more than the limit
         }
-        assertEquals(2_501, store.lateCount(), "the counts do not shrink with the trim");
-        assertEquals(2_500, store.rejectedCount());
-        assertEquals(2_500, store.sensorCounts().get("bad").rejected());
+        store.storeAll(everyOther);
+        List<RedisMeteoStore.SequenceRange> ranges = store.classifiedSequences("s");
+        assertEquals(RedisMeteoStore.MAX_RANGES, ranges.size());
+        assertEquals(new RedisMeteoStore.SequenceRange(0, 2), ranges.get(0), "the lowest hole (1) was given up");
+        assertEquals(1, store.identityFootprint().holesGivenUp());
+        assertEquals(List.of(StoreOutcome.STORED), store.storeAll(List.of(wellness("s", 3, T0, 0.1))), "a higher hole is kept");
+    }
+
+    @Test
+    void anIdleSensorIsRetiredToOneRangeAndStillRecognisesEveryCopy() {
+        store.storeAll(List.of(wellness("idle", 10, T0, 0.1), wellness("idle", 20, T0, 0.1)));
+        assertEquals(new RedisMeteoStore.IdentityFootprint(1, 2, 0), store.identityFootprint());
+        store.trim(Long.MIN_VALUE, Long.MIN_VALUE, Duration.ofHours(1), Duration.ofHours(1));
+        assertEquals(2, store.classifiedSequences("idle").size(), "active within the idle time: untouched");
+
+        store.trim(Long.MIN_VALUE, Long.MIN_VALUE, Duration.ofHours(1), Duration.ZERO);
+        assertEquals(List.of(new RedisMeteoStore.SequenceRange(10, 20)), store.classifiedSequences("idle"));
+        assertEquals(new RedisMeteoStore.IdentityFootprint(1, 1, 1), store.identityFootprint());
+        assertEquals(List.of(StoreOutcome.DUPLICATE, StoreOutcome.DUPLICATE),
+                store.storeAll(List.of(wellness("idle", 10, T0, 0.1), wellness("idle", 20, T0, 0.1))));
+        assertEquals(List.of(StoreOutcome.STORED), store.storeAll(List.of(wellness("idle", 21, T0, 0.1))));
+    }
+
+    @Test
+    void aRejectionWithoutASensorIsKeptForTheRetentionOnlyItsCountForGood() {
+        RecordId undecodable = new RecordId("", 987_654_321);
+        assertTrue(store.recordRejected(undecodable, "not a record: truncated message"));
+        assertFalse(store.recordRejected(undecodable, "redelivered"));
+        assertEquals("not a record: truncated message", store.rejectionReason(undecodable));
+        store.trim(Long.MIN_VALUE, Long.MIN_VALUE, Duration.ofHours(1), Duration.ofHours(24));
+        assertFalse(store.recordRejected(undecodable, "redelivered"), "within the retention: still known");
+
+        store.trim(Long.MIN_VALUE, Long.MIN_VALUE, Duration.ZERO, Duration.ofHours(24));
+        assertTrue(store.recordRejected(undecodable, "redelivered after the retention"), "the one horizon left");
+        assertEquals(2, store.rejectedCount());
+        assertEquals(List.of("#987654321 redelivered after the retention", "#987654321 not a record: truncated message"),
+                store.recentRejections(10));
     }
 
     @Test
@@ -191,7 +254,7 @@ class RedisMeteoStoreTest {
         assertEquals(1, inDb5.storedCount(CoefficientKind.WELLNESS));
         assertEquals(0, inDb0.storedCount(CoefficientKind.WELLNESS));
         try (Jedis jedis = new Jedis(URI.create(db5))) {
-            assertTrue(jedis.exists(prefix + "wellness:ts"));
+            assertTrue(jedis.exists(prefix + "ids"));
         }
     }
 
@@ -308,17 +371,22 @@ class RedisMeteoStoreTest {
     }
 
     @Test
-    void aSavedWindowResultKeepsItsFirstContentAndIsTrimmedAfterItsRetention() {
+    void closingAWindowSavesItsResultWhichTheTrimForgetsAfterItsRetention() {
+        store.storeAll(List.of(wellness("s", 1, T0 + 1, 0.125), wellness("s", 2, T0 + 3, 0.375)));
+        store.initialiseHorizon(T0, 10, 0, Long.MIN_VALUE);
+        store.storeAll(List.of(wellness("s", 3, T0 - 1, 0.5))); // late
+        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
+        store.closeWindow("a", T0, T0 + 10, T0 + 10);
+        store.closeWindow("a", T0 + 10, T0 + 20, T0 + 20);
+        store.storeAll(List.of(wellness("s", 4, T0 + 5, 0.9))); // late too: the saved result does not change
+
         WindowResult first = new WindowResult(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 10),
-                new KindStatistics(2, 0.25, 0.125, 0.125, 0.375, Instant.ofEpochMilli(T0 + 3)), KindStatistics.EMPTY, 4);
+                new KindStatistics(2, 0.25, 0.125, 0.125, 0.375, Instant.ofEpochMilli(T0 + 3)), KindStatistics.EMPTY, 1);
         WindowResult second = new WindowResult(Instant.ofEpochMilli(T0 + 10), Instant.ofEpochMilli(T0 + 20),
-                KindStatistics.EMPTY, KindStatistics.EMPTY, 4);
-        store.saveResult(first);
-        store.saveResult(new WindowResult(first.start(), first.end(), KindStatistics.EMPTY, KindStatistics.EMPTY, 9));
-        store.saveResult(second);
+                KindStatistics.EMPTY, KindStatistics.EMPTY, 1);
         assertEquals(List.of(first, second), store.resultsBetween(T0, T0 + 20));
         assertEquals(List.of(second), store.resultsBetween(T0 + 10, T0 + 30));
-        store.trimResultsBefore(T0 + 20);
+        store.trim(Long.MIN_VALUE, T0 + 20, Duration.ofHours(1), Duration.ofHours(24));
         assertEquals(List.of(second), store.resultsBetween(Long.MIN_VALUE, Long.MAX_VALUE));
     }
 }

@@ -65,7 +65,10 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
 
     /**
      * Closes {@code [start, end)} once the store's clock has reached {@code closeAtMillis}: atomically checks that
-     * {@code owner} holds an unexpired lease and that the closed horizon is {@code start}, and moves it to {@code end}.
+     * {@code owner} holds an unexpired lease and that the closed horizon is {@code start}, moves it to {@code end}, and
+     * saves the window's result (its statistics per kind and the late count at that moment) in the same step, so a
+     * closed window always has its result and is published, and sent again to a terminal that missed it, with the
+     * content it was closed with ({@link #resultsBetween}).
      *
      * @throws LeaseLostException when another owner holds the lease or the caller's expired
      * @throws HorizonMovedException when the horizon is not {@code start} (another aggregator moved it)
@@ -88,12 +91,6 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
     long windowSizeMillis();
 
     /**
-     * Keeps the result of a closed window, so that it is published (and sent again to a terminal that missed it) with
-     * the same content whatever is trimmed later. The first result saved for a window is kept.
-     */
-    void saveResult(WindowResult result);
-
-    /**
      * Moves the published horizon forward to {@code end}, fenced by the lease.
      *
      * @throws LeaseLostException when {@code owner} does not hold an unexpired lease
@@ -112,11 +109,16 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
      */
     Map<String, SensorCounts> sensorCounts();
 
-    /** Deletes stored coefficients detected before {@code horizonMillis} (retention). */
-    void trimBefore(long horizonMillis);
-
-    /** Deletes the saved results of windows ending before {@code horizonMillis} (their retention, longer). */
-    void trimResultsBefore(long horizonMillis);
+    /**
+     * Forgets what the retention no longer needs, and nothing a copy of a record could still need: the statistics of
+     * windows starting before {@code windowsBeforeMillis}, the results of windows ending before
+     * {@code resultsBeforeMillis}; the identities of rejected messages without a sensor (which belong to no sensor's
+     * sequences) counted more than {@code sensorlessRetention} ago; and it retires the sensors idle for
+     * {@code sensorIdle}: each keeps one range from its first to its last classified sequence, its holes given up
+     * (the sequences below its last one never classified, which no transport can still be delivering after that
+     * long). Cheap when there is nothing to do; the proxy calls it at every window close, and periodically.
+     */
+    void trim(long windowsBeforeMillis, long resultsBeforeMillis, Duration sensorlessRetention, Duration sensorIdle);
 
     @Override
     void close();

@@ -3,8 +3,6 @@ package dev.meteo.window;
 import dev.meteo.internal.Backoff;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.internal.TroubleLog;
-import dev.meteo.model.CoefficientKind;
-import dev.meteo.model.KindStatistics;
 import dev.meteo.model.WindowResult;
 import dev.meteo.store.HorizonMovedException;
 import dev.meteo.store.LeaseLostException;
@@ -47,6 +45,8 @@ public final class WindowAggregator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WindowAggregator.class.getName());
     /** Windows closed in one step at most: a catch-up of hours renews the lease every step instead of losing it. */
     static final int MAX_CLOSES_PER_STEP = 64;
+    /** The longest a leader goes without trimming, when no window closes. */
+    static final long TRIM_EVERY_MILLIS = 10_000;
 
     /**
      * Counters of this aggregator: whether it holds the lease, windows it published and closed since it started, the
@@ -79,6 +79,8 @@ public final class WindowAggregator implements AutoCloseable {
     /** The last step found a window due by this host's clock but not by the store's: wait a poll, not 10 ms. */
     private volatile boolean aheadOfStore;
     private Thread loop;
+    private long trimmedAtHorizon = Long.MIN_VALUE;
+    private long trimmedAtNanos;
 
     public WindowAggregator(AggregatorSettings settings, WindowStore store, WindowResultPublisher publisher, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -125,15 +127,33 @@ public final class WindowAggregator implements AutoCloseable {
             long closed = horizon(now);
             closed = closeDue(closed, now);
             closedHorizon = closed;
-            int published = publishUpTo(closed);
-            if (published > 0) {
-                store.trimBefore(closed - settings.retentionWindows() * window.sizeMillis());
-                store.trimResultsBefore(closed - settings.resultRetention().toMillis());
+            try {
+                return publishUpTo(closed);
+            } finally {
+                trimIfDue(closed); // also when nothing could be published: memory must not depend on the terminals
             }
-            return published;
         } catch (LeaseLostException | HorizonMovedException e) {
             demote(e.getMessage());
             return 0;
+        }
+    }
+
+    /**
+     * Trims at every new closed horizon and at least every {@value #TRIM_EVERY_MILLIS} ms (sensors go idle by the
+     * store's clock, not by windows). A failed trim is logged and tried again next step; it never fails the step.
+     */
+    private void trimIfDue(long closed) {
+        long nowNanos = System.nanoTime();
+        if (closed == trimmedAtHorizon && nowNanos - trimmedAtNanos < TRIM_EVERY_MILLIS * 1_000_000L) {
+            return;
+        }
+        try {
+            store.trim(closed - settings.retention().toMillis(), closed - settings.resultRetention().toMillis(),
+                    settings.retention(), settings.sensorIdle());
+            trimmedAtHorizon = closed;
+            trimmedAtNanos = nowNanos;
+        } catch (RuntimeException e) {
+            trouble.problem("trimming the store failed (tried again next step): " + e.getMessage());
         }
     }
 
@@ -145,7 +165,7 @@ public final class WindowAggregator implements AutoCloseable {
         if (closed == Long.MIN_VALUE) {
             long horizon = window.closedHorizonAt(now);
             closed = store.initialiseHorizon(horizon, window.sizeMillis(), window.graceMillis(),
-                    horizon - settings.retentionWindows() * window.sizeMillis());
+                    horizon - settings.retention().toMillis());
             stored = store.epoch();
         }
         if (!windowSizeChecked) {
@@ -213,21 +233,17 @@ public final class WindowAggregator implements AutoCloseable {
                 aheadOfStore = true;
                 break;
             }
-            store.saveResult(resultOf(start, end));
             windowsClosed.incrementAndGet();
             closed = end;
         }
         return closed;
     }
 
-    private WindowResult resultOf(long start, long end) {
-        KindStatistics wellness = store.windowStatistics(CoefficientKind.WELLNESS, start, end);
-        KindStatistics pollution = store.windowStatistics(CoefficientKind.POLLUTION, start, end);
-        return new WindowResult(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), wellness, pollution,
-                store.lateCount());
-    }
-
-    /** Publishes the closed windows not published yet, in order, from their saved results. */
+    /**
+     * Publishes the closed windows not published yet, in order, from the results saved when they were closed. A window
+     * whose result is gone (the proxy could publish nothing for longer than the result retention: every terminal away)
+     * is skipped, with a warning: what no terminal can be sent any more must not hold up the windows after it.
+     */
     private int publishUpTo(long closed) {
         long publishedUpTo = store.publishedHorizon();
         if (publishedUpTo >= closed) {
@@ -238,21 +254,35 @@ public final class WindowAggregator implements AutoCloseable {
             saved.put(result.start().toEpochMilli(), result);
         }
         int published = 0;
+        long skippedFrom = Long.MIN_VALUE;
         while (publishedUpTo < closed) {
             long start = publishedUpTo;
             long end = Math.min(window.windowEnd(start), closed);
             WindowResult result = saved.get(start);
-            if (result == null) { // closed by a process that stopped before saving it: its contents are fixed anyway
-                result = resultOf(start, end);
-                store.saveResult(result);
+            if (result == null) {
+                skippedFrom = skippedFrom == Long.MIN_VALUE ? start : skippedFrom;
+            } else {
+                if (skippedFrom != Long.MIN_VALUE) {
+                    warnSkipped(skippedFrom, start);
+                    skippedFrom = Long.MIN_VALUE;
+                }
+                publish(result);
+                windowsEmitted.incrementAndGet();
+                published++;
             }
-            publish(result);
             store.markPublished(owner, end);
-            windowsEmitted.incrementAndGet();
             publishedUpTo = end;
-            published++;
+        }
+        if (skippedFrom != Long.MIN_VALUE) {
+            warnSkipped(skippedFrom, publishedUpTo);
         }
         return published;
+    }
+
+    private void warnSkipped(long from, long to) {
+        LOG.warning("aggregator " + settings.ownerId() + ": windows [" + Instant.ofEpochMilli(from) + ", "
+                + Instant.ofEpochMilli(to) + ") were closed but never published, and their results are past the result "
+                + "retention (" + settings.resultRetention() + "): skipped");
     }
 
     private void publish(WindowResult result) {

@@ -1,7 +1,6 @@
 package dev.meteo.cli.bench;
 
 import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.model.CoefficientKind;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
 
@@ -47,8 +46,9 @@ final class SoakSampler {
         sample.put("redis_used_memory_bytes", memory.get("used_memory_bytes"));
         sample.put("run_keys_bytes", memory.get("prefix_bytes"));
         sample.put("run_keys", memory.get("prefix_keys"));
-        sample.put("identities_kept", store.storedCount(CoefficientKind.WELLNESS) + store.storedCount(CoefficientKind.POLLUTION)
-                + store.identitiesKept());
+        RedisMeteoStore.IdentityFootprint identities = store.identityFootprint();
+        sample.put("sensors_known", identities.sensorsKnown());
+        sample.put("identity_ranges", identities.ranges());
         long depth = queueDepth.getAsLong();
         sample.put("work_queue_depth", depth < 0 ? null : depth);
         Map<String, Object> rss = new LinkedHashMap<>();
@@ -66,7 +66,7 @@ final class SoakSampler {
         Map<String, Object> trends = new LinkedHashMap<>();
         List<Map<String, Object>> half = samples.subList(samples.size() / 2, samples.size());
         boolean flat = true;
-        for (String series : List.of("run_keys_bytes", "identities_kept")) {
+        for (String series : List.of("run_keys_bytes", "identity_ranges")) {
             Map<String, Object> trend = trend(half, sample -> number(sample.get(series)));
             trends.put(series, trend);
             flat &= Boolean.TRUE.equals(trend.get("flat"));
