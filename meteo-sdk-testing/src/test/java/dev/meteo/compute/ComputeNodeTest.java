@@ -219,4 +219,20 @@ class ComputeNodeTest {
             down.close();
         }
     }
+
+    @Test
+    void aRecordWhoseCallerGaveUpIsNotStoredAndCountedAbandonedNotFailed() {
+        ComputeNode node = node(ComputeSettings.of("node-1"));
+        CompletableFuture<ComputeNode.Processed> one = node.process(new RawMeteoData("air-1", 1, NOW, 25, 40), () -> false);
+        CompletableFuture<List<ComputeNode.Result>> batch = node.processAll(List.of(
+                new RawMeteoData("air-1", 2, NOW, 25, 40), new RawPollutionData("co2-1", 1, NOW, 350)), () -> false);
+
+        assertInstanceOf(java.util.concurrent.CancellationException.class, failureOf(one));
+        assertInstanceOf(java.util.concurrent.CancellationException.class, failureOf(batch));
+        assertEquals(0, store.storedCount(CoefficientKind.WELLNESS) + store.storedCount(CoefficientKind.POLLUTION));
+        assertEquals(3, node.stats().abandoned());
+        assertEquals(0, node.stats().failed());
+        // the same records, still wanted (a retry elsewhere), are stored as new: nothing was half-done
+        assertEquals(StoreOutcome.STORED, node.process(new RawMeteoData("air-1", 1, NOW, 25, 40)).join().outcome());
+    }
 }

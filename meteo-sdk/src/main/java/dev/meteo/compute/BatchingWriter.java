@@ -10,9 +10,11 @@ import dev.meteo.store.StoreOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,10 +34,12 @@ final class BatchingWriter implements AutoCloseable {
         }
     }
 
-    private record StoreTask(Coefficient coefficient, CompletableFuture<StoreOutcome> done) implements Task {
+    private record StoreTask(Coefficient coefficient, BooleanSupplier stillWanted, CompletableFuture<StoreOutcome> done)
+            implements Task {
     }
 
-    private record BatchTask(List<Coefficient> coefficients, CompletableFuture<List<StoreOutcome>> done) implements Task {
+    private record BatchTask(List<Coefficient> coefficients, BooleanSupplier stillWanted,
+                             CompletableFuture<List<StoreOutcome>> done) implements Task {
         @Override
         public int size() {
             return coefficients.size();
@@ -57,20 +61,21 @@ final class BatchingWriter implements AutoCloseable {
         this.thread = DaemonThreadFactory.start(threadName, this::run);
     }
 
-    CompletableFuture<StoreOutcome> store(Coefficient coefficient) {
+    /** Stores a coefficient with the next write, unless {@code stillWanted} says no by then (the future is cancelled). */
+    CompletableFuture<StoreOutcome> store(Coefficient coefficient, BooleanSupplier stillWanted) {
         CompletableFuture<StoreOutcome> done = new CompletableFuture<>();
-        enqueue(new StoreTask(coefficient, done), done);
+        enqueue(new StoreTask(coefficient, stillWanted, done), done);
         return done;
     }
 
     /** Stores coefficients received together; they share the next write (with whatever else waits). */
-    CompletableFuture<List<StoreOutcome>> storeAll(List<Coefficient> coefficients) {
+    CompletableFuture<List<StoreOutcome>> storeAll(List<Coefficient> coefficients, BooleanSupplier stillWanted) {
         CompletableFuture<List<StoreOutcome>> done = new CompletableFuture<>();
         if (coefficients.isEmpty()) {
             done.complete(List.of());
             return done;
         }
-        enqueue(new BatchTask(coefficients, done), done);
+        enqueue(new BatchTask(coefficients, stillWanted, done), done);
         return done;
     }
 
@@ -122,6 +127,10 @@ final class BatchingWriter implements AutoCloseable {
         List<Task> stores = new ArrayList<>(batch.size());
         List<Coefficient> coefficients = new ArrayList<>();
         for (Task task : batch) {
+            if (!stillWanted(task)) {
+                fail(task, new CancellationException("the caller no longer waits for it: not stored"));
+                continue;
+            }
             if (task instanceof StoreTask storeTask) {
                 stores.add(storeTask);
                 coefficients.add(storeTask.coefficient());
@@ -156,6 +165,16 @@ final class BatchingWriter implements AutoCloseable {
                 b.done().complete(List.copyOf(outcomes.subList(at, at + b.size())));
                 at += b.size();
             }
+        }
+    }
+
+    /** A task whose caller gave up is not written: a saving only, stores are idempotent. */
+    private static boolean stillWanted(Task task) {
+        try {
+            return task instanceof StoreTask s ? s.stillWanted().getAsBoolean()
+                    : !(task instanceof BatchTask b) || b.stillWanted().getAsBoolean();
+        } catch (RuntimeException e) {
+            return true; // cannot tell: store it
         }
     }
 

@@ -20,12 +20,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A compute server's logic, transport-free: validate a record, wait the simulated processing delay (on a timer, not
@@ -64,12 +66,16 @@ public final class ComputeNode implements AutoCloseable {
 
     /**
      * Counters of one node: records processed (stored, late or duplicate), of those stored in a window, late and
-     * duplicates; records rejected as invalid; records that failed (store unavailable, node closed); and every record
-     * handed to {@link #process} (the others included, and those still waiting for their simulated delay).
+     * duplicates; records rejected as invalid; records that failed (store unavailable, node closed); every record
+     * handed to {@link #process} (the others included, and those still waiting for their simulated delay); and records
+     * not stored because their caller no longer wanted them (a cancelled call, a closed channel).
      */
     public record Stats(long processed, long stored, long late, long duplicates, long rejected, long failed,
-                        long received) {
+                        long received, long abandoned) {
     }
+
+    /** Never says no: for callers that cannot tell whether the record is still wanted. */
+    private static final BooleanSupplier ALWAYS_WANTED = () -> true;
 
     private final ComputeSettings settings;
     private final CoefficientStore store;
@@ -85,6 +91,7 @@ public final class ComputeNode implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private final Map<String, AtomicLong> rejectedByField = new ConcurrentHashMap<>();
 
     public ComputeNode(ComputeSettings settings, CoefficientStore store, Clock clock) {
@@ -113,6 +120,16 @@ public final class ComputeNode implements AutoCloseable {
      * with {@link dev.meteo.store.StoreUnavailableException} when the store is down (safe to retry elsewhere).
      */
     public CompletableFuture<Processed> process(SensorRecord record) {
+        return process(record, ALWAYS_WANTED);
+    }
+
+    /**
+     * As {@link #process(SensorRecord)}, but asks {@code stillWanted} just before the store: when the caller gave up
+     * meanwhile (a cancelled gRPC call, a RabbitMQ channel closed, so the record will be retried or redelivered
+     * elsewhere) the store is skipped, counted {@link Stats#abandoned()}, and the future fails with
+     * {@link CancellationException}. Only saves work: a store done anyway is harmless, stores are idempotent.
+     */
+    public CompletableFuture<Processed> process(SensorRecord record, BooleanSupplier stillWanted) {
         received.incrementAndGet();
         var rejection = validator.rejection(record);
         if (rejection.isPresent()) {
@@ -123,7 +140,7 @@ public final class ComputeNode implements AutoCloseable {
         }
         CompletableFuture<Processed> result;
         if (delayTimer == null) {
-            result = store(record);
+            result = store(record, stillWanted);
         } else {
             long delayNanos;
             synchronized (delayRandom) {
@@ -131,7 +148,7 @@ public final class ComputeNode implements AutoCloseable {
             }
             result = new CompletableFuture<>();
             CompletableFuture<Processed> target = result;
-            delayTimer.schedule(() -> store(record).whenComplete((value, error) -> {
+            delayTimer.schedule(() -> store(record, stillWanted).whenComplete((value, error) -> {
                 if (error == null) {
                     target.complete(value);
                 } else {
@@ -150,8 +167,13 @@ public final class ComputeNode implements AutoCloseable {
      * all or none of the records may be stored then, and processing the batch again is safe.
      */
     public CompletableFuture<List<Result>> processAll(List<SensorRecord> records) {
+        return processAll(records, ALWAYS_WANTED);
+    }
+
+    /** As {@link #processAll(List)}, skipping the store when {@code stillWanted} says no (see {@link #process(SensorRecord, BooleanSupplier)}). */
+    public CompletableFuture<List<Result>> processAll(List<SensorRecord> records, BooleanSupplier stillWanted) {
         if (delayTimer != null) {
-            return processEachAfterItsDelay(records);
+            return processEachAfterItsDelay(records, stillWanted);
         }
         received.addAndGet(records.size());
         Result[] results = new Result[records.size()];
@@ -171,7 +193,7 @@ public final class ComputeNode implements AutoCloseable {
                 positions.add(i);
             }
         }
-        CompletableFuture<List<StoreOutcome>> stored = writer.storeAll(coefficients);
+        CompletableFuture<List<StoreOutcome>> stored = writer.storeAll(coefficients, stillWanted);
         return CompletableFuture.allOf(rejections.toArray(CompletableFuture[]::new)).thenCombine(stored, (ignored, outcomes) -> {
             for (int k = 0; k < outcomes.size(); k++) {
                 Processed processed = new Processed(coefficients.get(k), outcomes.get(k));
@@ -181,15 +203,15 @@ public final class ComputeNode implements AutoCloseable {
             return List.of(results);
         }).whenComplete((value, error) -> {
             if (error != null) {
-                failed.addAndGet(coefficients.size());
+                (isAbandoned(error) ? abandoned : failed).addAndGet(coefficients.size());
             }
         });
     }
 
-    private CompletableFuture<List<Result>> processEachAfterItsDelay(List<SensorRecord> records) {
+    private CompletableFuture<List<Result>> processEachAfterItsDelay(List<SensorRecord> records, BooleanSupplier stillWanted) {
         List<CompletableFuture<Result>> each = new ArrayList<>(records.size());
         for (SensorRecord record : records) {
-            each.add(process(record).handle((processed, error) -> {
+            each.add(process(record, stillWanted).handle((processed, error) -> {
                 if (error == null) {
                     return Result.of(record, processed);
                 }
@@ -215,14 +237,19 @@ public final class ComputeNode implements AutoCloseable {
         return writer.reject(new InvalidRecordException(id, reason));
     }
 
-    private CompletableFuture<Processed> store(SensorRecord record) {
+    private CompletableFuture<Processed> store(SensorRecord record, BooleanSupplier stillWanted) {
         Coefficient coefficient = coefficientOf(record);
-        return writer.store(coefficient).thenApply(outcome -> new Processed(coefficient, outcome));
+        return writer.store(coefficient, stillWanted).thenApply(outcome -> new Processed(coefficient, outcome));
+    }
+
+    private static boolean isAbandoned(Throwable error) {
+        return error instanceof CancellationException
+                || error instanceof CompletionException && error.getCause() instanceof CancellationException;
     }
 
     private void count(Processed value, Throwable error) {
         if (error != null) {
-            failed.incrementAndGet();
+            (isAbandoned(error) ? abandoned : failed).incrementAndGet();
             return;
         }
         processed.incrementAndGet();
@@ -250,7 +277,7 @@ public final class ComputeNode implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(processed.get(), stored.get(), late.get(), duplicates.get(), rejected.get(), failed.get(),
-                received.get());
+                received.get(), abandoned.get());
     }
 
     /** Stops the delay timer (records still waiting fail) and flushes the writer. Does not close the store. */

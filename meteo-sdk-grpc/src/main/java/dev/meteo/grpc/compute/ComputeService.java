@@ -15,11 +15,13 @@ import dev.meteo.grpc.proto.RecordBatch;
 import dev.meteo.grpc.proto.RecordOutcome;
 import dev.meteo.grpc.proto.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -57,7 +59,8 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
                 records.add(record);
             }
         }
-        node.processAll(records).whenComplete((results, error) -> {
+        Context call = Context.current();
+        node.processAll(records, () -> !call.isCancelled()).whenComplete((results, error) -> {
             try {
                 if (error != null) {
                     observer.onError(statusOf(error).asRuntimeException());
@@ -86,8 +89,13 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
         });
     }
 
+    /**
+     * A call the caller cancelled meanwhile (the load balancer's deadline or silence check passed, so it retries the
+     * record elsewhere) is not stored: wasted work saved, not a correctness matter (stores are idempotent).
+     */
     private void process(SensorRecord record, StreamObserver<ProcessReply> observer) {
-        node.process(record).whenComplete((processed, error) -> {
+        Context call = Context.current();
+        node.process(record, () -> !call.isCancelled()).whenComplete((processed, error) -> {
             try {
                 if (error == null) {
                     observer.onNext(ProcessReply.newBuilder()
@@ -112,6 +120,9 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof InvalidRecordException invalid) {
             return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage());
+        }
+        if (cause instanceof CancellationException) {
+            return Status.CANCELLED.withDescription("the call was cancelled before its record was stored");
         }
         if (cause instanceof StoreUnavailableException || cause instanceof IllegalStateException) {
             return Status.UNAVAILABLE.withDescription(cause.getMessage());

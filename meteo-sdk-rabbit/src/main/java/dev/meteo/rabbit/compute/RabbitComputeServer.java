@@ -203,7 +203,10 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
     }
 
-    /** The identity a message that has none is counted under: stable across redeliveries of the same message. */
+    /**
+     * The identity a message that has none is counted under: stable across redeliveries of the same message, with no
+     * sensor id (the store keeps such identities apart from the sensors' sequences, for the retention).
+     */
     private static RecordId syntheticId(Delivery delivery) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -212,7 +215,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
                 digest.update(messageId.getBytes(StandardCharsets.UTF_8));
             }
             digest.update(delivery.getBody());
-            return new RecordId("undecodable", ByteBuffer.wrap(digest.digest()).getLong() & Long.MAX_VALUE);
+            return new RecordId("", ByteBuffer.wrap(digest.digest()).getLong() & Long.MAX_VALUE);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
