@@ -22,8 +22,10 @@ import java.util.Locale;
  * memory), the horizons initialised as the first proxy does, then (1) one record from each of {@code sensors} new
  * sensors and (2) {@code records} records spread over those sensors, in sequence order, in batches of 256 as a
  * compute server's group commit sends them, nothing trimmed (all within the retention). Prints the growth of
- * {@code used_memory} per 1,000 sensors and per million records. Not a JMH benchmark: a measurement of memory, not
- * time; run it with {@code java -cp jmh/target/benchmarks.jar dev.meteo.jmh.StoreFootprint [sensors] [records]}.
+ * {@code used_memory} per 1,000 sensors and per million records, and Redis's time in the store script per record.
+ * Not a JMH benchmark: a measurement of memory, not time; run it with
+ * {@code java -cp jmh/target/benchmarks.jar dev.meteo.jmh.StoreFootprint [sensors] [records] [output.json]}
+ * (the committed figures: {@code report/results/store-footprint.json}).
  */
 public final class StoreFootprint {
 
@@ -32,6 +34,7 @@ public final class StoreFootprint {
     public static void main(String[] args) throws Exception {
         int sensors = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int records = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        Path output = args.length > 2 ? Path.of(args[2]) : null;
         Path dir = Files.createTempDirectory("meteo-footprint");
         try (RedisProcess redis = RedisProcess.start(dir);
              RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(redis.uri(), "footprint:"))) {
@@ -61,15 +64,40 @@ public final class StoreFootprint {
             System.out.printf(Locale.ROOT, "per 1,000 sensors: %.1f KB%n", perThousandSensors / 1024);
             System.out.printf(Locale.ROOT, "per million records (same sensors, not trimmed): %.1f MB%n",
                     perMillionRecords / 1024 / 1024);
+            String version = "?";
+            double scriptMicrosPerRecord = Double.NaN;
             try (Jedis jedis = new Jedis(URI.create(redis.uri()))) {
-                for (String line : jedis.info("commandstats").split("\r?\n")) {
+                for (String line : jedis.info("all").split("\\r?\\n")) {
+                    if (line.startsWith("redis_version:")) {
+                        version = line.substring("redis_version:".length()).strip();
+                    }
                     if (line.startsWith("cmdstat_evalsha:")) {
-                        System.out.println("redis time in scripts: " + line.substring("cmdstat_".length())
-                                + " (one call per batch of " + BATCH + ")");
+                        long calls = field(line, "calls=");
+                        long micros = field(line, "usec=");
+                        scriptMicrosPerRecord = micros / (double) records;
+                        System.out.printf(Locale.ROOT, "redis time in the store script: %d calls (batches of %d), "
+                                + "%.2f us per record%n", calls, BATCH, scriptMicrosPerRecord);
                     }
                 }
             }
+            if (output != null) {
+                Files.writeString(output, String.format(Locale.ROOT, """
+                        {"generated_at": "%s", "redis_version": "%s", "sensors": %d, "records": %d,
+                         "used_memory_bytes": {"empty": %d, "after_one_record_per_sensor": %d, "after_all_records": %d},
+                         "bytes_per_sensor": %.1f, "kb_per_1000_sensors": %.1f, "mb_per_million_records": %.2f,
+                         "store_script_us_per_record": %.2f}
+                        """, Instant.now(), version, sensors, records, empty, withSensors, withRecords,
+                        (withSensors - empty) / (double) sensors, perThousandSensors / 1024,
+                        perMillionRecords / 1024 / 1024, scriptMicrosPerRecord));
+                System.out.println("written to " + output);
+            }
         }
+    }
+
+    private static long field(String line, String name) {
+        int at = line.indexOf(name) + name.length();
+        int end = line.indexOf(',', at);
+        return Long.parseLong(line.substring(at, end < 0 ? line.length() : end));
     }
 
     private static Coefficient coefficient(int sensor, long sequence, long detectedAt) {

@@ -135,8 +135,9 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
             if (message.startsWith("NOAUTH")) {
                 throw refused(e);
             }
-            if (message.startsWith("OOM")) {
-                // maxmemory with noeviction: refused before the script changed anything; the caller retries
+            if (message.startsWith("OOM") || message.contains("-OOM command not allowed")) {
+                // maxmemory with noeviction (Redis 6 wraps it in a script error): refused before the script changed
+                // anything; the caller retries
                 throw new StoreUnavailableException("Redis at " + settings.redactedUri() + " is full (maxmemory, "
                         + "noeviction): the write was refused, nothing changed (retrying): " + message, e);
             }

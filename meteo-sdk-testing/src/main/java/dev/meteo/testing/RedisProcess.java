@@ -178,6 +178,37 @@ public final class RedisProcess implements AutoCloseable {
         return new Jedis("127.0.0.1", port, 2_000);
     }
 
+    /**
+     * Makes this server full, as under a load spike: another tenant's key of {@code bytes}, then {@code maxmemory}
+     * set below what the server uses. Start the server with {@code --maxmemory-policy noeviction} for writes to be
+     * refused ({@code OOM}) rather than keys evicted. {@link #freeMemory()} deletes that key.
+     */
+    public void fillMemory(int bytes) {
+        try (Jedis jedis = connect()) {
+            jedis.configSet("maxmemory", "0");
+            jedis.set(FILLER, "x".repeat(bytes));
+            jedis.configSet("maxmemory", Long.toString(usedMemory(jedis) - bytes / 4));
+        }
+    }
+
+    /** Deletes the key {@link #fillMemory} added: memory is free again, whatever {@code maxmemory} says. */
+    public void freeMemory() {
+        try (Jedis jedis = connect()) {
+            jedis.del(FILLER);
+        }
+    }
+
+    private static final String FILLER = "another-tenant";
+
+    private static long usedMemory(Jedis jedis) {
+        for (String line : jedis.info("memory").split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).strip());
+            }
+        }
+        throw new IllegalStateException("redis-server reports no used_memory");
+    }
+
     /** SIGKILL, as a crash: nothing is flushed that was not already. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

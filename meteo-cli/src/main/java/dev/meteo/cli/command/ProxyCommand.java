@@ -57,9 +57,15 @@ public final class ProxyCommand extends RoleCommand {
     Duration lease;
 
     @Option(names = "--retention", defaultValue = "30", paramLabel = "N",
-            description = "Closed windows whose record identities (stored, late and rejected) stay in Redis, so that "
-                    + "a redelivery is recognised, before they are trimmed (default: ${DEFAULT-VALUE}).")
+            description = "Closed windows whose statistics stay in Redis before they are trimmed; also how long a "
+                    + "rejected message without a sensor id is remembered. Records' identities do not depend on it: "
+                    + "a copy is recognised however late it comes (default: ${DEFAULT-VALUE}).")
     int retention;
+
+    @Option(names = "--sensor-idle", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "24h",
+            description = "A sensor with no record for this long is retired: its identities shrink to one range, the "
+                    + "sequences it never delivered below its last one given up (default: ${DEFAULT-VALUE}).")
+    Duration sensorIdle;
 
     @Option(names = "--result-retention", converter = DurationConverter.class, paramLabel = "DURATION",
             defaultValue = "1h", description = "How long closed windows' results stay in Redis, for terminals that "
@@ -104,7 +110,7 @@ public final class ProxyCommand extends RoleCommand {
         WindowResultPublisher publisher = Transports.of(mode.mode(), rabbit, tls, grpc).openResultPublisher(store);
         AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
                 .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention)
-                .withResultRetention(resultRetention);
+                .withResultRetention(resultRetention).withSensorIdle(sensorIdle);
         WindowResultPublisher published = metrics == null ? publisher
                 : new MeteredResultPublisher(publisher, settings.window(), clock(), metrics.registry());
         WindowAggregator aggregator = new WindowAggregator(settings, store, published, clock()).start();
