@@ -68,12 +68,26 @@ class DemoChaosTest {
                 mode == Mode.GRPC ? "proxy,lb" : "proxy"));
     }
 
+    /**
+     * Compute servers paused with SIGSTOP for 8 s, past the retention (3 windows of 1 s) and far past the load
+     * balancer's silence check and the broker's heartbeat, while each holds the records of its processing delay
+     * (0.5-1.5 s): their peers give that work to the other server, and the paused one stores it when it wakes up.
+     */
+    private static Run serverPauses(Mode mode) {
+        return RUNS.computeIfAbsent("pause-" + mode, key -> demoWith(mode, key, "0.5s..1.5s", "3s", "--chaos", "10s",
+                "--chaos-roles", "server", "--chaos-faults", "pause", "--chaos-pause", "8s..8s", "--retention", "3"));
+    }
+
     private static Run demo(Mode mode, String name, String... chaos) {
+        return demoWith(mode, name, "0..50ms", "1s", chaos);
+    }
+
+    private static Run demoWith(Mode mode, String name, String delay, String grace, String... chaos) {
         try {
             Path dataDir = Files.createDirectories(dataRoot.resolve(name));
             Set<Long> before = Processes.descendantPids();
             List<String> args = new ArrayList<>(List.of("demo", "--mode", mode.name(), "--headless", "--duration", "24s",
-                    "--interval", "200ms", "--window", "1s", "--grace", "1s", "--delay", "0..50ms",
+                    "--interval", "200ms", "--window", "1s", "--grace", grace, "--delay", delay,
                     "--data-dir", dataDir.toString(), "--http-port", "0", "--lbs", "2", "--proxies", "2",
                     "--lb", Processes.freeAddresses(2), "--proxy", Processes.freeAddresses(2)));
             args.addAll(List.of(chaos));
@@ -151,6 +165,25 @@ class DemoChaosTest {
         assertTerminalsHoldEveryWindowOnceInOrder(run);
         System.out.printf("[lb killed, grpc] %d load balancer kills, records sent %d, lost 0, late %d%n",
                 balancerKills.size(), run.number("records_sent"), run.number("records_late"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aComputeServerPausedPastTheRetentionCountsNothingTwiceAndLosesNothing(Mode mode) throws IOException {
+        Run run = serverPauses(mode);
+
+        assertAccountingHolds(run);
+        assertNothingLost(run);
+        List<Map<?, ?>> pauses = ((List<?>) run.summary().get("pauses")).stream().<Map<?, ?>>map(p -> (Map<?, ?>) p).toList();
+        assertFalse(pauses.isEmpty(), "no server was paused: " + run.summary());
+        Map<?, ?> first = pauses.get(0);
+        assertEquals("server", first.get("role"));
+        long paused = ((Number) first.get("end_ms")).longValue() - ((Number) first.get("at_ms")).longValue();
+        assertTrue(paused >= 8_000, "paused past the retention (3 windows of 1 s): " + paused + " ms");
+        assertTerminalsHoldEveryWindowOnceInOrder(run);
+        System.out.printf("[pause %s] %s paused %d ms; records sent %d, in windows %d, late %d, none twice%n", mode,
+                first.get("name"), paused, run.number("records_sent"), run.number("records_in_windows"),
+                run.number("records_late"));
     }
 
     /** Exit 0, no problem, and per the totals: confirmed <= in windows + late + rejected <= sent. */

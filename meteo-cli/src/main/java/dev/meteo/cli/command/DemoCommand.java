@@ -99,14 +99,29 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--chaos", arity = "0..1", fallbackValue = "10s", converter = DurationConverter.class,
             paramLabel = "PERIOD",
-            description = "Every PERIOD (10s when not given), kill one child with SIGKILL: a compute server, a terminal, "
-                    + "the active proxy, a load balancer (grpc) or a sensor, the kinds taking turns in a random order; "
-                    + "the supervisor starts it again. The summary lists the kills.")
+            description = "Every PERIOD (10s when not given), strike one child with a fault of --chaos-faults: a compute "
+                    + "server, a terminal, the active proxy, a load balancer (grpc) or a sensor, the kinds taking turns "
+                    + "in a random order. A killed child is started again by the supervisor; a paused one goes on where "
+                    + "it stopped. The summary lists the kills and the pauses.")
     Duration chaos;
 
     @Option(names = "--chaos-roles", split = ",", paramLabel = "ROLE[,ROLE...]",
-            description = "Which kinds --chaos kills, among server, terminal, proxy, lb, sensor (default: all).")
+            description = "Which kinds --chaos strikes, among server, terminal, proxy, lb, sensor (default: all).")
     List<String> chaosRoles;
+
+    @Option(names = "--chaos-faults", split = ",", paramLabel = "FAULT[,FAULT...]", defaultValue = "kill",
+            description = "Which faults --chaos injects: kill (SIGKILL), pause (SIGSTOP for --chaos-pause, then SIGCONT) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> chaosFaults;
+
+    @Option(names = "--chaos-pause", converter = DelayRangeConverter.class, defaultValue = "2s..20s",
+            paramLabel = "MIN..MAX", description = "How long a paused child stays paused, at random in this range "
+            + "(default: ${DEFAULT-VALUE}).")
+    ProcessingDelay chaosPause;
+
+    @Option(names = "--retention", paramLabel = "N",
+            description = "Passed to the proxies: closed windows whose statistics stay in Redis (default: the proxy's).")
+    Integer retention;
 
     @Option(names = "--chaos-seed", paramLabel = "N", description = "Seed of --chaos's choices (default: a random seed).")
     Long chaosSeed;
@@ -289,6 +304,9 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> proxy = deployment.arguments("proxy", i);
             proxy.addAll(List.of("--id=proxy-" + i, "--window=" + DurationConverter.format(window),
                     "--grace=" + DurationConverter.format(grace)));
+            if (retention != null) {
+                proxy.add("--retention=" + retention);
+            }
             supervisor.start("proxy", "proxy-" + i, withDemoFlags(proxy), List.of());
         }
         for (int i = 1; i <= servers; i++) {
@@ -339,13 +357,30 @@ public final class DemoCommand implements Callable<Integer> {
             roles.remove("lb");
         }
         if (roles.isEmpty()) {
-            throw new IllegalArgumentException("--chaos-roles: no role to kill in " + mode.mode() + " mode");
+            throw new IllegalArgumentException("--chaos-roles: no role to strike in " + mode.mode() + " mode");
+        }
+        for (String fault : chaosFaults) {
+            if (!Chaos.FAULTS.contains(fault)) {
+                throw new IllegalArgumentException("--chaos-faults: no fault " + fault + "; choose among " + Chaos.FAULTS);
+            }
         }
         arrivals = WindowArrivals.follow(runDir.resolve("terminal-1.jsonl"));
         Random random = chaosSeed == null ? new Random() : new Random(chaosSeed);
-        chaosMonkey = new Chaos(supervisor, roles, store::leaseHolder, kill -> Console.info("demo: chaos: killed "
-                + kill.name() + " (pid " + kill.pid() + ") with SIGKILL"), random).start(chaos);
-        Console.info("demo: chaos: killing one of " + String.join(", ", roles) + " every " + DurationConverter.format(chaos));
+        chaosMonkey = new Chaos(supervisor, roles, chaosFaults, chaosPause.min(), chaosPause.max(), store::leaseHolder,
+                DemoCommand::sayFault, random).start(chaos);
+        Console.info("demo: chaos: " + String.join(" or ", chaosFaults) + " one of " + String.join(", ", roles)
+                + " every " + DurationConverter.format(chaos));
+    }
+
+    private static void sayFault(Chaos.Fault fault) {
+        if (fault.isKill()) {
+            Console.info("demo: chaos: killed " + fault.name() + " (pid " + fault.pid() + ") with SIGKILL");
+        } else if (fault.endMillis() == 0) {
+            Console.info("demo: chaos: paused " + fault.name() + " (pid " + fault.pid() + ") with SIGSTOP");
+        } else {
+            Console.info("demo: chaos: resumed " + fault.name() + " (pid " + fault.pid() + ") after "
+                    + DurationConverter.format(Duration.ofMillis(fault.endMillis() - fault.atMillis())));
+        }
     }
 
     /**
@@ -390,9 +425,11 @@ public final class DemoCommand implements Callable<Integer> {
         String line = "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
                 + supervisor.deaths() + " died · " + supervisor.restarts() + " restarted";
         if (chaosMonkey != null) {
-            List<Chaos.Kill> kills = chaosMonkey.kills();
-            line += " · chaos: " + kills.size() + " kills" + (kills.isEmpty() ? "" : ", last "
-                    + kills.get(kills.size() - 1).name() + " at " + clock(kills.get(kills.size() - 1).atMillis()));
+            List<Chaos.Fault> faults = chaosMonkey.faults();
+            long kills = faults.stream().filter(Chaos.Fault::isKill).count();
+            line += " · chaos: " + kills + " kills, " + (faults.size() - kills) + " pauses" + (faults.isEmpty() ? ""
+                    : ", last " + faults.get(faults.size() - 1).name() + " at "
+                    + clock(faults.get(faults.size() - 1).atMillis()));
         }
         return line;
     }
@@ -460,6 +497,7 @@ public final class DemoCommand implements Callable<Integer> {
         summary.put("processes_restarted", supervisor.restarts());
         if (chaosMonkey != null) {
             summary.put("kills", kills());
+            summary.put("pauses", pauses());
         }
         summary.put("problems", verdict.problems());
         boolean holds = verdict.holds();
@@ -540,7 +578,7 @@ public final class DemoCommand implements Callable<Integer> {
      */
     private List<Map<String, Object>> kills() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Chaos.Kill kill : chaosMonkey.kills()) {
+        for (Chaos.Fault kill : chaosMonkey.kills()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("at", clock(kill.atMillis()));
             entry.put("at_ms", kill.atMillis());
@@ -551,6 +589,23 @@ public final class DemoCommand implements Callable<Integer> {
                 entry.put("next_window_ms", takeover.isPresent() ? takeover.getAsLong() : null);
             }
             out.add(entry);
+        }
+        return out;
+    }
+
+    /** The pauses of --chaos: when each started and ended, which role and child. */
+    private List<Map<String, Object>> pauses() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Chaos.Fault pause : chaosMonkey.faults()) {
+            if (!pause.isKill()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("at", clock(pause.atMillis()));
+                entry.put("at_ms", pause.atMillis());
+                entry.put("end_ms", pause.endMillis() == 0 ? null : pause.endMillis());
+                entry.put("role", pause.role());
+                entry.put("name", pause.name());
+                out.add(entry);
+            }
         }
         return out;
     }

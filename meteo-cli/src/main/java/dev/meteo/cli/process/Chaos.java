@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,59 +19,85 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * {@code meteo demo --chaos}: every period, kills one child with SIGKILL, as a crashed machine would, and leaves the
- * rest to the {@link Supervisor}. The kinds of child take turns in a random order, reshuffled after each round (so a
- * short run hits every kind): a compute server, a terminal, the active proxy, a load balancer, a sensor, each chosen
- * at random among the live ones of its kind. The active proxy is the one whose lease owner (its status file's
- * {@code owner}) is the store's lease holder; while no live proxy holds the lease (a takeover under way), proxies
- * wait for their turn.
+ * {@code meteo demo --chaos}: every period, strikes one child with a fault, as a failing machine would, and leaves the
+ * rest to the {@link Supervisor}: {@code kill} (SIGKILL: a crash; the supervisor starts it again) or {@code pause}
+ * (SIGSTOP for a while, then SIGCONT: a long GC pause, a VM migration; the child keeps its connections and its work in
+ * flight and goes on where it stopped, possibly after its peers gave that work to others). The kinds of child take
+ * turns in a random order, reshuffled after each round (so a short run hits every kind): a compute server, a terminal,
+ * the active proxy, a load balancer, a sensor, each chosen at random among the live ones of its kind, the fault at
+ * random among those enabled. The active proxy is the one whose lease owner (its status file's {@code owner}) is the
+ * store's lease holder; while no live proxy holds the lease (a takeover under way), proxies wait for their turn.
+ * A paused child is resumed when its pause ends or when chaos closes, whichever comes first.
  */
 public final class Chaos implements AutoCloseable {
 
-    /** The kinds of child chaos kills, as the demo's roles name them. */
+    /** The kinds of child chaos strikes, as the demo's roles name them. */
     public static final List<String> ROLES = List.of("server", "terminal", "proxy", "lb", "sensor");
 
-    /** One kill: when (epoch ms), which role, which child and process. */
-    public record Kill(long atMillis, String role, String name, long pid) {
+    /** The faults chaos injects. */
+    public static final List<String> FAULTS = List.of("kill", "pause");
+
+    /**
+     * One fault: when it started and ended (epoch ms; a kill ends when it starts), which fault, role, child and process.
+     */
+    public record Fault(long atMillis, long endMillis, String kind, String role, String name, long pid) {
+
+        public boolean isKill() {
+            return kind.equals("kill");
+        }
     }
 
     private final Supervisor supervisor;
     private final List<String> roles;
+    private final List<String> faults;
+    private final Duration minPause;
+    private final Duration maxPause;
     private final Supplier<String> leaseHolder;
-    private final Consumer<Kill> onKill;
+    private final Consumer<Fault> onFault;
     private final Random random;
     private final List<String> deck = new ArrayList<>();
-    private final List<Kill> kills = new CopyOnWriteArrayList<>();
+    private final List<Fault> history = new CopyOnWriteArrayList<>();
+    private final Map<ChildProcess, Long> paused = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             new DaemonThreadFactory("demo-chaos"));
 
     /**
-     * @param roles       the kinds it kills, among {@link #ROLES}
+     * @param roles       the kinds it strikes, among {@link #ROLES}
+     * @param faults      the faults it injects, among {@link #FAULTS}
+     * @param minPause    the shortest pause; each pause lasts between this and {@code maxPause}, at random
      * @param leaseHolder the store's proxy lease holder ({@code <proxy id>/<nonce>}), {@code null} when none
-     * @param onKill      told of each kill, on the chaos thread
+     * @param onFault     told of each fault as it starts, and of each pause as it ends, on the chaos thread
      */
-    public Chaos(Supervisor supervisor, List<String> roles, Supplier<String> leaseHolder, Consumer<Kill> onKill,
-                 Random random) {
+    public Chaos(Supervisor supervisor, List<String> roles, List<String> faults, Duration minPause, Duration maxPause,
+                 Supplier<String> leaseHolder, Consumer<Fault> onFault, Random random) {
         this.supervisor = supervisor;
         this.roles = List.copyOf(roles);
+        this.faults = List.copyOf(faults);
+        this.minPause = minPause;
+        this.maxPause = maxPause;
         this.leaseHolder = leaseHolder;
-        this.onKill = onKill;
+        this.onFault = onFault;
         this.random = random;
     }
 
-    /** Kills one child every {@code period}, the first one period from now. */
+    /** Strikes one child every {@code period}, the first one period from now. */
     public Chaos start(Duration period) {
-        thread.scheduleAtFixedRate(this::killOne, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleAtFixedRate(this::strikeOne, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
     /** The kills so far, oldest first. */
-    public List<Kill> kills() {
-        return List.copyOf(kills);
+    public List<Fault> kills() {
+        return history.stream().filter(Fault::isKill).toList();
     }
 
-    /** Kills one child of the next kind in turn that has a target now; none when no kind has one. */
-    Optional<Kill> killOne() {
+    /** Every fault so far, oldest first; a pause still under way has no end yet ({@code endMillis} 0). */
+    public List<Fault> faults() {
+        return List.copyOf(history);
+    }
+
+    /** Strikes one child of the next kind in turn that has a target now; none when no kind has one. */
+    Optional<Fault> strikeOne() {
         try {
             if (deck.isEmpty()) {
                 deck.addAll(roles);
@@ -81,12 +108,7 @@ public final class Chaos implements AutoCloseable {
                 Optional<ChildProcess> target = target(role);
                 if (target.isPresent()) {
                     deck.remove(i);
-                    ChildProcess child = target.get();
-                    Kill kill = new Kill(System.currentTimeMillis(), role, child.name(), child.pid());
-                    child.kill();
-                    kills.add(kill);
-                    onKill.accept(kill);
-                    return Optional.of(kill);
+                    return Optional.of(strike(role, target.get(), faults.get(random.nextInt(faults.size()))));
                 }
             }
         } catch (RuntimeException e) {
@@ -95,9 +117,44 @@ public final class Chaos implements AutoCloseable {
         return Optional.empty();
     }
 
+    private Fault strike(String role, ChildProcess child, String kind) {
+        long now = System.currentTimeMillis();
+        if (kind.equals("kill")) {
+            Fault kill = new Fault(now, now, kind, role, child.name(), child.pid());
+            child.kill();
+            history.add(kill);
+            onFault.accept(kill);
+            return kill;
+        }
+        long spread = maxPause.toMillis() - minPause.toMillis();
+        long length = minPause.toMillis() + (spread <= 0 ? 0 : (long) (random.nextDouble() * spread));
+        Fault pause = new Fault(now, 0, kind, role, child.name(), child.pid());
+        child.pause();
+        paused.put(child, now);
+        history.add(pause);
+        onFault.accept(pause);
+        thread.schedule(() -> resume(child, pause), length, TimeUnit.MILLISECONDS);
+        return pause;
+    }
+
+    private void resume(ChildProcess child, Fault pause) {
+        if (paused.remove(child) == null) {
+            return; // resumed already (closing)
+        }
+        try {
+            child.resume();
+        } catch (RuntimeException gone) {
+            // the child exited meanwhile
+        }
+        Fault ended = new Fault(pause.atMillis(), System.currentTimeMillis(), pause.kind(), pause.role(), pause.name(),
+                pause.pid());
+        history.replaceAll(fault -> fault == pause ? ended : fault);
+        onFault.accept(ended);
+    }
+
     private Optional<ChildProcess> target(String role) {
         List<ChildProcess> live = supervisor.children(role).stream()
-                .filter(child -> child.isAlive() && child.ready().isDone()).toList();
+                .filter(child -> child.isAlive() && child.ready().isDone() && !paused.containsKey(child)).toList();
         if (role.equals("proxy")) {
             String holder;
             try {
@@ -120,12 +177,16 @@ public final class Chaos implements AutoCloseable {
         }
     }
 
-    /** Stops killing; returns once a kill under way is done (bounded). */
+    /** Stops striking and resumes every paused child; returns once a fault under way is done (bounded). */
     @Override
     public void close() throws InterruptedException {
         thread.shutdown();
         if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
             thread.shutdownNow();
+        }
+        for (ChildProcess child : List.copyOf(paused.keySet())) {
+            history.stream().filter(fault -> fault.pid() == child.pid() && fault.endMillis() == 0).findFirst()
+                    .ifPresent(pause -> resume(child, pause));
         }
     }
 }

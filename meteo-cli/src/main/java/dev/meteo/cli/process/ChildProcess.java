@@ -213,6 +213,33 @@ public final class ChildProcess {
         process.destroyForcibly();
     }
 
+    /**
+     * Freezes the child (SIGSTOP), as a long GC pause, a VM migration or {@code docker pause} would: it keeps its
+     * connections and its work in flight, answers nothing, and goes on where it was at {@link #resume()}.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused child go on (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot run kill -" + name + " (is kill on the PATH?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name, e);
+        }
+    }
+
     /** Where the child writes its counters (at exit, and live with {@code --status-file-every}). */
     public Path statusFile() {
         return statusFile;
