@@ -12,7 +12,11 @@ import dev.meteo.model.SensorRecord;
 import dev.meteo.store.CoefficientStore;
 import dev.meteo.store.StoreOutcome;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,8 +121,7 @@ public final class ComputeNode implements AutoCloseable {
         var rejection = validator.rejection(record);
         if (rejection.isPresent()) {
             countRejected(rejection.get().field());
-            InvalidRecordException invalid = new InvalidRecordException(record == null ? null : record.id(),
-                    rejection.get().reason());
+            InvalidRecordException invalid = new InvalidRecordException(rejectedId(record), rejection.get().reason());
             return writer.reject(invalid).thenCompose(ignored -> CompletableFuture.failedFuture(invalid));
         }
         CompletableFuture<Processed> result;
@@ -165,7 +168,7 @@ public final class ComputeNode implements AutoCloseable {
                 String reason = rejection.get().reason();
                 countRejected(rejection.get().field());
                 results[i] = Result.rejected(record, reason);
-                rejections.add(writer.reject(new InvalidRecordException(record == null ? null : record.id(), reason)));
+                rejections.add(writer.reject(new InvalidRecordException(rejectedId(record), reason)));
             } else {
                 coefficients.add(coefficientOf(record));
                 positions.add(i);
@@ -205,14 +208,39 @@ public final class ComputeNode implements AutoCloseable {
     }
 
     /**
-     * Counts a message that is not a record at all (a transport could not decode it) as rejected, once per
-     * {@code id}: a transport derives the id from the message so that a redelivery is not counted twice. The future
-     * completes once the rejection is stored.
+     * Counts a message that is not a record at all (a transport could not decode it, or could not handle it at all)
+     * as rejected, once per {@code id}: a transport derives the id from the message so that a redelivery is not
+     * counted twice. The future completes once the rejection is stored.
      */
     public CompletableFuture<Void> rejectUndecodable(RecordId id, String reason) {
         received.incrementAndGet();
         countRejected(UNDECODABLE);
         return writer.reject(new InvalidRecordException(id, reason));
+    }
+
+    /**
+     * The identity an invalid record is counted under: its own, except that a missing sensor id counts as empty and
+     * one too long to be a key ({@link RecordValidator#MAX_SENSOR_ID_LENGTH}) is cut, with a digest of the whole id
+     * so that records of two such ids stay apart and a redelivery is recognised.
+     */
+    static RecordId rejectedId(SensorRecord record) {
+        if (record == null) {
+            return null;
+        }
+        String sensorId = record.sensorId() == null ? "" : record.sensorId();
+        if (sensorId.length() > RecordValidator.MAX_SENSOR_ID_LENGTH) {
+            sensorId = sensorId.substring(0, 64) + "...sha256:" + digest(sensorId);
+        }
+        return new RecordId(sensorId, record.sequence());
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     private CompletableFuture<Processed> store(SensorRecord record) {
