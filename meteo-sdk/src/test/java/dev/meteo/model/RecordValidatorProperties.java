@@ -2,11 +2,9 @@ package dev.meteo.model;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -79,47 +77,12 @@ class RecordValidatorProperties {
 
     @Provide
     Arbitrary<SensorRecord> records() {
-        Arbitrary<Instant> instantsOrNull = instants().injectNull(0.02);
-        Arbitrary<SensorRecord> air = Combinators.combine(sensorIds(), Arbitraries.longs(), instantsOrNull, readings(),
-                readings()).as(RawMeteoData::new);
-        Arbitrary<SensorRecord> pollution = Combinators.combine(sensorIds(), Arbitraries.longs(), instantsOrNull,
-                Arbitraries.integers()).as(RawPollutionData::new);
-        return Arbitraries.oneOf(air, pollution).injectNull(0.01);
+        return RecordArbitraries.records(NOW);
     }
 
-    static Arbitrary<String> sensorIds() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().alpha().numeric().withChars('-', '.').ofMinLength(1).ofMaxLength(40),
-                Arbitraries.strings().all().ofMaxLength(300),
-                Arbitraries.strings().withChars(' ', '\t', '\n').ofMaxLength(5),
-                Arbitraries.strings().alpha().ofMinLength(250).ofMaxLength(5_000))
-                .injectNull(0.02);
-    }
-
-    /** From {@link Instant#MIN} to {@link Instant#MAX}, with the edges and times near the bounds and now. */
     @Provide
-    static Arbitrary<Instant> instants() {
-        Arbitrary<Instant> anyInstant = Combinators.combine(
-                Arbitraries.longs().between(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond()),
-                Arbitraries.integers().between(0, 999_999_999)).as(Instant::ofEpochSecond);
-        Arbitrary<Instant> nearNow = Arbitraries.longs().between(-Duration.ofDays(40 * 365).toMillis(),
-                Duration.ofHours(1).toMillis()).map(NOW::plusMillis);
-        Arbitrary<Instant> edges = Arbitraries.of(Instant.MIN, Instant.MAX, Instant.EPOCH,
-                Instant.ofEpochMilli(Long.MIN_VALUE), Instant.ofEpochMilli(Long.MAX_VALUE),
-                Instant.ofEpochMilli(Long.MAX_VALUE).plusNanos(1), Instant.ofEpochSecond(-10_000_000_000_000_000L),
-                RecordValidator.EARLIEST_DETECTION_TIME, RecordValidator.EARLIEST_DETECTION_TIME.minusNanos(1),
-                NOW.plus(RecordValidator.DEFAULT_MAX_FUTURE_SKEW),
-                NOW.plus(RecordValidator.DEFAULT_MAX_FUTURE_SKEW).plusNanos(1));
-        return Arbitraries.frequencyOf(Tuple.of(4, anyInstant), Tuple.of(4, nearNow), Tuple.of(2, edges));
-    }
-
-    /** Plausible readings, anything a double holds, and the special values. */
-    static Arbitrary<Double> readings() {
-        return Arbitraries.oneOf(
-                Arbitraries.doubles().between(-120, 120),
-                Arbitraries.doubles().withStandardSpecialValues(),
-                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE,
-                        -Double.MAX_VALUE, Double.MAX_VALUE));
+    Arbitrary<Instant> instants() {
+        return RecordArbitraries.instants(NOW);
     }
 
     @Provide
