@@ -109,7 +109,8 @@ class ProtoCodecProperties {
     private static Arbitrary<String> sensorIds() {
         return Arbitraries.oneOf(Arbitraries.strings().alpha().numeric().ofMaxLength(30),
                 Arbitraries.strings().all().ofMaxLength(300),
-                Arbitraries.strings().alpha().ofMinLength(250).ofMaxLength(3_000));
+                Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10),
+                        Arbitraries.integers().between(26, 2_000)).as(String::repeat));
     }
 
     /** Absent, near now, any seconds and nanos (invalid nanos included), and the values of the issue. */

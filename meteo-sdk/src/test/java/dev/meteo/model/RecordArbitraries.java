@@ -33,7 +33,8 @@ public final class RecordArbitraries {
                         Arbitraries.strings().alpha().numeric().withChars('-', '.').ofMinLength(1).ofMaxLength(40),
                         Arbitraries.strings().all().ofMaxLength(300),
                         Arbitraries.strings().withChars(' ', '\t', '\n').ofMaxLength(5),
-                        Arbitraries.strings().alpha().ofMinLength(250).ofMaxLength(5_000))
+                        Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10),
+                                Arbitraries.integers().between(26, 2_000)).as(String::repeat))
                 .injectNull(0.02);
     }
 
