@@ -31,8 +31,11 @@ public final class RecordValidator {
      */
     public static final Instant EARLIEST_DETECTION_TIME = Instant.parse("2000-01-01T00:00:00Z");
 
-    /** The longest sensor id accepted, in characters: an id is part of every key the store keeps for the sensor. */
-    public static final int MAX_SENSOR_ID_LENGTH = 256;
+    /**
+     * The longest sensor id accepted, in characters: an id is part of the keys the store keeps for the sensor. Far
+     * above the launcher's default ids (role, host name of at most 253 characters, pid, a suffix).
+     */
+    public static final int MAX_SENSOR_ID_LENGTH = 1024;
 
     /** The latest instant epoch milliseconds can hold: whatever the skew setting, a valid time fits the store's unit. */
     private static final Instant LATEST_IN_EPOCH_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);

@@ -155,13 +155,13 @@ class RecordValidatorTest {
     }
 
     @Test
-    void aSensorIdLongerThan256CharactersIsRejectedWithItsLengthNotItsText() {
+    void aSensorIdLongerThan1024CharactersIsRejectedWithItsLengthNotItsText() {
         String longest = "s".repeat(RecordValidator.MAX_SENSOR_ID_LENGTH);
         assertEquals(Optional.empty(), validator.rejectionReason(new RawPollutionData(longest, 1, NOW, 400)));
         RecordValidator.Rejection rejection =
                 validator.rejection(new RawPollutionData(longest + "s".repeat(1_000_000), 1, NOW, 400)).orElseThrow();
         assertEquals("sensor_id", rejection.field());
-        assertEquals("sensor id is 1000256 characters long, more than 256", rejection.reason());
+        assertEquals("sensor id is 1001024 characters long, more than 1024", rejection.reason());
     }
 
     @Test
