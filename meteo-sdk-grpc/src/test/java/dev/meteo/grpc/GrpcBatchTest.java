@@ -25,7 +25,11 @@ import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.store.SensorCounts;
 import dev.meteo.testing.Closer;
 import dev.meteo.testing.RedisTestSupport;
+import com.google.protobuf.Timestamp;
+import dev.meteo.proto.ProtoCodec;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,53 @@ class GrpcBatchTest {
         assertFalse(reply.getOutcomes(2).hasCoefficient());
         assertEquals(new SensorCounts(1, 1, 1), store.sensorCounts().get("air-b"));
         assertEquals(new SensorCounts(1, 0, 0), store.sensorCounts().get("co2-b"));
+    }
+
+    /**
+     * Issue 18: seconds = 2^62 threw while decoding (the whole batch failed UNKNOWN, retried on every server, then by
+     * the sensor for 2 minutes); seconds = -10^16 passed the validator and failed the store's group commit of every
+     * other sensor's record in it. Now each is rejected alone with its reason, and counted once.
+     */
+    @Test
+    void aRecordWhoseDetectionTimeNoInstantOrEpochMillisecondCanHoldIsRejectedAloneAndTheRestOfItsBatchStored()
+            throws Exception {
+        GrpcLoadBalancer balancer = balancer();
+        registeredServer(closer.add(new ComputeNode(ComputeSettings.of("a"), store, clock)), balancer);
+        Instant at = clock.instant();
+        dev.meteo.proto.RawMeteoData beyondInstant = ProtoCodec.toProto(new RawMeteoData("air-x", 1, at, 21.0, 45.0))
+                .toBuilder().setDetectedAt(Timestamp.newBuilder().setSeconds(1L << 62)).build();
+        dev.meteo.proto.RawPollutionData beyondEpochMillis = ProtoCodec.toProto(new RawPollutionData("co2-x", 1, at, 420))
+                .toBuilder().setDetectedAt(Timestamp.newBuilder().setSeconds(-10_000_000_000_000_000L)).build();
+        List<Reading> readings = List.of(
+                Batches.reading(new RawMeteoData("air-ok", 1, at, 21.0, 45.0)),
+                Reading.newBuilder().setAir(beyondInstant).build(),
+                Batches.reading(new RawPollutionData("co2-ok", 1, at, 420)),
+                Reading.newBuilder().setPollution(beyondEpochMillis).build(),
+                Batches.reading(new RawMeteoData("air-ok", 2, at, 21.0, 45.0)));
+
+        ManagedChannel channel = GrpcServers.channel(endpoint(balancer), GrpcTlsSettings.plaintext());
+        closer.add(channel::shutdownNow);
+        LoadBalancerGrpc.LoadBalancerBlockingStub stub = LoadBalancerGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        BatchReply reply = stub.sendBatch(RecordBatch.newBuilder().addAllReadings(readings).build());
+
+        assertEquals(List.of(StoreOutcome.STORE_OUTCOME_STORED, StoreOutcome.STORE_OUTCOME_REJECTED,
+                StoreOutcome.STORE_OUTCOME_STORED, StoreOutcome.STORE_OUTCOME_REJECTED, StoreOutcome.STORE_OUTCOME_STORED),
+                reply.getOutcomesList().stream().map(RecordOutcome::getOutcome).toList());
+        assertTrue(reply.getOutcomes(1).getRejection().contains("in the future"), reply.getOutcomes(1).getRejection());
+        assertTrue(reply.getOutcomes(3).getRejection().contains("before 2000-01-01T00:00:00Z"),
+                reply.getOutcomes(3).getRejection());
+        assertEquals(new SensorCounts(2, 0, 0), store.sensorCounts().get("air-ok"));
+        assertEquals(new SensorCounts(1, 0, 0), store.sensorCounts().get("co2-ok"));
+
+        // alone in a call: INVALID_ARGUMENT with the reason (not retried), and not counted a second time
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> stub.sendMeteoData(beyondInstant));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("in the future"), refused.getStatus().getDescription());
+        assertEquals(0, balancer.stats().retried());
+        assertEquals(new SensorCounts(0, 0, 1), store.sensorCounts().get("air-x"));
+        assertEquals(new SensorCounts(0, 0, 1), store.sensorCounts().get("co2-x"));
+        assertEquals(2, store.rejectedCount());
     }
 
     @Test

@@ -7,12 +7,15 @@ import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.model.WindowResult;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 
 /**
  * Translation between the SDK's model and the protobuf messages of {@code meteo/v1/records.proto}, used by both
- * modes (gRPC messages, RabbitMQ bodies). Lossless for valid values; a missing timestamp maps to {@code null} so
- * that the validator can reject it with a reason.
+ * modes (gRPC messages, RabbitMQ bodies). Lossless for valid values. Decoding a record never throws, whatever the
+ * message holds: a missing timestamp maps to {@code null} and a timestamp no {@link Instant} can hold to
+ * {@link Instant#MIN} or {@link Instant#MAX}, so that the compute server's validator rejects the record with a
+ * reason, under its own identity, instead of failing the call, the batch or the consumer it came in.
  */
 public final class ProtoCodec {
 
@@ -23,8 +26,17 @@ public final class ProtoCodec {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
+    /**
+     * The instant of a timestamp, saturated: seconds beyond what an {@link Instant} holds (about ±10^9 years) give
+     * {@link Instant#MIN} or {@link Instant#MAX}; nanos outside 0..999,999,999 carry into the seconds. Never throws.
+     */
     public static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+        long seconds = timestamp.getSeconds();
+        try {
+            return Instant.ofEpochSecond(seconds, timestamp.getNanos());
+        } catch (DateTimeException | ArithmeticException beyondInstant) {
+            return seconds < 0 ? Instant.MIN : Instant.MAX;
+        }
     }
 
     public static dev.meteo.proto.RawMeteoData toProto(RawMeteoData data) {

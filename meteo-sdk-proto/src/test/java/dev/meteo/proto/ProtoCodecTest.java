@@ -1,5 +1,6 @@
 package dev.meteo.proto;
 
+import com.google.protobuf.Timestamp;
 import dev.meteo.model.KindStatistics;
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.model.RawPollutionData;
@@ -33,6 +34,27 @@ class ProtoCodecTest {
     void aMissingTimestampDecodesAsNullSoTheValidatorCanRejectIt() {
         RawMeteoData withoutTime = new RawMeteoData("air-1", 1, null, 20, 50);
         assertNull(ProtoCodec.fromProto(ProtoCodec.toProto(withoutTime)).detectedAt());
+    }
+
+    /** Issue 18: seconds = 2^62 threw DateTimeException out of a gRPC call and a RabbitMQ consumer. */
+    @Test
+    void aTimestampNoInstantCanHoldDecodesSaturatedSoTheValidatorRejectsIt() {
+        assertEquals(Instant.MAX, ProtoCodec.instant(Timestamp.newBuilder().setSeconds(1L << 62).build()));
+        assertEquals(Instant.MIN, ProtoCodec.instant(Timestamp.newBuilder().setSeconds(Long.MIN_VALUE).build()));
+        assertEquals(Instant.MAX, ProtoCodec.instant(Timestamp.newBuilder().setSeconds(Instant.MAX.getEpochSecond())
+                .setNanos(Integer.MAX_VALUE).build()));
+        // within what an Instant holds, though not epoch milliseconds: decoded as it is, the validator rejects it
+        assertEquals(Instant.ofEpochSecond(-10_000_000_000_000_000L),
+                ProtoCodec.instant(Timestamp.newBuilder().setSeconds(-10_000_000_000_000_000L).build()));
+        var message = dev.meteo.proto.RawPollutionData.newBuilder().setSensorId("co2-1").setSequence(3)
+                .setDetectedAt(Timestamp.newBuilder().setSeconds(1L << 62)).setCo2(400).build();
+        assertEquals(new RawPollutionData("co2-1", 3, Instant.MAX, 400), ProtoCodec.fromProto(message));
+    }
+
+    @Test
+    void nanosOutsideTheirRangeCarryIntoTheSeconds() {
+        assertEquals(Instant.ofEpochSecond(9, 999_999_999),
+                ProtoCodec.instant(Timestamp.newBuilder().setSeconds(10).setNanos(-1).build()));
     }
 
     @Test

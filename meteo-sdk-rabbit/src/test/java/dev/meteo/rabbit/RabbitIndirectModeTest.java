@@ -403,7 +403,8 @@ class RabbitIndirectModeTest {
     }
 
     private static SensorRecord record(String sensorId, long sequence) {
-        return new RawPollutionData(sensorId, sequence, Instant.ofEpochMilli(1_000_000 + sequence), 400);
+        // a fixed time after RecordValidator.EARLIEST_DETECTION_TIME: no proxy closes windows here, so it is stored
+        return new RawPollutionData(sensorId, sequence, Instant.ofEpochMilli(1_750_000_000_000L + sequence), 400);
     }
 
     @Test

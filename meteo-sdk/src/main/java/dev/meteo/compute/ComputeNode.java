@@ -12,6 +12,10 @@ import dev.meteo.model.SensorRecord;
 import dev.meteo.store.CoefficientStore;
 import dev.meteo.store.StoreOutcome;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,8 +138,7 @@ public final class ComputeNode implements AutoCloseable {
         var rejection = validator.rejection(record);
         if (rejection.isPresent()) {
             countRejected(rejection.get().field());
-            InvalidRecordException invalid = new InvalidRecordException(record == null ? null : record.id(),
-                    rejection.get().reason());
+            InvalidRecordException invalid = new InvalidRecordException(rejectedId(record), rejection.get().reason());
             return writer.reject(invalid).thenCompose(ignored -> CompletableFuture.failedFuture(invalid));
         }
         CompletableFuture<Processed> result;
@@ -187,7 +190,7 @@ public final class ComputeNode implements AutoCloseable {
                 String reason = rejection.get().reason();
                 countRejected(rejection.get().field());
                 results[i] = Result.rejected(record, reason);
-                rejections.add(writer.reject(new InvalidRecordException(record == null ? null : record.id(), reason)));
+                rejections.add(writer.reject(new InvalidRecordException(rejectedId(record), reason)));
             } else {
                 coefficients.add(coefficientOf(record));
                 positions.add(i);
@@ -227,14 +230,40 @@ public final class ComputeNode implements AutoCloseable {
     }
 
     /**
-     * Counts a message that is not a record at all (a transport could not decode it) as rejected, once per
-     * {@code id}: a transport derives the id from the message so that a redelivery is not counted twice. The future
-     * completes once the rejection is stored.
+     * Counts a message that is not a record at all (a transport could not decode it, or could not handle it at all)
+     * as rejected, once per {@code id}: a transport derives the id from the message so that a redelivery is not
+     * counted twice. The future completes once the rejection is stored.
      */
     public CompletableFuture<Void> rejectUndecodable(RecordId id, String reason) {
         received.incrementAndGet();
         countRejected(UNDECODABLE);
         return writer.reject(new InvalidRecordException(id, reason));
+    }
+
+    /**
+     * The identity an invalid record is counted under: its own, except that a record whose sensor id is missing or too
+     * long to be a sensor's ({@link RecordValidator#MAX_SENSOR_ID_LENGTH}) belongs to no sensor: it is counted without
+     * one (the store keeps such identities apart, for the retention), under a digest of its id and sequence, so that
+     * records of two such ids stay apart and a redelivery is recognised.
+     */
+    static RecordId rejectedId(SensorRecord record) {
+        if (record == null) {
+            return null;
+        }
+        String sensorId = record.sensorId() == null ? "" : record.sensorId();
+        if (sensorId.length() > RecordValidator.MAX_SENSOR_ID_LENGTH) {
+            return new RecordId("", digest(sensorId + "#" + record.sequence()));
+        }
+        return new RecordId(sensorId, record.sequence());
+    }
+
+    private static long digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(hash).getLong() & Long.MAX_VALUE;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     private CompletableFuture<Processed> store(SensorRecord record, BooleanSupplier stillWanted) {

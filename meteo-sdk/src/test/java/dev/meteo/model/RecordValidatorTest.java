@@ -119,6 +119,52 @@ class RecordValidatorTest {
     }
 
     @Test
+    void aTimeBeforeTwoThousandIsRejectedAndTwoThousandItselfIsValid() {
+        Instant earliest = Instant.parse("2000-01-01T00:00:00Z");
+        assertEquals(earliest, RecordValidator.EARLIEST_DETECTION_TIME);
+        assertEquals(Optional.empty(), validator.rejectionReason(new RawPollutionData("p", 1, earliest, 400)));
+        for (Instant before : new Instant[] {earliest.minusMillis(1), Instant.EPOCH, Instant.parse("1980-01-06T00:00:00Z")}) {
+            RecordValidator.Rejection rejection = validator.rejection(new RawPollutionData("p", 1, before, 400)).orElseThrow();
+            assertEquals("timestamp", rejection.field());
+            assertTrue(rejection.reason().contains("before 2000-01-01T00:00:00Z"), rejection.reason());
+        }
+    }
+
+    /** What ProtoCodec makes of seconds = 2^62 (Instant.MAX, saturated) and of seconds = -10^16, and the other end. */
+    @Test
+    void timesTheStoreCouldNotHoldInEpochMillisecondsAreRejectedNotThrown() {
+        for (Instant extreme : new Instant[] {Instant.MAX, Instant.MIN, Instant.ofEpochSecond(-10_000_000_000_000_000L),
+                Instant.ofEpochMilli(Long.MAX_VALUE).plusMillis(1), Instant.ofEpochMilli(Long.MIN_VALUE).minusMillis(1)}) {
+            RecordValidator.Rejection rejection = validator.rejection(new RawMeteoData("air-1", 1, extreme, 20, 40))
+                    .orElseThrow(() -> new AssertionError(extreme + " was accepted"));
+            assertEquals("timestamp", rejection.field(), rejection.reason());
+        }
+        String future = reasonFor(new RawMeteoData("air-1", 1, Instant.MAX, 20, 40));
+        assertTrue(future.contains("in the future"), future);
+        String past = reasonFor(new RawMeteoData("air-1", 1, Instant.ofEpochSecond(-10_000_000_000_000_000L), 20, 40));
+        assertTrue(past.contains("before 2000"), past);
+    }
+
+    @Test
+    void whateverTheSkewSettingATimeBeyondEpochMillisecondsIsRejected() {
+        RecordValidator lenient = new RecordValidator(clock, Duration.ofSeconds(Long.MAX_VALUE));
+        assertEquals(Optional.empty(), lenient.rejectionReason(new RawPollutionData("p", 1, NOW.plus(Duration.ofDays(3650)), 400)));
+        assertEquals("timestamp", lenient.rejection(new RawPollutionData("p", 1, Instant.MAX, 400)).orElseThrow().field());
+        assertEquals("timestamp", lenient.rejection(new RawPollutionData("p", 1,
+                Instant.ofEpochMilli(Long.MAX_VALUE).plusNanos(1), 400)).orElseThrow().field());
+    }
+
+    @Test
+    void aSensorIdLongerThan1024CharactersIsRejectedWithItsLengthNotItsText() {
+        String longest = "s".repeat(RecordValidator.MAX_SENSOR_ID_LENGTH);
+        assertEquals(Optional.empty(), validator.rejectionReason(new RawPollutionData(longest, 1, NOW, 400)));
+        RecordValidator.Rejection rejection =
+                validator.rejection(new RawPollutionData(longest + "s".repeat(1_000_000), 1, NOW, 400)).orElseThrow();
+        assertEquals("sensor_id", rejection.field());
+        assertEquals("sensor id is 1001024 characters long, more than 1024", rejection.reason());
+    }
+
+    @Test
     void physicalValuesOutsideTheAcceptedRangeAreValid() {
         for (SensorRecord record : new SensorRecord[] {
                 air(-90, 0), air(60, 100), air(-15, 85), air(50, 5), pollution(0), pollution(250), pollution(5_000),

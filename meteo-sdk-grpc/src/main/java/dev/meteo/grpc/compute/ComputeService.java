@@ -22,7 +22,9 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The compute server's RPCs: hands each record to the {@link ComputeNode} and replies from the node's future, so a
@@ -48,7 +50,9 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
 
     /**
      * A batch: every reading that carries a record goes to the node at once; a reading that carries none (not a
-     * record, so nothing to count) is answered rejected. Replies once every record is stored or rejected.
+     * record, so nothing to count) is answered rejected. Replies once every record is stored or rejected. An invalid
+     * record, an extreme detection time included (decoding saturates it, the validator rejects it), is rejected alone:
+     * the others of the batch are stored.
      */
     @Override
     public void processBatch(RecordBatch request, StreamObserver<BatchReply> observer) {
@@ -60,7 +64,14 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
             }
         }
         Context call = Context.current();
-        node.processAll(records, () -> !call.isCancelled()).whenComplete((results, error) -> {
+        CompletableFuture<List<ComputeNode.Result>> processing;
+        try {
+            processing = node.processAll(records, () -> !call.isCancelled());
+        } catch (RuntimeException e) {
+            observer.onError(statusOf(e).asRuntimeException()); // the node is closing
+            return;
+        }
+        processing.whenComplete((results, error) -> {
             try {
                 if (error != null) {
                     observer.onError(statusOf(error).asRuntimeException());
@@ -95,7 +106,14 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
      */
     private void process(SensorRecord record, StreamObserver<ProcessReply> observer) {
         Context call = Context.current();
-        node.process(record, () -> !call.isCancelled()).whenComplete((processed, error) -> {
+        CompletableFuture<ComputeNode.Processed> processing;
+        try {
+            processing = node.process(record, () -> !call.isCancelled());
+        } catch (RuntimeException e) {
+            observer.onError(statusOf(e).asRuntimeException()); // the node is closing
+            return;
+        }
+        processing.whenComplete((processed, error) -> {
             try {
                 if (error == null) {
                     observer.onNext(ProcessReply.newBuilder()
@@ -124,7 +142,8 @@ final class ComputeService extends ComputeServerGrpc.ComputeServerImplBase {
         if (cause instanceof CancellationException) {
             return Status.CANCELLED.withDescription("the call was cancelled before its record was stored");
         }
-        if (cause instanceof StoreUnavailableException || cause instanceof IllegalStateException) {
+        if (cause instanceof StoreUnavailableException || cause instanceof IllegalStateException
+                || cause instanceof RejectedExecutionException) {
             return Status.UNAVAILABLE.withDescription(cause.getMessage());
         }
         return Status.INTERNAL.withDescription(String.valueOf(cause));

@@ -1,11 +1,14 @@
 package dev.meteo.rabbit.compute;
 
-import dev.meteo.transport.AccessRefusedException;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.meteo.compute.ComputeNode;
+import dev.meteo.internal.Backoff;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.metrics.Measured;
 import dev.meteo.metrics.Measurement;
@@ -14,9 +17,10 @@ import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
 import dev.meteo.rabbit.topology.RecordMessages;
+import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
 import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.transport.AccessRefusedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,12 +28,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +43,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -50,69 +60,118 @@ import java.util.logging.Logger;
  *   <li>A message that cannot be decoded is counted as rejected (under a synthetic id derived from its message id
  *       and body, so a redelivery is not counted twice), published to the dead-letter queue with the reason,
  *       and acknowledged once the broker confirmed the dead letter.</li>
- *   <li>An invalid record (the node counted it as rejected) is dead-lettered the same way.</li>
+ *   <li>An invalid record (the node counted it as rejected) is dead-lettered the same way; so is a record whose
+ *       detection time no {@code Instant} can hold (the codec saturates it and the validator rejects it).</li>
  *   <li>When the store is unavailable the record is handed back to the queue after a pause (basic.nack with
  *       requeue), so nothing is lost while Redis is down.</li>
+ *   <li>A delivery whose handling throws (a bug, not an input: every input decodes to a record or a reason) is
+ *       counted and logged, handed back to the queue once, and dead-lettered with the exception as the reason when
+ *       it fails again on its redelivery. The exception never reaches the client library, which would close the
+ *       channel.</li>
+ *   <li>If the consuming channel closes anyway (a channel error from the broker, an {@link Error} thrown through the
+ *       callback) or the broker cancels the consumer (work queue deleted), the server declares the queues again and
+ *       consumes on a new channel, retrying with a backoff; the broker redelivers what the old channel held. A lost
+ *       connection is left to the client's automatic recovery, which reopens the channel and its consumer.</li>
  * </ul>
  *
  * <p>Acknowledgements are batched: a stored record is marked in {@link HeldDeliveries}, and one ack thread sends
  * {@code basic.ack(tag, multiple = true)} for the run of stored records from the oldest held one, so a group commit
  * of the store costs the broker one ack rather than one per record. A record not stored yet is never covered (a
- * crash before its ack redelivers it, and the store's deduplication makes the redelivery harmless).
+ * crash before its ack redelivers it, and the store's deduplication makes the redelivery harmless). Delivery tags
+ * belong to a channel, so each consuming channel has its own held deliveries.
  *
- * <p>One connection with a consuming channel and a dead-letter channel. Acks and nacks are serialised on one lock.
- * Entry point: {@link #start(RabbitSettings, ComputeNode)}; {@link #close()} stops gracefully, {@link #abort()} as a
- * crash would.
+ * <p>One connection with a consuming channel and a dead-letter channel (opened again if the broker closes it). Acks
+ * and nacks are serialised on one lock. Entry point: {@link #start(RabbitSettings, ComputeNode)}; {@link #close()}
+ * stops gracefully, {@link #abort()} as a crash would.
  */
 public final class RabbitComputeServer implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(RabbitComputeServer.class.getName());
+    /** Waits between attempts to consume again after the consuming channel was lost. */
+    private static final Backoff RESUBSCRIBE_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** Longest reason put in a dead letter's header and the store: an exception's message can be anything. */
+    private static final int MAX_REASON_LENGTH = 500;
 
     /** Counters of one server. */
     public record Stats(long received, long acked, long deadLettered, long requeued) {
+    }
+
+    /** One consuming channel and the deliveries it holds: delivery tags are per channel. */
+    private static final class Subscription {
+        private final Channel channel;
+        private final String consumerTag;
+        private final HeldDeliveries held = new HeldDeliveries();
+        private final AtomicBoolean ackScheduled = new AtomicBoolean();
+        /** Replaced by a newer subscription (or the server is stopping): its closing is expected. */
+        private volatile boolean retired;
+
+        private Subscription(Channel channel, String consumerTag) {
+            this.channel = channel;
+            this.consumerTag = consumerTag;
+        }
     }
 
     private final RabbitSettings settings;
     private final ComputeNode node;
     private final Topology topology;
     private final String name;
+    private final String consumerTagPrefix;
     private final Connection connection;
-    private final Channel consumer;
-    private final Channel deadLetters;
+    /** Times the connection was lost: a delivery taken before a loss is no longer this server's to settle. */
+    private final AtomicLong connectionLosses = new AtomicLong();
+    /** The channel the server consumes on now. */
+    private volatile Subscription subscription;
+    /** Confined to the dead-letter thread once the server runs. */
+    private Channel deadLetters;
     private final Object ackLock = new Object();
     private final Object inFlightMonitor = new Object();
     private long inFlight; // guarded by inFlightMonitor
-    private final HeldDeliveries held = new HeldDeliveries();
     private final ExecutorService acker;
-    private final AtomicBoolean ackScheduled = new AtomicBoolean();
     private final AtomicLong ackCalls = new AtomicLong();
     private final ExecutorService deadLetterer;
-    private final ScheduledExecutorService requeuer;
+    /** Requeues after their pause, and attempts to consume again. */
+    private final ScheduledExecutorService timer;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong requeued = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
-    private final String consumerTag;
+    private final AtomicLong handlingFailures = new AtomicLong();
+    private final AtomicLong resubscriptions = new AtomicLong();
+    private final AtomicInteger subscriptionsOpened = new AtomicInteger();
+    private final AtomicBoolean resubscribing = new AtomicBoolean();
+    private volatile boolean stopping;
+    /**
+     * Test seam: runs first in the handling of every delivery, so that a test can make the handling fail (throw a
+     * RuntimeException) or escape the callback (throw an Error).
+     */
+    volatile Consumer<Delivery> beforeHandling = delivery -> { };
 
     private RabbitComputeServer(RabbitSettings settings, ComputeNode node) throws IOException {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.node = Objects.requireNonNull(node, "node");
         this.topology = new Topology(settings);
         this.name = settings.namePrefix() + "-compute-" + node.settings().id();
-        this.consumerTag = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.consumerTagPrefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.acker = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-acks"));
         this.deadLetterer = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-dead-letters"));
-        this.requeuer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory(name + "-requeue"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory(name + "-timer"));
         this.connection = RabbitConnections.open(settings, name);
+        if (connection instanceof Recoverable recoverable) {
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recovered) {
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recovering) {
+                    connectionLosses.incrementAndGet(); // the deliveries held before are the broker's again
+                }
+            });
+        }
         try {
-            this.deadLetters = connection.createChannel();
-            topology.declareRecordQueues(deadLetters);
-            deadLetters.confirmSelect();
-            this.consumer = connection.createChannel();
-            consumer.basicQos(settings.prefetch());
-            consumer.basicConsume(topology.workQueue(), false, consumerTag, (tag, delivery) -> handle(delivery),
-                    tag -> LOG.warning(name + ": consumer cancelled by the broker (work queue deleted?)"));
+            this.deadLetters = openDeadLetterChannel();
+            subscribe();
         } catch (IOException | RuntimeException e) {
             abort();
             throw e;
@@ -138,7 +197,85 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
     }
 
-    private void handle(Delivery delivery) {
+    /** Declares the record queues and consumes the work queue on a new channel, which becomes the current one. */
+    private void subscribe() throws IOException {
+        Channel channel = connection.createChannel();
+        Subscription fresh = new Subscription(channel, consumerTagPrefix + "-" + subscriptionsOpened.incrementAndGet());
+        try {
+            topology.declareRecordQueues(channel);
+            channel.basicQos(settings.prefetch());
+            channel.addShutdownListener(cause -> channelClosed(fresh, cause));
+            subscription = fresh;
+            channel.basicConsume(topology.workQueue(), false, fresh.consumerTag,
+                    (tag, delivery) -> handle(fresh, delivery), tag -> cancelledByBroker(fresh));
+        } catch (IOException | RuntimeException e) {
+            fresh.retired = true;
+            abortQuietly(channel); // also forgets it for the connection's recovery
+            throw e;
+        }
+    }
+
+    /** Whether the subscription's channel was closed on its own (not with its connection, which recovers it). */
+    private static boolean closedByChannelError(Subscription subscription) {
+        ShutdownSignalException cause = subscription.channel.getCloseReason();
+        return cause != null && !cause.isHardError();
+    }
+
+    private void channelClosed(Subscription closed, ShutdownSignalException cause) {
+        if (closed.retired || stopping) {
+            return;
+        }
+        if (cause.isHardError()) {
+            return; // the connection is lost: its automatic recovery reopens this channel and its consumer
+        }
+        LOG.warning(name + ": the consuming channel was closed (" + cause.getMessage() + "); consuming again on a new one");
+        resubscribeSoon(0);
+    }
+
+    private void cancelledByBroker(Subscription cancelled) {
+        if (cancelled.retired || stopping) {
+            return;
+        }
+        LOG.warning(name + ": consumer cancelled by the broker (work queue deleted?); declaring it and consuming again");
+        resubscribeSoon(0);
+    }
+
+    private void resubscribeSoon(int attempt) {
+        if (attempt == 0 && !resubscribing.compareAndSet(false, true)) {
+            return; // one attempt at a time
+        }
+        try {
+            timer.schedule(() -> resubscribe(attempt), attempt == 0 ? 0 : RESUBSCRIBE_BACKOFF.delayMillis(attempt - 1),
+                    TimeUnit.MILLISECONDS);
+        } catch (RuntimeException stopped) {
+            resubscribing.set(false);
+        }
+    }
+
+    /** Retires the lost channel (the broker redelivers what it held) and consumes on a new one, retrying until it can. */
+    private void resubscribe(int attempt) {
+        if (stopping) {
+            resubscribing.set(false);
+            return;
+        }
+        Subscription lost = subscription;
+        lost.retired = true;
+        abortQuietly(lost.channel); // closed already, or a cancelled consumer's: forget it for the connection's recovery
+        try {
+            subscribe();
+            resubscriptions.incrementAndGet();
+            resubscribing.set(false);
+            LOG.info(name + ": consuming " + topology.workQueue() + " again on a new channel");
+            if (closedByChannelError(subscription)) {
+                resubscribeSoon(0); // lost again before the flag was down: its listener found an attempt under way
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(name + ": cannot consume again yet (" + e.getMessage() + "); retrying");
+            resubscribeSoon(attempt + 1);
+        }
+    }
+
+    private void handle(Subscription from, Delivery delivery) {
         received.incrementAndGet();
         if (delivery.getEnvelope().isRedeliver()) {
             redelivered.incrementAndGet();
@@ -147,60 +284,152 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
             inFlight++;
         }
         long tag = delivery.getEnvelope().getDeliveryTag();
-        held.delivered(tag);
+        from.held.delivered(tag);
+        boolean settling = false; // a path that settles the delivery (ack, dead letter or nack) has taken it
+        try {
+            beforeHandling.accept(delivery);
+            dispatch(from, delivery);
+            settling = true;
+        } catch (RuntimeException e) {
+            settling = true;
+            handlingFailed(from, delivery, e);
+        } finally {
+            if (!settling) {
+                // an Error on its way to the client library, which closes the channel: the broker redelivers this one
+                forget(from, tag);
+            }
+        }
+    }
+
+    /** Decodes the record and hands it to the node; what becomes of it settles the delivery later. */
+    private void dispatch(Subscription from, Delivery delivery) {
+        long tag = delivery.getEnvelope().getDeliveryTag();
         SensorRecord record;
         try {
             record = RecordMessages.decode(delivery.getProperties(), delivery.getBody());
         } catch (UndecodableMessageException e) {
-            deadLetterer.execute(() -> deadLetter(delivery, e.getMessage(), true));
+            String reason = e.getMessage();
+            deadLetterer.execute(() -> deadLetter(from, delivery, reason,
+                    () -> node.rejectUndecodable(syntheticId(delivery), reason)));
             return;
         }
         CompletableFuture<ComputeNode.Processed> processing;
+        long lossesAtDelivery = connectionLosses.get();
         try {
-            processing = node.process(record);
+            // once the delivery's channel or connection is gone the broker gives the record to another server: the
+            // store can be skipped (a saving only: stores are idempotent)
+            processing = node.process(record, () -> !from.retired && from.channel.isOpen()
+                    && connectionLosses.get() == lossesAtDelivery);
         } catch (RuntimeException e) {
-            requeueLater(tag, record.id() + " not processed (" + e.getMessage() + ")");
+            requeueLater(from, tag, record.id() + " not processed (" + e.getMessage() + ")");
             return;
         }
         processing.whenComplete((processed, error) -> {
-            if (error == null) {
-                ack(tag);
-                return;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof InvalidRecordException invalid) {
-                deadLetterer.execute(() -> deadLetter(delivery, invalid.getMessage(), false));
-            } else {
-                requeueLater(tag, record.id() + " not stored (" + cause.getMessage() + ")");
+            try {
+                if (error == null) {
+                    ack(from, tag);
+                    return;
+                }
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof InvalidRecordException invalid) {
+                    deadLetterer.execute(() -> deadLetter(from, delivery, invalid.getMessage(), null));
+                } else if (cause instanceof CancellationException) {
+                    forget(from, tag); // not stored: the broker redelivers it to whoever consumes now
+                } else {
+                    requeueLater(from, tag, record.id() + " not stored (" + cause.getMessage() + ")");
+                }
+            } catch (RuntimeException e) {
+                requeueLater(from, tag, record.id() + " not settled (" + e + ")"); // the executor is stopping
             }
         });
     }
 
-    /** Counts (if undecodable), publishes the dead letter, waits for its confirm, then acks the original. */
-    private void deadLetter(Delivery delivery, String reason, boolean countAsRejected) {
+    /**
+     * The handling of a delivery threw: handed back to the queue once; on its redelivery (it failed before, here or
+     * on a server that then stopped), dead-lettered with the exception as the reason and counted as rejected, so that
+     * a message that always fails neither loops for ever nor goes uncounted.
+     */
+    private void handlingFailed(Subscription from, Delivery delivery, RuntimeException e) {
+        handlingFailures.incrementAndGet();
+        long tag = delivery.getEnvelope().getDeliveryTag();
+        String reason = bounded("handling failed: " + e);
+        LOG.log(Level.WARNING, name + ": message " + delivery.getProperties().getMessageId() + ": " + reason, e);
+        if (!delivery.getEnvelope().isRedeliver()) {
+            requeueLater(from, tag, reason);
+            return;
+        }
+        try {
+            deadLetterer.execute(() -> deadLetter(from, delivery, reason,
+                    () -> node.rejectUndecodable(identityOf(delivery), reason)));
+        } catch (RuntimeException stopping) {
+            requeueLater(from, tag, reason);
+        }
+    }
+
+    /** The record's identity if the message decodes, else the synthetic one of an undecodable message. */
+    private static RecordId identityOf(Delivery delivery) {
+        try {
+            return RecordMessages.decode(delivery.getProperties(), delivery.getBody()).id();
+        } catch (RuntimeException undecodable) {
+            return syntheticId(delivery);
+        }
+    }
+
+    /**
+     * Counts the rejection (when {@code count} is given), publishes the dead letter, waits for its confirm, then acks
+     * the original.
+     */
+    private void deadLetter(Subscription from, Delivery delivery, String reason,
+                            Supplier<CompletableFuture<Void>> count) {
         long tag = delivery.getEnvelope().getDeliveryTag();
         try {
-            if (countAsRejected) {
-                node.rejectUndecodable(syntheticId(delivery), reason).join();
+            if (count != null) {
+                count.get().join();
             }
             AMQP.BasicProperties original = delivery.getProperties();
             Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
             headers.put(RecordMessages.REJECT_REASON_HEADER, reason);
             headers.put(RecordMessages.REJECTED_BY_HEADER, node.settings().id());
             AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
-            deadLetters.basicPublish("", topology.deadLetterQueue(), properties, delivery.getBody());
-            if (!deadLetters.waitForConfirms(settings.confirmTimeout().toMillis())) {
+            Channel channel = deadLetterChannel();
+            channel.basicPublish("", topology.deadLetterQueue(), properties, delivery.getBody());
+            if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
                 throw new IOException("the broker refused the dead letter");
             }
             deadLettered.incrementAndGet();
             LOG.info(name + ": dead-lettered message " + original.getMessageId() + ": " + reason);
-            ack(tag);
+            ack(from, tag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            requeueLater(tag, "dead-lettering interrupted");
+            requeueLater(from, tag, "dead-lettering interrupted");
         } catch (IOException | TimeoutException | RuntimeException e) {
-            requeueLater(tag, "dead-lettering failed (" + e.getMessage() + ")");
+            requeueLater(from, tag, "dead-lettering failed (" + e.getMessage() + ")");
         }
+    }
+
+    /** The dead-letter channel, opened again when the broker closed it (a lost connection reopens it by itself). */
+    private Channel deadLetterChannel() throws IOException {
+        ShutdownSignalException closed = deadLetters.getCloseReason();
+        if (closed != null && !closed.isHardError()) {
+            abortQuietly(deadLetters);
+            deadLetters = openDeadLetterChannel();
+        }
+        return deadLetters;
+    }
+
+    /** Closes a channel that may be closed already; on an auto-recovering connection it is also forgotten. */
+    private static void abortQuietly(Channel channel) {
+        try {
+            channel.abort();
+        } catch (IOException | RuntimeException e) {
+            // closed already
+        }
+    }
+
+    private Channel openDeadLetterChannel() throws IOException {
+        Channel channel = connection.createChannel();
+        channel.confirmSelect();
+        return channel;
     }
 
     /**
@@ -221,33 +450,37 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
     }
 
+    private static String bounded(String reason) {
+        return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH) + "...";
+    }
+
     /** The record of {@code tag} is stored (or dead-lettered): it goes out with the next multiple ack. */
-    private void ack(long tag) {
-        held.stored(tag);
-        scheduleAcks();
+    private void ack(Subscription from, long tag) {
+        from.held.stored(tag);
+        scheduleAcks(from);
     }
 
     /** One flush at a time; completions arriving meanwhile ride on the next flush, so a stored group is one ack. */
-    private void scheduleAcks() {
-        if (ackScheduled.compareAndSet(false, true)) {
+    private void scheduleAcks(Subscription from) {
+        if (from.ackScheduled.compareAndSet(false, true)) {
             try {
-                acker.execute(this::sendAcks);
+                acker.execute(() -> sendAcks(from));
             } catch (RuntimeException e) {
-                sendAcks(); // closing: ack on this thread
+                sendAcks(from); // closing: ack on this thread
             }
         }
     }
 
-    private void sendAcks() {
-        ackScheduled.set(false);
+    private void sendAcks(Subscription from) {
+        from.ackScheduled.set(false);
         HeldDeliveries.Ackable ackable;
         synchronized (ackLock) {
-            ackable = held.takeAckable();
+            ackable = from.held.takeAckable();
             if (ackable.count() == 0) {
                 return;
             }
             try {
-                consumer.basicAck(ackable.upToTag(), true);
+                from.channel.basicAck(ackable.upToTag(), true);
                 acked.addAndGet(ackable.count());
                 ackCalls.incrementAndGet();
             } catch (IOException | RuntimeException e) {
@@ -259,22 +492,22 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     }
 
     /** Hands a record back to the queue after a pause, so a store outage is not a redelivery storm. */
-    private void requeueLater(long tag, String why) {
+    private void requeueLater(Subscription from, long tag, String why) {
         LOG.warning(name + ": " + why + "; back to the queue in " + settings.requeuePause().toMillis() + " ms");
         try {
-            requeuer.schedule(() -> nack(tag), settings.requeuePause().toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> nack(from, tag), settings.requeuePause().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            nack(tag); // closing: hand it back at once
+            nack(from, tag); // closing: hand it back at once
         }
     }
 
-    private void nack(long tag) {
+    private void nack(Subscription from, long tag) {
         try {
             synchronized (ackLock) {
                 try {
-                    consumer.basicNack(tag, false, true);
+                    from.channel.basicNack(tag, false, true);
                 } finally {
-                    held.forget(tag);
+                    from.held.forget(tag);
                 }
             }
             requeued.incrementAndGet();
@@ -283,7 +516,16 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         } finally {
             done(1);
         }
-        scheduleAcks(); // the stored records behind it may go now
+        scheduleAcks(from); // the stored records behind it may go now
+    }
+
+    /** A delivery this server will not settle (its channel is closing): it no longer holds back the others. */
+    private void forget(Subscription from, long tag) {
+        synchronized (ackLock) {
+            from.held.forget(tag);
+        }
+        done(1);
+        scheduleAcks(from);
     }
 
     private void done(int records) {
@@ -299,7 +541,10 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         return new Stats(received.get(), acked.get(), deadLettered.get(), requeued.get());
     }
 
-    /** Deliveries received (and of those, redelivered), acknowledged, dead-lettered, handed back. */
+    /**
+     * Deliveries received (and of those, redelivered), acknowledged, dead-lettered, handed back; deliveries whose
+     * handling failed; times the server consumed again on a new channel.
+     */
     @Override
     public List<Measurement> measurements() {
         return List.of(
@@ -311,13 +556,22 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
                         + "records with multiple = true)", ackCalls.get()),
                 Measurement.counter("meteo.rabbit.dead.lettered", "messages moved to the dead-letter queue with the reason",
                         deadLettered.get()),
-                Measurement.counter("meteo.rabbit.requeued", "messages handed back to the queue (store unavailable)",
-                        requeued.get()));
+                Measurement.counter("meteo.rabbit.requeued", "messages handed back to the queue (store unavailable, "
+                        + "handling failed)", requeued.get()),
+                Measurement.counter("meteo.rabbit.handling.failures", "deliveries whose handling threw: handed back "
+                        + "once, then dead-lettered with the exception", handlingFailures.get()),
+                Measurement.counter("meteo.rabbit.resubscriptions", "times the server consumed again on a new channel "
+                        + "after the broker closed its channel or cancelled its consumer", resubscriptions.get()));
     }
 
     /** The connection's name, as the broker lists it. */
     public String connectionName() {
         return name;
+    }
+
+    /** The channel the server consumes on now (tests close it to show that the server consumes again). */
+    Channel consumingChannel() {
+        return subscription.channel;
     }
 
     /**
@@ -326,12 +580,14 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
      */
     @Override
     public void close() {
+        stopping = true;
+        Subscription current = subscription;
         try {
             synchronized (ackLock) {
-                consumer.basicCancel(consumerTag);
+                current.channel.basicCancel(current.consumerTag);
             }
         } catch (IOException | RuntimeException e) {
-            // connection already gone
+            // channel or connection already gone
         }
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         synchronized (inFlightMonitor) {
@@ -345,7 +601,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
                 }
             }
         }
-        requeuer.shutdownNow();
+        timer.shutdownNow();
         deadLetterer.shutdownNow();
         acker.shutdownNow();
         try {
@@ -358,8 +614,9 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
 
     /** Closes the connection at once, as a crash would: the broker redelivers every unacknowledged record. */
     public void abort() {
+        stopping = true;
         acker.shutdownNow();
-        requeuer.shutdownNow();
+        timer.shutdownNow();
         deadLetterer.shutdownNow();
         connection.abort(1_000);
         LOG.info(name + ": aborted");

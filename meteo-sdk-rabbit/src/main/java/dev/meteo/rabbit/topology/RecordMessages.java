@@ -28,6 +28,8 @@ public final class RecordMessages {
 
     private static final String CONTENT_TYPE = "application/x-protobuf; proto=meteo.v1.";
     private static final int PERSISTENT = 2;
+    /** Longest part of a sender's text quoted in a reason: reasons go into dead-letter headers and the store. */
+    private static final int MAX_QUOTED = 100;
 
     private RecordMessages() {
     }
@@ -48,26 +50,38 @@ public final class RecordMessages {
     }
 
     /**
-     * Decodes a record's message by its type header (or, failing that, its content type).
+     * Decodes a record's message by its type header (or, failing that, its content type). Total: whatever the
+     * properties, headers and body hold, the result is a record (which the compute node then accepts or rejects with
+     * a reason; a detection time no {@code Instant} can hold is saturated, see {@link ProtoCodec#instant}) or an
+     * {@link UndecodableMessageException} with a reason, never another exception.
      *
-     * @throws UndecodableMessageException with a human-readable reason
+     * @throws UndecodableMessageException with a human-readable reason (a few hundred characters at most)
      */
     public static SensorRecord decode(AMQP.BasicProperties properties, byte[] body) {
         String type = typeOf(properties);
         if (type == null) {
             throw new UndecodableMessageException("no " + RECORD_TYPE_HEADER + " header and no meteo content type");
         }
+        if (body == null) {
+            throw new UndecodableMessageException("the message has no body");
+        }
         try {
             return switch (type) {
                 case AIR -> ProtoCodec.fromProto(dev.meteo.proto.RawMeteoData.parseFrom(body));
                 case POLLUTION -> ProtoCodec.fromProto(dev.meteo.proto.RawPollutionData.parseFrom(body));
-                default -> throw new UndecodableMessageException("unknown record type '" + type + "'");
+                default -> throw new UndecodableMessageException("unknown record type '" + excerpt(type) + "'");
             };
         } catch (InvalidProtocolBufferException e) {
-            throw new UndecodableMessageException("body is not a " + type + " protobuf message: " + e.getMessage());
+            throw new UndecodableMessageException("body is not a " + type + " protobuf message: " + excerpt(e.getMessage()));
+        } catch (UndecodableMessageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // protobuf-java documents InvalidProtocolBufferException only; anything else still means "not a record"
+            throw new UndecodableMessageException("body is not a " + type + " protobuf message: " + excerpt(String.valueOf(e)));
         }
     }
 
+    /** The type a message names: its type header as text (a sender may put anything there), else its content type's. */
     private static String typeOf(AMQP.BasicProperties properties) {
         Map<String, Object> headers = properties == null ? null : properties.getHeaders();
         Object header = headers == null ? null : headers.get(RECORD_TYPE_HEADER);
@@ -76,6 +90,10 @@ public final class RecordMessages {
         }
         String contentType = properties == null ? null : properties.getContentType();
         return contentType != null && contentType.startsWith(CONTENT_TYPE) ? contentType.substring(CONTENT_TYPE.length()) : null;
+    }
+
+    private static String excerpt(String text) {
+        return text == null || text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "...";
     }
 
     /** The properties of a window result's message. */
