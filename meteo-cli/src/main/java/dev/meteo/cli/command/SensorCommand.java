@@ -51,7 +51,7 @@ public final class SensorCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment: two sensors with one id lose records as duplicates; with --count, the prefix of ids ID-1 .. ID-N (default: <type>-<host>-<pid>-<random>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Sensor id, unique in the deployment (two sensors given one id share its identities and counts); with --count, the prefix of ids ID-1 .. ID-N (default: <type>-<host>, the same at every restart; -2, -3, ... for a second and third process of the host).")
     String id;
 
     @Option(names = "--count", defaultValue = "1", paramLabel = "N",
@@ -139,7 +139,10 @@ public final class SensorCommand extends RoleCommand {
     }
 
     private String sensorId() {
-        return id != null ? id : Ids.of(type.name().toLowerCase(Locale.ROOT));
+        if (id == null) {
+            id = Ids.claim(type.name().toLowerCase(Locale.ROOT) + "-");
+        }
+        return id;
     }
 
     private Ingest ingest() {

@@ -61,7 +61,7 @@ public final class TerminalCommand extends RoleCommand {
     @Mixin
     ModeOption mode;
 
-    @Option(names = "--id", paramLabel = "ID", description = "Terminal id, unique in the deployment; give it to resume after a restart (its file, its queue, the windows it missed) (default: terminal-<host>-<pid>-<random>).")
+    @Option(names = "--id", paramLabel = "ID", description = "Terminal id, unique in the deployment; a restart under the same id resumes (its file terminal-<id>.jsonl, its queue, the windows it missed) (default: <host>, the same at every restart; <host>-2, -3, ... for a second and third terminal of the host).")
     String id;
 
     @Option(names = "--port", defaultValue = "0", paramLabel = "PORT",
@@ -134,7 +134,10 @@ public final class TerminalCommand extends RoleCommand {
     }
 
     private String terminalId() {
-        return id != null ? id : Ids.of("terminal");
+        if (id == null) {
+            id = Ids.claim("");
+        }
+        return id;
     }
 
     @Override
