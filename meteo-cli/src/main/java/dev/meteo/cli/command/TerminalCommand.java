@@ -169,7 +169,7 @@ public final class TerminalCommand extends RoleCommand {
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
-                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port))
+                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port).withDeployment(redis.prefix()))
                 .startTerminal(terminal);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
         Console.info(roleName() + ": " + status + "; saving to " + file.path());

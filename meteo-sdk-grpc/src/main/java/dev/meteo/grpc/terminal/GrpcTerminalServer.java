@@ -65,7 +65,8 @@ public final class GrpcTerminalServer implements AutoCloseable {
         String instance = UUID.randomUUID().toString();
         Supplier<Registration> registration = () -> Registration.newBuilder().setId(terminal.id())
                 .setAddress(endpoint.toString()).setInstance(instance)
-                .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build();
+                .setLastEndMillis(Math.max(0, terminal.lastEndMillis()))
+                .setDeployment(settings.deployment() == null ? "" : settings.deployment()).build();
         this.registrations = settings.proxies().stream()
                 .map(proxy -> PeerRegistration.start(proxy, tls, "terminal " + terminal.id() + " with the proxy at " + proxy,
                         registration, channel -> {
