@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * its durable sinks ({@link TerminalSink#lastWindowEndMillis()}), and tells transports where it stands
  * ({@link #lastEndMillis()}) so that a direct-mode proxy sends it the windows it missed. When a durable sink cannot keep
  * a window, the terminal does not take it ({@link WindowNotKeptException}) and says it is unhealthy ({@link #problem()})
- * until a window is kept again: its transport gets the window again, so the file has no gap and no window twice.
+ * until a window is kept again: its transport gets the window again, so that record has no gap and no window twice.
  * Thread-safe.
  */
 public final class Terminal implements AutoCloseable {

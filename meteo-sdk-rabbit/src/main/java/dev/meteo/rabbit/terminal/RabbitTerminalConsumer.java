@@ -29,7 +29,8 @@ import java.util.logging.Logger;
 /**
  * A terminal in indirect mode: consumes its own queue, {@code <prefix>.terminal.<terminal id>}, bound to the fanout
  * exchange of window results, and hands each result to the core {@link Terminal} (which drops repeats and stale
- * windows) before acknowledging it. The queue outlives the consumer (see {@link Topology}): a terminal started again
+ * windows) before acknowledging it. A window the terminal could not keep (its file cannot be written) stays
+ * unacknowledged and is tried again until it is kept, the windows behind it waiting: no gap, no repeat. The queue outlives the consumer (see {@link Topology}): a terminal started again
  * with the same id receives the windows published while it was down, within the queue's length and age bounds.
  *
  * <p>One connection and one channel; results are delivered one at a time, in queue order. Entry point:
