@@ -553,6 +553,12 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         return size == null ? 0 : Long.parseLong(size);
     }
 
+    @Override
+    public long graceMillis() {
+        String grace = withJedis(jedis -> jedis.get(key("window:grace")));
+        return grace == null ? -1 : Long.parseLong(grace);
+    }
+
     /** The coefficients stored before the first proxy ({@code <kind>:pending}: id to {@code time:value}) in a range. */
     private List<KindStatistics.Sample> pendingSamples(Jedis jedis, CoefficientKind kind, long start, long end) {
         List<KindStatistics.Sample> samples = new ArrayList<>();

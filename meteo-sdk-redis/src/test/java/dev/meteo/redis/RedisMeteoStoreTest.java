@@ -210,6 +210,23 @@ class RedisMeteoStoreTest {
     }
 
     @Test
+    void aDeploymentStartedBeforeTheGraceWasRecordedGetsTheGraceOfItsNextProxy() {
+        String prefix = "meteo-test:" + UUID.randomUUID() + ":";
+        RedisMeteoStore deployment = other(RedisSettings.of(REDIS_URI, prefix));
+        assertEquals(T0, deployment.initialiseHorizon(T0, 1_000, 4_000, Long.MIN_VALUE));
+        try (Jedis jedis = new Jedis(URI.create(REDIS_URI))) {
+            jedis.del(prefix + "window:grace"); // as a proxy of the previous version left it
+        }
+        assertEquals(-1, deployment.graceMillis());
+
+        assertEquals(T0, deployment.initialiseHorizon(T0 + 5_000, 1_000, 3_000, Long.MIN_VALUE));
+        assertEquals(3_000, deployment.graceMillis(), "the next proxy records its grace");
+        assertEquals(T0, deployment.closedHorizon(), "and changes nothing else");
+        deployment.initialiseHorizon(T0, 1_000, 2_000, Long.MIN_VALUE);
+        assertEquals(3_000, deployment.graceMillis(), "once recorded, the grace stays");
+    }
+
+    @Test
     void redactedUriHidesThePasswordAndKeepsTheRest() {
         RedisSettings withPassword = RedisSettings.of("redis://:s3cret@redis.example:6380/2", "p:");
         assertFalse(withPassword.redactedUri().contains("s3cret"), withPassword.redactedUri());

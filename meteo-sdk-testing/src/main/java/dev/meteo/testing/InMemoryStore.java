@@ -66,6 +66,7 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
     private Long closed;
     private Long published;
     private long windowSize;
+    private long grace = -1;
     private String epoch;
     private String leaseOwner;
     private long leaseExpires;
@@ -108,6 +109,7 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
         closed = null;
         published = null;
         windowSize = 0;
+        grace = -1;
         epoch = null;
         leaseOwner = null;
         leaseExpires = 0;
@@ -307,6 +309,9 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
                                                long floorMillis) {
         answering();
         if (closed != null) {
+            if (grace < 0) {
+                grace = graceMillis;
+            }
             return closed;
         }
         long horizon = Math.min(horizonMillis, Math.floorDiv(now() - graceMillis, windowSizeMillis) * windowSizeMillis);
@@ -338,6 +343,7 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
             epoch = UUID.randomUUID().toString();
         }
         windowSize = windowSizeMillis;
+        grace = graceMillis;
         return horizon;
     }
 
@@ -402,6 +408,12 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
     public synchronized long windowSizeMillis() {
         answering();
         return windowSize;
+    }
+
+    @Override
+    public synchronized long graceMillis() {
+        answering();
+        return grace;
     }
 
     @Override

@@ -261,6 +261,18 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void theFirstProxyWritesTheDeploymentsWindowSizeAndGraceWhichALaterOneCannotChange() {
+        assertEquals(0, windows.windowSizeMillis(), "no window size before the first proxy");
+        assertEquals(-1, windows.graceMillis(), "no grace before the first proxy");
+        windows.initialiseHorizon(T0, 10, 4_000, Long.MIN_VALUE);
+        assertEquals(10, windows.windowSizeMillis());
+        assertEquals(4_000, windows.graceMillis());
+        windows.initialiseHorizon(T0, 20, 1_000, Long.MIN_VALUE); // a later proxy, other flags: the facts stay
+        assertEquals(10, windows.windowSizeMillis());
+        assertEquals(4_000, windows.graceMillis());
+    }
+
+    @Test
     void theFirstHorizonIsPulledBackToEarlyRecordsButNoFurtherThanTheFloorOlderOnesCountLate() {
         store(wellness("old", 1, T0 - 86_400_000L, 0.5), wellness("recent", 1, T0 - 5_000, 0.5));
         assertEquals(T0 - 10_000, windows.initialiseHorizon(T0, 10_000, 0, T0 - 30_000));

@@ -125,6 +125,29 @@ class WindowAggregatorTest {
     }
 
     @Test
+    void aProxyWithAnotherGraceStopsBeforeClosingAWindowEvenAsAStandby() throws InterruptedException {
+        WindowAggregator first = startedAggregator();
+        stepToCloseOfWindow(first, 0);
+        long closed = store.closedHorizon();
+        assertEquals(GRACE, store.graceMillis(), "the first proxy writes the deployment's grace");
+
+        AggregatorSettings otherGrace = AggregatorSettings.of(WindowSpec.of(Duration.ofMillis(Y), Duration.ofMillis(GRACE / 2)),
+                "proxy-b").withLease(TTL, Duration.ofSeconds(1));
+        WindowAggregator standby = new WindowAggregator(otherGrace, store, publisher, clock);
+        IllegalStateException told = assertThrows(IllegalStateException.class, standby::emitDue,
+                "a standby that could not take over is told at once, not at the takeover");
+        assertTrue(told.getMessage().contains("grace is " + GRACE + " ms") && told.getMessage().contains("same grace"),
+                told.getMessage());
+        assertEquals(told.getMessage(), standby.halted());
+
+        first.close(); // the lease is free: the misconfigured proxy still closes nothing
+        clock.setMillis(T0 + 5 * Y);
+        assertThrows(IllegalStateException.class, standby::emitDue);
+        assertEquals(closed, store.closedHorizon(), "a window was closed with another grace");
+        assertEquals(GRACE, store.graceMillis());
+    }
+
+    @Test
     void windowsAreEpochAlignedWhateverTheStartTime() {
         clock.setMillis(T0 + 7_777);
         WindowAggregator aggregator = aggregator("proxy-a", publisher);

@@ -39,7 +39,10 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
      * before the proxy): then at the start of the window of the earliest one (windows aligned to
      * {@code windowSizeMillis}), but never before {@code floorMillis}: stored coefficients older than that count as
      * late instead (an old timestamp must not make the first step emit days of windows). Also writes the deployment's
-     * {@linkplain #epoch() epoch} and {@linkplain #windowSizeMillis() window size}. Returns the closed horizon.
+     * {@linkplain #epoch() epoch}, {@linkplain #windowSizeMillis() window size} and {@linkplain #graceMillis() grace}.
+     * Returns the closed horizon. On a deployment initialised already it changes nothing and returns its horizon, except
+     * that it records {@code graceMillis} when the deployment has no grace yet (its first proxy predates the grace being
+     * a fact of the deployment).
      */
     long initialiseHorizon(long horizonMillis, long windowSizeMillis, long graceMillis, long floorMillis);
 
@@ -89,6 +92,16 @@ public interface WindowStore extends WindowHistory, AutoCloseable {
      * a deployment must use it: the stored statistics are per window.
      */
     long windowSizeMillis();
+
+    /**
+     * The deployment's grace in milliseconds (how long after its end a window still accepts records), set by
+     * {@link #initialiseHorizon}; -1 before, and for a deployment whose first proxy did not record it. Like the window
+     * size it is a fact of the deployment: every proxy must use it, and terminals and {@code meteo status} read it here
+     * to know when a window is due. The default, -1, is a store that keeps no grace: proxies are then not checked.
+     */
+    default long graceMillis() {
+        return -1;
+    }
 
     /**
      * Moves the published horizon forward to {@code end}, fenced by the lease.

@@ -75,7 +75,7 @@ public final class WindowAggregator implements AutoCloseable {
     /** The furthest closed horizon this instance has seen in the store: the store's never goes back below it. */
     private long furthestHorizonSeen = Long.MIN_VALUE;
     /** Once per instance, before its first close: a standby learns the epoch earlier, so this is not tied to it. */
-    private boolean windowSizeChecked;
+    private boolean factsChecked;
     /** The last step found a window due by this host's clock but not by the store's: wait a poll, not 10 ms. */
     private volatile boolean aheadOfStore;
     private Thread loop;
@@ -107,7 +107,8 @@ public final class WindowAggregator implements AutoCloseable {
      * @throws StoreUnavailableException when the store cannot be reached (nothing is lost: retry later)
      * @throws PublishFailedException    when a result could not be handed over (published again on a later step)
      * @throws StoreLostException        when the store lost its state: this aggregator stops for good
-     * @throws IllegalStateException     when the deployment's windows are of another size: it stops for good too
+     * @throws IllegalStateException     when the deployment's windows are of another size or grace: it stops for good
+     *                                   too
      */
     public int emitDue() {
         if (haltedBy != null) {
@@ -116,7 +117,12 @@ public final class WindowAggregator implements AutoCloseable {
         long now = clock.millis();
         if (!store.acquireLease(owner, settings.leaseTtl())) {
             demote("the proxy lease is held by " + store.leaseHolder());
-            checkState(store.closedHorizon()); // a standby watches the state too: it may have to take over
+            long closed = store.closedHorizon();
+            checkState(closed); // a standby watches the state too: it may have to take over
+            if (!factsChecked && closed != Long.MIN_VALUE) {
+                checkDeploymentFacts(closed); // and is told now, not at the takeover, that it could not take over
+                factsChecked = true;
+            }
             return 0;
         }
         if (!leader) {
@@ -168,9 +174,9 @@ public final class WindowAggregator implements AutoCloseable {
                     horizon - settings.retention().toMillis());
             stored = store.epoch();
         }
-        if (!windowSizeChecked) {
-            checkWindowSize();
-            windowSizeChecked = true;
+        if (!factsChecked) {
+            checkDeploymentFacts(closed);
+            factsChecked = true;
         }
         epoch = stored;
         furthestHorizonSeen = Math.max(furthestHorizonSeen, closed);
@@ -207,18 +213,36 @@ public final class WindowAggregator implements AutoCloseable {
         throw haltedBy;
     }
 
-    /** The store keeps statistics per window of the deployment's size: a proxy with another size must not close any. */
-    private void checkWindowSize() {
-        long deployed = store.windowSizeMillis();
-        if (deployed != 0 && deployed != window.sizeMillis()) {
-            halted = "this deployment's windows are " + deployed + " ms long (set by its first proxy) and this proxy's "
+    /**
+     * The window size and grace are the deployment's, written by its first proxy: the store keeps statistics per window
+     * of its size, and terminals and {@code meteo status} read both to know when a window is due. A proxy with another
+     * size or grace must not close any window. A deployment whose first proxy did not record a grace gets this one's.
+     */
+    private void checkDeploymentFacts(long closed) {
+        long deployedSize = store.windowSizeMillis();
+        if (deployedSize != 0 && deployedSize != window.sizeMillis()) {
+            halt("this deployment's windows are " + deployedSize + " ms long (set by its first proxy) and this proxy's "
                     + window.sizeMillis() + " ms: start every proxy of a deployment with the same window, or reset the "
-                    + "deployment (meteo reset) to change it";
-            LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
-            leader = false;
-            haltedBy = new IllegalStateException(halted);
-            throw haltedBy;
+                    + "deployment (meteo reset) to change it");
         }
+        long deployedGrace = store.graceMillis();
+        if (deployedGrace < 0) {
+            store.initialiseHorizon(closed, window.sizeMillis(), window.graceMillis(), closed); // records the grace only
+            deployedGrace = store.graceMillis();
+        }
+        if (deployedGrace >= 0 && deployedGrace != window.graceMillis()) {
+            halt("this deployment's grace is " + deployedGrace + " ms (set by its first proxy) and this proxy's "
+                    + window.graceMillis() + " ms: start every proxy of a deployment with the same grace (terminals "
+                    + "and 'meteo status' read the deployment's), or reset the deployment (meteo reset) to change it");
+        }
+    }
+
+    private void halt(String why) {
+        halted = why;
+        LOG.severe("aggregator " + settings.ownerId() + ": " + halted);
+        leader = false;
+        haltedBy = new IllegalStateException(halted);
+        throw haltedBy;
     }
 
     private long closeDue(long closed, long now) {
@@ -340,7 +364,7 @@ public final class WindowAggregator implements AutoCloseable {
                 return; // logged once where it was detected; stats() and halted() say why
             } catch (IllegalStateException e) {
                 if (halted != null) {
-                    return; // a window size other than the deployment's: logged where it was detected
+                    return; // a window size or grace other than the deployment's: logged where it was detected
                 }
                 LOG.log(Level.SEVERE, "aggregator " + settings.ownerId() + ": step failed", e);
                 sleep = backoff.delayMillis(failures++);
@@ -375,7 +399,10 @@ public final class WindowAggregator implements AutoCloseable {
         return leader;
     }
 
-    /** Why this aggregator stopped for good ({@link StoreLostException}), or {@code null} while it runs. */
+    /**
+     * Why this aggregator stopped for good ({@link StoreLostException}, a window size or grace other than the
+     * deployment's), or {@code null} while it runs.
+     */
     public String halted() {
         return halted;
     }

@@ -1,13 +1,15 @@
---! keys: window:closed window:published wellness:pending pollution:pending epoch ids window:size window:aggregates counts
+--! keys: window:closed window:published wellness:pending pollution:pending epoch ids window:size window:aggregates counts window:grace
 --! args: horizon size floor epoch grace
 --! include: now.lua aggregates.lua sensors.lua
 -- The first proxy of a deployment starts the horizons, atomically with stores, so no coefficient can slip in before
 -- the horizon between a read and the set. The horizon is A.horizon, never after the last window closed by the store's
 -- clock, and earlier if records stored before this (pending, the window size unknown) start an earlier window, but
 -- never before A.floor: those detected before it count as late. The pending records are folded into their windows'
--- aggregates. Returns the closed horizon (the existing one if it was started already).
+-- aggregates. Writes the deployment's window size and grace. Returns the closed horizon (the existing one if it was
+-- started already: then only a grace missing, a deployment started before the grace was recorded, is written).
 local closed = redis.call('GET', K.window_closed)
 if closed then
+  redis.call('SETNX', K.window_grace, A.grace)
   return closed
 end
 local size = tonumber(A.size)
@@ -50,4 +52,5 @@ redis.call('SET', K.window_closed, value)
 redis.call('SETNX', K.window_published, value)
 redis.call('SETNX', K.epoch, A.epoch)
 redis.call('SET', K.window_size, A.size)
+redis.call('SET', K.window_grace, A.grace)
 return value
