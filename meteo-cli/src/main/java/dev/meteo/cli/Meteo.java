@@ -1,5 +1,6 @@
 package dev.meteo.cli;
 
+import dev.meteo.cli.bench.BenchCommand;
 import dev.meteo.cli.command.DemoCommand;
 import dev.meteo.cli.command.LoadBalancerCommand;
 import dev.meteo.cli.command.ProxyCommand;
@@ -8,10 +9,12 @@ import dev.meteo.cli.command.SensorCommand;
 import dev.meteo.cli.command.ServerCommand;
 import dev.meteo.cli.command.StatusCommand;
 import dev.meteo.cli.command.TerminalCommand;
+import dev.meteo.cli.dashboard.AnsiDashboardSink;
 import dev.meteo.cli.io.LogFormat;
 import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.options.EnvironmentDefaults;
 import dev.meteo.cli.options.HelpWithoutSecrets;
+import dev.meteo.cli.options.RemovedOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -23,7 +26,7 @@ import picocli.CommandLine;
                         + "METEO_REDIS_URI) and the config file named by METEO_CONFIG (default ./meteo.properties); "
                         + "flags win over both.", ""},
         subcommands = {DemoCommand.class, SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
-                ProxyCommand.class, TerminalCommand.class, StatusCommand.class, ResetCommand.class, dev.meteo.cli.bench.BenchCommand.class,
+                ProxyCommand.class, TerminalCommand.class, StatusCommand.class, ResetCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Meteo implements Runnable {
 
@@ -41,6 +44,8 @@ public final class Meteo implements Runnable {
         commandLine.setDefaultValueProvider(new EnvironmentDefaults());
         commandLine.setHelpFactory(new HelpWithoutSecrets()); // defaults come from METEO_*: never print a password
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // an option that moved (a deployment fact now read from Redis) fails naming where it lives now
+        commandLine.setParameterExceptionHandler(RemovedOptions.explaining(commandLine.getParameterExceptionHandler()));
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             Throwable cause = error;
             cmd.getErr().println(cmd.getColorScheme().errorText("meteo " + cmd.getCommandName() + ": " + describe(cause)));
@@ -61,7 +66,7 @@ public final class Meteo implements Runnable {
     public static void main(String[] args) {
         // One line per log record, the SDK's and the libraries' alike (--log-format changes it once parsed).
         Logs.configure(LogFormat.TEXT);
-        System.setProperty(dev.meteo.cli.dashboard.AnsiDashboardSink.DISABLE_ALTERNATE_CHARSET, "true");
+        System.setProperty(AnsiDashboardSink.DISABLE_ALTERNATE_CHARSET, "true");
         CommandLine commandLine;
         try {
             commandLine = commandLine();

@@ -416,7 +416,7 @@ class MultiHostTest {
                     List<String> args = common("terminal");
                     args.addAll(List.of("--id", terminal, "--bind", bind(terminal), "--advertise", at(terminal),
                             "--port", String.valueOf(TERMINAL_PORT), "--proxy", proxies, "--data-dir", dir.toString(),
-                            "--http-port", "-1", "--dashboard", "none", "--grace", "4s"));
+                            "--http-port", "-1", "--dashboard", "none"));
                     start(terminal, terminal, args, terminals);
                 }
                 awaitReady(backends);

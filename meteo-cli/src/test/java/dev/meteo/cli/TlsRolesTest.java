@@ -108,8 +108,7 @@ class TlsRolesTest {
             await("every confirmed record is in a window the terminal received").atMost(Duration.ofSeconds(60))
                     .until(() -> Files.exists(windows) && recordsIn(windows) == confirmed);
 
-            Process status = meteo("status", args("status", store, "--lb", lb, "--proxy", proxy, "--window", "1s",
-                    "--grace", "1s", "--every", "1s"));
+            Process status = meteo("status", args("status", store, "--lb", lb, "--proxy", proxy, "--every", "1s"));
             assertTrue(status.waitFor(60, TimeUnit.SECONDS), log("status"));
             String report = log("status");
             assertEquals(0, status.exitValue(), report);

@@ -245,7 +245,7 @@ class RabbitIndirectModeTest {
             Channel channel = inspector.createChannel(); // closed by the broker's refusal
             Topology quorum = new Topology(older.withQueueType(RabbitSettings.QueueType.QUORUM));
             IOException refused = assertThrows(IOException.class, () -> quorum.declareShared(channel));
-            assertTrue(refused.getMessage().contains("meteo reset --rabbit"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("meteo reset --mode rabbit"), refused.getMessage());
         } finally {
             RabbitTestSupport.deleteTopology(older, List.of());
         }

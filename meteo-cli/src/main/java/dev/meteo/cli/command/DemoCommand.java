@@ -1,5 +1,6 @@
 package dev.meteo.cli.command;
 
+import com.rabbitmq.client.Connection;
 import dev.meteo.cli.embedded.EmbeddedServices;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
@@ -40,7 +41,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +55,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 @Command(name = "demo",
         description = {"Runs the whole system on this machine, one OS process per role (sensors, compute servers, the "
@@ -317,8 +321,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 1; i <= terminals; i++) {
             List<String> terminal = deployment.arguments("terminal");
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
-                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1), "--grace=" + DurationConverter.format(grace),
-                    "--window=" + DurationConverter.format(window)));
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1))); // window and grace: the proxy's, from Redis
             supervisor.start("terminal", "terminal-" + i, withDemoFlags(terminal), List.of());
         }
         // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
@@ -435,7 +438,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String clock(long epochMillis) {
-        return LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(epochMillis), java.time.ZoneId.systemDefault())
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.systemDefault())
                 .format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS"));
     }
 
@@ -464,7 +467,7 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.currentTimeMillis() + window.toMillis() + grace.toMillis() + 20_000;
         Console.info("demo: " + sent + " records sent; waiting for the open windows to close (up to "
                 + DurationConverter.format(Duration.ofMillis(deadline - System.currentTimeMillis())) + ")");
-        List<Path> terminalFiles = java.util.stream.IntStream.rangeClosed(1, terminals)
+        List<Path> terminalFiles = IntStream.rangeClosed(1, terminals)
                 .mapToObj(i -> runDir.resolve("terminal-" + i + ".jsonl")).toList();
         if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline)) {
             Console.info("demo: gave up waiting; the summary shows what is still open");
@@ -509,7 +512,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             Console.info("demo: this run's Redis keys (" + deployment.redisPrefix() + "*) and RabbitMQ names ("
                     + deployment.rabbitPrefix() + ".*) are kept for inspection; remove them with: meteo reset "
-                    + "--redis-prefix=" + deployment.redisPrefix() + (mode.mode() == Mode.RABBIT ? " --rabbit "
+                    + "--redis-prefix=" + deployment.redisPrefix() + (mode.mode() == Mode.RABBIT ? " --mode rabbit "
                     + "--rabbit-prefix=" + deployment.rabbitPrefix() + terminalFlags() : "") + " --yes");
         }
         return holds ? 0 : 2;
@@ -627,8 +630,8 @@ public final class DemoCommand implements Callable<Integer> {
             store.deleteAll();
             if (mode.mode() == Mode.RABBIT) {
                 RabbitSettings settings = RabbitSettings.of(deployment.rabbitUri()).withNamePrefix(deployment.rabbitPrefix());
-                List<String> terminalIds = java.util.stream.IntStream.rangeClosed(1, terminals).mapToObj(String::valueOf).toList();
-                try (com.rabbitmq.client.Connection broker = RabbitConnections.open(settings, "meteo-demo-cleanup")) {
+                List<String> terminalIds = IntStream.rangeClosed(1, terminals).mapToObj(String::valueOf).toList();
+                try (Connection broker = RabbitConnections.open(settings, "meteo-demo-cleanup")) {
                     new Topology(settings).deleteAll(broker, terminalIds);
                 }
             }

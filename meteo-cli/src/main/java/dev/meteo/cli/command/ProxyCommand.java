@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,12 +44,14 @@ public final class ProxyCommand extends RoleCommand {
     ModeOption mode;
 
     @Option(names = {"-w", "--window"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
-            description = "Window length Y; windows are epoch-aligned [k*Y, (k+1)*Y) (default: ${DEFAULT-VALUE}).")
+            description = "Window length Y; windows are epoch-aligned [k*Y, (k+1)*Y). The deployment's: its first proxy "
+                    + "writes it in Redis, where terminals and 'meteo status' read it; a proxy with another stops "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration window;
 
     @Option(names = {"-g", "--grace"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
             description = "How long after its end a window still accepts records; keep it above the servers' largest "
-                    + "processing delay or records arrive late (default: ${DEFAULT-VALUE}).")
+                    + "processing delay or records arrive late. The deployment's, as --window is (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
     @Option(names = "--id", paramLabel = "ID", description = "Proxy id, in its logs and the lease (default: proxy-<host>-<pid>-<random>).")
@@ -76,7 +79,7 @@ public final class ProxyCommand extends RoleCommand {
 
     @Option(names = "--terminals-file", paramLabel = "FILE",
             description = "grpc: static terminals, one host:port per line, besides those that register (default: none).")
-    java.nio.file.Path terminalsFile;
+    Path terminalsFile;
 
     @ArgGroup(validate = false, heading = RedisOptions.HEADING)
     RedisOptions redis = new RedisOptions();

@@ -2,6 +2,8 @@ package dev.meteo.cli.command;
 
 import com.rabbitmq.client.Connection;
 import dev.meteo.cli.io.Console;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
@@ -20,7 +22,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "reset",
         description = {"Deletes one deployment's state: every Redis key under --redis-prefix (windows, horizons, the "
-                + "lease, counters) and, with --rabbit, the RabbitMQ queues and exchange named after --rabbit-prefix "
+                + "lease, counters) and, with --mode rabbit, the RabbitMQ queues and exchange named after --rabbit-prefix "
                 + "(work queue, dead letters, fanout exchange, and the queues of the --terminal ids given). Without "
                 + "--yes it only says what it would delete.",
                 "",
@@ -30,14 +32,14 @@ public final class ResetCommand implements Callable<Integer> {
     @Mixin
     StandardOptions standard;
 
+    @Mixin
+    ModeOption mode;
+
     @Option(names = "--yes", description = "Delete for real (default: only say what would be deleted).")
     boolean yes;
 
-    @Option(names = "--rabbit", description = "Also delete the RabbitMQ queues and exchange of the deployment.")
-    boolean includeRabbit;
-
     @Option(names = "--terminal", paramLabel = "ID",
-            description = "With --rabbit: a terminal whose queue to delete (repeat it; queues cannot be listed over AMQP; "
+            description = "With --mode rabbit: a terminal whose queue to delete (repeat it; queues cannot be listed over AMQP; "
                     + "default: no terminal queue).")
     List<String> terminalIds = new ArrayList<>();
 
@@ -49,6 +51,7 @@ public final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean includeRabbit = mode.mode() == Mode.RABBIT; // the deployment's queues and exchange are its state too
         try (RedisMeteoStore store = new RedisMeteoStore(redis.settings())) {
             long keys = store.keyCount();
             RabbitSettings rabbitSettings = rabbit.settings();

@@ -6,6 +6,7 @@ import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.MetricsOptions;
+import dev.meteo.cli.options.SignedDurationConverter;
 import dev.meteo.cli.process.ChildProcess;
 import dev.meteo.cli.process.ParentWatch;
 import dev.meteo.internal.DaemonThreadFactory;
@@ -13,9 +14,14 @@ import dev.meteo.transport.AccessRefusedException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,7 +78,7 @@ public abstract class RoleCommand implements Callable<Integer> {
     @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
     boolean exitWithParent;
 
-    @Option(names = "--clock-offset", hidden = true, converter = dev.meteo.cli.options.SignedDurationConverter.class,
+    @Option(names = "--clock-offset", hidden = true, converter = SignedDurationConverter.class,
             paramLabel = "[-]DURATION", description = "Run this role on a clock this far ahead (or behind, with '-') of "
             + "the machine's, as on a host whose clock is off; for clock-skew drills (default: 0).")
     Duration clockOffset = Duration.ZERO;
@@ -84,8 +90,8 @@ public abstract class RoleCommand implements Callable<Integer> {
     protected MetricsEndpoint metrics;
 
     /** The role's clock: the machine's, shifted by {@code --clock-offset} (a clock-skew drill), else as it is. */
-    protected java.time.Clock clock() {
-        return clockOffset.isZero() ? java.time.Clock.systemUTC() : java.time.Clock.offset(java.time.Clock.systemUTC(), clockOffset);
+    protected Clock clock() {
+        return clockOffset.isZero() ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), clockOffset);
     }
 
     /** Starts the role; returns once it is running (or throws with a message that says what to fix). */
@@ -234,7 +240,7 @@ public abstract class RoleCommand implements Callable<Integer> {
      * close says {@code "final": true}: a process killed with SIGKILL leaves only its last live one.
      */
     private void writeStatus(Map<String, Object> counters, boolean last) {
-        Map<String, Object> status = new java.util.LinkedHashMap<>(counters);
+        Map<String, Object> status = new LinkedHashMap<>(counters);
         status.put("status_at_ms", System.currentTimeMillis()); // when the counters were read, for rates between samples
         if (last) {
             status.put("final", true);
@@ -242,9 +248,8 @@ public abstract class RoleCommand implements Callable<Integer> {
         try {
             Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
             Files.writeString(temporary, Json.write(status) + "\n");
-            Files.move(temporary, statusFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
+            Files.move(temporary, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
             Console.info(roleName() + ": cannot write " + statusFile + ": " + e.getMessage());
         }
     }
@@ -252,7 +257,7 @@ public abstract class RoleCommand implements Callable<Integer> {
     static String statusLine(Map<String, Object> status) {
         StringBuilder line = new StringBuilder();
         status.forEach((key, value) -> {
-            if (!(value instanceof Map) && !(value instanceof java.util.Collection)) {
+            if (!(value instanceof Map) && !(value instanceof Collection)) {
                 line.append(line.length() == 0 ? "" : ", ").append(key.replace('_', ' ')).append(' ').append(value);
             }
         });

@@ -31,6 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +68,13 @@ public final class ServerCommand extends RoleCommand {
             description = "Reject a record whose detection time is further than this ahead of this server's clock (a "
                     + "sensor whose clock runs ahead); keep it above the clock differences between hosts "
                     + "(default: ${DEFAULT-VALUE}).")
-    java.time.Duration maxClockSkew;
+    Duration maxClockSkew;
 
     @Option(names = "--rabbit-heartbeat", converter = DurationConverter.class, defaultValue = "1s", paramLabel = "DURATION",
             description = "rabbit: heartbeat timeout asked of the broker, whole seconds; a server silent this long (its "
                     + "host cut off) is taken for gone and the records it held go back to the queue for the other "
                     + "servers, so keep it well under the proxy's grace; 0 for none (default: ${DEFAULT-VALUE}).")
-    java.time.Duration rabbitHeartbeat;
+    Duration rabbitHeartbeat;
 
     @Option(names = "--bench-latency", hidden = true,
             description = "Record detection -> stored latency in a histogram reported in the status (used by bench).")

@@ -12,11 +12,12 @@ import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.cli.status.DeploymentStatus;
 import dev.meteo.cli.status.StatusProbe;
-import dev.meteo.window.WindowSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "status",
         description = {"Shows a running deployment at a glance: the active proxy (lease holder) and its standbys, the "
-                + "last closed and published windows and how far behind now they are, the compute servers and terminals "
+                + "last closed and published windows and how far behind now they are, the deployment's window and grace "
+                + "(as its first proxy wrote them in Redis: nobody tells 'meteo status' again), the compute servers and terminals "
                 + "(grpc: from the load balancer's and the proxies' registries, with their health; rabbit: the queues' "
                 + "depth and consumers, by passive declare), records/s and Redis memory. Once, or again and again with "
                 + "--watch.",
@@ -57,14 +59,6 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per look instead of text (default: text).")
     boolean json;
 
-    @Option(names = {"-w", "--window"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
-            description = "The proxy's --window, to tell a late window (default: ${DEFAULT-VALUE}).")
-    Duration window;
-
-    @Option(names = {"-g", "--grace"}, converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
-            description = "The proxy's --grace, to tell a late window (default: ${DEFAULT-VALUE}).")
-    Duration grace;
-
     @Option(names = "--terminal", paramLabel = "ID",
             description = "rabbit: a terminal whose queue to check (repeat it; queues cannot be listed over AMQP; "
                     + "default: none).")
@@ -85,8 +79,8 @@ public final class StatusCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = TlsOptions.HEADING)
     TlsOptions tls = new TlsOptions();
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -94,7 +88,7 @@ public final class StatusCommand implements Callable<Integer> {
         boolean grpc = mode.mode() == Mode.GRPC;
         StatusProbe.Target target = new StatusProbe.Target(mode.mode().toString(), redis.settings(tls.ca()),
                 grpc ? null : rabbit.settings(tls.ca()), grpc ? balancer.endpoint() : null,
-                grpc ? proxies.endpoints() : List.of(), terminalIds, WindowSpec.of(window, grace), tls.grpc());
+                grpc ? proxies.endpoints() : List.of(), terminalIds, tls.grpc());
         try (StatusProbe probe = new StatusProbe(target)) {
             probe.collect(); // the first look only starts the records/s measurement
             boolean tty = watch && System.console() != null && !json;

@@ -1,6 +1,7 @@
 package dev.meteo.cli.command;
 
 import dev.meteo.cli.dashboard.AnsiDashboardSink;
+import dev.meteo.cli.dashboard.DashboardState;
 import dev.meteo.cli.dashboard.HttpDashboard;
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.instrument.WindowDelaySink;
@@ -12,6 +13,7 @@ import dev.meteo.cli.metrics.WindowDelayMeter;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.AdvertisedBindOptions;
 import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.ProxyAddress;
@@ -33,10 +35,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 @Command(name = "terminal",
         description = {"Runs one monitoring terminal: receives every window result, appends it to "
@@ -51,7 +61,7 @@ public final class TerminalCommand extends RoleCommand {
 
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -96,19 +106,9 @@ public final class TerminalCommand extends RoleCommand {
             description = "Serve the HTTP dashboard over HTTPS with --tls-cert and --tls-key (default: HTTP).")
     boolean httpTls;
 
-    @Option(names = "--grace", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
-            defaultValue = "0s", description = "The proxy's grace, so that the window delay metric counts from each "
-                    + "window's close (end + grace) rather than its end, and the web page's health panel tells a late "
-                    + "window (default: ${DEFAULT-VALUE}).")
-    java.time.Duration grace;
-
-    @Option(names = "--window", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
-            defaultValue = "2s", description = "The proxy's window, for the web page's health panel (default: ${DEFAULT-VALUE}).")
-    java.time.Duration window;
-
-    @Option(names = "--bench-grace", hidden = true, converter = dev.meteo.cli.options.DurationConverter.class,
+    @Option(names = "--bench-grace", hidden = true, converter = DurationConverter.class,
             description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
-    java.time.Duration benchGrace;
+    Duration benchGrace;
 
     @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
     ProxyAddress proxy = new ProxyAddress();
@@ -119,7 +119,7 @@ public final class TerminalCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
     RabbitOptions rabbit = new RabbitOptions();
 
-    @ArgGroup(validate = false, heading = "%nRedis (optional: the dashboards show the rejected count when it answers):%n")
+    @ArgGroup(validate = false, heading = "%nRedis (optional: the rejected count and the deployment's grace are read there):%n")
     RedisOptions redis = new RedisOptions();
 
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
@@ -157,7 +157,7 @@ public final class TerminalCommand extends RoleCommand {
         AnsiDashboardSink console = switch (dashboard) {
             case NONE -> null;
             case PLAIN -> AnsiDashboardSink.plain(System.out,
-                    dev.meteo.cli.dashboard.DashboardState.initial(terminalId(), mode.mode().toString(), java.time.ZoneId.systemDefault()));
+                    DashboardState.initial(terminalId(), mode.mode().toString(), ZoneId.systemDefault()));
             case ANSI, AUTO -> AnsiDashboardSink.open(terminalId(), mode.mode().toString());
         };
         if (console != null) {
@@ -167,13 +167,20 @@ public final class TerminalCommand extends RoleCommand {
         if (delays != null) {
             sinks.add(delays);
         }
+        DeploymentWatch deployment = new DeploymentWatch(redis.settings(tls.ca()), Arrays.asList(console, http)); // either may be null
         if (metrics != null) {
-            sinks.add(new WindowDelayMeter(clock(), grace, metrics.registry()));
+            sinks.add(new WindowDelayMeter(clock(), deployment::graceMillis, metrics.registry()));
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
-        Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
-                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port).withDeployment(redis.prefix()))
-                .startTerminal(terminal);
+        Transport.Running served;
+        try {
+            served = Transports.of(mode.mode(), rabbit, tls,
+                    Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port).withDeployment(redis.prefix()))
+                    .startTerminal(terminal);
+        } catch (Exception | Error e) {
+            deployment.close();
+            throw e;
+        }
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
         Console.info(roleName() + ": " + status + "; saving to " + file.path());
         if (console != null) {
@@ -182,12 +189,10 @@ public final class TerminalCommand extends RoleCommand {
         if (http != null) {
             http.setStatus(served.describe());
         }
-        RejectedCounter rejected = RejectedCounter.start(redis.settings(tls.ca()), java.util.Arrays.asList(console, http)); // either may be null
         HealthReporter health = http == null ? null : HealthReporter.start(http, terminal, new StatusProbe.Target(
                 mode.mode().toString(), redis.settings(tls.ca()), mode.mode() == Mode.RABBIT ? rabbit.settings(tls.ca()) : null,
                 mode.mode() == Mode.GRPC ? balancer.endpoint() : null,
-                mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()),
-                dev.meteo.window.WindowSpec.of(window, grace), tls.grpc()));
+                mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()), tls.grpc()));
         return new Running() {
             @Override
             public Map<String, Object> status() {
@@ -233,7 +238,7 @@ public final class TerminalCommand extends RoleCommand {
                 if (health != null) {
                     health.close();
                 }
-                rejected.close();
+                deployment.close();
                 served.close();
                 terminal.close();
             }
@@ -247,17 +252,17 @@ public final class TerminalCommand extends RoleCommand {
      */
     private static final class HealthReporter implements AutoCloseable {
         private final StatusProbe probe;
-        private final java.util.concurrent.ScheduledExecutorService poller;
+        private final ScheduledExecutorService poller;
 
-        private HealthReporter(StatusProbe probe, java.util.concurrent.ScheduledExecutorService poller) {
+        private HealthReporter(StatusProbe probe, ScheduledExecutorService poller) {
             this.probe = probe;
             this.poller = poller;
         }
 
         static HealthReporter start(HttpDashboard http, Terminal terminal, StatusProbe.Target target) {
             StatusProbe probe = new StatusProbe(target);
-            java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors
-                    .newSingleThreadScheduledExecutor(new DaemonThreadFactory("health-report"));
+            ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+                    new DaemonThreadFactory("health-report"));
             poller.scheduleWithFixedDelay(() -> {
                 try {
                     Map<String, Object> health = probe.collect().toMap();
@@ -270,59 +275,17 @@ public final class TerminalCommand extends RoleCommand {
                     }
                     http.setHealth(health);
                 } catch (RuntimeException e) {
-                    java.util.logging.Logger.getLogger(TerminalCommand.class.getName())
-                            .fine("health report failed: " + e.getMessage());
+                    Logger.getLogger(TerminalCommand.class.getName()).fine("health report failed: " + e.getMessage());
                 }
-            }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            }, 0, 2, TimeUnit.SECONDS);
             return new HealthReporter(probe, poller);
         }
 
         @Override
         public void close() throws InterruptedException {
             poller.shutdownNow();
-            poller.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);
+            poller.awaitTermination(3, TimeUnit.SECONDS);
             probe.close();
-        }
-    }
-
-    /**
-     * Window results carry the late count but not the rejected one, which lives in Redis: when the terminal can reach
-     * Redis it shows that counter too (every 2 s), otherwise the dashboards show "?". Best effort, never blocking.
-     */
-    private static final class RejectedCounter implements AutoCloseable {
-        private final dev.meteo.redis.RedisMeteoStore store;
-        private final java.util.concurrent.ScheduledExecutorService poller;
-
-        private RejectedCounter(dev.meteo.redis.RedisMeteoStore store, java.util.concurrent.ScheduledExecutorService poller) {
-            this.store = store;
-            this.poller = poller;
-        }
-
-        static RejectedCounter start(dev.meteo.redis.RedisSettings redis, List<?> dashboards) {
-            dev.meteo.redis.RedisMeteoStore store = new dev.meteo.redis.RedisMeteoStore(redis);
-            java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("rejected-counter"));
-            poller.scheduleWithFixedDelay(() -> {
-                long count;
-                try {
-                    count = store.rejectedCount();
-                } catch (RuntimeException e) {
-                    return; // Redis out of reach from this terminal: the counter stays as it was
-                }
-                for (Object dashboard : dashboards) {
-                    if (dashboard instanceof AnsiDashboardSink ansi) {
-                        ansi.setRejected(count);
-                    } else if (dashboard instanceof HttpDashboard web) {
-                        web.setRejected(count);
-                    }
-                }
-            }, 0, 2, java.util.concurrent.TimeUnit.SECONDS);
-            return new RejectedCounter(store, poller);
-        }
-
-        @Override
-        public void close() {
-            poller.shutdownNow();
-            store.close();
         }
     }
 }

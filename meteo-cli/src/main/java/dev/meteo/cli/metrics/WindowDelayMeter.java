@@ -8,28 +8,31 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A terminal's sink that meters what it receives: the records in its windows (the accounting's "in windows"), the
- * late count the last window carried, and each window's delay from its close time (end + the proxy's grace, when the
- * terminal is told it) to its arrival here.
+ * late count the last window carried, and each window's delay from its close time (end + the deployment's grace) to
+ * its arrival here.
  */
 public final class WindowDelayMeter implements TerminalSink {
 
     private final Clock clock;
-    private final long graceMillis;
+    private final LongSupplier graceMillis;
     private final Counter records;
     private final Timer delay;
     private final AtomicLong late = new AtomicLong();
 
-    /** @param grace the proxy's grace; {@link Duration#ZERO} when unknown (the delay is then measured from the end) */
-    public WindowDelayMeter(Clock clock, Duration grace, MeterRegistry registry) {
+    /**
+     * @param graceMillis the deployment's grace (as its first proxy wrote it in the store), read at each window; -1 while
+     *                    unknown: no delay is recorded then, rather than one off by the grace
+     */
+    public WindowDelayMeter(Clock clock, LongSupplier graceMillis, MeterRegistry registry) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.graceMillis = grace.toMillis();
+        this.graceMillis = Objects.requireNonNull(graceMillis, "graceMillis");
         this.records = Counter.builder("meteo.terminal.records")
                 .description("records in the windows this terminal received (both kinds)").register(registry);
         this.delay = Timer.builder("meteo.terminal.window.delay")
@@ -44,6 +47,9 @@ public final class WindowDelayMeter implements TerminalSink {
     public void accept(WindowResult result) {
         records.increment(result.recordCount());
         late.set(result.lateRecords());
-        delay.record(Math.max(0, clock.millis() - result.end().toEpochMilli() - graceMillis), TimeUnit.MILLISECONDS);
+        long grace = graceMillis.getAsLong();
+        if (grace >= 0) {
+            delay.record(Math.max(0, clock.millis() - result.end().toEpochMilli() - grace), TimeUnit.MILLISECONDS);
+        }
     }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param standbyProxies   the other proxies that asked for the lease lately
  * @param closedUpTo       end (epoch ms) of the last closed window, {@code null} before the first
  * @param publishedUpTo    end (epoch ms) of the last published window
+ * @param windowMillis     the deployment's window size, as its first proxy wrote it in Redis; {@code null} before
+ * @param graceMillis      the deployment's grace, as its first proxy wrote it in Redis; {@code null} before
  * @param servers          compute servers (direct: the load balancer's registry), {@code null} when unknown
  * @param terminals        terminals (direct: the proxies' registries), {@code null} when unknown
  * @param queues           RabbitMQ queues (indirect)
@@ -30,7 +32,8 @@ import java.util.Map;
  * @param notes            what could not be checked, or looks odd but is not wrong
  */
 public record DeploymentStatus(String mode, long atMillis, String activeProxy, List<String> standbyProxies,
-                               Long closedUpTo, Long publishedUpTo, List<Peer> servers, List<Peer> terminals,
+                               Long closedUpTo, Long publishedUpTo, Long windowMillis, Long graceMillis,
+                               List<Peer> servers, List<Peer> terminals,
                                List<QueueDepth> queues, Long redisMemoryBytes, Double recordsPerSecond,
                                List<String> problems, List<String> notes) {
 
@@ -75,6 +78,8 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
                 + (standbyProxies.isEmpty() ? "" : "; standbys " + String.join(", ", standbyProxies)));
         lines.add("  last closed       " + window(closedUpTo, closeLagMillis(), time));
         lines.add("  last published    " + window(publishedUpTo, publishLagMillis(), time));
+        lines.add("  windows           " + (windowMillis == null ? "?" : seconds(windowMillis)) + ", grace "
+                + (graceMillis == null ? "?" : seconds(graceMillis)) + " (the deployment's, set by its first proxy)");
         if (servers != null) {
             lines.add("  compute servers   " + servers.stream().filter(Peer::live).count() + " live of " + servers.size());
             servers.forEach(peer -> lines.add("    " + peer(peer)));
@@ -104,6 +109,10 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
                 + String.format(Locale.ROOT, "%.1f s", lagMillis / 1000.0) + " ago";
     }
 
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
     private static String peer(Peer peer) {
         return String.format(Locale.ROOT, "%-8s %-28s %-22s %s", peer.live() ? "live" : "DOWN", peer.id(),
                 peer.address(), peer.detail() == null ? "" : peer.detail());
@@ -121,6 +130,8 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
         map.put("close_lag_ms", closeLagMillis());
         map.put("published_up_to_ms", publishedUpTo);
         map.put("publish_lag_ms", publishLagMillis());
+        map.put("window_ms", windowMillis);
+        map.put("grace_ms", graceMillis);
         map.put("servers", servers == null ? null : servers.stream().map(DeploymentStatus::peerMap).toList());
         map.put("terminals", terminals == null ? null : terminals.stream().map(DeploymentStatus::peerMap).toList());
         map.put("queues", queues.stream().map(queue -> Map.of("name", queue.name(), "exists", queue.exists(),

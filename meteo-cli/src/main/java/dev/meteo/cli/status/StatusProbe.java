@@ -10,19 +10,20 @@ import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
 import dev.meteo.store.SensorCounts;
-import dev.meteo.window.WindowSpec;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Collects a {@link DeploymentStatus}: from Redis the lease holder and the proxies that asked for it lately, the
- * horizons, the records classified so far and the memory used; in direct mode the load balancer's and the proxies'
+ * horizons, the deployment's window size and grace (written by its first proxy: nobody tells the probe), the records
+ * classified so far and the memory used; in direct mode the load balancer's and the proxies'
  * registries; in indirect mode the depth and consumers of the work queue, the dead-letter queue and the named
  * terminals' queues. Records/s is the rate between this collection and the previous one. Blocks up to a few seconds
  * per unreachable peer. Not thread-safe: one caller at a time.
@@ -46,16 +47,13 @@ public final class StatusProbe implements AutoCloseable {
      * @param balancer    the load balancer (direct mode), {@code null} to skip the compute servers
      * @param proxies     the proxies' registries (direct mode), the active one and its standbys
      * @param terminalIds terminals whose queue to check (indirect mode: queues cannot be listed over AMQP)
-     * @param window      the proxy's window and grace: a closed horizon further behind than
-     *                    {@code grace + 2 windows + 2 s} is a window late to close
      * @param grpcTls     how to call the registries (direct mode): plaintext, TLS or mutual TLS
      */
     public record Target(String mode, RedisSettings redis, RabbitSettings rabbit, Endpoint balancer,
-                         List<Endpoint> proxies, List<String> terminalIds, WindowSpec window, GrpcTlsSettings grpcTls) {
+                         List<Endpoint> proxies, List<String> terminalIds, GrpcTlsSettings grpcTls) {
         public Target {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(redis, "redis");
-            Objects.requireNonNull(window, "window");
             Objects.requireNonNull(grpcTls, "grpcTls");
             proxies = List.copyOf(proxies);
             terminalIds = List.copyOf(terminalIds);
@@ -83,6 +81,8 @@ public final class StatusProbe implements AutoCloseable {
         List<String> standbys = new ArrayList<>();
         Long closed;
         Long published;
+        Long windowMillis;
+        Long graceMillis;
         Long memory;
         Double rate = null;
         try {
@@ -100,6 +100,10 @@ public final class StatusProbe implements AutoCloseable {
             }
             closed = horizon(store.closedHorizon());
             published = horizon(store.publishedHorizon());
+            long size = store.windowSizeMillis();
+            long grace = store.graceMillis();
+            windowMillis = size > 0 ? size : null;
+            graceMillis = grace >= 0 ? grace : null;
             memory = store.usedMemoryBytes();
             long classified = 0;
             for (SensorCounts counts : store.sensorCounts().values()) {
@@ -114,21 +118,26 @@ public final class StatusProbe implements AutoCloseable {
             problems.add("Redis at " + target.redis().redactedUri() + " (prefix " + target.redis().keyPrefix()
                     + ") cannot be read: " + e.getMessage());
             return new DeploymentStatus(target.mode(), System.currentTimeMillis(), null, List.of(), null, null, null,
-                    null, List.of(), null, null, problems, notes);
+                    null, null, null, List.of(), null, null, problems, notes);
         }
         if (holder == null) {
             problems.add("no proxy holds the lease: no window closes (start 'meteo proxy'; a standby takes over "
                     + "within its --lease)");
         }
-        WindowSpec window = target.window();
-        long lateAfter = window.graceMillis() + 2 * window.sizeMillis() + 2_000;
         if (closed == null) {
             notes.add("no window closed yet (a deployment that has just started)");
-        } else if (now - closed > lateAfter) {
-            problems.add("a window is late to close: the last one closed ended " + seconds(now - closed)
-                    + " ago, more than grace + 2 windows + 2 s (" + seconds(lateAfter) + ")");
+        } else if (windowMillis == null || graceMillis == null) {
+            notes.add("the deployment's " + (windowMillis == null ? "window size" : "grace") + " is not in Redis (its "
+                    + "proxies predate it; the next proxy started records it): whether a window is late to close is "
+                    + "not checked");
+        } else {
+            long lateAfter = graceMillis + 2 * windowMillis + 2_000;
+            if (now - closed > lateAfter) {
+                problems.add("a window is late to close: the last one closed ended " + seconds(now - closed)
+                        + " ago, more than grace + 2 windows + 2 s (" + seconds(lateAfter) + ")");
+            }
         }
-        if (closed != null && published != null && closed - published > 2 * window.sizeMillis() + 2_000) {
+        if (closed != null && published != null && windowMillis != null && closed - published > 2 * windowMillis + 2_000) {
             problems.add("closed windows wait to be published: published up to " + Instant.ofEpochMilli(published)
                     + ", closed up to " + Instant.ofEpochMilli(closed) + " (no terminal takes them?)");
         }
@@ -141,8 +150,8 @@ public final class StatusProbe implements AutoCloseable {
         } else {
             depths = queues(problems, notes);
         }
-        return new DeploymentStatus(target.mode(), now, holder, standbys, closed, published, servers, terminals, depths,
-                memory, rate, problems, notes);
+        return new DeploymentStatus(target.mode(), now, holder, standbys, closed, published, windowMillis, graceMillis,
+                servers, terminals, depths, memory, rate, problems, notes);
     }
 
     private List<DeploymentStatus.Peer> servers(List<String> problems) {
@@ -215,7 +224,7 @@ public final class StatusProbe implements AutoCloseable {
     }
 
     private static String seconds(long millis) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     @Override

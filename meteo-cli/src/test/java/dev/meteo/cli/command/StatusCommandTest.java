@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code meteo status} against a running pipeline in each mode (the roles in this JVM, on the real Redis and broker):
- * healthy, it names the active proxy, the compute server and the terminal, and exits 0; once the proxy is killed
+ * healthy, it names the active proxy, the deployment's window and grace (read from Redis, not given), the compute
+ * server and the terminal, and exits 0; once the proxy is killed
  * (without giving its lease back) and its lease has run out, it says that no proxy holds the lease and exits 1.
  */
 class StatusCommandTest {
@@ -54,8 +55,9 @@ class StatusCommandTest {
     @EnumSource(Mode.class)
     void healthyWithItsProxyAndUnhealthyOnceTheProxyIsKilled(Mode mode) throws Exception {
         String run = "meteo-status-test-" + UUID.randomUUID().toString().substring(0, 8);
+        // no --window, --grace: the deployment's, which its proxy wrote in Redis
         List<String> status = new ArrayList<>(List.of("status", "--mode", mode.name(), "--every", "200ms",
-                "--window", "500ms", "--grace", "500ms", "--redis-uri", REDIS_URI, "--redis-prefix", run + ":"));
+                "--redis-uri", REDIS_URI, "--redis-prefix", run + ":"));
         Endpoint balancerAt = new Endpoint("127.0.0.1", Processes.freePort());
         Endpoint proxyAt = new Endpoint("127.0.0.1", Processes.freePort());
         RabbitSettings rabbit = RabbitSettings.of(RABBIT_URI).withNamePrefix(run);
@@ -93,6 +95,8 @@ class StatusCommandTest {
                 String out = healthy[0].out();
                 System.out.println(out);
                 assertTrue(out.contains(": HEALTHY") && out.contains("active proxy      status-proxy/"), out);
+                assertTrue(out.contains("windows           0.5 s, grace 0.5 s (the deployment's"),
+                        "the window and grace read from Redis, as the proxy wrote them: " + out);
                 assertTrue(out.matches("(?s).*records/s\\s+\\d+\\.\\d.*"), out);
                 if (mode == Mode.GRPC) {
                     assertTrue(out.contains("compute servers   1 live of 1") && out.contains("status-server"), out);

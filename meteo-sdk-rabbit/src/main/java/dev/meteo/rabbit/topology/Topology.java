@@ -43,7 +43,7 @@ import java.util.logging.Logger;
  * {@code x-message-ttl} included). No {@code x-delivery-limit} is set: a record a compute server could not store is
  * requeued until one can (an undecodable one goes to the dead-letter queue at once), never dropped by the broker.
  * A queue that already exists with another type cannot be redeclared (406); with {@link QueueType#AUTO} it is kept
- * as it is, with a warning, and {@code meteo reset --rabbit} re-creates it.
+ * as it is, with a warning, and {@code meteo reset --mode rabbit} re-creates it.
  */
 public final class Topology {
 
@@ -127,7 +127,7 @@ public final class Topology {
             quorum.put("x-queue-type", "quorum");
             if (settings.queueType() == QueueType.AUTO && !declaresOnFreshChannel(channel.getConnection(), queue, quorum)) {
                 LOG.warning(() -> "queue " + queue + " exists as a classic queue, kept as it is: it is not replicated "
-                        + "(meteo reset --rabbit deletes it so that it is declared again as a quorum queue)");
+                        + "(meteo reset --mode rabbit deletes it so that it is declared again as a quorum queue)");
                 channel.queueDeclare(queue, true, false, false, arguments);
                 return;
             }
@@ -138,7 +138,7 @@ public final class Topology {
         } catch (IOException e) {
             throw new IOException("cannot declare queue " + queue + " as a " + type.name().toLowerCase()
                     + " queue with " + arguments + ": " + brokerReason(e) + ". Every process of a deployment must "
-                    + "use the same queue type and limits; meteo reset --rabbit deletes the deployment's queues", e);
+                    + "use the same queue type and limits; meteo reset --mode rabbit deletes the deployment's queues", e);
         }
     }
 
