@@ -7,6 +7,7 @@ import dev.meteo.grpc.proxy.GrpcResultPublisher;
 import dev.meteo.grpc.sensor.GrpcBatchPublisher;
 import dev.meteo.grpc.sensor.GrpcRecordPublisher;
 import dev.meteo.grpc.terminal.GrpcTerminalServer;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
@@ -72,7 +73,7 @@ public final class GrpcTransport implements Transport {
             }
 
             @Override
-            public List<dev.meteo.metrics.Measurement> measurements() {
+            public List<Measurement> measurements() {
                 return started.measurements();
             }
         };

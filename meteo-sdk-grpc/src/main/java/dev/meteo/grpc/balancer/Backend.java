@@ -3,6 +3,7 @@ package dev.meteo.grpc.balancer;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
 import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.internal.Registrar;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -15,9 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** One compute server as the load balancer sees it: its channel (reused by every record) and its lease. */
 final class Backend {
-
-    /** Lease end of a server from the static list: never. */
-    static final long FOREVER = Long.MAX_VALUE;
 
     final Endpoint endpoint;
     final ManagedChannel channel;
@@ -36,7 +34,7 @@ final class Backend {
     volatile long lastHeardNanos = System.nanoTime();
     /** Attempts sent here and not answered yet: cancelled together when the server falls silent. */
     final Set<Context.CancellableContext> inFlight = ConcurrentHashMap.newKeySet();
-    /** {@link System#nanoTime()} at which the lease ends, or {@link #FOREVER}. */
+    /** {@link System#nanoTime()} at which the lease ends, or {@link Registrar#FOREVER} (a server of the static list). */
     volatile long leaseEndNanos;
 
     Backend(Endpoint endpoint, String id, boolean isStatic, GrpcTlsSettings tls) {
@@ -46,7 +44,7 @@ final class Backend {
         this.channel = GrpcServers.channel(endpoint, tls);
         this.compute = ComputeServerGrpc.newStub(channel);
         this.health = HealthGrpc.newStub(channel);
-        this.leaseEndNanos = FOREVER;
+        this.leaseEndNanos = Registrar.FOREVER;
         channel.getState(true); // connect now, so the first record does not pay the handshake
     }
 
@@ -60,7 +58,7 @@ final class Backend {
     }
 
     boolean leaseExpired(long nowNanos) {
-        return leaseEndNanos != FOREVER && nowNanos - leaseEndNanos > 0;
+        return Registrar.expired(leaseEndNanos, nowNanos);
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.meteo.grpc.balancer;
 import dev.meteo.compute.RoundRobin;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
-import dev.meteo.grpc.internal.DeploymentCheck;
 import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.internal.Registrar;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.BatchReply;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
@@ -31,6 +31,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
 
     private final LoadBalancerSettings settings;
     private final GrpcTlsSettings tls;
+    private final Registrar registrar;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Map<String, Backend> known = new ConcurrentHashMap<>();
@@ -130,6 +132,20 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
             known.put(endpoint.toString(), backend);
             rotation.add(backend);
         }
+        this.registrar = new Registrar("load balancer", "compute server", settings.deployment(), settings.serverLease(),
+                new Registrar.Peers() {
+                    @Override
+                    public Status register(Registration registration, Endpoint address, long leaseEndNanos) {
+                        GrpcLoadBalancer.this.register(registration.getId(), address, leaseEndNanos);
+                        return null;
+                    }
+
+                    @Override
+                    public List<Member> members() {
+                        return backends().stream().map(backend -> Registrar.member(backend.id(), backend.address(),
+                                backend.live(), backend.problem()).setCalls(backend.calls()).build()).toList();
+                    }
+                });
         this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .directExecutor()
                 .addService(new Service())
@@ -177,7 +193,7 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
     public List<BackendStatus> backends() {
         List<Backend> live = rotation.members();
         return known.values().stream()
-                .sorted(java.util.Comparator.comparing(backend -> backend.endpoint.toString()))
+                .sorted(Comparator.comparing(backend -> backend.endpoint.toString()))
                 .map(backend -> new BackendStatus(backend.id, backend.endpoint.toString(), live.contains(backend),
                         backend.calls.get(), backend.failures.get(), live.contains(backend) ? null : backend.problem))
                 .toList();
@@ -230,39 +246,17 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
 
         @Override
         public void listServers(MembersRequest request, StreamObserver<Members> observer) {
-            Members.Builder members = Members.newBuilder();
-            for (BackendStatus backend : backends()) {
-                members.addMembers(Member.newBuilder().setId(backend.id()).setAddress(backend.address())
-                        .setLive(backend.live()).setCalls(backend.calls())
-                        .setProblem(backend.problem() == null ? "" : backend.problem()));
-            }
-            observer.onNext(members.build());
-            observer.onCompleted();
+            registrar.list(observer);
         }
 
         @Override
         public void registerServer(Registration request, StreamObserver<Lease> observer) {
-            Status refused = DeploymentCheck.refusal(settings.deployment(), request, "the load balancer", "compute server");
-            if (refused != null) {
-                LOG.warning("load balancer: refused a compute server of another deployment: " + refused.getDescription());
-                observer.onError(refused.asRuntimeException());
-                return;
-            }
-            Endpoint endpoint;
-            try {
-                endpoint = Endpoint.parse(request.getAddress());
-            } catch (IllegalArgumentException e) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-                return;
-            }
-            register(request.getId(), endpoint);
-            observer.onNext(Lease.newBuilder().setTtlMillis(settings.serverLease().toMillis()).build());
-            observer.onCompleted();
+            registrar.register(request, observer);
         }
     }
 
-    private void register(String id, Endpoint endpoint) {
-        long leaseEnd = System.nanoTime() + settings.serverLease().toNanos();
+    /** Registers or renews a compute server (the {@link Registrar} checked it belongs to the deployment). */
+    private void register(String id, Endpoint endpoint, long leaseEnd) {
         boolean[] isNew = {false};
         Backend backend = known.computeIfAbsent(endpoint.toString(), key -> {
             isNew[0] = true;

@@ -7,12 +7,10 @@ import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
-import dev.meteo.grpc.proto.Registration;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -39,7 +37,7 @@ public final class GrpcComputeServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
     private final Endpoint endpoint;
-    private final List<PeerRegistration> registrations;
+    private final PeerRegistration registrations;
     private volatile boolean closed;
 
     private GrpcComputeServer(ComputeServerSettings settings, GrpcTlsSettings tls, ComputeNode node) {
@@ -52,18 +50,10 @@ public final class GrpcComputeServer implements AutoCloseable {
                 .addService(health.getHealthService()));
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
-        this.registrations = settings.balancers().stream()
-                .map(balancer -> PeerRegistration.start(balancer, tls,
-                        "compute server " + id + " with the load balancer at " + balancer,
-                        () -> Registration.newBuilder().setId(id).setAddress(endpoint.toString())
-                                .setDeployment(settings.deployment() == null ? "" : settings.deployment()).build(),
-                        channel -> {
-                            LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(channel);
-                            return (request, observer) -> stub.withDeadlineAfter(
-                                    PeerRegistration.CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).registerServer(request, observer);
-                        },
-                        settings.registrationRetry()))
-                .toList();
+        this.registrations = PeerRegistration.start("compute server " + id, "the load balancer", settings.balancers(),
+                LoadBalancerGrpc.getRegisterServerMethod(),
+                () -> PeerRegistration.registration(id, endpoint, settings.deployment()).build(),
+                tls, settings.registrationRetry());
         LOG.info("compute server " + id + " listening on " + settings.bindHost() + ":" + server.getPort()
                 + (settings.balancers().isEmpty() ? " (static, not registering)" : ", registering with " + settings.balancers()));
     }
@@ -98,11 +88,7 @@ public final class GrpcComputeServer implements AutoCloseable {
      * once when not registering.
      */
     public CompletableFuture<Void> registered() {
-        if (registrations.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return CompletableFuture.anyOf(registrations.stream().map(PeerRegistration::registered)
-                .toArray(CompletableFuture[]::new)).thenApply(any -> null);
+        return registrations.registered();
     }
 
     /**
@@ -123,7 +109,7 @@ public final class GrpcComputeServer implements AutoCloseable {
         }
         closed = true;
         health.enterTerminalState();
-        registrations.forEach(PeerRegistration::close);
+        registrations.close();
         GrpcServers.stop(server, settings.shutdownGrace(), "compute server " + id);
         LOG.info("compute server " + id + " stopped");
     }
@@ -137,7 +123,7 @@ public final class GrpcComputeServer implements AutoCloseable {
             return;
         }
         closed = true;
-        registrations.forEach(PeerRegistration::closeNow);
+        registrations.closeNow();
         server.shutdownNow();
         try {
             server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);

@@ -2,8 +2,8 @@ package dev.meteo.grpc.proxy;
 
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
-import dev.meteo.grpc.internal.DeploymentCheck;
 import dev.meteo.grpc.internal.GrpcServers;
+import dev.meteo.grpc.internal.Registrar;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.Lease;
 import dev.meteo.grpc.proto.Member;
@@ -25,7 +25,9 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -94,7 +96,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
         }
 
         boolean live(long nowNanos) {
-            return leaseEndNanos == Long.MAX_VALUE || nowNanos - leaseEndNanos <= 0;
+            return !Registrar.expired(leaseEndNanos, nowNanos);
         }
 
         @Override
@@ -106,6 +108,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
     private final ResultPublisherSettings settings;
     private final GrpcTlsSettings tls;
     private final WindowHistory history;
+    private final Registrar registrar;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Map<String, Link> terminals = new ConcurrentHashMap<>();
@@ -132,8 +135,26 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
         this.history = history;
         for (Endpoint endpoint : settings.staticTerminals()) {
             String id = "static:" + endpoint;
-            terminals.put(id, new Link(id, endpoint, "", Long.MAX_VALUE, 0, tls));
+            terminals.put(id, new Link(id, endpoint, "", Registrar.FOREVER, 0, tls));
         }
+        this.registrar = new Registrar("proxy", "terminal", settings.deployment(), settings.terminalLease(),
+                new Registrar.Peers() {
+                    @Override
+                    public Status register(Registration registration, Endpoint address, long leaseEndNanos) {
+                        if (registration.getId().isBlank()) {
+                            return Status.INVALID_ARGUMENT.withDescription("terminal id is empty");
+                        }
+                        return GrpcResultPublisher.this.register(registration.getId(), address,
+                                registration.getInstance(), registration.getLastEndMillis(), leaseEndNanos);
+                    }
+
+                    @Override
+                    public List<Member> members() {
+                        return terminalStatuses().stream().map(terminal -> Registrar.member(terminal.id(),
+                                terminal.address(), terminal.live(), terminal.problem())
+                                .setLastEndMillis(terminal.lastEndMillis()).build()).toList();
+                    }
+                });
         this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .directExecutor()
                 .addService(new Registrations())
@@ -169,7 +190,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
     /** The terminals whose lease has not run out, by id. */
     public List<TerminalStatus> terminalStatuses() {
         expireLeases();
-        return terminals.values().stream().sorted(java.util.Comparator.comparing(link -> link.id))
+        return terminals.values().stream().sorted(Comparator.comparing(link -> link.id))
                 .map(link -> new TerminalStatus(link.id, link.endpoint.toString(), link.problem == null,
                         link.lastEndMillis, link.problem))
                 .toList();
@@ -200,49 +221,21 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
     private final class Registrations extends ProxyGrpc.ProxyImplBase {
         @Override
         public void listTerminals(MembersRequest request, StreamObserver<Members> observer) {
-            Members.Builder members = Members.newBuilder();
-            for (TerminalStatus terminal : terminalStatuses()) {
-                members.addMembers(Member.newBuilder().setId(terminal.id()).setAddress(terminal.address())
-                        .setLive(terminal.live()).setLastEndMillis(terminal.lastEndMillis())
-                        .setProblem(terminal.problem() == null ? "" : terminal.problem()));
-            }
-            observer.onNext(members.build());
-            observer.onCompleted();
+            registrar.list(observer);
         }
 
         @Override
         public void registerTerminal(Registration request, StreamObserver<Lease> observer) {
-            if (request.getId().isBlank()) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription("terminal id is empty").asRuntimeException());
-                return;
-            }
-            Endpoint endpoint;
-            try {
-                endpoint = Endpoint.parse(request.getAddress());
-            } catch (IllegalArgumentException e) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-                return;
-            }
-            Status foreign = DeploymentCheck.refusal(settings.deployment(), request, "the proxy", "terminal");
-            if (foreign != null) {
-                LOG.warning("proxy: refused a terminal of another deployment: " + foreign.getDescription());
-                observer.onError(foreign.asRuntimeException());
-                return;
-            }
-            Status refused = register(request.getId(), endpoint, request.getInstance(), request.getLastEndMillis());
-            if (refused != null) {
-                observer.onError(refused.asRuntimeException());
-                return;
-            }
-            observer.onNext(Lease.newBuilder().setTtlMillis(settings.terminalLease().toMillis()).build());
-            observer.onCompleted();
+            registrar.register(request, observer);
         }
     }
 
-    /** Registers or renews a terminal; returns why it is refused, or {@code null}. */
-    private Status register(String id, Endpoint endpoint, String instance, long lastEndMillis) {
+    /**
+     * Registers or renews a terminal (the {@link Registrar} checked it belongs to the deployment); returns why it is
+     * refused, or {@code null}.
+     */
+    private Status register(String id, Endpoint endpoint, String instance, long lastEndMillis, long leaseEnd) {
         long now = System.nanoTime();
-        long leaseEnd = now + settings.terminalLease().toNanos();
         Status[] refused = {null};
         terminals.compute(id, (key, existing) -> {
             if (existing != null && existing.endpoint.equals(endpoint) && existing.instance.equals(instance)) {
@@ -264,7 +257,7 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
                 LOG.info("proxy: terminal " + id + " registered again at " + endpoint + " (was " + existing.endpoint + ")");
             } else {
                 LOG.info("proxy: terminal " + id + " registered at " + endpoint
-                        + (lastEndMillis > 0 ? ", holding windows up to " + java.time.Instant.ofEpochMilli(lastEndMillis) : ""));
+                        + (lastEndMillis > 0 ? ", holding windows up to " + Instant.ofEpochMilli(lastEndMillis) : ""));
             }
             return new Link(id, endpoint, instance, leaseEnd, lastEndMillis, tls);
         });

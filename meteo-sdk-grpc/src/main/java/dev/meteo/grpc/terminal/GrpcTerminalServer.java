@@ -6,7 +6,6 @@ import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.ProxyGrpc;
-import dev.meteo.grpc.proto.Registration;
 import dev.meteo.grpc.proto.TerminalGrpc;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.proto.ProtoCodec;
@@ -18,13 +17,11 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -50,7 +47,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Endpoint endpoint;
-    private final List<PeerRegistration> registrations;
+    private final PeerRegistration registrations;
     private volatile boolean closed;
 
     private GrpcTerminalServer(TerminalServerSettings settings, GrpcTlsSettings tls, Terminal terminal) {
@@ -63,18 +60,12 @@ public final class GrpcTerminalServer implements AutoCloseable {
                 .addService(health.getHealthService()));
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
         String instance = UUID.randomUUID().toString();
-        Supplier<Registration> registration = () -> Registration.newBuilder().setId(terminal.id())
-                .setAddress(endpoint.toString()).setInstance(instance)
-                .setLastEndMillis(Math.max(0, terminal.lastEndMillis()))
-                .setDeployment(settings.deployment() == null ? "" : settings.deployment()).build();
-        this.registrations = settings.proxies().stream()
-                .map(proxy -> PeerRegistration.start(proxy, tls, "terminal " + terminal.id() + " with the proxy at " + proxy,
-                        registration, channel -> {
-                            ProxyGrpc.ProxyStub stub = ProxyGrpc.newStub(channel);
-                            return (request, observer) -> stub.withDeadlineAfter(
-                                    PeerRegistration.CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).registerTerminal(request, observer);
-                        }, settings.registrationRetry()))
-                .toList();
+        // the last window it holds, read at each renewal: the proxy sends it the ones it misses from there
+        this.registrations = PeerRegistration.start("terminal " + terminal.id(), "the proxy", settings.proxies(),
+                ProxyGrpc.getRegisterTerminalMethod(),
+                () -> PeerRegistration.registration(terminal.id(), endpoint, settings.deployment()).setInstance(instance)
+                        .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build(),
+                tls, settings.registrationRetry());
         LOG.info("terminal " + terminal.id() + " listening on " + settings.bindHost() + ":" + server.getPort()
                 + (settings.proxies().isEmpty() ? " (static, not registering)" : ", registering with " + settings.proxies()));
     }
@@ -109,11 +100,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
      * standby answers); at once when not registering.
      */
     public CompletableFuture<Void> registered() {
-        if (registrations.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return CompletableFuture.anyOf(registrations.stream().map(PeerRegistration::registered)
-                .toArray(CompletableFuture[]::new)).thenApply(ignored -> null);
+        return registrations.registered();
     }
 
     private final class Deliveries extends TerminalGrpc.TerminalImplBase {
@@ -122,7 +109,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
 
         @Override
         public void deliverWindowResult(WindowResult request, StreamObserver<DeliveryReply> observer) {
-            dev.meteo.model.WindowResult result = ProtoCodec.fromProto(request);
+            var result = ProtoCodec.fromProto(request); // the model's WindowResult (the proto's has the same name)
             // A window after a gap is refused once: the reply says where this terminal stands and the proxy sends the
             // missing windows first. Sent again without them, the proxy has none to send (they are past its
             // retention, or it keeps none): take it, a gap is better than no windows at all.
@@ -159,7 +146,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
         }
         closed = true;
         health.enterTerminalState();
-        registrations.forEach(PeerRegistration::close);
+        registrations.close();
         GrpcServers.stop(server, settings.shutdownGrace(), "terminal " + terminal.id());
         deliveries.shutdown();
         LOG.info("terminal " + terminal.id() + " stopped");
@@ -171,7 +158,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
             return;
         }
         closed = true;
-        registrations.forEach(PeerRegistration::closeNow);
+        registrations.closeNow();
         server.shutdownNow();
         deliveries.shutdownNow();
         try {
