@@ -2,6 +2,8 @@ package dev.meteo.rabbit;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -191,8 +193,8 @@ public record RabbitSettings(URI uri, String namePrefix, int prefetch, Duration 
             return "guest";
         }
         int colon = userInfo.indexOf(':');
-        return java.net.URLDecoder.decode(colon < 0 ? userInfo : userInfo.substring(0, colon),
-                java.nio.charset.StandardCharsets.UTF_8);
+        return URLDecoder.decode(colon < 0 ? userInfo : userInfo.substring(0, colon),
+                StandardCharsets.UTF_8);
     }
 
     /** The virtual host the URI names ({@code /} when it names none). */

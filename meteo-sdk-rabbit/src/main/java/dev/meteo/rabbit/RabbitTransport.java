@@ -1,6 +1,7 @@
 package dev.meteo.rabbit;
 
 import dev.meteo.compute.ComputeNode;
+import dev.meteo.metrics.Measurement;
 import dev.meteo.rabbit.compute.RabbitComputeServer;
 import dev.meteo.rabbit.proxy.RabbitResultPublisher;
 import dev.meteo.rabbit.sensor.RabbitRecordPublisher;
@@ -12,6 +13,7 @@ import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +82,7 @@ public final class RabbitTransport implements Transport {
             }
 
             @Override
-            public java.util.List<dev.meteo.metrics.Measurement> measurements() {
+            public List<Measurement> measurements() {
                 return server.measurements();
             }
 
@@ -119,7 +121,7 @@ public final class RabbitTransport implements Transport {
             }
 
             @Override
-            public java.util.List<dev.meteo.metrics.Measurement> measurements() {
+            public List<Measurement> measurements() {
                 return consumer.measurements();
             }
 

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -377,7 +378,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
-    private void scanSensors(Jedis jedis, java.util.function.BiConsumer<String, SensorEntry> each) {
+    private void scanSensors(Jedis jedis, BiConsumer<String, SensorEntry> each) {
         ScanParams params = new ScanParams().count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -215,7 +216,7 @@ public final class RedisProcess implements AutoCloseable {
         }
         Process process = new ProcessBuilder(create).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("cluster-create.log").toFile()).start();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("redis-cli --cluster create failed: see " + dir.resolve("cluster-create.log"));
         }
         // Every node must see every slot served: one node's "ok" comes before the others have heard of it.

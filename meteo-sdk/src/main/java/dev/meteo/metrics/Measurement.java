@@ -1,5 +1,6 @@
 package dev.meteo.metrics;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,7 +40,7 @@ public record Measurement(String name, Kind kind, String description, Map<String
 
     /** This measurement with one more tag. */
     public Measurement tagged(String key, String tagValue) {
-        Map<String, String> more = new java.util.HashMap<>(tags);
+        Map<String, String> more = new HashMap<>(tags);
         more.put(key, tagValue);
         return new Measurement(name, kind, description, more, value);
     }

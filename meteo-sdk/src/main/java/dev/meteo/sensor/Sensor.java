@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,7 +107,7 @@ public final class Sensor implements AutoCloseable {
                 confirmed.incrementAndGet();
             } else {
                 failed.incrementAndGet();
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
                 LOG.warning("sensor " + settings.id() + ": record " + record.id() + " not delivered: " + cause.getMessage());
             }

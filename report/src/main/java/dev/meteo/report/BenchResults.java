@@ -129,7 +129,7 @@ public final class BenchResults {
 
     /** The path's members, split at the dots outside a selector ({@code [params.records=100]} is one selector). */
     private static List<String> segments(String path) {
-        List<String> segments = new java.util.ArrayList<>();
+        List<String> segments = new ArrayList<>();
         int depth = 0;
         int from = 0;
         for (int i = 0; i < path.length(); i++) {

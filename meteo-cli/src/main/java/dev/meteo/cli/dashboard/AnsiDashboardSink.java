@@ -10,6 +10,7 @@ import org.jline.utils.Display;
 import org.jline.utils.InfoCmp.Capability;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -114,7 +115,7 @@ public final class AnsiDashboardSink implements TerminalSink {
     /** The plain-line form only: one line per window on {@code out}, status changes on their own line. */
     public static AnsiDashboardSink plain(PrintStream out, DashboardState initial) {
         return new AnsiDashboardSink(null, false,
-                new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true), initial);
+                new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true), initial);
     }
 
     /** Whether this dashboard draws full screen (false: plain lines). */

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Follows a terminal's JSON-lines file that another process appends to ({@link JsonlFileSink}), like
@@ -33,7 +34,7 @@ public final class JsonlTail {
      * The windows appended since the last poll, in file order; none while the file does not exist. A line that does
      * not parse is skipped and reported through {@code unreadable}.
      */
-    public List<WindowResult> poll(java.util.function.Consumer<String> unreadable) throws IOException {
+    public List<WindowResult> poll(Consumer<String> unreadable) throws IOException {
         long size = Files.exists(file) ? Files.size(file) : 0;
         if (size <= taken) {
             return List.of();

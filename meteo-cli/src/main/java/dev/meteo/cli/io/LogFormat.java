@@ -1,5 +1,7 @@
 package dev.meteo.cli.io;
 
+import java.util.Locale;
+
 /** How a process writes its log lines on stderr; spelled in lower case on the command line. */
 public enum LogFormat {
     /** {@code 20:10:01.123 INFO message}: for people. */
@@ -9,6 +11,6 @@ public enum LogFormat {
 
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,8 @@
 package dev.meteo.cli.io;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -89,8 +91,8 @@ public final class Logs {
             String message = formatMessage(record);
             String error = null;
             if (record.getThrown() != null) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
                 error = trace.toString();
             }
             if (format == LogFormat.JSON) {

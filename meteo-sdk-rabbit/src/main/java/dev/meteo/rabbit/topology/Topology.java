@@ -207,7 +207,7 @@ public final class Topology {
      * Deletes the shared queues and exchange and the named terminals' queues (tests, {@code meteo reset}); missing
      * ones are ignored. Uses a fresh channel per deletion because a failed deletion closes the channel.
      */
-    public void deleteAll(com.rabbitmq.client.Connection connection, Iterable<String> terminalIds) throws IOException {
+    public void deleteAll(Connection connection, Iterable<String> terminalIds) throws IOException {
         for (String terminalId : terminalIds) {
             deleteQueue(connection, terminalQueue(terminalId));
         }
@@ -220,7 +220,7 @@ public final class Topology {
         }
     }
 
-    private static void deleteQueue(com.rabbitmq.client.Connection connection, String queue) {
+    private static void deleteQueue(Connection connection, String queue) {
         try (Channel channel = connection.createChannel()) {
             channel.queueDelete(queue);
         } catch (Exception e) {
