@@ -163,6 +163,10 @@ class DemoEndToEndTest {
                 "records stored (metrics, in windows or late) = records in windows + late");
         assertEquals(inWindows, (long) finalScrapes.get("terminal-1.prom").sum("meteo_terminal_records_total"),
                 "records in windows (terminal 1's metrics) = in its file");
+        // the demo no longer tells its terminals the grace: they read the deployment's from Redis, and record a delay
+        // from each window's close only once they have it
+        assertTrue(finalScrapes.get("terminal-1.prom").sum("meteo_terminal_window_delay_seconds_count") > 0,
+                "terminal 1 recorded no window delay: it never read the deployment's grace from Redis");
     }
 
     /** Every series the Grafana dashboard queries is served by some process, in one mode or the other. */
