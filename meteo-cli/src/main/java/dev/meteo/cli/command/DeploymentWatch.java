@@ -25,7 +25,10 @@ final class DeploymentWatch implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final AtomicLong graceMillis = new AtomicLong(-1);
 
-    /** Starts reading at once; {@code dashboards} (an {@link AnsiDashboardSink}, an {@link HttpDashboard}, or null) show the rejected count. */
+    /**
+     * Starts reading at once; {@code dashboards} (an {@link AnsiDashboardSink}, an {@link HttpDashboard}, or
+     * {@code null}) show the rejected count.
+     */
     DeploymentWatch(RedisSettings redis, List<?> dashboards) {
         this.store = new RedisMeteoStore(redis);
         this.poller = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("deployment-watch"));

@@ -29,10 +29,10 @@ import java.util.concurrent.Callable;
 @Command(name = "status",
         description = {"Shows a running deployment at a glance: the active proxy (lease holder) and its standbys, the "
                 + "last closed and published windows and how far behind now they are, the deployment's window and grace "
-                + "(as its first proxy wrote them in Redis: nobody tells 'meteo status' again), the compute servers and terminals "
-                + "(grpc: from the load balancer's and the proxies' registries, with their health; rabbit: the queues' "
-                + "depth and consumers, by passive declare), records/s and Redis memory. Once, or again and again with "
-                + "--watch.",
+                + "(as its first proxy wrote them in Redis: nobody tells 'meteo status' again), the compute servers and "
+                + "terminals (grpc: from the load balancer's and the proxies' registries, with their health; rabbit: the "
+                + "queues' depth and consumers, by passive declare), records/s and Redis memory. Once, or again and again "
+                + "with --watch.",
                 "",
                 "Exit code 0 when healthy, 1 when something is wrong (no proxy holds the lease, a window is late to "
                         + "close, no live compute server, Redis or a peer cannot be reached), so it serves as a health "

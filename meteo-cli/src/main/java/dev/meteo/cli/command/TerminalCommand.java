@@ -119,7 +119,8 @@ public final class TerminalCommand extends RoleCommand {
     @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
     RabbitOptions rabbit = new RabbitOptions();
 
-    @ArgGroup(validate = false, heading = "%nRedis (optional: the rejected count and the deployment's grace are read there):%n")
+    @ArgGroup(validate = false,
+            heading = "%nRedis (optional: the rejected count and the deployment's grace are read there):%n")
     RedisOptions redis = new RedisOptions();
 
     @ArgGroup(validate = false, heading = BindOptions.HEADING)
@@ -167,7 +168,8 @@ public final class TerminalCommand extends RoleCommand {
         if (delays != null) {
             sinks.add(delays);
         }
-        DeploymentWatch deployment = new DeploymentWatch(redis.settings(tls.ca()), Arrays.asList(console, http)); // either may be null
+        // the rejected count for the dashboards (either may be null) and the deployment's grace for the delay metric
+        DeploymentWatch deployment = new DeploymentWatch(redis.settings(tls.ca()), Arrays.asList(console, http));
         if (metrics != null) {
             sinks.add(new WindowDelayMeter(clock(), deployment::graceMillis, metrics.registry()));
         }
