@@ -326,7 +326,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     /**
-     * The reason a record was rejected, if it is among the last 1,000 rejections (or a sensorless one within the
+     * The reason a record was rejected, if it is among the last 100 rejections (or a sensorless one within the
      * retention); {@code null} otherwise.
      */
     public String rejectionReason(RecordId recordId) {
@@ -341,7 +341,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
-    /** The most recent rejections, newest first, as {@code "<record id> <reason>"} (at most 1,000 are kept). */
+    /** The most recent rejections, newest first, as {@code "<record id> <reason>"} (at most 100 are kept). */
     public List<String> recentRejections(int limit) {
         return withJedis(jedis -> jedis.lrange(key("rejected:recent"), 0, Math.max(0, limit - 1)));
     }

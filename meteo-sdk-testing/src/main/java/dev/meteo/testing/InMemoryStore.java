@@ -44,7 +44,7 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
 
     /** As {@code RedisMeteoStore.MAX_RANGES}. */
     public static final int MAX_RANGES = 64;
-    private static final int RECENT_REJECTIONS = 1_000;
+    private static final int RECENT_REJECTIONS = 100;
 
     private static final class SensorState {
         final TreeMap<Long, Long> ranges = new TreeMap<>(); // first -> last, disjoint, not adjacent
