@@ -43,7 +43,7 @@ import java.util.UUID;
 public final class InMemoryStore implements CoefficientStore, WindowStore {
 
     /** As {@code RedisMeteoStore.MAX_RANGES}. */
-    public static final int MAX_RANGES = 64;
+    public static final int MAX_RANGES = 16_384;
     private static final int RECENT_REJECTIONS = 100;
 
     private static final class SensorState {
