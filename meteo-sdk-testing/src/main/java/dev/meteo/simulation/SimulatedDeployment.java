@@ -202,6 +202,21 @@ final class SimulatedDeployment {
         }
     }
 
+    /** What the plan's rates came to in this run, e.g. {@code "41 copies, 12 replies lost"}; empty when nothing. */
+    String rateFaultsInjected() {
+        List<String> parts = new ArrayList<>();
+        long invalid = sensors.stream().mapToLong(SimulatedSensor::invalidReadings).sum();
+        for (Object[] count : new Object[][] {{recordPath.duplicated, "record copies"},
+                {recordPath.repliesLost, "replies lost"}, {recordPath.delayed, "deliveries delayed"},
+                {resultPath.slowCalls, "terminal calls late"}, {resultPath.answersLost, "terminal answers lost"},
+                {invalid, "invalid readings"}}) {
+            if ((long) count[0] > 0) {
+                parts.add(count[0] + " " + count[1]);
+            }
+        }
+        return String.join(", ", parts);
+    }
+
     List<String> unexpectedEvents() {
         return List.copyOf(unexpected);
     }

@@ -132,8 +132,4 @@ final class SimulatedProxy {
     String halted() {
         return halted;
     }
-
-    boolean leader() {
-        return aggregator != null && aggregator.isLeader();
-    }
 }

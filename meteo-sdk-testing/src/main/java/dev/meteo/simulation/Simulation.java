@@ -108,7 +108,9 @@ public final class Simulation {
         for (long value : new long[] {sent, confirmed, failed, stored, late, rejected, windows}) {
             trace.mix(value);
         }
-        return new SimulationRun(deployment.seed, deployment.plan.describe(), problems, trace.digest(), sent, confirmed,
+        String injected = deployment.rateFaultsInjected();
+        String faults = deployment.plan.describe() + (injected.isEmpty() ? "" : " (" + injected + ")");
+        return new SimulationRun(deployment.seed, faults, problems, trace.digest(), sent, confirmed,
                 failed, stored, late, rejected, windows, deployment.loop.eventsRun(),
                 deployment.loop.now() - deployment.startMillis);
     }
