@@ -99,10 +99,13 @@ final class RecordPath {
             return;
         }
         if (node.paused()) {
-            onTheWay++; // held in the paused process's socket until it wakes
+            onTheWay++; // held in the paused process's socket until it wakes, lost if it is killed meanwhile
+            int holder = node.incarnation();
             deployment.loop.at(node.pausedUntil(), () -> {
                 onTheWay--;
-                arrive(send, attempt, node);
+                if (node.incarnation() == holder) {
+                    arrive(send, attempt, node);
+                }
             });
             return;
         }

@@ -1,6 +1,7 @@
 package dev.meteo.simulation;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.LongStream;
 
 /** Seeds as people write them: {@code 42}, {@code 1000..1999} (both ends included), or a list {@code 7,42,1000..1010}. */
@@ -9,26 +10,35 @@ public final class Seeds {
     private Seeds() {
     }
 
-    /** @throws IllegalArgumentException when {@code text} is none of the forms above */
+    /**
+     * The seeds {@code text} names, in its order; checked at once, produced as they are consumed (a range may be long).
+     *
+     * @throws IllegalArgumentException when {@code text} is none of the forms above
+     */
     public static LongStream parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("no seed given: write 42, 1000..1999 or 7,42,1000..1010");
         }
-        return Arrays.stream(text.split(",")).map(String::trim).flatMapToLong(Seeds::parseOne);
+        List<long[]> ranges = new ArrayList<>();
+        for (String part : text.split(",")) {
+            ranges.add(range(part.trim()));
+        }
+        return ranges.stream().flatMapToLong(range -> LongStream.rangeClosed(range[0], range[1]));
     }
 
-    private static LongStream parseOne(String part) {
+    private static long[] range(String part) {
         try {
-            int range = part.indexOf("..");
-            if (range < 0) {
-                return LongStream.of(Long.parseLong(part));
+            int dots = part.indexOf("..");
+            if (dots < 0) {
+                long seed = Long.parseLong(part);
+                return new long[] {seed, seed};
             }
-            long first = Long.parseLong(part.substring(0, range).trim());
-            long last = Long.parseLong(part.substring(range + 2).trim());
+            long first = Long.parseLong(part.substring(0, dots).trim());
+            long last = Long.parseLong(part.substring(dots + 2).trim());
             if (last < first) {
                 throw new IllegalArgumentException("seed range " + part + " ends before it starts");
             }
-            return LongStream.rangeClosed(first, last);
+            return new long[] {first, last};
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + part + "' is not a seed or a range of seeds (42, 1000..1999)", e);
         }

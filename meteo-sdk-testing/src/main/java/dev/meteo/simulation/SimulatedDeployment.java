@@ -47,7 +47,6 @@ final class SimulatedDeployment {
     private int fullSpells;
     private boolean draining;
     private boolean drained;
-    private long drainStartedMillis;
 
     SimulatedDeployment(SimulationSettings settings, long seed, Consumer<String> traceLines) {
         this.seed = seed;
@@ -107,7 +106,6 @@ final class SimulatedDeployment {
         }
         clock.setMillis(Math.max(clock.millis(), stopAt));
         draining = true;
-        drainStartedMillis = loop.now();
         sensors.forEach(SimulatedSensor::stop);
         network.heal();
         trace.note(loop.now(), "drain: the sensors stop, the network heals");
@@ -231,10 +229,6 @@ final class SimulatedDeployment {
 
     boolean drained() {
         return drained;
-    }
-
-    long drainMillis() {
-        return loop.now() - drainStartedMillis;
     }
 
     /** What is not settled yet, or {@code null} when everything is. */
