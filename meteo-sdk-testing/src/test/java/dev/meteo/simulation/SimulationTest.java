@@ -27,7 +27,7 @@ class SimulationTest {
 
     /** CI runs the seeds from here on: a fixed range, so a failure in CI is the same failure on a laptop. */
     static final long FIRST_SEED = 1_000_000;
-    /** About 20 s of CPU (25-30 s on an idle 2-vCPU machine), each seed about 5 ms. */
+    /** About 20 s of CPU, each seed about 5 ms (36 s measured on a shared 2-vCPU machine). */
     static final int CI_SEEDS = 4_000;
 
     private static final Simulation SIMULATION = Simulation.withDefaults();
