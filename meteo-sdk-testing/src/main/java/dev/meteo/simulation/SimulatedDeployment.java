@@ -58,7 +58,8 @@ final class SimulatedDeployment {
         this.trace = new Trace(traceLines);
         trace.startsAt(startMillis);
         this.store = settings.identitiesForgottenAtTrim() ? InMemoryStore.forgettingIdentitiesAtTrim(clock)
-                : new InMemoryStore(clock);
+                : settings.storeRangeLimit() != InMemoryStore.MAX_RANGES
+                ? InMemoryStore.withRangeLimit(clock, settings.storeRangeLimit()) : new InMemoryStore(clock);
 
         int nodeCount = 2 + random.nextInt(2);
         int maxBatch = 1 + random.nextInt(32);
@@ -77,7 +78,9 @@ final class SimulatedDeployment {
         int pollution = 1 + random.nextInt(2);
         for (int i = 0; i < air + pollution; i++) {
             SensorType type = i < air ? SensorType.AIR : SensorType.POLLUTION;
-            sensors.add(new SimulatedSensor("sensor-" + i, type, 50 + random.nextLong(201), random.nextLong(), this));
+            sensors.add(new SimulatedSensor("sensor-" + i, type, settings.sensorIntervalMillis()[0]
+                    + random.nextLong(settings.sensorIntervalMillis()[1] - settings.sensorIntervalMillis()[0] + 1),
+                    random.nextLong(), this));
         }
         this.plan = FaultPlan.draw(settings.faults(), random.split(), new FaultPlan.Shape(nodes.size(), proxies.size(),
                 sensors.size(), terminals.size(), settings.sensorsRun().toMillis()));

@@ -13,8 +13,11 @@ import dev.meteo.sensor.SensorType;
  */
 final class SimulatedSensor {
 
-    /** Records handed over and not yet confirmed or failed at most; a reading due while full is skipped, as in Sensor. */
-    static final int MAX_IN_FLIGHT = 64;
+    /**
+     * Records handed over and not yet confirmed or failed at most; a reading due while full is skipped, as in Sensor.
+     * Enough for a node held up to leave hundreds of a sensor's records overtaken by the others'.
+     */
+    static final int MAX_IN_FLIGHT = 512;
 
     final String id;
     final OffsetClock clock;

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Runs seeds from the command line and prints each failure (seed, problems, faults) and a summary; exit code 1 when a
- * seed failed. {@code SimulationMain SEEDS [--trace] [--faults k1,k2] [--run-seconds N] [--forget-identities-at-trim] [--gap-on-second-offer]}.
+ * seed failed. {@code SimulationMain SEEDS [--trace] [--faults k1,k2] [--run-seconds N] [--forget-identities-at-trim] [--gap-on-second-offer] [--sensor-intervals MIN..MAX] [--store-range-limit N]}.
  * With the classes built ({@code mvn -B -ntp -q -pl meteo-sdk-testing -am test-compile}):
  *
  * <pre>
@@ -23,7 +23,8 @@ public final class SimulationMain {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println("usage: SimulationMain SEEDS [--trace] [--faults k1,k2] [--run-seconds N] "
-                    + "[--forget-identities-at-trim] [--gap-on-second-offer]\n  SEEDS: 42, 1000..1999 or 7,42,1000..1010\n  --trace: every event "
+                    + "[--forget-identities-at-trim] [--gap-on-second-offer] [--sensor-intervals MIN..MAX (ms)] "
+                    + "[--store-range-limit N]\n  SEEDS: 42, 1000..1999 or 7,42,1000..1010\n  --trace: every event "
                     + "of each seed, one line each (for one seed)\n  fault kinds: " + FaultKind.all());
             return;
         }
@@ -36,6 +37,11 @@ public final class SimulationMain {
                 case "--gap-on-second-offer" -> settings = settings.withTerminalsTakingAGapOnSecondOffer();
                 case "--faults" -> settings = settings.withFaults(kinds(args[++i]));
                 case "--run-seconds" -> settings = settings.withSensorsRun(Duration.ofSeconds(Long.parseLong(args[++i])));
+                case "--sensor-intervals" -> {
+                    String[] bounds = args[++i].split("\\.\\.");
+                    settings = settings.withSensorIntervals(Long.parseLong(bounds[0]), Long.parseLong(bounds[1]));
+                }
+                case "--store-range-limit" -> settings = settings.withStoreRangeLimit(Integer.parseInt(args[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--help)");
             }
         }
