@@ -7,6 +7,8 @@ import dev.meteo.model.RecordValidator;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.proto.RawMeteoData;
 import dev.meteo.proto.RawPollutionData;
+import dev.meteo.proto.Reading;
+import dev.meteo.proto.RecordBatch;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -136,6 +138,57 @@ class RecordMessagesProperties {
                         .setDetectedAt(at).setCo2(co2).build().toByteArray());
         Arbitrary<byte[]> text = Arbitraries.strings().ofMaxLength(50).map(s -> s.getBytes(StandardCharsets.UTF_8));
         return Arbitraries.oneOf(anyBytes, air, pollution, text, Arbitraries.just(new byte[0])).injectNull(0.02);
+    }
+
+    @Property(tries = 1_000)
+    void everyBatchMessageIsReadingsThatEachGetAVerdictOrUndecodableWholeWithAShortReason(
+            @ForAll("batchVersions") Optional<Object> version, @ForAll("batchBodies") byte[] body) {
+        Map<String, Object> headers = new HashMap<>(Map.of(RecordMessages.RECORD_TYPE_HEADER, RecordMessages.BATCH));
+        version.ifPresent(value -> headers.put(RecordMessages.BATCH_VERSION_HEADER, value));
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().headers(headers).build();
+        assertTrue(RecordMessages.isBatch(properties));
+        RecordBatch batch;
+        try {
+            batch = RecordMessages.decodeBatch(properties, body);
+        } catch (UndecodableMessageException undecodable) {
+            assertFalse(undecodable.getMessage().isBlank());
+            assertTrue(undecodable.getMessage().length() <= MAX_REASON_LENGTH, undecodable.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            fail("decoding a batch threw " + e);
+            return;
+        }
+        for (Reading reading : batch.getReadingsList()) {
+            SensorRecord record = assertDoesNotThrow(() -> RecordMessages.record(reading));
+            assertNotNull(assertDoesNotThrow(() -> RecordMessages.properties(reading, "batch", 0)));
+            assertNotNull(assertDoesNotThrow(() -> RecordMessages.body(reading)));
+            if (record != null) {
+                Optional<RecordValidator.Rejection> verdict = assertDoesNotThrow(() -> validator.rejection(record));
+                verdict.ifPresent(rejection -> assertTrue(rejection.reason().length() <= MAX_REASON_LENGTH));
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Optional<Object>> batchVersions() {
+        Arbitrary<Object> versions = Arbitraries.oneOf(Arbitraries.just(RecordMessages.BATCH_VERSION),
+                Arbitraries.just(LongStringHelper.asLongString("1")), Arbitraries.integers().map(i -> i),
+                hugeTypes().map(LongStringHelper::asLongString), headerValues());
+        return versions.optional(0.7);
+    }
+
+    @Provide
+    Arbitrary<byte[]> batchBodies() {
+        Arbitrary<Reading> readings = bodies().map(bytes -> {
+            try {
+                return Reading.newBuilder().setAir(RawMeteoData.parseFrom(bytes == null ? new byte[0] : bytes)).build();
+            } catch (Exception notAir) {
+                return Reading.getDefaultInstance(); // a reading that carries no record
+            }
+        });
+        Arbitrary<byte[]> batches = readings.list().ofMaxSize(20)
+                .map(list -> RecordBatch.newBuilder().addAllReadings(list).build().toByteArray());
+        return Arbitraries.oneOf(batches, batches, bodies());
     }
 
     @Property(tries = 50)
