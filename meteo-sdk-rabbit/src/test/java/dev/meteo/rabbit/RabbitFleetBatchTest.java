@@ -312,6 +312,62 @@ class RabbitFleetBatchTest {
         assertEquals(2, store.rejectedCount());
     }
 
+    /** The real store, counting its writes; the first one waits until the test opens the gate. */
+    private static final class GatedStore implements CoefficientStore {
+        final CountingStore counting;
+        final CountDownLatch gate = new CountDownLatch(1);
+
+        GatedStore(CoefficientStore delegate) {
+            this.counting = new CountingStore(delegate);
+        }
+
+        @Override
+        public List<StoreOutcome> storeAll(List<Coefficient> coefficients) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return counting.storeAll(coefficients);
+        }
+
+        @Override
+        public boolean recordRejected(RecordId recordId, String reason) {
+            return counting.recordRejected(recordId, reason);
+        }
+
+        @Override
+        public void close() {
+            gate.countDown();
+        }
+    }
+
+    @Test
+    void aServerDecodesNoMoreRecordsOfBatchesAtOnceThanItsPrefetchHowManyBatchesTheBrokerHandsIt() throws Exception {
+        int batches = 30;
+        int size = 40;
+        GatedStore gated = closer.add(new GatedStore(store));
+        ComputeNode node = closer.add(new ComputeNode(ComputeSettings.of("server-room"), gated, clock));
+        RabbitComputeServer server = closer.add(RabbitComputeServer.start(settings.withPrefetch(50), node));
+        Instant detected = Instant.ofEpochMilli(1_750_000_000_000L);
+        for (int b = 0; b < batches; b++) {
+            RecordBatch.Builder batch = RecordBatch.newBuilder();
+            for (int i = 0; i < size; i++) {
+                batch.addReadings(reading(new RawPollutionData("co2-room", (long) b * size + i, detected, 400)));
+            }
+            publishRaw(RecordMessages.batchProperties("room-" + b), batch.build().toByteArray());
+        }
+
+        // the broker hands the server every batch (basic.qos counts messages: 30 <= 50) while its first write waits
+        await().atMost(AWAIT).until(() -> server.stats().received() == batches);
+        gated.gate.countDown();
+
+        await().atMost(AWAIT).until(() -> server.stats().acked() == batches);
+        assertEquals(new SensorCounts((long) batches * size, 0, 0), store.sensorCounts().get("co2-room"));
+        assertTrue(gated.counting.largestWrite.get() <= 2L * size, "a write of " + gated.counting.largestWrite.get()
+                + " records: more than the prefetch (50) and one batch were in process");
+    }
+
     /**
      * The real store, except that the first write of at least {@code minimum} coefficients stores the first half of
      * them and then never returns: a server stopped in the middle of a batch, part of it stored, none acknowledged.

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -140,6 +141,15 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     private final ExecutorService acker;
     private final AtomicLong ackCalls = new AtomicLong();
     private final ExecutorService deadLetterer;
+    /** Decodes and processes the batches that waited for room (see {@link #dispatchBatch}). */
+    private final ExecutorService batchIntake;
+    private final Object admission = new Object();
+    /** Records of batches decoded and not yet settled; guarded by admission. */
+    private long batchRecordsInProcess;
+    /** Batch deliveries taken from the broker that wait, undecoded, for room; guarded by admission. */
+    private final ArrayDeque<Runnable> batchesWaiting = new ArrayDeque<>();
+    /** A batch was let in and is not decoded yet (its size unknown); guarded by admission. */
+    private boolean admitting;
     /** Requeues after their pause, and attempts to consume again. */
     private final ScheduledExecutorService timer;
     private final AtomicLong received = new AtomicLong();
@@ -168,6 +178,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         this.consumerTagPrefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.acker = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-acks"));
         this.deadLetterer = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-dead-letters"));
+        this.batchIntake = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-batches"));
         this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory(name + "-timer"));
         this.connection = RabbitConnections.open(settings, name);
         if (connection instanceof Recoverable recoverable) {
@@ -373,28 +384,103 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     }
 
     /**
+     * Admits a batch when fewer than {@code prefetch} records of batches are in process, else keeps it, undecoded, until
+     * settled batches make room: the broker's prefetch counts messages, and a server taking fleets' batches with the
+     * default prefetch of 1,000 would otherwise decode and hold up to 1,000 batches of records at once. One batch is
+     * let in at a time (its size is known once it is decoded), so the records in process stay below the prefetch plus
+     * one batch. Batches go in in the order they came.
+     */
+    private void dispatchBatch(Subscription from, Delivery delivery) {
+        boolean now;
+        synchronized (admission) {
+            now = !admitting && batchRecordsInProcess < settings.prefetch() && batchesWaiting.isEmpty();
+            if (now) {
+                admitting = true;
+            } else {
+                batchesWaiting.add(() -> processBatch(from, delivery));
+            }
+        }
+        if (now) {
+            processBatch(from, delivery);
+        } else {
+            admitWaiting();
+        }
+    }
+
+    /** A batch let in is decoded: its records count from now on, and the next may be let in. */
+    private void batchCounted(int records) {
+        synchronized (admission) {
+            batchRecordsInProcess += records;
+            admitting = false;
+        }
+        admitWaiting();
+    }
+
+    /** A batch was settled (stored, rejected, or handed back): its records no longer count. */
+    private void batchSettled(int records) {
+        synchronized (admission) {
+            batchRecordsInProcess -= records;
+        }
+        admitWaiting();
+    }
+
+    /** Lets the oldest batch waiting in, on the intake thread, when there is room and no other is being let in. */
+    private void admitWaiting() {
+        Runnable next;
+        synchronized (admission) {
+            if (admitting || batchRecordsInProcess >= settings.prefetch() || batchesWaiting.isEmpty()) {
+                return;
+            }
+            admitting = true;
+            next = batchesWaiting.poll();
+        }
+        try {
+            batchIntake.execute(next);
+        } catch (RuntimeException stopping) {
+            // closing or aborted: the broker redelivers what was not acknowledged
+        }
+    }
+
+    /**
      * A batch: every record to the node at once (one group-commit write), then one ack for the message once each is
      * stored, late, a duplicate or rejected. Invalid records are dead-lettered one by one before that ack, each as a
      * message of its own; a reading that carries no record is counted rejected (under an identity derived from the
      * message and its position) and dead-lettered alone too. An undecodable batch is dead-lettered whole.
      */
-    private void dispatchBatch(Subscription from, Delivery delivery) {
+    private void processBatch(Subscription from, Delivery delivery) {
         long tag = delivery.getEnvelope().getDeliveryTag();
         RecordBatch batch;
         try {
             batch = RecordMessages.decodeBatch(delivery.getProperties(), delivery.getBody());
         } catch (UndecodableMessageException e) {
+            batchCounted(0);
             deadLetterUndecodable(from, delivery, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            batchCounted(0);
+            handlingFailed(from, delivery, e); // run from the intake thread: nothing above catches it
+            return;
         }
+        int size = batch.getReadingsCount();
+        batchCounted(size);
+        try {
+            processDecodedBatch(from, delivery, tag, batch);
+        } catch (RuntimeException e) {
+            batchSettled(size);
+            handlingFailed(from, delivery, e);
+        }
+    }
+
+    private void processDecodedBatch(Subscription from, Delivery delivery, long tag, RecordBatch batch) {
+        int size = batch.getReadingsCount();
         batchesReceived.incrementAndGet();
-        batchRecords.addAndGet(batch.getReadingsCount());
+        batchRecords.addAndGet(size);
         String batchId = batchId(delivery);
-        List<SensorRecord> records = new ArrayList<>(batch.getReadingsCount());
-        List<Reading> readings = new ArrayList<>(batch.getReadingsCount());
+        List<SensorRecord> records = new ArrayList<>(size);
+        List<Reading> readings = new ArrayList<>(size);
         List<DeadLetter> empty = new ArrayList<>();
         List<RecordId> emptyIds = new ArrayList<>();
-        for (int position = 0; position < batch.getReadingsCount(); position++) {
+        for (int position = 0; position < size; position++) {
             Reading reading = batch.getReadings(position);
             SensorRecord record = RecordMessages.record(reading);
             if (record == null) {
@@ -410,10 +496,12 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         try {
             processing = node.processAll(records, stillWanted(from));
         } catch (RuntimeException e) {
+            batchSettled(size);
             requeueLater(from, tag, "batch " + batchId + " not processed (" + e.getMessage() + ")");
             return;
         }
         processing.whenComplete((results, error) -> {
+            batchSettled(size); // its records are stored or rejected (or not, and it goes back): the next may come in
             try {
                 if (error == null) {
                     List<DeadLetter> letters = new ArrayList<>(empty);
@@ -753,6 +841,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
         timer.shutdownNow();
         deadLetterer.shutdownNow();
+        batchIntake.shutdownNow();
         acker.shutdownNow();
         try {
             connection.close((int) settings.closeTimeout().toMillis());
@@ -768,6 +857,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         acker.shutdownNow();
         timer.shutdownNow();
         deadLetterer.shutdownNow();
+        batchIntake.shutdownNow();
         connection.abort(1_000);
         LOG.info(name + ": aborted");
     }
