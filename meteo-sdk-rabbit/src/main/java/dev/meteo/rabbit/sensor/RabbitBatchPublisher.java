@@ -243,24 +243,26 @@ public final class RabbitBatchPublisher implements RecordPublisher, Measured {
         return out.connectionName();
     }
 
-    /** Batches published, confirmed, nacked and published again; records confirmed, failed and unconfirmed now. */
+    /**
+     * The record publisher's meters, under the same names (messages published, confirmed and nacked, a batch being
+     * one; records published again and unconfirmed now), and the records confirmed and failed.
+     */
     @Override
     public List<Measurement> measurements() {
         Stats stats = stats();
         return List.of(
-                Measurement.counter("meteo.rabbit.batches.published", "batch messages published to the work queue, "
+                Measurement.counter("meteo.rabbit.published", "messages published to the work queue (a batch is one), "
                         + "repeats included", out.published()),
-                Measurement.counter("meteo.rabbit.batches.confirmed", "batch messages the broker confirmed", out.confirms()),
-                Measurement.counter("meteo.rabbit.batches.nacked", "batch messages the broker nacked (published again)",
-                        out.nacks()),
-                Measurement.counter("meteo.rabbit.batches.republished", "batch messages published again after a lost "
-                        + "connection or a nack", out.republished()),
-                Measurement.counter("meteo.rabbit.records.confirmed", "records whose batch the broker confirmed",
-                        stats.confirmed()),
-                Measurement.counter("meteo.rabbit.records.failed", "records not sent (buffer full) or unconfirmed at close",
-                        stats.failed()),
+                Measurement.counter("meteo.rabbit.confirms", "messages the broker confirmed (a batch is one)", out.confirms()),
+                Measurement.counter("meteo.rabbit.nacks", "messages the broker nacked (published again)", out.nacks()),
+                Measurement.counter("meteo.rabbit.republished", "records published again after a lost connection or a "
+                        + "nack (in the batches published again)", out.republishedRecords()),
                 Measurement.gauge("meteo.rabbit.unconfirmed", "records waiting for a batch or in one not yet confirmed",
-                        unconfirmed()));
+                        unconfirmed()),
+                Measurement.counter("meteo.rabbit.batch.records.confirmed", "records whose batch the broker confirmed",
+                        stats.confirmed()),
+                Measurement.counter("meteo.rabbit.batch.records.failed", "records not sent (buffer full) or unconfirmed "
+                        + "at close", stats.failed()));
     }
 
     /**
