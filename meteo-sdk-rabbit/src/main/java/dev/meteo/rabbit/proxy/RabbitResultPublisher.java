@@ -143,8 +143,9 @@ public final class RabbitResultPublisher implements WindowResultPublisher, Measu
                     + " windows within " + timeoutMillis + " ms: " + window + " not published"));
         }
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        long sequence;
         synchronized (lock) {
-            long sequence = channel.getNextPublishSeqNo();
+            sequence = channel.getNextPublishSeqNo();
             outstanding.put(sequence, confirmed);
             try {
                 channel.basicPublish(topology.windowsExchange(), "", RecordMessages.properties(result),
@@ -157,6 +158,7 @@ public final class RabbitResultPublisher implements WindowResultPublisher, Measu
             }
         }
         return confirmed.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((ignored, error) -> {
+            outstanding.remove(sequence, confirmed); // timed out: a confirm may never come
             unconfirmedSlots.release();
             if (error == null) {
                 published.incrementAndGet();
