@@ -11,6 +11,7 @@ import dev.meteo.cli.command.TerminalCommand;
 import dev.meteo.cli.io.LogFormat;
 import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.options.EnvironmentDefaults;
+import dev.meteo.cli.options.HelpWithoutSecrets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -38,6 +39,7 @@ public final class Meteo implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Meteo());
         commandLine.setDefaultValueProvider(new EnvironmentDefaults());
+        commandLine.setHelpFactory(new HelpWithoutSecrets()); // defaults come from METEO_*: never print a password
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             Throwable cause = error;

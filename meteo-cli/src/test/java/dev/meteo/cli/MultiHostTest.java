@@ -394,7 +394,7 @@ class MultiHostTest {
             String proxies = at("proxy") + ":" + PROXY_PORT + "," + at("proxy2") + ":" + PROXY_PORT;
             try {
                 if (mode == Mode.GRPC) {
-                    start("lb", "lb", List.of("lb", "--bind", at("lb"), "--lb", balancer), backends);
+                    start("lb", "lb", List.of("lb", "--bind", at("lb"), "--lb", balancer, "--redis-prefix", prefix), backends);
                 }
                 for (String server : List.of("srv1", "srv2", "srv3")) {
                     List<String> args = common("server");

@@ -76,7 +76,8 @@ class TlsRolesTest {
             List<String> tls = List.of("--tls-cert", node.certificate().toString(), "--tls-key", node.key().toString(),
                     "--tls-ca", pki.ca().toString(), "--tls-client-auth", "require");
             List<String> store = new ArrayList<>(tls);
-            store.addAll(List.of("--redis-uri", redis.uri(), "--redis-prefix", "meteo-test:" + UUID.randomUUID() + ":"));
+            String prefix = "meteo-test:" + UUID.randomUUID() + ":";
+            store.addAll(List.of("--redis-uri", redis.uri(), "--redis-prefix", prefix));
             String lb = "127.0.0.1:" + Processes.freePort();
             String proxy = "127.0.0.1:" + Processes.freePort();
 
@@ -86,7 +87,7 @@ class TlsRolesTest {
                     "--metrics-port", String.valueOf(serverMetrics)));
             await("the server's /health says starting").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> health(serverMetrics), response -> response.equals("503 starting"));
-            meteo("lb", args("lb", tls, "--lb", lb, "--status-every", "0"));
+            meteo("lb", args("lb", tls, "--lb", lb, "--redis-prefix", prefix, "--status-every", "0"));
             meteo("proxy", args("proxy", store, "--proxy", proxy, "--window", "1s", "--grace", "1s", "--status-every", "0"));
             meteo("terminal", args("terminal", store, "--id", "tls-terminal", "--proxy", proxy, "--http-port", "-1",
                     "--dashboard", "none", "--data-dir", dir.toString(), "--status-every", "0"));

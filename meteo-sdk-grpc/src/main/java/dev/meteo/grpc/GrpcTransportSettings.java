@@ -148,6 +148,17 @@ public record GrpcTransportSettings(Endpoint balancer, Endpoint proxy, LoadBalan
                 terminal, standbyProxies, extraBalancers, recordBatches, newTls);
     }
 
+    /**
+     * Every role this transport runs belongs to {@code deployment} (the launcher: the Redis key prefix): compute servers
+     * and terminals state it when they register, and the load balancer and the proxy refuse peers that state another
+     * ({@code FAILED_PRECONDITION}); {@code null}, the default, states none and accepts any.
+     */
+    public GrpcTransportSettings withDeployment(String deployment) {
+        return new GrpcTransportSettings(balancer, proxy, loadBalancer.withDeployment(deployment), recordPublisher,
+                computeServer.withDeployment(deployment), resultPublisher.withDeployment(deployment),
+                terminal.withDeployment(deployment), standbyProxies, extraBalancers, recordBatches, tls);
+    }
+
     public GrpcTransportSettings withTerminal(UnaryOperator<TerminalServerSettings> change) {
         return new GrpcTransportSettings(balancer, proxy, loadBalancer, recordPublisher, computeServer, resultPublisher,
                 change.apply(terminal), standbyProxies, extraBalancers, recordBatches, tls);

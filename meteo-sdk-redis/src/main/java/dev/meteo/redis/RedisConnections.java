@@ -8,14 +8,12 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.JedisSentinelPool;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
-import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.util.Pool;
 
 import javax.net.ssl.SSLParameters;
-import java.net.URI;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -24,6 +22,10 @@ import java.util.stream.Collectors;
  * Where the store's connections come from, whatever the deployment: a pool to one server, a Sentinel pool that
  * follows failovers to the current primary, or, in a cluster, a pool to the primary that owns the deployment's one
  * hash slot. Every connection is a {@link Jedis}, closed to give it back.
+ *
+ * <p>Nothing connects before the first {@link #get()}: Jedis's Sentinel pool and cluster provider ask the Sentinels or
+ * the nodes as soon as they are built, so they are built on first use, and again after a failed attempt. A role
+ * started before Redis is up then gets {@code StoreUnavailableException}s and retries, as it does with one server.
  */
 abstract class RedisConnections implements AutoCloseable {
 
@@ -39,31 +41,24 @@ abstract class RedisConnections implements AutoCloseable {
 
     static RedisConnections open(RedisSettings settings) {
         return switch (settings.deployment()) {
-            case STANDALONE -> pooled(new JedisPool(poolConfig(settings), standaloneAddress(settings), standaloneClient(settings)));
-            case SENTINEL -> pooled(new JedisSentinelPool(settings.masterName(), hosts(settings), poolConfig(settings),
-                    (int) settings.timeout().toMillis(), (int) settings.timeout().toMillis(), settings.user(),
-                    settings.password(), settings.database(), null));
-            case CLUSTER -> cluster(settings);
+            case STANDALONE -> pooled(new JedisPool(poolConfig(settings), address(settings.hosts().get(0)),
+                    client(settings, settings.user(), settings.password(), settings.database())));
+            case SENTINEL -> lazily(() -> pooled(new JedisSentinelPool(settings.masterName(), addresses(settings),
+                    poolConfig(settings), client(settings, settings.user(), settings.password(), settings.database()),
+                    client(settings, null, null, 0))));
+            case CLUSTER -> lazily(() -> cluster(settings));
         };
     }
 
-    private static HostAndPort standaloneAddress(RedisSettings settings) {
-        URI uri = settings.uri();
-        return new HostAndPort(uri.getHost(), uri.getPort() < 0 ? Protocol.DEFAULT_PORT : uri.getPort());
-    }
-
     /**
-     * What {@code new JedisPool(uri)} would do (user, password and database from the URI, TLS for {@code rediss://}),
-     * except that TLS checks the server's certificate against the settings' CA (else the JVM's trust store) and that
-     * it names the host: Jedis alone uses the JVM's trust store and checks no host name.
+     * A client's configuration: timeouts, credentials and database as given and, with TLS, the server's certificate
+     * checked against the settings' CA (else the JVM's trust store) and its host name: Jedis alone checks no host name.
      */
-    private static JedisClientConfig standaloneClient(RedisSettings settings) {
-        URI uri = settings.uri();
+    private static JedisClientConfig client(RedisSettings settings, String user, String password, int database) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.timeout().toMillis())
                 .socketTimeoutMillis((int) settings.timeout().toMillis())
-                .user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri));
+                .user(user).password(password).database(database);
         if (settings.tls()) {
             SSLParameters checkHostName = new SSLParameters();
             checkHostName.setEndpointIdentificationAlgorithm("HTTPS");
@@ -73,6 +68,20 @@ abstract class RedisConnections implements AutoCloseable {
         return client.build();
     }
 
+    /** {@code host:port} as {@link RedisUri} gives it; an IPv6 address loses its brackets. */
+    private static HostAndPort address(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        String host = hostAndPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HostAndPort(host, Integer.parseInt(hostAndPort.substring(colon + 1)));
+    }
+
+    private static Set<HostAndPort> addresses(RedisSettings settings) {
+        return settings.hosts().stream().map(RedisConnections::address).collect(Collectors.toSet());
+    }
+
     private static JedisPoolConfig poolConfig(RedisSettings settings) {
         JedisPoolConfig config = new JedisPoolConfig();
         config.setMaxTotal(settings.poolSize());
@@ -80,10 +89,6 @@ abstract class RedisConnections implements AutoCloseable {
         config.setMinIdle(0);
         config.setJmxEnabled(false);
         return config;
-    }
-
-    private static Set<String> hosts(RedisSettings settings) {
-        return Set.copyOf(settings.hosts());
     }
 
     private static RedisConnections pooled(Pool<Jedis> pool) {
@@ -100,13 +105,47 @@ abstract class RedisConnections implements AutoCloseable {
         };
     }
 
+    /** Builds the connections on the first {@link #get()}, and again on the next one while building fails. */
+    private static RedisConnections lazily(Supplier<RedisConnections> build) {
+        return new RedisConnections() {
+            private RedisConnections built;
+            private boolean closed;
+
+            private synchronized RedisConnections built() {
+                if (closed) {
+                    throw new JedisException("the store is closed");
+                }
+                if (built == null) {
+                    built = build.get(); // a JedisException when no Sentinel or node answers: the caller retries
+                }
+                return built;
+            }
+
+            @Override
+            Jedis get() {
+                return built().get();
+            }
+
+            @Override
+            synchronized void refresh() {
+                if (built != null) {
+                    built.refresh();
+                }
+            }
+
+            @Override
+            public synchronized void close() {
+                closed = true;
+                if (built != null) {
+                    built.close();
+                }
+            }
+        };
+    }
+
     private static RedisConnections cluster(RedisSettings settings) {
-        JedisClientConfig client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) settings.timeout().toMillis())
-                .socketTimeoutMillis((int) settings.timeout().toMillis())
-                .user(settings.user()).password(settings.password()).build();
-        Set<HostAndPort> nodes = settings.hosts().stream().map(HostAndPort::from).collect(Collectors.toSet());
-        ClusterConnectionProvider provider = new ClusterConnectionProvider(nodes, client);
+        ClusterConnectionProvider provider = new ClusterConnectionProvider(addresses(settings),
+                client(settings, settings.user(), settings.password(), 0));
         int slot = JedisClusterCRC16.getSlot(settings.effectivePrefix());
         Supplier<Jedis> owner = () -> new Jedis(provider.getConnectionFromSlot(slot));
         return new RedisConnections() {

@@ -667,6 +667,25 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
+    /**
+     * Records that this deployment's compute servers consume {@code workQueue} (indirect mode), unless a work queue is
+     * recorded already (the first proxy's wins), and returns the one recorded. Key {@code deployment}, field
+     * {@code work-queue}; a write that waits for a replica like every other.
+     */
+    public String recordWorkQueue(String workQueue) {
+        return withJedis(jedis -> {
+            if (jedis.hsetnx(key("deployment"), "work-queue", workQueue) == 1) {
+                replicated(jedis, "recording the deployment's work queue");
+            }
+            return jedis.hget(key("deployment"), "work-queue");
+        });
+    }
+
+    /** The work queue the deployment under this prefix consumes, or {@code null} while no proxy has recorded one. */
+    public String workQueue() {
+        return withJedis(jedis -> jedis.hget(key("deployment"), "work-queue"));
+    }
+
     @Override
     public void close() {
         connections.close();

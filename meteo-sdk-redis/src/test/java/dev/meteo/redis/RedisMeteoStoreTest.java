@@ -2,15 +2,10 @@ package dev.meteo.redis;
 
 import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
-import dev.meteo.model.KindStatistics;
 import dev.meteo.model.RecordId;
-import dev.meteo.model.WindowResult;
-import dev.meteo.store.HorizonMovedException;
-import dev.meteo.store.LeaseLostException;
 import dev.meteo.store.SensorCounts;
 import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.StoreUnavailableException;
-import dev.meteo.store.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -23,15 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Redis store's own contract: idempotency, per-identity rejection counting, isolation, lease, connection settings. */
+/**
+ * What only the Redis store shows (the port-level behaviour is {@code StoreContractTest}'s, run on Redis by
+ * {@code RedisStoreContractTest} in meteo-sdk-testing): a sensor's classified sequences as ranges, the limit and the
+ * retirement seen in them, the recent rejections, isolation by key prefix and database, connection settings.
+ */
 class RedisMeteoStoreTest {
 
     private static final long T0 = 1_750_000_000_000L;
@@ -64,51 +60,6 @@ class RedisMeteoStoreTest {
 
     private static Coefficient wellness(String sensor, long sequence, long atMillis, double value) {
         return new Coefficient(CoefficientKind.WELLNESS, new RecordId(sensor, sequence), Instant.ofEpochMilli(atMillis), value);
-    }
-
-    @Test
-    void aBatchWithDuplicatesStoresEachIdentityOnce() {
-        Coefficient a = wellness("s", 1, T0, 0.2);
-        Coefficient b = wellness("s", 2, T0 + 1, 0.4);
-        assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.DUPLICATE, StoreOutcome.STORED, StoreOutcome.DUPLICATE),
-                store.storeAll(List.of(a, a, b, b)));
-        assertEquals(2, store.storedCount(CoefficientKind.WELLNESS));
-        assertEquals(2, store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 10).count());
-    }
-
-    @Test
-    void aRepeatedRecordKeepsItsFirstValueAndTimestamp() {
-        store.storeAll(List.of(wellness("s", 1, T0, 0.2)));
-        // a redelivery carries the same identity; whatever it says, nothing changes
-        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(wellness("s", 1, T0 + 5, 0.9))));
-        assertEquals(KindStatistics.of(List.of(new KindStatistics.Sample(T0, 0.2))),
-                store.windowStatistics(CoefficientKind.WELLNESS, T0, T0 + 10));
-    }
-
-    @Test
-    void theSameSequenceFromTwoSensorsIsTwoRecords() {
-        assertEquals(List.of(StoreOutcome.STORED, StoreOutcome.STORED),
-                store.storeAll(List.of(wellness("air-1", 7, T0, 0.1), wellness("air-2", 7, T0, 0.3))));
-    }
-
-    @Test
-    void aLateRecordStoredTwiceIsCountedLateOnce() {
-        store.initialiseHorizon(T0 + 1_000, 1, 0, Long.MIN_VALUE);
-        Coefficient late = wellness("s", 1, T0, 0.5);
-        assertEquals(List.of(StoreOutcome.LATE), store.storeAll(List.of(late)));
-        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(late)));
-        assertEquals(1, store.lateCount());
-        assertEquals(0, store.storedCount(CoefficientKind.WELLNESS));
-    }
-
-    @Test
-    void rejectionsAreCountedOncePerIdentityWithTheFirstReason() {
-        RecordId id = new RecordId("air-1", 3);
-        store.recordRejected(id, "humidity 150.0 % is outside 0..100 %");
-        store.recordRejected(id, "redelivered");
-        store.recordRejected(new RecordId("air-1", 4), "temperature is not a finite number: NaN");
-        assertEquals(2, store.rejectedCount());
-        assertEquals("humidity 150.0 % is outside 0..100 %", store.rejectionReason(id));
     }
 
     private static final long FAR_FUTURE = Long.MAX_VALUE / 2;
@@ -286,107 +237,5 @@ class RedisMeteoStoreTest {
     @Test
     void onlyRedisUrisAreAccepted() {
         assertThrows(IllegalArgumentException.class, () -> RedisSettings.of("http://127.0.0.1:6379", "p:"));
-    }
-
-    @Test
-    void theLeaseHasOneOwnerUntilItIsReleasedAndItsTimeIsTheStores() {
-        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
-        assertFalse(store.acquireLease("b", Duration.ofMinutes(1)));
-        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)), "the owner could not renew");
-        assertEquals("a", store.leaseHolder());
-
-        store.releaseLease("b"); // not the owner: no effect
-        assertEquals("a", store.leaseHolder());
-        store.releaseLease("a");
-        assertNull(store.leaseHolder());
-        assertTrue(store.acquireLease("b", Duration.ofMinutes(1)));
-    }
-
-    @Test
-    void aLeaseExpiresByTheStoresClockWhateverTheCallersSay() {
-        assertTrue(store.acquireLease("a", Duration.ofMillis(200)));
-        assertFalse(store.acquireLease("b", Duration.ofMinutes(1)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.acquireLease("b", Duration.ofMinutes(1)));
-        assertEquals("b", store.leaseHolder());
-    }
-
-    @Test
-    void closingAWindowNeedsTheLeaseTheExpectedHorizonAndTheStoresTime() {
-        store.initialiseHorizon(T0, 1, 0, Long.MIN_VALUE);
-        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
-        assertThrows(LeaseLostException.class, () -> store.closeWindow("b", T0, T0 + 10, T0 + 10));
-        assertThrows(HorizonMovedException.class, () -> store.closeWindow("a", T0 + 10, T0 + 20, T0 + 20));
-        // a close time an hour from now is not due in the store's time, whatever the caller's clock says
-        long inAnHour = System.currentTimeMillis() + 3_600_000;
-        assertEquals(WindowStore.CloseOutcome.NOT_DUE, store.closeWindow("a", T0, T0 + 10, inAnHour));
-        assertEquals(T0, store.closedHorizon());
-        assertEquals(WindowStore.CloseOutcome.CLOSED, store.closeWindow("a", T0, T0 + 10, T0 + 10));
-        assertEquals(T0 + 10, store.closedHorizon());
-        assertEquals(T0, store.publishedHorizon());
-    }
-
-    @Test
-    void onlyTheLeaseHolderMovesThePublishedHorizonAndOnlyForward() {
-        store.initialiseHorizon(T0, 1, 0, Long.MIN_VALUE);
-        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
-        assertThrows(LeaseLostException.class, () -> store.markPublished("b", T0 + 10));
-        store.markPublished("a", T0 + 20);
-        store.markPublished("a", T0 + 10); // a stale step: never backwards
-        assertEquals(T0 + 20, store.publishedHorizon());
-    }
-
-    @Test
-    void initialisingTheHorizonTwiceKeepsTheFirstAndWritesOneEpoch() {
-        assertNull(store.epoch());
-        assertEquals(T0, store.initialiseHorizon(T0, 1, 0, Long.MIN_VALUE));
-        String epoch = store.epoch();
-        assertNotNull(epoch);
-        assertEquals(T0, store.initialiseHorizon(T0 + 50_000, 1, 0, Long.MIN_VALUE));
-        assertEquals(T0, store.publishedHorizon());
-        assertEquals(epoch, store.epoch());
-    }
-
-    @Test
-    void theFirstHorizonIsPulledBackToEarlyRecordsButNoFurtherThanTheFloorOlderOnesCountLate() {
-        store.storeAll(List.of(wellness("old", 1, T0 - 86_400_000L, 0.5), wellness("recent", 1, T0 - 5_000, 0.5)));
-        assertEquals(T0 - 10_000, store.initialiseHorizon(T0, 10_000, 0, T0 - 30_000));
-        assertEquals(1, store.lateCount(), "the day-old record is late, not in a window a day back");
-        assertEquals(1, store.storedCount(CoefficientKind.WELLNESS));
-        assertEquals(new SensorCounts(0, 1, 0), store.sensorCounts().get("old"));
-        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(wellness("old", 1, T0 - 86_400_000L, 0.5))));
-    }
-
-    @Test
-    void theFirstClassificationOfARecordWinsWhetherStoredOrRejected() {
-        RecordId stored = new RecordId("s", 1);
-        store.storeAll(List.of(new Coefficient(CoefficientKind.WELLNESS, stored, Instant.ofEpochMilli(T0), 0.5)));
-        assertFalse(store.recordRejected(stored, "a retry judged on another clock"));
-        RecordId rejected = new RecordId("s", 2);
-        assertTrue(store.recordRejected(rejected, "more than 5 min in the future"));
-        assertEquals(List.of(StoreOutcome.DUPLICATE), store.storeAll(List.of(
-                new Coefficient(CoefficientKind.POLLUTION, rejected, Instant.ofEpochMilli(T0), 0.5))));
-        assertEquals(1, store.rejectedCount());
-        assertEquals(1, store.storedCount(CoefficientKind.WELLNESS) + store.storedCount(CoefficientKind.POLLUTION));
-        assertEquals(new SensorCounts(1, 0, 1), store.sensorCounts().get("s"));
-    }
-
-    @Test
-    void closingAWindowSavesItsResultWhichTheTrimForgetsAfterItsRetention() {
-        store.storeAll(List.of(wellness("s", 1, T0 + 1, 0.125), wellness("s", 2, T0 + 3, 0.375)));
-        store.initialiseHorizon(T0, 10, 0, Long.MIN_VALUE);
-        store.storeAll(List.of(wellness("s", 3, T0 - 1, 0.5))); // late
-        assertTrue(store.acquireLease("a", Duration.ofMinutes(1)));
-        store.closeWindow("a", T0, T0 + 10, T0 + 10);
-        store.closeWindow("a", T0 + 10, T0 + 20, T0 + 20);
-        store.storeAll(List.of(wellness("s", 4, T0 + 5, 0.9))); // late too: the saved result does not change
-
-        WindowResult first = new WindowResult(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 10),
-                new KindStatistics(2, 0.25, 0.125, 0.125, 0.375, Instant.ofEpochMilli(T0 + 3)), KindStatistics.EMPTY, 1);
-        WindowResult second = new WindowResult(Instant.ofEpochMilli(T0 + 10), Instant.ofEpochMilli(T0 + 20),
-                KindStatistics.EMPTY, KindStatistics.EMPTY, 1);
-        assertEquals(List.of(first, second), store.resultsBetween(T0, T0 + 20));
-        assertEquals(List.of(second), store.resultsBetween(T0 + 10, T0 + 30));
-        store.trim(Long.MIN_VALUE, T0 + 20, Duration.ofHours(1), Duration.ofHours(24));
-        assertEquals(List.of(second), store.resultsBetween(Long.MIN_VALUE, Long.MAX_VALUE));
     }
 }

@@ -27,13 +27,20 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final int tlsPort;
     private final List<String> arguments;
+    /** The default user's password ({@code requirepass}), or {@code null}: the test's own connections give it. */
+    private final String password;
     private Process process;
 
     private RedisProcess(Path dir, int port, int tlsPort, List<String> arguments) {
+        this(dir, port, tlsPort, arguments, null);
+    }
+
+    private RedisProcess(Path dir, int port, int tlsPort, List<String> arguments, String password) {
         this.dir = dir;
         this.port = port;
         this.tlsPort = tlsPort;
         this.arguments = List.copyOf(arguments);
+        this.password = password;
     }
 
     /** Whether {@code redis-server} can be started here. */
@@ -107,20 +114,105 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
+     * A primary that requires {@code password} of the default user ({@code requirepass}) and, when
+     * {@code certificate} is given, also listens with TLS on {@link #tlsPort()} presenting it (clients need none).
+     * The test's own connections ({@link #connect()}) give the password on the plaintext port.
+     */
+    public static RedisProcess startSecured(Path dir, String password, TestCertificates.Issued certificate, Path ca) {
+        int port = freePort();
+        int tlsPort = certificate == null ? 0 : freePort();
+        List<String> arguments = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+                "--requirepass", password, "--masterauth", password));
+        if (certificate != null) {
+            arguments.addAll(tlsArguments(tlsPort, certificate, ca));
+        }
+        RedisProcess redis = new RedisProcess(dir, port, tlsPort, arguments, password);
+        redis.launch();
+        return redis;
+    }
+
+    private static List<String> tlsArguments(int tlsPort, TestCertificates.Issued certificate, Path ca) {
+        return List.of("--tls-port", String.valueOf(tlsPort), "--tls-cert-file", certificate.certificate().toString(),
+                "--tls-key-file", certificate.key().toString(), "--tls-ca-cert-file", ca.toString(),
+                "--tls-auth-clients", "no", "--tls-replication", "yes");
+    }
+
+    /**
+     * A Sentinel watching a primary started with {@link #startSecured}: it gives the primary its password and, when
+     * {@code certificate} is given, listens with TLS too ({@link #tlsPort()}) and watches the primary's TLS port, so
+     * that it names that port to clients ({@code rediss-sentinel://}). The Sentinel itself asks no password.
+     */
+    public static RedisProcess securedSentinel(Path dir, RedisProcess primary, String name,
+                                               TestCertificates.Issued certificate, Path ca) {
+        int port = freePort();
+        int tlsPort = certificate == null ? 0 : freePort();
+        Path config = dir.resolve("sentinel-" + port + ".conf");
+        List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "dir " + dir,
+                "sentinel monitor " + name + " 127.0.0.1 " + (certificate == null ? primary.port() : primary.tlsPort()) + " 1",
+                "sentinel auth-pass " + name + " " + primary.password,
+                "sentinel down-after-milliseconds " + name + " 1000",
+                "sentinel failover-timeout " + name + " 3000"));
+        if (certificate != null) {
+            lines.addAll(List.of("tls-port " + tlsPort, "tls-cert-file " + certificate.certificate(),
+                    "tls-key-file " + certificate.key(), "tls-ca-cert-file " + ca, "tls-auth-clients no",
+                    "tls-replication yes"));
+        }
+        try {
+            Files.writeString(config, String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisProcess sentinel = new RedisProcess(dir, port, tlsPort, List.of(config.toString(), "--sentinel"));
+        sentinel.launch();
+        return sentinel;
+    }
+
+    /**
      * A cluster of {@code primaries} primaries (no replicas), every slot assigned, answering: started with
      * {@code redis-cli --cluster create}. Returns its nodes; connect with
      * {@code redis-cluster://127.0.0.1:<port>,...}.
      */
     public static List<RedisProcess> cluster(Path dir, int primaries) throws IOException, InterruptedException {
+        return cluster(dir, primaries, null, null, null);
+    }
+
+    /**
+     * As {@link #cluster(Path, int)}, every node requiring {@code password} (when not {@code null}) and, when
+     * {@code certificate} is given, serving TLS on its {@link #tlsPort()} and between nodes, so that a TLS client is
+     * told the nodes' TLS ports: connect with {@code rediss-cluster://:PASSWORD@127.0.0.1:<tlsPort>,...}.
+     */
+    public static List<RedisProcess> cluster(Path dir, int primaries, String password,
+                                             TestCertificates.Issued certificate, Path ca)
+            throws IOException, InterruptedException {
         List<RedisProcess> nodes = new ArrayList<>();
         for (int i = 0; i < primaries; i++) {
             int port = freePort();
-            nodes.add(start(dir, "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+            int tlsPort = certificate == null ? 0 : freePort();
+            List<String> arguments = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
                     "--cluster-node-timeout", "2000"));
+            if (password != null) {
+                arguments.addAll(List.of("--requirepass", password, "--masterauth", password));
+            }
+            if (certificate != null) {
+                arguments.addAll(tlsArguments(tlsPort, certificate, ca));
+                arguments.addAll(List.of("--tls-cluster", "yes"));
+            }
+            RedisProcess node = new RedisProcess(dir, port, tlsPort, arguments, password);
+            node.launch();
+            nodes.add(node);
         }
         List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-        nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
+        nodes.forEach(node -> create.add("127.0.0.1:" + (certificate == null ? node.port() : node.tlsPort())));
         create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        if (certificate != null) {
+            create.addAll(List.of("--tls", "--cacert", ca.toString()));
+        }
+        if (password != null) {
+            create.addAll(List.of("-a", password, "--no-auth-warning"));
+        }
         Process process = new ProcessBuilder(create).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("cluster-create.log").toFile()).start();
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -153,7 +245,7 @@ public final class RedisProcess implements AutoCloseable {
         await().atMost(Duration.ofSeconds(20))
                 .failFast("redis-server exited: see " + dir.resolve("redis-" + port + ".log"), () -> !process.isAlive())
                 .ignoreExceptions().until(() -> {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 1_000)) {
+            try (Jedis jedis = connect()) {
                 return "PONG".equals(jedis.ping());
             }
         });
@@ -173,9 +265,18 @@ public final class RedisProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port + "/0";
     }
 
-    /** A connection to this server (the caller closes it). */
+    /** A connection to this server's plaintext port, authenticated when it requires a password (the caller closes it). */
     public Jedis connect() {
-        return new Jedis("127.0.0.1", port, 2_000);
+        Jedis jedis = new Jedis("127.0.0.1", port, 2_000);
+        if (password != null) {
+            try {
+                jedis.auth(password);
+            } catch (RuntimeException e) {
+                jedis.close();
+                throw e;
+            }
+        }
+        return jedis;
     }
 
     /**

@@ -1,10 +1,8 @@
 package dev.meteo.window;
 
 import dev.meteo.model.WindowResult;
-import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.testing.InMemoryStore;
 import dev.meteo.testing.MutableClock;
-import dev.meteo.testing.RedisTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * A catch-up overlaps the publisher's waits ({@link WindowResultPublisher#publishAsync}): every due window is handed
  * over before the first is waited for, and a window is marked published only once it and every window before it are
- * handed over. On the real Redis store, with a manual clock and a publisher whose confirms the test gives.
+ * handed over. With a manual clock and a publisher whose confirms the test gives, on the in-memory store (which passes
+ * the store contract, as Redis does).
  */
 class AggregatorCatchUpTest {
 
@@ -35,14 +34,9 @@ class AggregatorCatchUpTest {
     private static final long T0 = 1_750_000_000_000L;
     private static final WindowSpec WINDOW = WindowSpec.of(Duration.ofMillis(Y), Duration.ofMillis(GRACE));
 
-    private final RedisMeteoStore store = RedisTestSupport.freshStore();
+    /** The store runs on the real clock, as Redis does: far ahead of the test's manual clock, so closes are due. */
+    private final InMemoryStore store = new InMemoryStore();
     private final MutableClock clock = MutableClock.at(T0 + GRACE);
-
-    @AfterEach
-    void cleanUp() {
-        store.deleteAll();
-        store.close();
-    }
 
     /** Hands windows over when the test completes their futures; {@code publish} would wait, so it is never called. */
     private static final class HeldPublisher implements WindowResultPublisher {

@@ -4,14 +4,12 @@ import dev.meteo.model.Coefficient;
 import dev.meteo.model.CoefficientKind;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.WindowResult;
-import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.store.StoreLostException;
 import dev.meteo.store.StoreOutcome;
 import dev.meteo.store.WindowStore;
+import dev.meteo.testing.InMemoryStore;
 import dev.meteo.testing.MutableClock;
 import dev.meteo.testing.RecordingPublisher;
-import dev.meteo.testing.RedisTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
@@ -32,22 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The edges of exactly-once around the aggregator (docs/window-semantics.md): a store that lost its state, a clock
  * that runs ahead, an old record before the first step, a demoted or stuck leader that must not hammer the store.
- * Real Redis throughout.
+ * On the in-memory store (the same store contract as Redis); {@code RedisRestartTest} shows the first on a real Redis.
  */
 class AggregatorEdgesTest {
 
     private static final long Y = 1_000;
     private static final WindowSpec WINDOW = WindowSpec.of(Duration.ofMillis(Y), Duration.ofMillis(500));
 
-    private final RedisMeteoStore store = RedisTestSupport.freshStore();
+    /** On the real clock, as Redis's: the in-memory store passes the same store contract. */
+    private final InMemoryStore store = new InMemoryStore();
     private final RecordingPublisher publisher = new RecordingPublisher();
     private long sequence;
-
-    @AfterEach
-    void cleanUp() {
-        store.deleteAll();
-        store.close();
-    }
 
     private StoreOutcome storeWellness(long detectedAtMillis) {
         return store.storeAll(List.of(new Coefficient(CoefficientKind.WELLNESS, new RecordId("s", ++sequence),
@@ -64,7 +57,7 @@ class AggregatorEdgesTest {
         assertTrue(aggregator.emitDue() > 0);
         int published = publisher.results().size();
 
-        store.deleteAll(); // what a Redis restarted without persistence looks like
+        store.loseEverything(); // what a Redis restarted without persistence looks like
         clock.advance(Duration.ofMillis(3 * Y));
         StoreLostException lost = assertThrows(StoreLostException.class, aggregator::emitDue);
         assertTrue(lost.getMessage().contains("appendonly"), lost.getMessage());

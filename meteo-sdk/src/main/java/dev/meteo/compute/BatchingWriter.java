@@ -9,19 +9,25 @@ import dev.meteo.store.StoreOutcome;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Group commit: one thread drains whatever coefficients are waiting (up to {@code maxBatch}, or one batch received
- * together however large) and stores them in one pipelined call. Under load the batches grow by themselves; when idle a lone record is written at once, so batching
- * adds no latency.
+ * Group commit: whatever coefficients are waiting when a write starts (up to {@code maxBatch}, or one batch received
+ * together however large) go to the store in one pipelined call. Under load the batches grow by themselves; when idle
+ * a lone record is written at once, so batching adds no latency. Writes run one at a time on the executor given (a
+ * thread of the writer's own by default; a simulator passes one it steps itself).
  */
 final class BatchingWriter implements AutoCloseable {
 
@@ -51,14 +57,28 @@ final class BatchingWriter implements AutoCloseable {
 
     private final CoefficientStore store;
     private final int maxBatch;
-    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final Executor executor;
+    /** The writer's own thread, when no executor was given; shut down at close. */
+    private final ExecutorService ownThread;
+    private final Queue<Task> queue = new ConcurrentLinkedQueue<>();
+    /** A write is scheduled or running: at most one at a time, so writes never overlap and batches form behind it. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean running = true;
 
+    /** A writer with a thread of its own, named {@code threadName}. */
     BatchingWriter(CoefficientStore store, int maxBatch, String threadName) {
         this.store = store;
         this.maxBatch = maxBatch;
-        this.thread = DaemonThreadFactory.start(threadName, this::run);
+        this.ownThread = Executors.newSingleThreadExecutor(new DaemonThreadFactory(threadName));
+        this.executor = ownThread;
+    }
+
+    /** A writer whose writes run on {@code executor}, one at a time. */
+    BatchingWriter(CoefficientStore store, int maxBatch, Executor executor) {
+        this.store = store;
+        this.maxBatch = maxBatch;
+        this.ownThread = null;
+        this.executor = executor;
     }
 
     /** Stores a coefficient with the next write, unless {@code stillWanted} says no by then (the future is cancelled). */
@@ -92,34 +112,49 @@ final class BatchingWriter implements AutoCloseable {
             return;
         }
         queue.add(task);
+        scheduleDrain();
     }
 
-    private void run() {
-        List<Task> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
+    private void scheduleDrain() {
+        if (draining.compareAndSet(false, true)) {
             try {
-                Task first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                int coefficients = first.size();
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                failAll(new IllegalStateException("compute node closed before the record was stored"));
+            }
+        }
+    }
+
+    /** Writes what waits, one batch after another, until nothing does; work arriving meanwhile joins the next batch. */
+    private void drain() {
+        try {
+            List<Task> batch = new ArrayList<>(Math.min(maxBatch, 256));
+            while (true) {
+                int coefficients = 0;
                 Task next;
                 while (coefficients < maxBatch && (next = queue.poll()) != null) {
                     batch.add(next);
                     coefficients += next.size();
                 }
+                if (batch.isEmpty()) {
+                    return;
+                }
                 write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } finally {
                 batch.clear();
             }
+        } finally {
+            draining.set(false);
+            if (!queue.isEmpty()) {
+                scheduleDrain(); // arrived between the last poll and the flag
+            }
         }
+    }
+
+    private void failAll(RuntimeException error) {
         Task left;
         while ((left = queue.poll()) != null) {
-            fail(left, new IllegalStateException("compute node closed before the record was stored"));
+            fail(left, error);
         }
     }
 
@@ -188,14 +223,23 @@ final class BatchingWriter implements AutoCloseable {
         }
     }
 
-    /** Writes what is queued, then stops (bounded by a few seconds). */
+    /**
+     * Stops taking work; with a thread of its own, writes what is queued first (bounded by a few seconds). What is
+     * left then fails.
+     */
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (ownThread != null) {
+            ownThread.shutdown();
+            try {
+                if (!ownThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                    ownThread.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        failAll(new IllegalStateException("compute node closed before the record was stored"));
     }
 }

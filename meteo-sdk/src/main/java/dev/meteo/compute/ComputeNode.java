@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -99,10 +100,19 @@ public final class ComputeNode implements AutoCloseable {
     private final Map<String, AtomicLong> rejectedByField = new ConcurrentHashMap<>();
 
     public ComputeNode(ComputeSettings settings, CoefficientStore store, Clock clock) {
+        this(settings, store, clock, null);
+    }
+
+    /**
+     * A node whose store writes run on {@code writes}, one at a time, instead of a thread of its own: a simulator
+     * passes an executor it steps itself, so that a run is one thread and repeatable. {@code null}: a thread of its own.
+     */
+    public ComputeNode(ComputeSettings settings, CoefficientStore store, Clock clock, Executor writes) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.validator = new RecordValidator(clock, settings.maxFutureSkew());
-        this.writer = new BatchingWriter(store, settings.maxBatch(), "compute-" + settings.id() + "-writer");
+        this.writer = writes == null ? new BatchingWriter(store, settings.maxBatch(), "compute-" + settings.id() + "-writer")
+                : new BatchingWriter(store, settings.maxBatch(), writes);
         this.delayTimer = settings.delay().isZero() ? null : Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("compute-" + settings.id() + "-delay"));
     }
 

@@ -2,6 +2,7 @@ package dev.meteo.inprocess;
 
 import dev.meteo.model.WindowResult;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.terminal.WindowNotKeptException;
 import dev.meteo.window.WindowResultPublisher;
 
 import java.util.List;
@@ -21,10 +22,22 @@ public final class InProcessBroadcast implements WindowResultPublisher {
         terminals.remove(terminal);
     }
 
+    /**
+     * Delivers to every terminal, then throws the first {@link WindowNotKeptException} if a terminal could not keep
+     * the window: the aggregator publishes it again and the terminals that took it drop the repeat.
+     */
     @Override
     public void publish(WindowResult result) {
+        WindowNotKeptException notKept = null;
         for (Terminal terminal : terminals) {
-            terminal.deliver(result);
+            try {
+                terminal.deliver(result);
+            } catch (WindowNotKeptException e) {
+                notKept = notKept == null ? e : notKept;
+            }
+        }
+        if (notKept != null) {
+            throw notKept;
         }
     }
 }

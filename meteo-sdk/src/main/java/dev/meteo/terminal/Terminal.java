@@ -1,5 +1,6 @@
 package dev.meteo.terminal;
 
+import dev.meteo.internal.TroubleLog;
 import dev.meteo.model.WindowResult;
 
 import java.util.List;
@@ -14,7 +15,10 @@ import java.util.logging.Logger;
  * and stale results (a window not after the last one delivered: a re-published window after a proxy crash, a
  * redelivered message) and gives each new window to its sinks. It remembers the last window across restarts through
  * its durable sinks ({@link TerminalSink#lastWindowEndMillis()}), and tells transports where it stands
- * ({@link #lastEndMillis()}) so that a direct-mode proxy sends it the windows it missed. Thread-safe.
+ * ({@link #lastEndMillis()}) so that a direct-mode proxy sends it the windows it missed. When a durable sink cannot keep
+ * a window, the terminal does not take it ({@link WindowNotKeptException}) and says it is unhealthy ({@link #problem()})
+ * until a window is kept again: its transport gets the window again, so that record has no gap and no window twice.
+ * Thread-safe.
  */
 public final class Terminal implements AutoCloseable {
 
@@ -24,10 +28,15 @@ public final class Terminal implements AutoCloseable {
     private final List<TerminalSink> sinks = new CopyOnWriteArrayList<>();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong notKept = new AtomicLong();
+    private final TroubleLog trouble;
     private long lastEndMillis = Long.MIN_VALUE;
+    private volatile String problem;
 
     public Terminal(String id, List<? extends TerminalSink> sinks) {
         this.id = Objects.requireNonNull(id, "id");
+        this.trouble = new TroubleLog(reason -> LOG.warning(reason + " (not taken: it comes again)"),
+                () -> LOG.info("terminal " + id + " keeps windows again"), TroubleLog.QUIET_PERIOD);
         this.sinks.addAll(sinks);
         for (TerminalSink sink : sinks) {
             lastEndMillis = Math.max(lastEndMillis, sink.lastWindowEndMillis());
@@ -57,23 +66,65 @@ public final class Terminal implements AutoCloseable {
         return lastEndMillis != Long.MIN_VALUE && result.start().toEpochMilli() > lastEndMillis;
     }
 
-    /** Delivers a result to the sinks unless it is not newer than the last one; returns whether it was new. */
+    /**
+     * Delivers a result to the sinks unless it is not newer than the last one; returns whether it was new. The durable
+     * sinks take it first: when one fails, the terminal stays at the window before and throws.
+     *
+     * @throws WindowNotKeptException when a durable sink could not keep it: do not acknowledge it, deliver it again
+     */
     public synchronized boolean deliver(WindowResult result) {
         long end = result.end().toEpochMilli();
         if (end <= lastEndMillis) {
             ignored.incrementAndGet();
             return false;
         }
+        for (TerminalSink sink : sinks) {
+            if (sink.durable()) {
+                keep(sink, result);
+            }
+        }
         lastEndMillis = end;
         received.incrementAndGet();
+        if (problem != null) {
+            problem = null;
+            trouble.recovered();
+        }
         for (TerminalSink sink : sinks) {
-            try {
-                sink.accept(result);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "terminal " + id + ": sink " + sink + " failed", e);
+            if (!sink.durable()) {
+                try {
+                    sink.accept(result);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "terminal " + id + ": sink " + sink + " failed", e);
+                }
             }
         }
         return true;
+    }
+
+    private void keep(TerminalSink sink, WindowResult result) {
+        try {
+            sink.accept(result);
+        } catch (RuntimeException e) {
+            notKept.incrementAndGet();
+            String reason = "terminal " + id + " cannot keep window [" + result.start() + ", " + result.end() + ") in "
+                    + sink + ": " + e.getMessage();
+            problem = reason;
+            trouble.problem(reason);
+            throw new WindowNotKeptException(reason, e);
+        }
+    }
+
+    /**
+     * Why this terminal is unhealthy: the last window a durable sink could not keep, and why; {@code null} while every
+     * window is kept (again).
+     */
+    public String problem() {
+        return problem;
+    }
+
+    /** Deliveries a durable sink failed (each is retried by the transport). */
+    public long windowsNotKept() {
+        return notKept.get();
     }
 
     /** Windows delivered to the sinks. */

@@ -58,7 +58,8 @@ final class RedisMemory {
             out.put("prefix_bytes", bytes);
             out.put("prefix_keys", keys);
         } catch (RuntimeException e) {
-            out.put("error", String.valueOf(e.getMessage()));
+            // Jedis quotes a URI it cannot take (a Sentinel or cluster one) whole: never its password
+            out.put("error", String.valueOf(e.getMessage()).replace(redis.uri().toString(), redis.redactedUri()));
         }
         return out;
     }

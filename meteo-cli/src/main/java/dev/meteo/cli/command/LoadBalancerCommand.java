@@ -9,6 +9,7 @@ import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.GrpcTransportSettings;
+import dev.meteo.redis.RedisSettings;
 import dev.meteo.transport.Transport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,6 +41,13 @@ public final class LoadBalancerCommand extends RoleCommand {
                     + "the proxy's grace (default: ${DEFAULT-VALUE}).")
     Duration silenceTimeout;
 
+    @Option(names = "--redis-prefix", defaultValue = RedisSettings.DEFAULT_PREFIX, paramLabel = "PREFIX",
+            description = "The deployment this load balancer serves, named by the Redis key prefix its compute servers "
+                    + "store under (it does not connect to Redis): a compute server started with another --redis-prefix "
+                    + "is refused and exits, instead of storing records where the deployment never reads them "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String redisPrefix;
+
     @ArgGroup(validate = false, heading = "%nWhere it listens:%n")
     BalancerAddress address = new BalancerAddress();
 
@@ -57,12 +65,12 @@ public final class LoadBalancerCommand extends RoleCommand {
     @Override
     protected Running start() {
         GrpcTransportSettings settings = Transports.grpcSettings(address, null, bind, tls)
-                .withLoadBalancer(lb -> lb.withSilenceTimeout(silenceTimeout));
+                .withLoadBalancer(lb -> lb.withSilenceTimeout(silenceTimeout)).withDeployment(redisPrefix);
         if (serversFile != null) {
             settings = settings.withLoadBalancer(lb -> lb.withStaticServersFrom(serversFile));
         }
         Transport.Running balancer = Transports.grpc(settings).startLoadBalancer();
-        Console.info("lb: " + balancer.describe());
+        Console.info("lb: " + balancer.describe() + "; deployment " + redisPrefix);
         return new Running() {
             @Override
             public Map<String, Object> status() {

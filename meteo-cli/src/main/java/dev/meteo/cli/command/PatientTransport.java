@@ -5,6 +5,7 @@ import dev.meteo.compute.ComputeNode;
 import dev.meteo.sensor.RecordPublisher;
 import dev.meteo.store.WindowHistory;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.transport.AccessRefusedException;
 import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
 
@@ -56,8 +57,7 @@ final class PatientTransport implements Transport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("stopped while starting: " + part.describe(), e);
         } catch (ExecutionException e) {
-            part.close();
-            throw new IllegalStateException(part.describe() + ": " + e.getCause().getMessage(), e.getCause());
+            throw failed(part, e);
         }
         try {
             ready.get();
@@ -68,9 +68,17 @@ final class PatientTransport implements Transport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("stopped while starting: " + part.describe(), e);
         } catch (ExecutionException e) {
-            part.close();
-            throw new IllegalStateException(part.describe() + ": " + e.getCause().getMessage(), e.getCause());
+            throw failed(part, e);
         }
+    }
+
+    /** A part whose peers refused it: a refusal (credentials, another deployment) as it is, so the role says it and exits. */
+    private static RuntimeException failed(Running part, ExecutionException e) {
+        part.close();
+        if (e.getCause() instanceof AccessRefusedException refused) {
+            return refused;
+        }
+        return new IllegalStateException(part.describe() + ": " + e.getCause().getMessage(), e.getCause());
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.meteo.cli.metrics.MetricsEndpoint;
 import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
@@ -13,6 +14,7 @@ import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.options.TlsOptions;
 import dev.meteo.grpc.GrpcTransportSettings;
+import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.window.AggregatorSettings;
 import dev.meteo.window.WindowAggregator;
@@ -103,7 +105,15 @@ public final class ProxyCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         RedisMeteoStore store = Peers.openStore(redis.settings(tls.ca()));
-        GrpcTransportSettings grpc = Transports.grpcSettings(null, registry, bind, tls);
+        if (mode.mode() == Mode.RABBIT) {
+            try { // the deployment's compute servers consume this work queue, and no other deployment's
+                DeploymentWorkQueue.record(store, new Topology(rabbit.settings(tls.ca())).workQueue());
+            } catch (InterruptedException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        }
+        GrpcTransportSettings grpc = Transports.grpcSettings(null, registry, bind, tls).withDeployment(redis.prefix());
         if (terminalsFile != null) {
             grpc = grpc.withResultPublisher(proxy -> proxy.withStaticTerminalsFrom(terminalsFile));
         }

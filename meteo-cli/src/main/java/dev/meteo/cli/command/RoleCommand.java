@@ -41,6 +41,14 @@ public abstract class RoleCommand implements Callable<Integer> {
         default String fatal() {
             return null;
         }
+
+        /**
+         * Why the role, still running, cannot do its job now (a terminal whose file cannot be written), or
+         * {@code null}: {@code /health} answers 503 meanwhile and the status line says it.
+         */
+        default String problem() {
+            return null;
+        }
     }
 
     /** Exit code of a role that stopped by itself because it could not go on ({@link Running#fatal()}). */
@@ -144,6 +152,7 @@ public abstract class RoleCommand implements Callable<Integer> {
             }
             if (metrics != null) {
                 running.bindMetrics(metrics);
+                metrics.unhealthyWhen(running::problem);
                 metrics.ready();
             }
             Console.info(roleName() + ": " + ChildProcess.READY);

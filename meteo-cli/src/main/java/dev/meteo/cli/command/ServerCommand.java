@@ -106,6 +106,14 @@ public final class ServerCommand extends RoleCommand {
     @Override
     protected Running start() throws Exception {
         RedisMeteoStore store = Peers.openStore(redis.settings(tls.ca()));
+        if (mode.mode() == Mode.RABBIT) {
+            try { // the shared work queue: consume only for a deployment that stores under this server's Redis prefix
+                DeploymentWorkQueue.awaitOwn(store, new Topology(rabbit.settings(tls.ca())).workQueue());
+            } catch (InterruptedException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        }
         LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, clock()) : null;
         CoefficientStore stored = latency == null ? store : latency;
         if (metrics != null) {
@@ -115,7 +123,8 @@ public final class ServerCommand extends RoleCommand {
                 stored, clock());
         Transport.Running served = Transports.of(mode.mode(),
                         rabbit.settings(tls.ca()).withHeartbeat(rabbitHeartbeat),
-                        Transports.grpcSettings(balancer, null, bind, tls).withServerPort(port))
+                        Transports.grpcSettings(balancer, null, bind, tls).withServerPort(port)
+                                .withDeployment(redis.prefix()))
                 .startComputeServer(node);
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {

@@ -172,7 +172,7 @@ public final class TerminalCommand extends RoleCommand {
         }
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Running served = Transports.of(mode.mode(), rabbit, tls,
-                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port))
+                Transports.grpcSettings(null, proxy, bind, tls).withServerPort(port).withDeployment(redis.prefix()))
                 .startTerminal(terminal);
         String status = served.describe() + (http == null ? "" : "; web " + http.url());
         Console.info(roleName() + ": " + status + "; saving to " + file.path());
@@ -183,7 +183,7 @@ public final class TerminalCommand extends RoleCommand {
             http.setStatus(served.describe());
         }
         RejectedCounter rejected = RejectedCounter.start(redis.settings(tls.ca()), java.util.Arrays.asList(console, http)); // either may be null
-        HealthReporter health = http == null ? null : HealthReporter.start(http, new StatusProbe.Target(
+        HealthReporter health = http == null ? null : HealthReporter.start(http, terminal, new StatusProbe.Target(
                 mode.mode().toString(), redis.settings(tls.ca()), mode.mode() == Mode.RABBIT ? rabbit.settings(tls.ca()) : null,
                 mode.mode() == Mode.GRPC ? balancer.endpoint() : null,
                 mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()),
@@ -196,6 +196,11 @@ public final class TerminalCommand extends RoleCommand {
                 status.put("id", terminalId());
                 status.put("windows_received", terminal.windowsReceived());
                 status.put("windows_ignored", terminal.windowsIgnored());
+                status.put("windows_not_kept", terminal.windowsNotKept());
+                String problem = terminal.problem();
+                if (problem != null) {
+                    status.put("problem", problem); // the status line says it: UNHEALTHY until a window is kept again
+                }
                 if (delays != null) {
                     status.put("window_delay_us", delays.recorder().snapshot());
                 }
@@ -203,6 +208,11 @@ public final class TerminalCommand extends RoleCommand {
             }
 
             private QueueProbe probe;
+
+            @Override
+            public String problem() {
+                return terminal.problem();
+            }
 
             @Override
             public void bindMetrics(MetricsEndpoint endpoint) {
@@ -231,8 +241,9 @@ public final class TerminalCommand extends RoleCommand {
     }
 
     /**
-     * The web page's processes panel: the deployment's health, as {@code meteo status} sees it, every 2 s. Best
-     * effort on its own thread: an unreachable Redis or peer is a problem in the report, never an error here.
+     * The web page's processes panel: the deployment's health, as {@code meteo status} sees it, every 2 s, with this
+     * terminal's own problem (a file it cannot write) first. Best effort on its own thread: an unreachable Redis or
+     * peer is a problem in the report, never an error here.
      */
     private static final class HealthReporter implements AutoCloseable {
         private final StatusProbe probe;
@@ -243,13 +254,21 @@ public final class TerminalCommand extends RoleCommand {
             this.poller = poller;
         }
 
-        static HealthReporter start(HttpDashboard http, StatusProbe.Target target) {
+        static HealthReporter start(HttpDashboard http, Terminal terminal, StatusProbe.Target target) {
             StatusProbe probe = new StatusProbe(target);
             java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors
                     .newSingleThreadScheduledExecutor(new DaemonThreadFactory("health-report"));
             poller.scheduleWithFixedDelay(() -> {
                 try {
-                    http.setHealth(probe.collect().toMap());
+                    Map<String, Object> health = probe.collect().toMap();
+                    String own = terminal.problem(); // this terminal's own trouble first: its file
+                    if (own != null) {
+                        List<Object> problems = new ArrayList<>(List.of(own));
+                        problems.addAll((List<?>) health.getOrDefault("problems", List.of()));
+                        health.put("problems", problems);
+                        health.put("healthy", false);
+                    }
+                    http.setHealth(health);
                 } catch (RuntimeException e) {
                     java.util.logging.Logger.getLogger(TerminalCommand.class.getName())
                             .fine("health report failed: " + e.getMessage());

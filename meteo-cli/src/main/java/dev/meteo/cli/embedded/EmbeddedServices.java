@@ -2,14 +2,17 @@ package dev.meteo.cli.embedded;
 
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
+import dev.meteo.store.StoreUnavailableException;
+import dev.meteo.transport.AccessRefusedException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -163,16 +166,21 @@ public final class EmbeddedServices implements AutoCloseable {
         }
     }
 
-    /** @return null when Redis answers PING, otherwise why it does not */
+    /**
+     * @return null when Redis answers PING, otherwise why it does not; through the store, so that a Sentinel or
+     * cluster URI (a host list) is understood as the roles will understand it
+     */
     static String probeRedis(String uri) {
-        try (Jedis jedis = new Jedis(URI.create(uri), PROBE_TIMEOUT_MILLIS)) {
-            jedis.ping();
+        RedisSettings settings = RedisSettings.of(uri, RedisSettings.DEFAULT_PREFIX).withPoolSize(1)
+                .withTimeout(Duration.ofMillis(PROBE_TIMEOUT_MILLIS));
+        try (RedisMeteoStore store = new RedisMeteoStore(settings)) {
+            store.ping();
             return null;
-        } catch (JedisConnectionException e) {
+        } catch (StoreUnavailableException e) {
             return rootMessage(e);
-        } catch (JedisDataException e) {
-            throw new IllegalStateException("Redis at " + redacted(uri) + " answers but refuses us: " + e.getMessage()
-                    + ". Fix the password or database in --redis-uri / METEO_REDIS_URI.", e);
+        } catch (AccessRefusedException | JedisDataException e) {
+            throw new IllegalStateException("Redis at " + redacted(uri) + " answers but refuses us: "
+                    + e.getMessage() + ". Fix the password or database in --redis-uri / METEO_REDIS_URI.", e);
         }
     }
 
@@ -212,20 +220,20 @@ public final class EmbeddedServices implements AutoCloseable {
                 + "   or point --rabbit-uri / METEO_RABBIT_URI at a running broker (or drop --no-embedded).";
     }
 
-    /** The URI with its password masked, for messages. */
+    /**
+     * The URI with its password masked, for messages: the user is kept. The credentials are what lies between
+     * {@code ://} and the last {@code @}, whether or not {@link URI} can parse the rest (it cannot parse a host list).
+     */
     static String redacted(String uri) {
-        try {
-            URI parsed = URI.create(uri);
-            String userInfo = parsed.getRawUserInfo();
-            if (userInfo == null) {
-                return uri;
-            }
-            int colon = userInfo.indexOf(':');
-            String masked = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-            return uri.replace(userInfo + "@", masked + "@");
-        } catch (IllegalArgumentException e) {
-            return "(an unparsable URI)";
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (start < 0 || at < start) {
+            return at < 0 ? uri : "***" + uri.substring(at);
         }
+        String userInfo = uri.substring(start + 3, at);
+        int colon = userInfo.indexOf(':');
+        String masked = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
+        return uri.substring(0, start + 3) + masked + uri.substring(at);
     }
 
     /** A short reason: "connection refused", "no answer within the probe timeout", or the innermost message. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * A role's metrics, served for Prometheus at {@code /metrics} by the JDK's HTTP server: the text format 0.0.4, or
@@ -34,7 +35,8 @@ import java.util.concurrent.Executors;
  * Thread-safe; {@link #close()} stops it within a second.
  *
  * <p>{@code /health} answers whether the role does its job, for a readiness probe (Kubernetes, compose): 503
- * {@code starting} until the role has started (it may wait for its peers), 200 {@code ready} once it has, 503 with the
+ * {@code starting} until the role has started (it may wait for its peers), 200 {@code ready} once it has, 503
+ * {@code unhealthy: <why>} while it runs but cannot do its job (a terminal whose file cannot be written), 503 with the
  * reason once it stopped by itself. Plain HTTP on this port, so a probe needs no certificate when gRPC uses TLS.
  */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -51,6 +53,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
     /** {@code null} once ready, else why not. */
     private volatile String notReady = "starting";
+    /** Why the running role cannot do its job now, {@code null} while it can. */
+    private volatile Supplier<String> problem = () -> null;
 
     private MetricsEndpoint(PrometheusMeterRegistry registry, JvmGcMetrics gc, HttpServer server, ExecutorService executor) {
         this.registry = registry;
@@ -103,6 +107,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         notReady = null;
     }
 
+    /** While the role runs, {@code /health} answers 503 {@code unhealthy: <why>} whenever {@code problem} gives a why. */
+    public void unhealthyWhen(Supplier<String> problem) {
+        this.problem = problem;
+    }
+
     /** The role cannot go on ({@code why}): {@code /health} answers 503 with the reason. */
     public void failed(String why) {
         notReady = "stopped: " + why;
@@ -111,6 +120,10 @@ public final class MetricsEndpoint implements AutoCloseable {
     private void health(HttpExchange exchange) throws IOException {
         try (exchange) {
             String why = notReady;
+            if (why == null) {
+                String now = problem.get();
+                why = now == null ? null : "unhealthy: " + now;
+            }
             byte[] body = ((why == null ? "ready" : why) + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             exchange.sendResponseHeaders(why == null ? 200 : 503, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);

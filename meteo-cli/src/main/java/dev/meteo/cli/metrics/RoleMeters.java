@@ -108,12 +108,20 @@ public final class RoleMeters {
         redis(registry, store);
     }
 
-    /** A terminal: windows received and ignored (repeats). Its records and delays: {@link WindowDelayMeter}. */
+    /**
+     * A terminal: windows received and ignored (repeats), deliveries its file could not keep and whether it keeps its
+     * windows now. Its records and delays: {@link WindowDelayMeter}.
+     */
     public static void terminal(MeterRegistry registry, Terminal terminal) {
         counter(registry, "meteo.terminal.windows.received", "windows delivered to this terminal's sinks", terminal,
                 Terminal::windowsReceived);
         counter(registry, "meteo.terminal.windows.ignored", "repeated or stale windows dropped", terminal,
                 Terminal::windowsIgnored);
+        counter(registry, "meteo.terminal.windows.not.kept", "deliveries of a window its file could not keep (it "
+                + "comes again)", terminal, Terminal::windowsNotKept);
+        Gauge.builder("meteo.terminal.healthy", terminal, t -> t.problem() == null ? 1 : 0)
+                .description("1 while the terminal keeps every window it receives, 0 while its file cannot be written")
+                .register(registry);
     }
 
     /** A transport's part or publisher, when it reports measurements. */

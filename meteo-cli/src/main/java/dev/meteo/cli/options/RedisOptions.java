@@ -16,9 +16,11 @@ public final class RedisOptions {
     public static final String HEADING = "%nRedis:%n";
 
     @Option(names = "--redis-uri", defaultValue = RedisSettings.DEFAULT_URI, paramLabel = "URI",
-            description = "Redis, as redis://[[user]:password@]host:port/db (rediss:// for TLS), redis-sentinel://[:password@]host:port,host:port/"
-                    + "primary-name (follows failovers) or redis-cluster://host:port,host:port (default: ${DEFAULT-VALUE}; "
-                    + "env METEO_REDIS_URI).")
+            description = "Redis, as redis://[[user]:password@]host:port/db, redis-sentinel://[[user]:password@]host:port,"
+                    + "host:port/primary-name[/db] (follows failovers; the password is the primary's) or "
+                    + "redis-cluster://[[user]:password@]host:port,host:port; rediss://, rediss-sentinel://, "
+                    + "rediss-cluster:// for TLS. The password is masked wherever the URI is shown; better given as "
+                    + "METEO_REDIS_URI, which 'ps' does not show (default: ${DEFAULT-VALUE}).")
     private String uri;
 
     @Option(names = "--redis-prefix", defaultValue = RedisSettings.DEFAULT_PREFIX, paramLabel = "PREFIX",

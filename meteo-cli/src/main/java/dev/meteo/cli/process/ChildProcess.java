@@ -1,6 +1,8 @@
 package dev.meteo.cli.process;
 
+import dev.meteo.cli.options.EnvironmentDefaults;
 import dev.meteo.internal.DaemonThreadFactory;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -84,17 +88,44 @@ public final class ChildProcess {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(LAUNCHER);
-        command.addAll(arguments);
+        Map<String, String> secrets = new LinkedHashMap<>();
+        command.addAll(withoutSecrets(arguments, secrets));
         command.add("--exit-with-parent");
         command.add("--status-file=" + statusFile);
         long startedAt = System.currentTimeMillis();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(secrets);
+        Process process = builder.start();
         Path ownLog = logDir.resolve(name + ".log");
         CompletableFuture<Void> ready = new CompletableFuture<>();
         AtomicReference<URI> metrics = new AtomicReference<>();
         Thread pump = DaemonThreadFactory.start("log-" + name,
                 () -> copyOutput(name, process, ownLog, sharedLog, ready, metrics));
         return new ChildProcess(name, process, statusFile, pump, ready, metrics, arguments, startedAt);
+    }
+
+    /** Options whose value may hold a password or token: a child gets them in its environment, not on its command line. */
+    private static final List<String> SECRET_OPTIONS = List.of("--redis-uri", "--rabbit-uri", "--http-token");
+
+    /**
+     * {@code arguments} without the options that carry secrets, which go to {@code secrets} as the {@code METEO_*}
+     * variables the child reads them from ({@link EnvironmentDefaults}): a command line is visible to every user of
+     * the host ({@code ps}), an environment is not.
+     */
+    static List<String> withoutSecrets(List<String> arguments, Map<String, String> secrets) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+            String option = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
+            if (!SECRET_OPTIONS.contains(option)) {
+                kept.add(argument);
+                continue;
+            }
+            String value = argument.contains("=") ? argument.substring(argument.indexOf('=') + 1)
+                    : i + 1 < arguments.size() ? arguments.get(++i) : "";
+            secrets.put(EnvironmentDefaults.environmentVariable(option.substring(2)), value);
+        }
+        return kept;
     }
 
     private static void copyOutput(String name, Process process, Path ownLog, PrintWriter sharedLog,

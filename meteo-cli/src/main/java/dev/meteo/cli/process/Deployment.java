@@ -52,7 +52,9 @@ public record Deployment(Mode mode, String redisUri, String redisPrefix, String 
         List<String> args = new ArrayList<>(List.of(role));
         if (!role.equals("sensor") && !role.equals("lb")) {
             args.add("--redis-uri=" + redisUri);
-            args.add("--redis-prefix=" + redisPrefix);
+        }
+        if (!role.equals("sensor")) {
+            args.add("--redis-prefix=" + redisPrefix); // the load balancer's too: it names the deployment it serves
         }
         if (!role.equals("lb")) {
             args.add("--mode=" + mode);

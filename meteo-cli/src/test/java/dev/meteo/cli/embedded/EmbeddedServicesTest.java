@@ -61,6 +61,16 @@ class EmbeddedServicesTest {
     }
 
     @Test
+    void aSentinelUriThatDoesNotAnswerIsNamedWithItsPasswordMasked() {
+        String sentinels = "redis-sentinel://:s3cret@127.0.0.1:1,127.0.0.1:2/mymaster";
+        ServiceUnavailableException error = assertThrows(ServiceUnavailableException.class,
+                () -> EmbeddedServices.ensure(sentinels, CLOSED_RABBIT, false, false));
+        assertTrue(error.getMessage().contains("Redis does not answer at redis-sentinel://:***@127.0.0.1:1,127.0.0.1:2/mymaster"),
+                error.getMessage());
+        assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
+    }
+
+    @Test
     void leavesRabbitAloneWhenTheModeDoesNotUseIt() throws Exception {
         try (EmbeddedServices services = EmbeddedServices.ensure(REAL_REDIS, CLOSED_RABBIT, false, false)) {
             assertEquals(CLOSED_RABBIT, services.rabbitUri());

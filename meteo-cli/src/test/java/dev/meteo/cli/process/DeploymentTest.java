@@ -35,6 +35,15 @@ class DeploymentTest {
     }
 
     @Test
+    void everyRoleButTheSensorsIsToldTheDeploymentsRedisPrefixTheLoadBalancerToo() {
+        for (String role : List.of("lb", "server", "proxy", "terminal")) {
+            assertTrue(deployment.arguments(role).contains("--redis-prefix=" + deployment.redisPrefix()), role);
+        }
+        assertTrue(deployment.arguments("lb").stream().noneMatch(arg -> arg.startsWith("--redis-uri")));
+        assertTrue(deployment.arguments("sensor").stream().noneMatch(arg -> arg.startsWith("--redis-")));
+    }
+
+    @Test
     void addressesAsTheOptionsSpellThemAreSplit() {
         Deployment spelled = new Deployment(Mode.RABBIT, "redis://r", "p:", "amqp://a", "q", "h:1, h:2", "h:3", "0.0.0.0");
         assertEquals(List.of("h:1", "h:2"), spelled.balancers());

@@ -3,6 +3,7 @@ package dev.meteo.grpc.balancer;
 import dev.meteo.compute.RoundRobin;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
+import dev.meteo.grpc.internal.DeploymentCheck;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.BatchReply;
@@ -241,6 +242,12 @@ public final class GrpcLoadBalancer implements AutoCloseable, Measured {
 
         @Override
         public void registerServer(Registration request, StreamObserver<Lease> observer) {
+            Status refused = DeploymentCheck.refusal(settings.deployment(), request, "the load balancer", "compute server");
+            if (refused != null) {
+                LOG.warning("load balancer: refused a compute server of another deployment: " + refused.getDescription());
+                observer.onError(refused.asRuntimeException());
+                return;
+            }
             Endpoint endpoint;
             try {
                 endpoint = Endpoint.parse(request.getAddress());

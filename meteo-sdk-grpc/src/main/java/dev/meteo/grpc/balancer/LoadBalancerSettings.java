@@ -24,10 +24,13 @@ import java.util.Objects;
  * @param staticServers       servers known without registration (never expire; leave the rotation while their health
  *                            check fails and come back when it passes)
  * @param shutdownGrace       how long {@link GrpcLoadBalancer#close()} lets running calls finish
+ * @param deployment          the deployment this load balancer serves: compute servers registering with another one are
+ *                            refused ({@code FAILED_PRECONDITION}); {@code null} accepts any (the launcher: the
+ *                            Redis key prefix)
  */
 public record LoadBalancerSettings(String bindHost, int port, Duration serverLease, Duration healthCheckInterval,
                                    Duration attemptDeadline, Duration silenceTimeout, List<Endpoint> staticServers,
-                                   Duration shutdownGrace) {
+                                   Duration shutdownGrace, String deployment) {
 
     public LoadBalancerSettings {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -55,35 +58,35 @@ public record LoadBalancerSettings(String bindHost, int port, Duration serverLea
      */
     public static LoadBalancerSettings defaults() {
         return new LoadBalancerSettings("127.0.0.1", 0, Duration.ofSeconds(6), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(2), List.of(), Duration.ofSeconds(5));
+                Duration.ofSeconds(10), Duration.ofSeconds(2), List.of(), Duration.ofSeconds(5), null);
     }
 
     public LoadBalancerSettings withPort(int newPort) {
-        return new LoadBalancerSettings(bindHost, newPort, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, newPort, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace, deployment);
     }
 
     public LoadBalancerSettings withBindHost(String newBindHost) {
-        return new LoadBalancerSettings(newBindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(newBindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace, deployment);
     }
 
     public LoadBalancerSettings withServerLease(Duration newLease) {
-        return new LoadBalancerSettings(bindHost, port, newLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, newLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace, deployment);
     }
 
     public LoadBalancerSettings withHealthCheckInterval(Duration newInterval) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, newInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, newInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace, deployment);
     }
 
     public LoadBalancerSettings withAttemptDeadline(Duration newDeadline) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, newDeadline, silenceTimeout, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, newDeadline, silenceTimeout, staticServers, shutdownGrace, deployment);
     }
 
     public LoadBalancerSettings withSilenceTimeout(Duration newTimeout) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, newTimeout, staticServers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, newTimeout, staticServers, shutdownGrace, deployment);
     }
 
     public LoadBalancerSettings withStaticServers(List<Endpoint> servers) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, servers, shutdownGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, servers, shutdownGrace, deployment);
     }
 
     /** The static servers listed in {@code file}, one {@code host:port} per line (see {@link Endpoint#readList}). */
@@ -92,6 +95,11 @@ public record LoadBalancerSettings(String bindHost, int port, Duration serverLea
     }
 
     public LoadBalancerSettings withShutdownGrace(Duration newGrace) {
-        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, newGrace);
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, newGrace, deployment);
+    }
+
+    /** The deployment whose peers alone may register ({@code null}: any). */
+    public LoadBalancerSettings withDeployment(String newDeployment) {
+        return new LoadBalancerSettings(bindHost, port, serverLease, healthCheckInterval, attemptDeadline, silenceTimeout, staticServers, shutdownGrace, newDeployment);
     }
 }

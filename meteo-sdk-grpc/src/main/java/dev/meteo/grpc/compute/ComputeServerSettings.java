@@ -17,9 +17,12 @@ import java.util.Objects;
  *                          the load balancer knows this server from its static list)
  * @param registrationRetry wait between registration attempts while the load balancer is unreachable
  * @param shutdownGrace     how long {@link GrpcComputeServer#close()} lets running calls finish
+ * @param deployment        the deployment this compute server belongs to, sent with every registration so that
+ *                          the load balancer of another deployment refuses it; {@code null} states none (the launcher:
+ *                          the Redis key prefix)
  */
 public record ComputeServerSettings(String bindHost, int port, String advertisedHost, List<Endpoint> balancers,
-                                    Duration registrationRetry, Duration shutdownGrace) {
+                                    Duration registrationRetry, Duration shutdownGrace, String deployment) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
 
@@ -35,19 +38,19 @@ public record ComputeServerSettings(String bindHost, int port, String advertised
 
     /** 127.0.0.1, an ephemeral port, no registration, retry every second, 5 s of grace at shutdown. */
     public static ComputeServerSettings defaults() {
-        return new ComputeServerSettings(DEFAULT_BIND_HOST, 0, null, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5));
+        return new ComputeServerSettings(DEFAULT_BIND_HOST, 0, null, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5), null);
     }
 
     public ComputeServerSettings withPort(int newPort) {
-        return new ComputeServerSettings(bindHost, newPort, advertisedHost, balancers, registrationRetry, shutdownGrace);
+        return new ComputeServerSettings(bindHost, newPort, advertisedHost, balancers, registrationRetry, shutdownGrace, deployment);
     }
 
     public ComputeServerSettings withBindHost(String newBindHost) {
-        return new ComputeServerSettings(newBindHost, port, advertisedHost, balancers, registrationRetry, shutdownGrace);
+        return new ComputeServerSettings(newBindHost, port, advertisedHost, balancers, registrationRetry, shutdownGrace, deployment);
     }
 
     public ComputeServerSettings withAdvertisedHost(String newAdvertisedHost) {
-        return new ComputeServerSettings(bindHost, port, newAdvertisedHost, balancers, registrationRetry, shutdownGrace);
+        return new ComputeServerSettings(bindHost, port, newAdvertisedHost, balancers, registrationRetry, shutdownGrace, deployment);
     }
 
     /** Registers with (and heartbeats to) the load balancer at {@code newBalancer}. */
@@ -57,14 +60,19 @@ public record ComputeServerSettings(String bindHost, int port, String advertised
 
     /** Registers with (and heartbeats to) every one of these load balancers, so that each can forward to it. */
     public ComputeServerSettings withBalancers(List<Endpoint> newBalancers) {
-        return new ComputeServerSettings(bindHost, port, advertisedHost, newBalancers, registrationRetry, shutdownGrace);
+        return new ComputeServerSettings(bindHost, port, advertisedHost, newBalancers, registrationRetry, shutdownGrace, deployment);
     }
 
     public ComputeServerSettings withRegistrationRetry(Duration newRetry) {
-        return new ComputeServerSettings(bindHost, port, advertisedHost, balancers, newRetry, shutdownGrace);
+        return new ComputeServerSettings(bindHost, port, advertisedHost, balancers, newRetry, shutdownGrace, deployment);
     }
 
     public ComputeServerSettings withShutdownGrace(Duration newGrace) {
-        return new ComputeServerSettings(bindHost, port, advertisedHost, balancers, registrationRetry, newGrace);
+        return new ComputeServerSettings(bindHost, port, advertisedHost, balancers, registrationRetry, newGrace, deployment);
+    }
+
+    /** The deployment this server states when it registers ({@code null}: none). */
+    public ComputeServerSettings withDeployment(String newDeployment) {
+        return new ComputeServerSettings(bindHost, port, advertisedHost, balancers, registrationRetry, shutdownGrace, newDeployment);
     }
 }

@@ -55,7 +55,8 @@ public final class GrpcComputeServer implements AutoCloseable {
         this.registrations = settings.balancers().stream()
                 .map(balancer -> PeerRegistration.start(balancer, tls,
                         "compute server " + id + " with the load balancer at " + balancer,
-                        () -> Registration.newBuilder().setId(id).setAddress(endpoint.toString()).build(),
+                        () -> Registration.newBuilder().setId(id).setAddress(endpoint.toString())
+                                .setDeployment(settings.deployment() == null ? "" : settings.deployment()).build(),
                         channel -> {
                             LoadBalancerGrpc.LoadBalancerStub stub = LoadBalancerGrpc.newStub(channel);
                             return (request, observer) -> stub.withDeadlineAfter(

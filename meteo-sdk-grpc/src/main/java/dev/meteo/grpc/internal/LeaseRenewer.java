@@ -4,6 +4,7 @@ import dev.meteo.grpc.proto.Lease;
 import dev.meteo.grpc.proto.Registration;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.internal.TroubleLog;
+import dev.meteo.transport.WrongDeploymentException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -19,8 +20,11 @@ import java.util.logging.Logger;
  * The registering side of a lease (a compute server with the load balancer, a terminal with the proxy): registers at
  * once, then renews every third of the granted lease, so two renewals may be lost before the lease ends. While the
  * registrar is unreachable it retries every {@code retryInterval}, logging once when the trouble starts and once when
- * it ends. Closing stops renewing and deregisters nothing: the registrar drops the peer when its lease runs out, which
- * is also what happens after a crash.
+ * it ends. A registrar that serves another deployment ({@code FAILED_PRECONDITION}) before the first registration is
+ * accepted ends it: {@link #registered()} fails with {@link WrongDeploymentException} and nothing is retried (a
+ * refusal after that means the registrar was restarted with other settings: it is logged and retried). Closing stops
+ * renewing and deregisters nothing: the registrar drops the peer when its lease runs out, which is also what happens
+ * after a crash.
  */
 public final class LeaseRenewer implements AutoCloseable {
 
@@ -88,8 +92,14 @@ public final class LeaseRenewer implements AutoCloseable {
 
             @Override
             public void onError(Throwable error) {
+                Status status = Status.fromThrowable(error);
+                if (status.getCode() == Status.Code.FAILED_PRECONDITION && !firstRegistration.isDone()) {
+                    LOG.severe(description + ": refused: " + status.getDescription());
+                    firstRegistration.completeExceptionally(new WrongDeploymentException(description + ": refused: "
+                            + status.getDescription(), error));
+                    return; // another deployment's registrar: no retry makes it this one's
+                }
                 if (!closed) {
-                    Status status = Status.fromThrowable(error);
                     trouble.problem(status.getCode() + " " + status.getDescription());
                     onFailure.run();
                 }

@@ -2,6 +2,7 @@ package dev.meteo.grpc.proxy;
 
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
+import dev.meteo.grpc.internal.DeploymentCheck;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.DeliveryReply;
 import dev.meteo.grpc.proto.Lease;
@@ -220,6 +221,12 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
                 endpoint = Endpoint.parse(request.getAddress());
             } catch (IllegalArgumentException e) {
                 observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                return;
+            }
+            Status foreign = DeploymentCheck.refusal(settings.deployment(), request, "the proxy", "terminal");
+            if (foreign != null) {
+                LOG.warning("proxy: refused a terminal of another deployment: " + foreign.getDescription());
+                observer.onError(foreign.asRuntimeException());
                 return;
             }
             Status refused = register(request.getId(), endpoint, request.getInstance(), request.getLastEndMillis());

@@ -18,9 +18,12 @@ import java.util.Objects;
  *                        a publish waits for the slowest terminal up to this bound before the next window
  * @param staticTerminals terminals known without registration; they never expire
  * @param shutdownGrace   how long {@link GrpcResultPublisher#close()} lets running calls finish
+ * @param deployment      the deployment this proxy serves: terminals registering with another one are
+ *                        refused ({@code FAILED_PRECONDITION}); {@code null} accepts any (the launcher: the
+ *                        Redis key prefix)
  */
 public record ResultPublisherSettings(String bindHost, int port, Duration terminalLease, Duration callDeadline,
-                            List<Endpoint> staticTerminals, Duration shutdownGrace) {
+                            List<Endpoint> staticTerminals, Duration shutdownGrace, String deployment) {
 
     public ResultPublisherSettings {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -39,27 +42,27 @@ public record ResultPublisherSettings(String bindHost, int port, Duration termin
     /** 127.0.0.1, an ephemeral port, 6 s leases, 1 s per delivery, no static terminals. */
     public static ResultPublisherSettings defaults() {
         return new ResultPublisherSettings("127.0.0.1", 0, Duration.ofSeconds(6), Duration.ofSeconds(1), List.of(),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), null);
     }
 
     public ResultPublisherSettings withPort(int newPort) {
-        return new ResultPublisherSettings(bindHost, newPort, terminalLease, callDeadline, staticTerminals, shutdownGrace);
+        return new ResultPublisherSettings(bindHost, newPort, terminalLease, callDeadline, staticTerminals, shutdownGrace, deployment);
     }
 
     public ResultPublisherSettings withBindHost(String newBindHost) {
-        return new ResultPublisherSettings(newBindHost, port, terminalLease, callDeadline, staticTerminals, shutdownGrace);
+        return new ResultPublisherSettings(newBindHost, port, terminalLease, callDeadline, staticTerminals, shutdownGrace, deployment);
     }
 
     public ResultPublisherSettings withTerminalLease(Duration newLease) {
-        return new ResultPublisherSettings(bindHost, port, newLease, callDeadline, staticTerminals, shutdownGrace);
+        return new ResultPublisherSettings(bindHost, port, newLease, callDeadline, staticTerminals, shutdownGrace, deployment);
     }
 
     public ResultPublisherSettings withCallDeadline(Duration newDeadline) {
-        return new ResultPublisherSettings(bindHost, port, terminalLease, newDeadline, staticTerminals, shutdownGrace);
+        return new ResultPublisherSettings(bindHost, port, terminalLease, newDeadline, staticTerminals, shutdownGrace, deployment);
     }
 
     public ResultPublisherSettings withStaticTerminals(List<Endpoint> terminals) {
-        return new ResultPublisherSettings(bindHost, port, terminalLease, callDeadline, terminals, shutdownGrace);
+        return new ResultPublisherSettings(bindHost, port, terminalLease, callDeadline, terminals, shutdownGrace, deployment);
     }
 
     /** The static terminals listed in {@code file}, one {@code host:port} per line (see {@link Endpoint#readList}). */
@@ -68,6 +71,11 @@ public record ResultPublisherSettings(String bindHost, int port, Duration termin
     }
 
     public ResultPublisherSettings withShutdownGrace(Duration newGrace) {
-        return new ResultPublisherSettings(bindHost, port, terminalLease, callDeadline, staticTerminals, newGrace);
+        return new ResultPublisherSettings(bindHost, port, terminalLease, callDeadline, staticTerminals, newGrace, deployment);
+    }
+
+    /** The deployment whose peers alone may register ({@code null}: any). */
+    public ResultPublisherSettings withDeployment(String newDeployment) {
+        return new ResultPublisherSettings(bindHost, port, terminalLease, callDeadline, staticTerminals, shutdownGrace, newDeployment);
     }
 }

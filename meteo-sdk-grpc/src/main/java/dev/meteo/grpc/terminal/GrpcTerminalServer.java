@@ -12,7 +12,9 @@ import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.proto.ProtoCodec;
 import dev.meteo.proto.WindowResult;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.terminal.WindowNotKeptException;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
@@ -63,7 +65,8 @@ public final class GrpcTerminalServer implements AutoCloseable {
         String instance = UUID.randomUUID().toString();
         Supplier<Registration> registration = () -> Registration.newBuilder().setId(terminal.id())
                 .setAddress(endpoint.toString()).setInstance(instance)
-                .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build();
+                .setLastEndMillis(Math.max(0, terminal.lastEndMillis()))
+                .setDeployment(settings.deployment() == null ? "" : settings.deployment()).build();
         this.registrations = settings.proxies().stream()
                 .map(proxy -> PeerRegistration.start(proxy, tls, "terminal " + terminal.id() + " with the proxy at " + proxy,
                         registration, channel -> {
@@ -126,7 +129,18 @@ public final class GrpcTerminalServer implements AutoCloseable {
             long end = result.end().toEpochMilli();
             boolean refuse = terminal.wouldLeaveGap(result) && refusedGapEnd != end;
             refusedGapEnd = refuse ? end : Long.MIN_VALUE;
-            boolean accepted = !refuse && terminal.deliver(result);
+            boolean accepted;
+            try {
+                accepted = !refuse && terminal.deliver(result);
+            } catch (WindowNotKeptException e) {
+                // not kept (its file cannot be written): an error, so that the proxy sends this window again
+                try {
+                    observer.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+                } catch (RuntimeException callGone) {
+                    // the proxy gave up on this call already; it sends the window again all the same
+                }
+                return;
+            }
             try {
                 observer.onNext(DeliveryReply.newBuilder().setAccepted(accepted)
                         .setLastEndMillis(Math.max(0, terminal.lastEndMillis())).build());

@@ -4,6 +4,7 @@ import dev.meteo.transport.AccessRefusedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
+import dev.meteo.internal.Backoff;
 import dev.meteo.metrics.Measured;
 import dev.meteo.metrics.Measurement;
 import dev.meteo.model.WindowResult;
@@ -13,18 +14,23 @@ import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
 import dev.meteo.rabbit.topology.RecordMessages;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.terminal.Terminal;
+import dev.meteo.terminal.WindowNotKeptException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
  * A terminal in indirect mode: consumes its own queue, {@code <prefix>.terminal.<terminal id>}, bound to the fanout
  * exchange of window results, and hands each result to the core {@link Terminal} (which drops repeats and stale
- * windows) before acknowledging it. The queue outlives the consumer (see {@link Topology}): a terminal started again
+ * windows) before acknowledging it. A window the terminal could not keep (its file cannot be written) stays
+ * unacknowledged and is tried again until it is kept, the windows behind it waiting: no gap, no repeat. The queue outlives the consumer (see {@link Topology}): a terminal started again
  * with the same id receives the windows published while it was down, within the queue's length and age bounds.
  *
  * <p>One connection and one channel; results are delivered one at a time, in queue order. Entry point:
@@ -34,6 +40,8 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(RabbitTerminalConsumer.class.getName());
     private static final int PREFETCH = 64;
+    /** Between attempts to keep a window a durable sink failed: 100 ms doubling up to 5 s. */
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final RabbitSettings settings;
     private final Terminal terminal;
@@ -42,6 +50,8 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
     private final String queue;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
+    /** Released by {@link #close()}: a window waiting to be kept again stops waiting. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     private RabbitTerminalConsumer(RabbitSettings settings, Terminal terminal) throws IOException {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -110,7 +120,25 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
             channel.basicReject(tag, false);
             return;
         }
-        terminal.deliver(result);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                terminal.deliver(result);
+                break;
+            } catch (WindowNotKeptException e) {
+                // Its file cannot be written: the message stays unacknowledged, and the ones behind it wait (deliveries
+                // of a channel come one at a time), so the file gets no gap and no window twice. Retried here rather
+                // than requeued, which would hand the next window over first. Closing ends the wait: the broker then
+                // delivers the message again to the next consumer of this queue.
+                try {
+                    if (closing.await(RETRY.delayMillis(attempt), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
         channel.basicAck(tag, false);
     }
 
@@ -136,6 +164,7 @@ public final class RabbitTerminalConsumer implements AutoCloseable, Measured {
      */
     @Override
     public void close() {
+        closing.countDown();
         try {
             connection.close((int) settings.closeTimeout().toMillis());
         } catch (IOException | RuntimeException e) {

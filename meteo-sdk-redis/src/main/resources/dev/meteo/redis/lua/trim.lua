@@ -3,8 +3,8 @@
 --! include: now.lua writes-under-oom.lua
 -- Forgets what the retention no longer needs, a bounded amount per call (the caller repeats while it returns 1):
 -- the aggregates of windows starting before A.windowsBefore, the results of windows ending before A.resultsBefore,
--- the identities of sensorless rejections counted more than A.sensorlessKeep ms ago (the store's clock), and retires
--- the sensors idle for A.idleAfter ms: each keeps one range, from its first to its last classified sequence (its
+-- the identities of sensorless rejections counted A.sensorlessKeep ms ago or more (the store's clock), and retires
+-- the sensors idle for A.idleAfter ms or more: each keeps one range, from its first to its last classified sequence (its
 -- holes are given up). Nothing here grows memory.
 local chunk = tonumber(A.chunk)
 local more = 0
@@ -25,7 +25,7 @@ if #old > 0 then
 end
 redis.call('ZREMRANGEBYSCORE', K.window_results, '-inf', '(' .. A.resultsBefore)
 local forgotten = redis.call('ZRANGEBYSCORE', K.rejected_sensorless_at, '-inf',
-  '(' .. string.format('%d', now - tonumber(A.sensorlessKeep)), 'LIMIT', 0, chunk)
+  string.format('%d', now - tonumber(A.sensorlessKeep)), 'LIMIT', 0, chunk)
 for _, id in ipairs(forgotten) do
   redis.call('HDEL', K.rejected_sensorless, id)
   redis.call('ZREM', K.rejected_sensorless_at, id)
@@ -43,7 +43,7 @@ local entries = page[2]
 for i = 1, #entries, 2 do
   local packed = entries[i + 1]
   local active, counters, ranges = string.match(packed, '^(%x+)(|[^|]*|[^|]*|[^|]*|)(.*)$')
-  if active and #ranges > 32 and active < idleBefore then
+  if active and #ranges > 32 and active <= idleBefore then
     givenUp = givenUp + #ranges / 32 - 1
     redis.call('HSET', K.ids, entries[i], active .. counters .. string.sub(ranges, 1, 16) .. string.sub(ranges, -16))
   end
