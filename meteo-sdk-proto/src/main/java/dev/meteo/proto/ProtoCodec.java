@@ -79,6 +79,22 @@ public final class ProtoCodec {
                 : toProto((RawPollutionData) record).toByteArray();
     }
 
+    /** A record as a batch carries it. */
+    public static Reading reading(SensorRecord record) {
+        return record instanceof RawMeteoData air
+                ? Reading.newBuilder().setAir(toProto(air)).build()
+                : Reading.newBuilder().setPollution(toProto((RawPollutionData) record)).build();
+    }
+
+    /** The record a reading of a batch carries, or {@code null} for a reading that carries none. Never throws. */
+    public static SensorRecord record(Reading reading) {
+        return switch (reading.getReadingCase()) {
+            case AIR -> fromProto(reading.getAir());
+            case POLLUTION -> fromProto(reading.getPollution());
+            case READING_NOT_SET -> null;
+        };
+    }
+
     public static dev.meteo.proto.KindStatistics toProto(KindStatistics statistics) {
         var builder = dev.meteo.proto.KindStatistics.newBuilder().setCount(statistics.count());
         if (!statistics.isEmpty()) {

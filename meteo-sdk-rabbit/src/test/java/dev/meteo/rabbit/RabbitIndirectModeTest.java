@@ -182,6 +182,28 @@ class RabbitIndirectModeTest {
     }
 
     @Test
+    void windowsHandedOverBeforeTheirConfirmsAreEachConfirmedAndReachTheTerminalInOrder() throws Exception {
+        String terminalId = "terminal-catch-up";
+        terminalIds.add(terminalId);
+        RabbitResultPublisher proxy = closer.add(RabbitResultPublisher.open(settings));
+        RecordingSink sink = new RecordingSink();
+        closer.add(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(sink))));
+        List<WindowResult> windows = new ArrayList<>();
+        List<CompletableFuture<Void>> confirms = new ArrayList<>();
+
+        for (int i = 0; i < 300; i++) { // more than the publisher's bound of unconfirmed windows: it waits, then goes on
+            windows.add(window(i * 1_000L));
+            confirms.add(proxy.publishAsync(windows.get(i)));
+        }
+
+        CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        await().atMost(AWAIT).until(() -> sink.size() == windows.size());
+        assertEquals(windows, sink.results());
+        assertEquals(300, proxy.measurements().stream()
+                .filter(m -> m.name().equals("meteo.rabbit.windows.published")).findFirst().orElseThrow().value());
+    }
+
+    @Test
     void aSecondTerminalWithTheSameIdIsRefusedInsteadOfTakingEveryOtherWindow() {
         String terminalId = "terminal-twice";
         terminalIds.add(terminalId);

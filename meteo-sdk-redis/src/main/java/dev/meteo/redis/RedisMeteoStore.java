@@ -68,10 +68,13 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
 
     /**
      * Ranges of classified sequences a sensor keeps at most. A sensor that sends in order has one; each restart adds
-     * one (its new sequences start above the old ones) and each record still in flight below the highest seen holds a
-     * hole open for a moment. Beyond this the lowest hole is given up (see {@code docs/redis-keys.md}).
+     * one; each record still in flight below the highest one classified holds a hole open until it arrives, so a sensor
+     * with many records in flight over several servers has as many holes for a moment. Giving a hole up would make its
+     * record, when it arrives, a duplicate: lost. So the limit is far above what a sensor can have in flight
+     * ({@link dev.meteo.sensor.SensorSettings#MAX_IN_FLIGHT}); it only bounds what a client sending scattered sequences
+     * as one sensor id can make that sensor cost. Beyond it the lowest hole is given up (see {@code docs/redis-keys.md}).
      */
-    static final int MAX_RANGES = 64;
+    static final int MAX_RANGES = 16_384;
 
     /** Entries of each sort a trim call takes at most: bounds how long it holds Redis. */
     static final int TRIM_CHUNK = 1000;
@@ -327,7 +330,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
     }
 
     /**
-     * The reason a record was rejected, if it is among the last 1,000 rejections (or a sensorless one within the
+     * The reason a record was rejected, if it is among the last 100 rejections (or a sensorless one within the
      * retention); {@code null} otherwise.
      */
     public String rejectionReason(RecordId recordId) {
@@ -342,7 +345,7 @@ public final class RedisMeteoStore implements CoefficientStore, WindowStore {
         });
     }
 
-    /** The most recent rejections, newest first, as {@code "<record id> <reason>"} (at most 1,000 are kept). */
+    /** The most recent rejections, newest first, as {@code "<record id> <reason>"} (at most 100 are kept). */
     public List<String> recentRejections(int limit) {
         return withJedis(jedis -> jedis.lrange(key("rejected:recent"), 0, Math.max(0, limit - 1)));
     }

@@ -39,15 +39,23 @@ import java.util.UUID;
  * Redis that does not answer), {@link #setFull} (stores and rejections are refused before changing anything while the
  * proxy's calls go on, as Redis at {@code maxmemory} with {@code noeviction}), {@link #loseEverything} (as a Redis
  * restarted without persistence). Thread-safe; every call is atomic, as a Lua script is.
+ *
+ * <p>{@link #forgettingIdentitiesAtTrim()} makes one that emulates the design before identities per sensor, to show
+ * that the tests built on this store find the double count that design allowed.
  */
 public final class InMemoryStore implements CoefficientStore, WindowStore {
 
     /** As {@code RedisMeteoStore.MAX_RANGES}. */
-    public static final int MAX_RANGES = 64;
-    private static final int RECENT_REJECTIONS = 1_000;
+    public static final int MAX_RANGES = 16_384;
+    private static final int RECENT_REJECTIONS = 100;
 
     private static final class SensorState {
         final TreeMap<Long, Long> ranges = new TreeMap<>(); // first -> last, disjoint, not adjacent
+        /**
+         * Only when identities are forgotten at trim: sequence -> the time the trim compares with its cutoff, as the
+         * previous design kept them: a stored record's detection time, a late or rejected one's classification time.
+         */
+        final TreeMap<Long, Long> forgettableAt = new TreeMap<>();
         long stored;
         long late;
         long rejected;
@@ -55,6 +63,8 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
     }
 
     private final Clock clock;
+    private final boolean identitiesForgottenAtTrim;
+    private final int maxRanges;
     private final Map<String, SensorState> sensors = new HashMap<>();
     private final Map<String, double[]> aggregates = new HashMap<>(); // "<start>:<kind>" -> n mean m2 min max latest
     private final Map<CoefficientKind, Map<String, double[]>> pending = new HashMap<>(); // id -> at, value
@@ -78,7 +88,34 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
 
     /** A store whose clock (the time of leases and closes, which every proxy shares) is {@code clock}. */
     public InMemoryStore(Clock clock) {
+        this(clock, false, MAX_RANGES);
+    }
+
+    private InMemoryStore(Clock clock, boolean identitiesForgottenAtTrim, int maxRanges) {
         this.clock = clock;
+        this.identitiesForgottenAtTrim = identitiesForgottenAtTrim;
+        this.maxRanges = maxRanges;
+    }
+
+    /**
+     * Test only: a store that keeps at most {@code maxRanges} ranges per sensor, as an early version of identities per
+     * sensor kept 64: under load the holes of records still in flight are given up, and those records, when they
+     * arrive, are taken for copies and counted nowhere. To show that the tests built on this store find that loss.
+     */
+    public static InMemoryStore withRangeLimit(Clock clock, int maxRanges) {
+        return new InMemoryStore(clock, false, maxRanges);
+    }
+
+    /**
+     * Test only: a store that emulates the previous design, in which identities were kept only for the retention:
+     * {@link #trim}'s {@code windowsBeforeMillis} also forgets the identities of the records stored in windows detected
+     * before it, and of the late and rejected records classified (by this store's clock) before it. A copy of such a
+     * record arriving afterwards (a compute server paused past the retention) is counted again, late or rejected,
+     * although it was counted already: the double count that identities per sensor fixed. Never for anything but
+     * showing that a test finds that bug.
+     */
+    public static InMemoryStore forgettingIdentitiesAtTrim(Clock clock) {
+        return new InMemoryStore(clock, true, MAX_RANGES);
     }
 
     /** A store on the system clock. */
@@ -167,11 +204,28 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
 
     private void touched(SensorState sensor) {
         sensor.lastActiveMillis = now();
-        while (sensor.ranges.size() > MAX_RANGES) {
+        while (sensor.ranges.size() > maxRanges) {
             Map.Entry<Long, Long> first = sensor.ranges.pollFirstEntry();
             Map.Entry<Long, Long> second = sensor.ranges.pollFirstEntry();
             sensor.ranges.put(first.getKey(), second.getValue());
             holesGivenUp++;
+        }
+    }
+
+    /** Takes {@code sequence} out of the sensor's classified ones (the previous design's trim only). */
+    private static void forget(SensorState sensor, long sequence) {
+        Map.Entry<Long, Long> range = sensor.ranges.floorEntry(sequence);
+        if (range == null || sequence > range.getValue()) {
+            return;
+        }
+        long first = range.getKey();
+        long last = range.getValue();
+        sensor.ranges.remove(first);
+        if (first < sequence) {
+            sensor.ranges.put(first, sequence - 1);
+        }
+        if (sequence < last) {
+            sensor.ranges.put(sequence + 1, last);
         }
     }
 
@@ -205,7 +259,13 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
             long at = c.detectedAt().toEpochMilli();
             if (!claim(sensor, c.recordId().sequence())) {
                 outcomes.add(StoreOutcome.DUPLICATE);
-            } else if (closed != null && at < closed) {
+                touched(sensor);
+                continue;
+            }
+            if (closed != null && at < closed) {
+                if (identitiesForgottenAtTrim) {
+                    sensor.forgettableAt.put(c.recordId().sequence(), now());
+                }
                 sensor.late++;
                 late++;
                 outcomes.add(StoreOutcome.LATE);
@@ -215,6 +275,9 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
                 } else {
                     pending.computeIfAbsent(c.kind(), k -> new LinkedHashMap<>()).put(c.recordId().key(),
                             new double[] {at, c.value()});
+                }
+                if (identitiesForgottenAtTrim) {
+                    sensor.forgettableAt.put(c.recordId().sequence(), at);
                 }
                 sensor.stored++;
                 outcomes.add(StoreOutcome.STORED);
@@ -250,6 +313,9 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
             SensorState sensor = sensor(recordId.sensorId());
             if (!claim(sensor, recordId.sequence())) {
                 return false;
+            }
+            if (identitiesForgottenAtTrim) {
+                sensor.forgettableAt.put(recordId.sequence(), now());
             }
             sensor.rejected++;
             touched(sensor);
@@ -471,6 +537,17 @@ public final class InMemoryStore implements CoefficientStore, WindowStore {
                                   Duration sensorIdle) {
         answering();
         aggregates.keySet().removeIf(field -> Long.parseLong(field.substring(0, field.indexOf(':'))) < windowsBeforeMillis);
+        if (identitiesForgottenAtTrim) {
+            for (SensorState sensor : sensors.values()) {
+                for (Iterator<Map.Entry<Long, Long>> it = sensor.forgettableAt.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<Long, Long> record = it.next();
+                    if (record.getValue() < windowsBeforeMillis) {
+                        forget(sensor, record.getKey());
+                        it.remove();
+                    }
+                }
+            }
+        }
         results.headMap(resultsBeforeMillis, false).clear();
         long now = now();
         for (Iterator<Map.Entry<String, Long>> it = sensorlessRejectedAt.entrySet().iterator(); it.hasNext(); ) {

@@ -17,7 +17,8 @@ import java.util.logging.Logger;
 /**
  * Many independent sensors in one process, as a real deployment has them: each keeps its own id, sequence numbers,
  * in-flight bound and schedule, but they share one scheduler thread and one {@link RecordPublisher} (one connection;
- * in direct mode, one that batches their records: {@code Transport.openFleetPublisher}). Sensor {@code i} of
+ * one that batches their records, {@code Transport.openFleetPublisher}: batched calls in direct mode, batch messages
+ * in indirect mode). Sensor {@code i} of
  * {@code n} takes its first reading {@code i/n} of its interval after the start, so the fleet's readings are spread
  * evenly over the interval instead of firing together.
  *

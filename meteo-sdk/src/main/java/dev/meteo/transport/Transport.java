@@ -39,8 +39,9 @@ public interface Transport extends AutoCloseable {
 
     /**
      * One publisher for the records of many sensors in one process (a {@code SensorFleet}), on one connection: where
-     * the mode can, it carries many records per call (direct: batched calls), each record still confirmed on its own.
-     * By default the same as {@link #openRecordPublisher}, which modes that already pipeline every record keep.
+     * the mode can, it carries many records per call or message (direct: batched calls, each record answered on its
+     * own; indirect: batch messages, a batch's records confirmed together by the broker). By default the same as
+     * {@link #openRecordPublisher}, which modes that already pipeline every record keep.
      */
     default RecordPublisher openFleetPublisher(String fleetId) {
         return openRecordPublisher(fleetId);

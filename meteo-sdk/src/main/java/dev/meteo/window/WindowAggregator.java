@@ -13,11 +13,14 @@ import dev.meteo.store.WindowStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +48,8 @@ public final class WindowAggregator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WindowAggregator.class.getName());
     /** Windows closed in one step at most: a catch-up of hours renews the lease every step instead of losing it. */
     static final int MAX_CLOSES_PER_STEP = 64;
+    /** Windows handed to the publisher and not waited for yet, at most: how far a catch-up overlaps the confirms. */
+    static final int MAX_PUBLISHES_IN_FLIGHT = 64;
     /** The longest a leader goes without trimming, when no window closes. */
     static final long TRIM_EVERY_MILLIS = 10_000;
 
@@ -267,6 +272,11 @@ public final class WindowAggregator implements AutoCloseable {
      * Publishes the closed windows not published yet, in order, from the results saved when they were closed. A window
      * whose result is gone (the proxy could publish nothing for longer than the result retention: every terminal away)
      * is skipped, with a warning: what no terminal can be sent any more must not hold up the windows after it.
+     *
+     * <p>Up to {@value #MAX_PUBLISHES_IN_FLIGHT} windows are handed over before the oldest is waited for
+     * ({@link WindowResultPublisher#publishAsync}), so a catch-up does not wait for each confirm in turn; each window is
+     * marked published only once it and every window before it are handed over. When one fails, those after it that
+     * went out anyway are published again later (terminals drop repeats).
      */
     private int publishUpTo(long closed) {
         long publishedUpTo = store.publishedHorizon();
@@ -277,12 +287,14 @@ public final class WindowAggregator implements AutoCloseable {
         for (WindowResult result : store.resultsBetween(publishedUpTo, closed)) {
             saved.put(result.start().toEpochMilli(), result);
         }
+        ArrayDeque<HandedOver> inFlight = new ArrayDeque<>();
         int published = 0;
         long skippedFrom = Long.MIN_VALUE;
         while (publishedUpTo < closed) {
             long start = publishedUpTo;
             long end = Math.min(window.windowEnd(start), closed);
             WindowResult result = saved.get(start);
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
             if (result == null) {
                 skippedFrom = skippedFrom == Long.MIN_VALUE ? start : skippedFrom;
             } else {
@@ -290,17 +302,54 @@ public final class WindowAggregator implements AutoCloseable {
                     warnSkipped(skippedFrom, start);
                     skippedFrom = Long.MIN_VALUE;
                 }
-                publish(result);
-                windowsEmitted.incrementAndGet();
-                published++;
+                try {
+                    done = publishAsync(result);
+                } catch (PublishFailedException e) {
+                    markEachPublished(inFlight); // the windows before it that went out
+                    throw e;
+                }
             }
-            store.markPublished(owner, end);
+            inFlight.add(new HandedOver(result, end, done));
             publishedUpTo = end;
+            while (inFlight.size() >= MAX_PUBLISHES_IN_FLIGHT) {
+                published += markPublished(inFlight.poll());
+            }
         }
+        published += markEachPublished(inFlight);
         if (skippedFrom != Long.MIN_VALUE) {
             warnSkipped(skippedFrom, publishedUpTo);
         }
         return published;
+    }
+
+    /** A window handed to the publisher ({@code result} null: skipped, its result gone), and when it is out. */
+    private record HandedOver(WindowResult result, long end, CompletableFuture<Void> done) {
+    }
+
+    /** Marks the windows published in order, each once it is handed over; stops (throws) at the first that failed. */
+    private int markEachPublished(ArrayDeque<HandedOver> inFlight) {
+        int published = 0;
+        while (!inFlight.isEmpty()) {
+            published += markPublished(inFlight.poll());
+        }
+        return published;
+    }
+
+    /** Waits until the window is handed over, then marks it published; returns 1 for a window published. */
+    private int markPublished(HandedOver window) {
+        if (window.result() != null) {
+            try {
+                window.done().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing: the window stays unpublished and goes out next time
+                throw new PublishFailedException(window.result(), e);
+            } catch (ExecutionException e) {
+                throw new PublishFailedException(window.result(), e.getCause() == null ? e : e.getCause());
+            }
+            windowsEmitted.incrementAndGet();
+        }
+        store.markPublished(owner, window.end());
+        return window.result() == null ? 0 : 1;
     }
 
     private void warnSkipped(long from, long to) {
@@ -309,9 +358,9 @@ public final class WindowAggregator implements AutoCloseable {
                 + "retention (" + settings.resultRetention() + "): skipped");
     }
 
-    private void publish(WindowResult result) {
+    private CompletableFuture<Void> publishAsync(WindowResult result) {
         try {
-            publisher.publish(result);
+            return publisher.publishAsync(result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: the window stays unpublished and goes out next time
             throw new PublishFailedException(result, e);

@@ -14,7 +14,7 @@ import dev.meteo.grpc.proto.Member;
 import dev.meteo.grpc.proto.Members;
 import dev.meteo.grpc.proto.MembersRequest;
 import dev.meteo.grpc.proto.ProcessReply;
-import dev.meteo.grpc.proto.RecordBatch;
+import dev.meteo.proto.RecordBatch;
 import dev.meteo.grpc.proto.Registration;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.metrics.Measured;

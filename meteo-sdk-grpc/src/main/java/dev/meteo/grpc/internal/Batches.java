@@ -1,9 +1,7 @@
 package dev.meteo.grpc.internal;
 
-import dev.meteo.grpc.proto.Reading;
+import dev.meteo.proto.Reading;
 import dev.meteo.grpc.proto.StoreOutcome;
-import dev.meteo.model.RawMeteoData;
-import dev.meteo.model.RawPollutionData;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.proto.ProtoCodec;
 
@@ -14,18 +12,12 @@ public final class Batches {
     }
 
     public static Reading reading(SensorRecord record) {
-        return record instanceof RawMeteoData air
-                ? Reading.newBuilder().setAir(ProtoCodec.toProto(air)).build()
-                : Reading.newBuilder().setPollution(ProtoCodec.toProto((RawPollutionData) record)).build();
+        return ProtoCodec.reading(record);
     }
 
     /** The record a reading carries, or {@code null} for a reading that carries none. */
     public static SensorRecord record(Reading reading) {
-        return switch (reading.getReadingCase()) {
-            case AIR -> ProtoCodec.fromProto(reading.getAir());
-            case POLLUTION -> ProtoCodec.fromProto(reading.getPollution());
-            case READING_NOT_SET -> null;
-        };
+        return ProtoCodec.record(reading);
     }
 
     public static StoreOutcome outcome(dev.meteo.store.StoreOutcome outcome) {

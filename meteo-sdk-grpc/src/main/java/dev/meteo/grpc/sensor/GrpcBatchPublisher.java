@@ -6,7 +6,7 @@ import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.RetryPolicy;
 import dev.meteo.grpc.proto.BatchReply;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
-import dev.meteo.grpc.proto.RecordBatch;
+import dev.meteo.proto.RecordBatch;
 import dev.meteo.grpc.proto.RecordOutcome;
 import dev.meteo.grpc.proto.StoreOutcome;
 import dev.meteo.internal.Backoff;

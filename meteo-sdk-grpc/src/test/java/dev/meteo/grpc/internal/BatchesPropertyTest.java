@@ -2,8 +2,8 @@ package dev.meteo.grpc.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import dev.meteo.grpc.proto.Reading;
-import dev.meteo.grpc.proto.RecordBatch;
+import dev.meteo.proto.Reading;
+import dev.meteo.proto.RecordBatch;
 import dev.meteo.model.RecordValidator;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.proto.ProtoCodec;

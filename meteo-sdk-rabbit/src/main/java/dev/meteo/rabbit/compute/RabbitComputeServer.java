@@ -15,6 +15,8 @@ import dev.meteo.metrics.Measurement;
 import dev.meteo.model.InvalidRecordException;
 import dev.meteo.model.RecordId;
 import dev.meteo.model.SensorRecord;
+import dev.meteo.proto.Reading;
+import dev.meteo.proto.RecordBatch;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.RecordMessages;
@@ -29,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -55,6 +60,13 @@ import java.util.logging.Logger;
  * prefetch, hands each record to its {@link ComputeNode}, and acknowledges it only once the node says it is stored.
  * So a server that dies loses nothing: the broker redelivers what it had not acknowledged, and the idempotent store
  * counts a redelivered record once.
+ *
+ * <p>A message is one record (a lone sensor's) or a batch of records (a fleet's, {@link RecordMessages#BATCH}). A
+ * batch is handed to the node whole, so its records go to the store in one group-commit write, and it is
+ * acknowledged once every record in it is stored, late, a duplicate or rejected: an invalid record is counted
+ * rejected and dead-lettered alone, as a message of its own with its identity and the reason, never the batch. A
+ * server that dies mid-batch leaves the whole message to the broker; on its redelivery the records stored already
+ * come back {@code DUPLICATE} and those rejected already are not counted again.
  *
  * <ul>
  *   <li>A message that cannot be decoded is counted as rejected (under a synthetic id derived from its message id
@@ -129,9 +141,20 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     private final ExecutorService acker;
     private final AtomicLong ackCalls = new AtomicLong();
     private final ExecutorService deadLetterer;
+    /** Decodes and processes the batches that waited for room (see {@link #dispatchBatch}). */
+    private final ExecutorService batchIntake;
+    private final Object admission = new Object();
+    /** Records of batches decoded and not yet settled; guarded by admission. */
+    private long batchRecordsInProcess;
+    /** Batch deliveries taken from the broker that wait, undecoded, for room; guarded by admission. */
+    private final ArrayDeque<Runnable> batchesWaiting = new ArrayDeque<>();
+    /** A batch was let in and is not decoded yet (its size unknown); guarded by admission. */
+    private boolean admitting;
     /** Requeues after their pause, and attempts to consume again. */
     private final ScheduledExecutorService timer;
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong batchesReceived = new AtomicLong();
+    private final AtomicLong batchRecords = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong requeued = new AtomicLong();
@@ -155,6 +178,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         this.consumerTagPrefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.acker = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-acks"));
         this.deadLetterer = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-dead-letters"));
+        this.batchIntake = Executors.newSingleThreadExecutor(new DaemonThreadFactory(name + "-batches"));
         this.timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory(name + "-timer"));
         this.connection = RabbitConnections.open(settings, name);
         if (connection instanceof Recoverable recoverable) {
@@ -303,23 +327,21 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
 
     /** Decodes the record and hands it to the node; what becomes of it settles the delivery later. */
     private void dispatch(Subscription from, Delivery delivery) {
+        if (RecordMessages.isBatch(delivery.getProperties())) {
+            dispatchBatch(from, delivery);
+            return;
+        }
         long tag = delivery.getEnvelope().getDeliveryTag();
         SensorRecord record;
         try {
             record = RecordMessages.decode(delivery.getProperties(), delivery.getBody());
         } catch (UndecodableMessageException e) {
-            String reason = e.getMessage();
-            deadLetterer.execute(() -> deadLetter(from, delivery, reason,
-                    () -> node.rejectUndecodable(syntheticId(delivery), reason)));
+            deadLetterUndecodable(from, delivery, e.getMessage());
             return;
         }
         CompletableFuture<ComputeNode.Processed> processing;
-        long lossesAtDelivery = connectionLosses.get();
         try {
-            // once the delivery's channel or connection is gone the broker gives the record to another server: the
-            // store can be skipped (a saving only: stores are idempotent)
-            processing = node.process(record, () -> !from.retired && from.channel.isOpen()
-                    && connectionLosses.get() == lossesAtDelivery);
+            processing = node.process(record, stillWanted(from));
         } catch (RuntimeException e) {
             requeueLater(from, tag, record.id() + " not processed (" + e.getMessage() + ")");
             return;
@@ -332,7 +354,8 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
                 }
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (cause instanceof InvalidRecordException invalid) {
-                    deadLetterer.execute(() -> deadLetter(from, delivery, invalid.getMessage(), null));
+                    deadLetterer.execute(() -> deadLetter(from, tag,
+                            List.of(DeadLetter.of(delivery, invalid.getMessage())), null));
                 } else if (cause instanceof CancellationException) {
                     forget(from, tag); // not stored: the broker redelivers it to whoever consumes now
                 } else {
@@ -345,9 +368,187 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     }
 
     /**
+     * Whether a delivery taken now is still this server's to settle when its store comes: once its channel or
+     * connection is gone the broker gives it to another server, and the store can be skipped (a saving only: stores
+     * are idempotent).
+     */
+    private BooleanSupplier stillWanted(Subscription from) {
+        long lossesAtDelivery = connectionLosses.get();
+        return () -> !from.retired && from.channel.isOpen() && connectionLosses.get() == lossesAtDelivery;
+    }
+
+    /** Counts an undecodable message as rejected once (under its synthetic identity) and dead-letters it whole. */
+    private void deadLetterUndecodable(Subscription from, Delivery delivery, String reason) {
+        deadLetterer.execute(() -> deadLetter(from, delivery.getEnvelope().getDeliveryTag(),
+                List.of(DeadLetter.of(delivery, reason)), () -> node.rejectUndecodable(syntheticId(delivery, -1), reason)));
+    }
+
+    /**
+     * Admits a batch when fewer than {@code prefetch} records of batches are in process, else keeps it, undecoded, until
+     * settled batches make room: the broker's prefetch counts messages, and a server taking fleets' batches with the
+     * default prefetch of 1,000 would otherwise decode and hold up to 1,000 batches of records at once. One batch is
+     * let in at a time (its size is known once it is decoded), so the records in process stay below the prefetch plus
+     * one batch. Batches go in in the order they came.
+     */
+    private void dispatchBatch(Subscription from, Delivery delivery) {
+        boolean now;
+        synchronized (admission) {
+            now = !admitting && batchRecordsInProcess < settings.prefetch() && batchesWaiting.isEmpty();
+            if (now) {
+                admitting = true;
+            } else {
+                batchesWaiting.add(() -> processBatch(from, delivery));
+            }
+        }
+        if (now) {
+            processBatch(from, delivery);
+        } else {
+            admitWaiting();
+        }
+    }
+
+    /** A batch let in is decoded: its records count from now on, and the next may be let in. */
+    private void batchCounted(int records) {
+        synchronized (admission) {
+            batchRecordsInProcess += records;
+            admitting = false;
+        }
+        admitWaiting();
+    }
+
+    /** A batch was settled (stored, rejected, or handed back): its records no longer count. */
+    private void batchSettled(int records) {
+        synchronized (admission) {
+            batchRecordsInProcess -= records;
+        }
+        admitWaiting();
+    }
+
+    /** Lets the oldest batch waiting in, on the intake thread, when there is room and no other is being let in. */
+    private void admitWaiting() {
+        Runnable next;
+        synchronized (admission) {
+            if (admitting || batchRecordsInProcess >= settings.prefetch() || batchesWaiting.isEmpty()) {
+                return;
+            }
+            admitting = true;
+            next = batchesWaiting.poll();
+        }
+        try {
+            batchIntake.execute(next);
+        } catch (RuntimeException stopping) {
+            // closing or aborted: the broker redelivers what was not acknowledged
+        }
+    }
+
+    /**
+     * A batch: every record to the node at once (one group-commit write), then one ack for the message once each is
+     * stored, late, a duplicate or rejected. Invalid records are dead-lettered one by one before that ack, each as a
+     * message of its own; a reading that carries no record is counted rejected (under an identity derived from the
+     * message and its position) and dead-lettered alone too. An undecodable batch is dead-lettered whole.
+     */
+    private void processBatch(Subscription from, Delivery delivery) {
+        long tag = delivery.getEnvelope().getDeliveryTag();
+        RecordBatch batch;
+        try {
+            batch = RecordMessages.decodeBatch(delivery.getProperties(), delivery.getBody());
+        } catch (UndecodableMessageException e) {
+            batchCounted(0);
+            deadLetterUndecodable(from, delivery, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            batchCounted(0);
+            handlingFailed(from, delivery, e); // run from the intake thread: nothing above catches it
+            return;
+        }
+        int size = batch.getReadingsCount();
+        batchCounted(size);
+        try {
+            processDecodedBatch(from, delivery, tag, batch);
+        } catch (RuntimeException e) {
+            batchSettled(size);
+            handlingFailed(from, delivery, e);
+        }
+    }
+
+    private void processDecodedBatch(Subscription from, Delivery delivery, long tag, RecordBatch batch) {
+        int size = batch.getReadingsCount();
+        batchesReceived.incrementAndGet();
+        batchRecords.addAndGet(size);
+        String batchId = batchId(delivery);
+        List<SensorRecord> records = new ArrayList<>(size);
+        List<Reading> readings = new ArrayList<>(size);
+        List<DeadLetter> empty = new ArrayList<>();
+        List<RecordId> emptyIds = new ArrayList<>();
+        for (int position = 0; position < size; position++) {
+            Reading reading = batch.getReadings(position);
+            SensorRecord record = RecordMessages.record(reading);
+            if (record == null) {
+                empty.add(new DeadLetter(RecordMessages.properties(reading, batchId, position), RecordMessages.body(reading),
+                        "reading " + position + " of batch " + batchId + " carries no record", batchId));
+                emptyIds.add(syntheticId(delivery, position));
+            } else {
+                records.add(record);
+                readings.add(reading);
+            }
+        }
+        CompletableFuture<List<ComputeNode.Result>> processing;
+        try {
+            processing = node.processAll(records, stillWanted(from));
+        } catch (RuntimeException e) {
+            batchSettled(size);
+            requeueLater(from, tag, "batch " + batchId + " not processed (" + e.getMessage() + ")");
+            return;
+        }
+        processing.whenComplete((results, error) -> {
+            batchSettled(size); // its records are stored or rejected (or not, and it goes back): the next may come in
+            try {
+                if (error == null) {
+                    List<DeadLetter> letters = new ArrayList<>(empty);
+                    for (int i = 0; i < results.size(); i++) {
+                        ComputeNode.Result result = results.get(i);
+                        if (result.isRejected()) {
+                            Reading reading = readings.get(i);
+                            letters.add(new DeadLetter(RecordMessages.properties(reading, batchId, i),
+                                    RecordMessages.body(reading), result.rejection(), batchId));
+                        }
+                    }
+                    if (letters.isEmpty()) {
+                        ack(from, tag);
+                    } else {
+                        deadLetterer.execute(() -> deadLetter(from, tag, letters, emptyIds.isEmpty() ? null
+                                : () -> countUndecodable(emptyIds, "a reading of batch " + batchId + " carries no record")));
+                    }
+                    return;
+                }
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof CancellationException) {
+                    forget(from, tag); // not stored: the broker redelivers it to whoever consumes now
+                } else {
+                    requeueLater(from, tag, "batch " + batchId + " not stored (" + cause.getMessage() + ")");
+                }
+            } catch (RuntimeException e) {
+                requeueLater(from, tag, "batch " + batchId + " not settled (" + e + ")"); // the executor is stopping
+            }
+        });
+    }
+
+    /** The name of a batch in logs and dead letters: its message id, or a digest of its bytes when it has none. */
+    private static String batchId(Delivery delivery) {
+        String messageId = delivery.getProperties().getMessageId();
+        return messageId != null ? messageId : "batch-" + syntheticId(delivery, -1).sequence();
+    }
+
+    private CompletableFuture<Void> countUndecodable(List<RecordId> ids, String reason) {
+        return CompletableFuture.allOf(ids.stream().map(id -> node.rejectUndecodable(id, reason))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
      * The handling of a delivery threw: handed back to the queue once; on its redelivery (it failed before, here or
-     * on a server that then stopped), dead-lettered with the exception as the reason and counted as rejected, so that
-     * a message that always fails neither loops for ever nor goes uncounted.
+     * on a server that then stopped), dead-lettered with the exception as the reason and counted as rejected (a
+     * batch's records each under its own identity), so that a message that always fails neither loops for ever nor
+     * goes uncounted.
      */
     private void handlingFailed(Subscription from, Delivery delivery, RuntimeException e) {
         handlingFailures.incrementAndGet();
@@ -359,45 +560,75 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
             return;
         }
         try {
-            deadLetterer.execute(() -> deadLetter(from, delivery, reason,
-                    () -> node.rejectUndecodable(identityOf(delivery), reason)));
+            deadLetterer.execute(() -> deadLetter(from, tag, List.of(DeadLetter.of(delivery, reason)),
+                    () -> countUndecodable(identitiesOf(delivery), reason)));
         } catch (RuntimeException stopping) {
             requeueLater(from, tag, reason);
         }
     }
 
-    /** The record's identity if the message decodes, else the synthetic one of an undecodable message. */
-    private static RecordId identityOf(Delivery delivery) {
+    /**
+     * The identities of the records a message carries: a record's, a batch's records' (a reading without a record
+     * under its position's synthetic one), or the synthetic one of an undecodable message.
+     */
+    private static List<RecordId> identitiesOf(Delivery delivery) {
         try {
-            return RecordMessages.decode(delivery.getProperties(), delivery.getBody()).id();
+            if (RecordMessages.isBatch(delivery.getProperties())) {
+                RecordBatch batch = RecordMessages.decodeBatch(delivery.getProperties(), delivery.getBody());
+                List<RecordId> ids = new ArrayList<>(batch.getReadingsCount());
+                for (int position = 0; position < batch.getReadingsCount(); position++) {
+                    SensorRecord record = RecordMessages.record(batch.getReadings(position));
+                    ids.add(record != null ? record.id() : syntheticId(delivery, position));
+                }
+                return ids;
+            }
+            return List.of(RecordMessages.decode(delivery.getProperties(), delivery.getBody()).id());
         } catch (RuntimeException undecodable) {
-            return syntheticId(delivery);
+            return List.of(syntheticId(delivery, -1));
         }
     }
 
     /**
-     * Counts the rejection (when {@code count} is given), publishes the dead letter, waits for its confirm, then acks
-     * the original.
+     * A message for the dead-letter queue: the properties and body of the message rejected (for a record taken out of
+     * a batch, those it would have on its own), why, and the batch it came in ({@code null}: none).
      */
-    private void deadLetter(Subscription from, Delivery delivery, String reason,
+    private record DeadLetter(AMQP.BasicProperties properties, byte[] body, String reason, String batchId) {
+
+        static DeadLetter of(Delivery delivery, String reason) {
+            return new DeadLetter(delivery.getProperties(), delivery.getBody(), reason, null);
+        }
+    }
+
+    /**
+     * Counts the rejections (when {@code count} is given), publishes the dead letters, waits for their confirms, then
+     * acks the original message.
+     */
+    private void deadLetter(Subscription from, long tag, List<DeadLetter> letters,
                             Supplier<CompletableFuture<Void>> count) {
-        long tag = delivery.getEnvelope().getDeliveryTag();
         try {
             if (count != null) {
                 count.get().join();
             }
-            AMQP.BasicProperties original = delivery.getProperties();
-            Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
-            headers.put(RecordMessages.REJECT_REASON_HEADER, reason);
-            headers.put(RecordMessages.REJECTED_BY_HEADER, node.settings().id());
-            AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
             Channel channel = deadLetterChannel();
-            channel.basicPublish("", topology.deadLetterQueue(), properties, delivery.getBody());
-            if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
-                throw new IOException("the broker refused the dead letter");
+            for (DeadLetter letter : letters) {
+                AMQP.BasicProperties original = letter.properties();
+                Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
+                headers.put(RecordMessages.REJECT_REASON_HEADER, bounded(letter.reason()));
+                headers.put(RecordMessages.REJECTED_BY_HEADER, node.settings().id());
+                if (letter.batchId() != null) {
+                    headers.put(RecordMessages.FROM_BATCH_HEADER, letter.batchId());
+                }
+                AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
+                channel.basicPublish("", topology.deadLetterQueue(), properties, letter.body());
             }
-            deadLettered.incrementAndGet();
-            LOG.info(name + ": dead-lettered message " + original.getMessageId() + ": " + reason);
+            if (!channel.waitForConfirms(settings.confirmTimeout().toMillis())) {
+                throw new IOException("the broker refused a dead letter");
+            }
+            deadLettered.addAndGet(letters.size());
+            for (DeadLetter letter : letters) {
+                LOG.info(name + ": dead-lettered message " + letter.properties().getMessageId()
+                        + (letter.batchId() == null ? "" : " of batch " + letter.batchId()) + ": " + letter.reason());
+            }
             ack(from, tag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -433,17 +664,21 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     }
 
     /**
-     * The identity a message that has none is counted under: stable across redeliveries of the same message, with no
-     * sensor id (the store keeps such identities apart from the sensors' sequences, for the retention).
+     * The identity a message that has none is counted under (with {@code position} -1), or a reading of a batch that
+     * carries no record (its position): stable across redeliveries of the same message, with no sensor id (the store
+     * keeps such identities apart from the sensors' sequences, for the retention).
      */
-    private static RecordId syntheticId(Delivery delivery) {
+    private static RecordId syntheticId(Delivery delivery, int position) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             String messageId = delivery.getProperties().getMessageId();
             if (messageId != null) {
                 digest.update(messageId.getBytes(StandardCharsets.UTF_8));
             }
-            digest.update(delivery.getBody());
+            digest.update(delivery.getBody() == null ? new byte[0] : delivery.getBody());
+            if (position >= 0) {
+                digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(position).array());
+            }
             return new RecordId("", ByteBuffer.wrap(digest.digest()).getLong() & Long.MAX_VALUE);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
@@ -548,7 +783,10 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
     @Override
     public List<Measurement> measurements() {
         return List.of(
-                Measurement.counter("meteo.rabbit.deliveries", "record messages taken from the work queue", received.get()),
+                Measurement.counter("meteo.rabbit.deliveries", "record messages taken from the work queue (a batch is one)",
+                        received.get()),
+                Measurement.counter("meteo.rabbit.batch.deliveries", "of those, batch messages", batchesReceived.get()),
+                Measurement.counter("meteo.rabbit.batch.records", "records in the batch messages taken", batchRecords.get()),
                 Measurement.counter("meteo.rabbit.redeliveries", "of those, messages the broker delivered again "
                         + "(unacknowledged by a server that stopped or lost its connection)", redelivered.get()),
                 Measurement.counter("meteo.rabbit.acks", "record messages acknowledged after the store", acked.get()),
@@ -603,6 +841,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         }
         timer.shutdownNow();
         deadLetterer.shutdownNow();
+        batchIntake.shutdownNow();
         acker.shutdownNow();
         try {
             connection.close((int) settings.closeTimeout().toMillis());
@@ -618,6 +857,7 @@ public final class RabbitComputeServer implements AutoCloseable, Measured {
         acker.shutdownNow();
         timer.shutdownNow();
         deadLetterer.shutdownNow();
+        batchIntake.shutdownNow();
         connection.abort(1_000);
         LOG.info(name + ": aborted");
     }

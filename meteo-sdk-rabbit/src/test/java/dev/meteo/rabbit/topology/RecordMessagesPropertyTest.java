@@ -8,6 +8,8 @@ import dev.meteo.model.SensorRecord;
 import dev.meteo.proto.ProtoCodec;
 import dev.meteo.proto.RawMeteoData;
 import dev.meteo.proto.RawPollutionData;
+import dev.meteo.proto.Reading;
+import dev.meteo.proto.RecordBatch;
 import dev.meteo.rabbit.topology.RecordMessages.UndecodableMessageException;
 import dev.meteo.testing.Gen;
 import dev.meteo.testing.Tries;
@@ -77,6 +79,73 @@ class RecordMessagesPropertyTest {
                 assertDoesNotThrow(() -> record.detectedAt().toEpochMilli());
             }
         });
+    }
+
+    /** A batch message as a consumer receives it: the type header, a version header or none, a body. */
+    record BatchMessage(Object version, byte[] body) {
+
+        AMQP.BasicProperties properties() {
+            Map<String, Object> headers = new HashMap<>(Map.of(RecordMessages.RECORD_TYPE_HEADER, RecordMessages.BATCH));
+            if (version != null) {
+                headers.put(RecordMessages.BATCH_VERSION_HEADER, version);
+            }
+            return new AMQP.BasicProperties.Builder().headers(headers).build();
+        }
+    }
+
+    @Test
+    void everyBatchMessageIsReadingsThatEachGetAVerdictOrUndecodableWholeWithAShortReason() {
+        Tries.forAll(1_000, RecordMessagesPropertyTest::batchMessages, message -> {
+            AMQP.BasicProperties properties = message.properties();
+            assertTrue(RecordMessages.isBatch(properties));
+            RecordBatch batch;
+            try {
+                batch = RecordMessages.decodeBatch(properties, message.body());
+            } catch (UndecodableMessageException undecodable) {
+                assertFalse(undecodable.getMessage().isBlank());
+                assertTrue(undecodable.getMessage().length() <= MAX_REASON_LENGTH, undecodable.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                fail("decoding a batch threw " + e, e);
+                return;
+            }
+            for (Reading reading : batch.getReadingsList()) {
+                SensorRecord record = assertDoesNotThrow(() -> RecordMessages.record(reading));
+                assertNotNull(assertDoesNotThrow(() -> RecordMessages.properties(reading, "batch", 0)));
+                assertNotNull(assertDoesNotThrow(() -> RecordMessages.body(reading)));
+                if (record != null) {
+                    Optional<RecordValidator.Rejection> verdict = assertDoesNotThrow(() -> validator.rejection(record));
+                    verdict.ifPresent(rejection -> assertTrue(rejection.reason().length() <= MAX_REASON_LENGTH));
+                }
+            }
+        });
+    }
+
+    /** A version header (version 1 as an integer or text, any integer, a huge text, any value, or none) and a body. */
+    private static BatchMessage batchMessages(Gen gen) {
+        Object version = gen.orNull(0.3, () -> gen.oneOf(
+                () -> RecordMessages.BATCH_VERSION,
+                () -> LongStringHelper.asLongString("1"),
+                gen::ints,
+                () -> LongStringHelper.asLongString(hugeTypes(gen)),
+                () -> headerValues(gen)));
+        return new BatchMessage(version, gen.oneOf(() -> batchBodies(gen), () -> batchBodies(gen), () -> bodies(gen)));
+    }
+
+    /** A batch of readings: records of either kind (any field values), readings that carry none; or such a batch altered. */
+    private static byte[] batchBodies(Gen gen) {
+        RecordBatch.Builder batch = RecordBatch.newBuilder();
+        for (int i = gen.between(0, 20); i > 0; i--) {
+            batch.addReadings(gen.oneOf(
+                    () -> Reading.newBuilder().setAir(RawMeteoData.newBuilder().setSensorId(gen.strings(300))
+                            .setSequence(gen.longs()).setDetectedAt(timestamps(gen)).setTemperature(gen.readings())
+                            .setHumidity(gen.readings())).build(),
+                    () -> Reading.newBuilder().setPollution(RawPollutionData.newBuilder().setSensorId(gen.strings(300))
+                            .setSequence(gen.longs()).setDetectedAt(timestamps(gen)).setCo2(gen.ints())).build(),
+                    Reading::getDefaultInstance));
+        }
+        byte[] valid = batch.build().toByteArray();
+        return gen.chance(0.2) ? gen.mutated(valid) : valid;
     }
 
     @Test
