@@ -35,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OptionsTableTest {
 
-    /** The subcommands audited: every one but picocli's own {@code help}. */
+    /**
+     * The subcommands audited: every one but picocli's own {@code help}; a nested one by its path
+     * ({@code "bench soak"}), should a command grow subcommands of its own.
+     */
     private static final List<String> COMMANDS =
             List.of("demo", "sensor", "server", "lb", "proxy", "terminal", "status", "reset", "bench");
     private static final Path OPERATIONS = Path.of("").toAbsolutePath().getParent().resolve("docs/operations.md");
@@ -123,14 +126,29 @@ class OptionsTableTest {
         return rows;
     }
 
-    private CommandSpec spec(String command) {
-        return meteo.getSubcommands().get(command).getCommandSpec();
+    /** The command at {@code path} ({@code "bench"}, {@code "bench soak"}). */
+    private CommandSpec spec(String path) {
+        CommandLine command = meteo;
+        for (String name : path.split(" ")) {
+            command = command.getSubcommands().get(name);
+        }
+        return command.getCommandSpec();
+    }
+
+    /** Every subcommand under {@code command}, nested ones included, by path; not picocli's {@code help}. */
+    private static void subcommands(CommandLine command, String prefix, Set<String> into) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                into.add(prefix + name);
+                subcommands(sub, prefix + name + " ", into);
+            }
+        });
     }
 
     @Test
     void theAuditedCommandsAreEveryCommandOfTheLauncher() {
-        Set<String> subcommands = new TreeSet<>(meteo.getSubcommands().keySet());
-        subcommands.remove("help");
+        Set<String> subcommands = new TreeSet<>();
+        subcommands(meteo, "", subcommands);
         assertEquals(new TreeSet<>(COMMANDS), subcommands, "a command the options table does not audit");
     }
 
