@@ -40,7 +40,7 @@ class OptionsTableTest {
      * ({@code "bench soak"}), should a command grow subcommands of its own.
      */
     private static final List<String> COMMANDS =
-            List.of("demo", "sensor", "server", "lb", "proxy", "terminal", "status", "reset", "bench");
+            List.of("demo", "sensor", "server", "lb", "proxy", "terminal", "status", "reset", "bench", "bench relay-backend");
     private static final Path OPERATIONS = Path.of("").toAbsolutePath().getParent().resolve("docs/operations.md");
     private static final String NO_DEFAULT = "—";
 
