@@ -288,7 +288,12 @@ public final class RedisProcess implements AutoCloseable {
     public void fillMemory(int bytes) {
         try (Jedis jedis = connect()) {
             jedis.configSet("maxmemory", "0");
-            jedis.set(FILLER, "x".repeat(bytes));
+            // in small pieces: a write's query buffer counts in used_memory until Redis shrinks it, and one of a
+            // megabyte would make the limit set below meaningless once it is gone
+            String piece = "x".repeat(16 * 1024);
+            for (int written = 0; written < bytes; written += piece.length()) {
+                jedis.append(FILLER, piece);
+            }
             jedis.configSet("maxmemory", Long.toString(usedMemory(jedis) - bytes / 4));
         }
     }
