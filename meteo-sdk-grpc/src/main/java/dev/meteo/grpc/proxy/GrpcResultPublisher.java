@@ -2,6 +2,7 @@ package dev.meteo.grpc.proxy;
 
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
+import dev.meteo.grpc.internal.DeliveryPosition;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.Registrar;
 import dev.meteo.grpc.proto.DeliveryReply;
@@ -348,7 +349,10 @@ public final class GrpcResultPublisher implements WindowResultPublisher, Measure
             return;
         }
         WindowResult window = due.get(index);
-        link.stub.withDeadlineAfter(settings.callDeadline().toMillis(), TimeUnit.MILLISECONDS)
+        // says where this proxy believes the terminal stands (each reply updates it), so that the terminal takes a gap
+        // only when the proxy knows where it stands and has nothing to fill the gap with
+        DeliveryPosition.sentAfter(link.stub, link.lastEndMillis)
+                .withDeadlineAfter(settings.callDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .deliverWindowResult(ProtoCodec.toProto(window), new StreamObserver<>() {
                     private DeliveryReply reply;
 

@@ -2,6 +2,7 @@ package dev.meteo.grpc.terminal;
 
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTlsSettings;
+import dev.meteo.grpc.internal.DeliveryPosition;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.internal.PeerRegistration;
 import dev.meteo.grpc.proto.DeliveryReply;
@@ -13,6 +14,7 @@ import dev.meteo.proto.WindowResult;
 import dev.meteo.terminal.Terminal;
 import dev.meteo.terminal.WindowNotKeptException;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
@@ -56,7 +58,7 @@ public final class GrpcTerminalServer implements AutoCloseable {
         this.deliveries = Executors.newSingleThreadExecutor(new DaemonThreadFactory("terminal-" + terminal.id() + "-deliveries"));
         this.server = GrpcServers.start(settings.bindHost(), settings.port(), tls, builder -> builder
                 .executor(deliveries)
-                .addService(new Deliveries())
+                .addService(ServerInterceptors.intercept(new Deliveries(), DeliveryPosition.reader()))
                 .addService(health.getHealthService()));
         this.endpoint = new Endpoint(GrpcServers.advertisedHost(settings.bindHost(), settings.advertisedHost()), server.getPort());
         String instance = UUID.randomUUID().toString();
@@ -107,14 +109,27 @@ public final class GrpcTerminalServer implements AutoCloseable {
         /** The window last refused for a gap; confined to the one delivery thread. */
         private long refusedGapEnd = Long.MIN_VALUE;
 
+        /**
+         * A window after a gap is refused, and the reply says where this terminal stands, so that the proxy sends the
+         * missing windows first; it is taken only when the proxy says it sends from exactly where this terminal stands
+         * (it knows, and has nothing in between: past its retention, or it keeps none), since a gap is better than no
+         * windows at all. A proxy that says nothing (an older one): refused once, taken when offered again; that
+         * older rule took a gap when the refusal's answer was lost and the proxy did not know where the terminal
+         * stood (docs/guarantees.md, "Finding 1").
+         */
+        private boolean gapIsMeant(long end) {
+            Long sentAfter = DeliveryPosition.ofThisCall();
+            if (sentAfter == null) {
+                return refusedGapEnd == end;
+            }
+            return sentAfter > 0 && sentAfter == Math.max(0, terminal.lastEndMillis());
+        }
+
         @Override
         public void deliverWindowResult(WindowResult request, StreamObserver<DeliveryReply> observer) {
             var result = ProtoCodec.fromProto(request); // the model's WindowResult (the proto's has the same name)
-            // A window after a gap is refused once: the reply says where this terminal stands and the proxy sends the
-            // missing windows first. Sent again without them, the proxy has none to send (they are past its
-            // retention, or it keeps none): take it, a gap is better than no windows at all.
             long end = result.end().toEpochMilli();
-            boolean refuse = terminal.wouldLeaveGap(result) && refusedGapEnd != end;
+            boolean refuse = terminal.wouldLeaveGap(result) && !gapIsMeant(end);
             refusedGapEnd = refuse ? end : Long.MIN_VALUE;
             boolean accepted;
             try {
