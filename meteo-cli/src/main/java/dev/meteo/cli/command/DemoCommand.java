@@ -138,8 +138,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Tumbling window length Y (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "4s",
-            description = "Grace after a window's end; keep it above the largest --delay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "6s",
+            description = "Grace after a window's end; keep it well above the largest --delay: a loaded machine adds "
+                    + "its own wait to every record, so 6 s over the default 3.5 s leaves none late (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
     @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0.5s..3.5s", paramLabel = "MIN..MAX",
