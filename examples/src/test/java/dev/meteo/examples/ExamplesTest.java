@@ -25,6 +25,16 @@ class ExamplesTest {
         assertTrue(outcome.windows() > 0);
     }
 
+    /** The classes docs/embedding.md shows, one per mode: each prints windows holding the sensor's records. */
+    @ParameterizedTest
+    @ValueSource(strings = {"InProcessApp", "GrpcApp", "RabbitApp"})
+    void theEmbeddingGuidesClassesRunAndPrintWindows(String name) throws Exception {
+        Class<?> app = Class.forName("dev.meteo.examples.embedding." + name);
+        String printed = printedBy(() -> app.getMethod("main", String[].class).invoke(null, (Object) new String[] {"3"}));
+        assertTrue(printed.matches("(?s).*window \\S+: [1-9][0-9]* air, 0 pollution records.*"), printed);
+        assertTrue(printed.contains("sensor so far: "), printed);
+    }
+
     @Test
     void theCustomSensorsImpossibleReadingIsRejectedWithItsReason() throws Exception {
         String printed = printedBy(() -> CustomSensor.main(new String[0]));
