@@ -653,6 +653,14 @@ public final class DemoCommand implements Callable<Integer> {
                     System.out.printf("  %-22s %s %s%s%n", "killed", kill.get("at"), kill.get("name"), next == null ? ""
                             : String.format(Locale.ROOT, ", next window at terminal 1 after %.1f s", ((Number) next).longValue() / 1000.0));
                 }
+            } else if (key.equals("pauses")) {
+                for (Object item : (List<?>) value) {
+                    Map<?, ?> pause = (Map<?, ?>) item;
+                    Object end = pause.get("end_ms");
+                    System.out.printf("  %-22s %s %s%s%n", "paused", pause.get("at"), pause.get("name"), end == null ? ""
+                            : String.format(Locale.ROOT, " for %.1f s", (((Number) end).longValue()
+                                    - ((Number) pause.get("at_ms")).longValue()) / 1000.0));
+                }
             } else if (value instanceof Map<?, ?> map) {
                 map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
             } else if (value instanceof List<?> problems) {
