@@ -1,4 +1,4 @@
-package dev.meteo.cli.process;
+package dev.meteo.cli.command;
 
 import dev.meteo.model.SensorRecord;
 import dev.meteo.sensor.RecordPublisher;

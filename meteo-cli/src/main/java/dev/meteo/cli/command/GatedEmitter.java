@@ -1,4 +1,4 @@
-package dev.meteo.cli.instrument;
+package dev.meteo.cli.command;
 
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.sensor.Sensor;
