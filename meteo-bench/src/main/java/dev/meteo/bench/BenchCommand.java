@@ -1,5 +1,6 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
+import dev.meteo.cli.LauncherSubcommand;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
@@ -38,7 +39,7 @@ import java.util.concurrent.Callable;
                 "",
                 "Needs Redis and, for rabbit, RabbitMQ (not the embedded broker: PerfTest measures the real one). "
                         + "Prints a table on stdout, progress on stderr; exit 0 when nothing was lost, 2 otherwise.", ""})
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, LauncherSubcommand {
 
     @Mixin
     StandardOptions standard;

@@ -1,7 +1,7 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 import dev.meteo.cli.options.DurationConverter;
-import dev.meteo.cli.process.Fleet;
+import dev.meteo.process.Fleet;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.redis.RedisSettings;
 

@@ -1,14 +1,14 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 import dev.meteo.cli.dashboard.JsonlFileSink;
-import dev.meteo.cli.embedded.LoopbackPorts;
-import dev.meteo.cli.instrument.LatencyRecorder;
+import dev.meteo.embedded.LoopbackPorts;
+import dev.meteo.bench.instrument.LatencyRecorder;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
-import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.cli.process.Deployment;
-import dev.meteo.cli.process.Drain;
-import dev.meteo.cli.process.Fleet;
+import dev.meteo.process.ChildProcess;
+import dev.meteo.process.Deployment;
+import dev.meteo.process.Drain;
+import dev.meteo.process.Fleet;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;

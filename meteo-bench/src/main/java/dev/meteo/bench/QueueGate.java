@@ -1,8 +1,8 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.meteo.cli.instrument.GatedEmitter;
+import dev.meteo.bench.instrument.GatedEmitter;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;

@@ -1,7 +1,7 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
-import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.cli.process.Fleet;
+import dev.meteo.process.ChildProcess;
+import dev.meteo.process.Fleet;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 import dev.meteo.redis.RedisSettings;
 import redis.clients.jedis.Jedis;

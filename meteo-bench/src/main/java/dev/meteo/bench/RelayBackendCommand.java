@@ -1,4 +1,4 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 import dev.meteo.cli.command.RoleCommand;
 import dev.meteo.grpc.internal.GrpcServers;

@@ -1,8 +1,8 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
-import dev.meteo.cli.embedded.LoopbackPorts;
-import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.cli.process.Fleet;
+import dev.meteo.embedded.LoopbackPorts;
+import dev.meteo.process.ChildProcess;
+import dev.meteo.process.Fleet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

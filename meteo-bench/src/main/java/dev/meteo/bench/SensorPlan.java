@@ -1,4 +1,4 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
 

@@ -1,4 +1,4 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
 /** Paces the bench's one-second samples on whole seconds from its start, so a slow sample does not shift the rest. */
 final class Ticker {

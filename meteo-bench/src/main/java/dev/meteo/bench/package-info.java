@@ -1,6 +1,6 @@
 /**
  * {@code meteo bench}, the load harness: runs the pipeline of each mode with every role in its own OS process (the
- * launcher's role commands, started by {@link dev.meteo.cli.process.ChildProcess}), warms it up, measures it, and measures in
+ * launcher's role commands, started by {@link dev.meteo.process.ChildProcess}), warms it up, measures it, and measures in
  * the same run the limits of the transports on this machine.
  *
  * <h2>How it measures</h2>
@@ -12,11 +12,11 @@
  *       rabbit: persisted by the broker); stored = coefficients the compute servers stored in Redis (not late, not
  *       duplicates). Per measured period: change of the summed counters divided by the wall time.</li>
  *   <li>Latency detection -> stored: servers run with the hidden {@code --bench-latency}, which wraps their store in
- *       {@link dev.meteo.cli.instrument.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
- *       now minus its detection time goes into a {@link dev.meteo.cli.instrument.LatencyRecorder} (an HdrHistogram, as
+ *       {@link dev.meteo.bench.instrument.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
+ *       now minus its detection time goes into a {@link dev.meteo.bench.instrument.LatencyRecorder} (an HdrHistogram, as
  *       Micrometer uses: microseconds, 3 significant digits). Window close -> terminal: terminals (hidden
  *       {@code --bench-grace}) record receive time minus window end minus grace
- *       ({@link dev.meteo.cli.instrument.WindowDelaySink}), so 0 is "the moment the window could close". Both are
+ *       ({@link dev.meteo.bench.instrument.WindowDelaySink}), so 0 is "the moment the window could close". Both are
  *       cumulative histograms that the children write into their status files ({@code latency_us},
  *       {@code window_delay_us}: HdrHistogram's compressed encoding in Base64); the bench adds up the children's, reads
  *       them at the start and end of the measured period and subtracts.</li>
@@ -29,7 +29,7 @@
  *       first terminal's windows - late - rejected (Redis's counts); it holds when lost is 0 and every terminal has
  *       the same records in windows.</li>
  *   <li>Limits: direct mode, a bare gRPC relay hop: the same sensor processes -> the real load balancer process -> a
- *       no-op compute backend ({@link dev.meteo.cli.bench.RelayBackendCommand}, the {@code directExecutor} backend of
+ *       no-op compute backend ({@link dev.meteo.bench.RelayBackendCommand}, the {@code directExecutor} backend of
  *       {@code DirectThroughputHarness}). Indirect mode: RabbitMQ PerfTest 2.22.1 as a child JVM ({@code -x 2 -y 2 -f
  *       persistent -c 100 -q 100}), persistent + confirmed + acked; the limit is the mean receive rate of the second
  *       half of its one-second intervals. ratio_to_limit = stored_per_s / the mode's limit.</li>
@@ -106,4 +106,4 @@
  * with the run (records older than the grace count as late, not lost). For rabbit latency at a steady state, give a
  * {@code --rate} below its stored rate.
  */
-package dev.meteo.cli.bench;
+package dev.meteo.bench;

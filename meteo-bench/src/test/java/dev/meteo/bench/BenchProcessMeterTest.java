@@ -1,6 +1,6 @@
-package dev.meteo.cli.bench;
+package dev.meteo.bench;
 
-import dev.meteo.cli.process.Drain;
+import dev.meteo.process.Drain;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

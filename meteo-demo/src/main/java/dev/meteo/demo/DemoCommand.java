@@ -1,11 +1,12 @@
-package dev.meteo.cli.command;
+package dev.meteo.demo;
 
+import dev.meteo.cli.LauncherSubcommand;
 import com.rabbitmq.client.Connection;
-import dev.meteo.cli.embedded.EmbeddedServices;
+import dev.meteo.embedded.EmbeddedServices;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.Logs;
-import dev.meteo.cli.metrics.Scrapes;
+import dev.meteo.process.Scrapes;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DelayRangeConverter;
@@ -16,13 +17,13 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
-import dev.meteo.cli.process.Chaos;
-import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.cli.process.Deployment;
-import dev.meteo.cli.process.Drain;
-import dev.meteo.cli.process.SentMark;
-import dev.meteo.cli.process.Supervisor;
-import dev.meteo.cli.process.WindowArrivals;
+import dev.meteo.process.Chaos;
+import dev.meteo.process.ChildProcess;
+import dev.meteo.process.Deployment;
+import dev.meteo.process.Drain;
+import dev.meteo.cli.command.SentMark;
+import dev.meteo.process.Supervisor;
+import dev.meteo.process.WindowArrivals;
 import dev.meteo.formula.ProcessingDelay;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.rabbit.RabbitConnections;
@@ -70,7 +71,7 @@ import java.util.stream.IntStream;
                 "Each run uses its own Redis key prefix and RabbitMQ names (--redis-prefix and --rabbit-prefix with "
                         + "demo-<run id> appended), so runs never mix. Logs: <data-dir>/<run id>/logs/.",
                 ""})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, LauncherSubcommand {
 
     @Mixin
     StandardOptions standard;

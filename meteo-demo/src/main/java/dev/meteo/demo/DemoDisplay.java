@@ -1,4 +1,4 @@
-package dev.meteo.cli.command;
+package dev.meteo.demo;
 
 import dev.meteo.cli.dashboard.AnsiDashboardSink;
 import dev.meteo.cli.dashboard.DashboardState;

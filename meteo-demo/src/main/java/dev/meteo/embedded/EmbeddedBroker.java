@@ -1,4 +1,4 @@
-package dev.meteo.cli.embedded;
+package dev.meteo.embedded;
 
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;

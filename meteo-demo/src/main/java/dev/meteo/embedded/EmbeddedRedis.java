@@ -1,4 +1,4 @@
-package dev.meteo.cli.embedded;
+package dev.meteo.embedded;
 
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;

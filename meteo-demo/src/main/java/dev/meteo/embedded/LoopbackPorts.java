@@ -1,4 +1,4 @@
-package dev.meteo.cli.embedded;
+package dev.meteo.embedded;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.meteo.cli.embedded;
+package dev.meteo.embedded;
 
 /**
  * Redis or RabbitMQ does not answer where configured and no embedded one may (or can) take its place. The message

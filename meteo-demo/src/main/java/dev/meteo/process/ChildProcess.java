@@ -1,4 +1,7 @@
-package dev.meteo.cli.process;
+package dev.meteo.process;
+
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.command.RoleCommand;
 
 import dev.meteo.cli.options.EnvironmentDefaults;
 import dev.meteo.internal.DaemonThreadFactory;
@@ -33,11 +36,11 @@ public final class ChildProcess {
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xms32m", "-Xmx256m", "-Xss512k", "-XX:-UsePerfData");
 
-    /** The launcher's main class, which every child runs (a name, not a class, so this package needs no launcher). */
-    public static final String LAUNCHER = "dev.meteo.cli.Meteo";
+    /** The launcher's main class, which every child runs. */
+    public static final String LAUNCHER = Meteo.class.getName();
 
     /** The word a role prints once started ("sensor air-1: ready"), which the parent waits for. */
-    public static final String READY = "ready";
+    public static final String READY = RoleCommand.READY;
 
     private final String name;
     private final Process process;
@@ -61,7 +64,7 @@ public final class ChildProcess {
     }
 
     /** What a role prints once its metrics endpoint is up: {@code "<role>: metrics on http://..."}. */
-    public static final String METRICS_ON = ": metrics on ";
+    public static final String METRICS_ON = RoleCommand.METRICS_ON;
 
     public static ChildProcess start(String name, List<String> arguments, Path logDir, PrintWriter sharedLog) throws IOException {
         return start(name, JVM_OPTIONS, arguments, logDir, sharedLog);

@@ -1,4 +1,4 @@
-package dev.meteo.cli.process;
+package dev.meteo.process;
 
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.model.WindowResult;

@@ -1,6 +1,6 @@
-package dev.meteo.cli.process;
+package dev.meteo.process;
 
-import dev.meteo.cli.instrument.LatencyRecorder;
+import dev.meteo.bench.instrument.LatencyRecorder;
 import dev.meteo.cli.io.Json;
 import org.HdrHistogram.Histogram;
 

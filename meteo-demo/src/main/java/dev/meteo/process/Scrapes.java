@@ -1,7 +1,7 @@
-package dev.meteo.cli.metrics;
+package dev.meteo.process;
 
 import dev.meteo.cli.io.Json;
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 
 import java.io.IOException;
 import java.net.URI;

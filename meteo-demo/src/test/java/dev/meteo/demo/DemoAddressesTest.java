@@ -1,4 +1,4 @@
-package dev.meteo.cli.command;
+package dev.meteo.demo;
 
 import dev.meteo.grpc.Endpoint;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.io.Json;

@@ -1,12 +1,12 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.meteo.cli.command.DemoCommand;
+import dev.meteo.demo.DemoCommand;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.WindowResultJson;
 import dev.meteo.cli.metrics.Exposition;
-import dev.meteo.cli.metrics.Scrapes;
+import dev.meteo.process.Scrapes;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;

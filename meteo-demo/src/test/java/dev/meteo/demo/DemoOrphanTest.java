@@ -1,4 +1,4 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import dev.meteo.redis.RedisSettings;
 import org.junit.jupiter.api.AfterEach;

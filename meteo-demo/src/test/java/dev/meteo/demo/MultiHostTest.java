@@ -1,11 +1,11 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.Mode;
-import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.cli.process.Drain;
+import dev.meteo.process.ChildProcess;
+import dev.meteo.process.Drain;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
 import dev.meteo.grpc.proto.MembersRequest;
 import dev.meteo.rabbit.RabbitConnections;

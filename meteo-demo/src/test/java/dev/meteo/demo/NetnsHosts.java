@@ -1,6 +1,6 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 
 import java.io.IOException;
 import java.io.PrintWriter;

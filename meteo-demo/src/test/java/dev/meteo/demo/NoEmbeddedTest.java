@@ -1,4 +1,4 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;

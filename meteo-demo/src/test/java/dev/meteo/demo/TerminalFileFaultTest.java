@@ -1,8 +1,8 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.options.Mode;
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 import dev.meteo.grpc.Endpoint;
 import dev.meteo.grpc.GrpcTransport;
 import dev.meteo.grpc.GrpcTransportSettings;

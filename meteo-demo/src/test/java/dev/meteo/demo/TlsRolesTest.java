@@ -1,8 +1,8 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 import dev.meteo.testing.RedisProcess;
 import dev.meteo.testing.SecuredRedis;
 import dev.meteo.testing.TestCertificates;

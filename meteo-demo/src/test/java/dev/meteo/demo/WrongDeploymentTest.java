@@ -1,10 +1,10 @@
-package dev.meteo.cli;
+package dev.meteo.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;

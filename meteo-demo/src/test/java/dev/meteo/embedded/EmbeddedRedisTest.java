@@ -1,4 +1,4 @@
-package dev.meteo.cli.embedded;
+package dev.meteo.embedded;
 
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;

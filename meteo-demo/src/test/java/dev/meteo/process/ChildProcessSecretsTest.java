@@ -1,4 +1,4 @@
-package dev.meteo.cli.process;
+package dev.meteo.process;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.meteo.cli;
 
-import dev.meteo.cli.process.ChildProcess;
+import dev.meteo.process.ChildProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.meteo.cli.instrument;
+package dev.meteo.bench.instrument;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

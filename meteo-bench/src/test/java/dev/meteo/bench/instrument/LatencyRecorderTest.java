@@ -1,4 +1,4 @@
-package dev.meteo.cli.instrument;
+package dev.meteo.bench.instrument;
 
 import dev.meteo.cli.io.Json;
 import org.HdrHistogram.Histogram;
