@@ -1,6 +1,7 @@
 package dev.meteo.demo;
 
 import dev.meteo.cli.LauncherSubcommand;
+import dev.meteo.cli.metrics.RoleReport;
 import com.rabbitmq.client.Connection;
 import dev.meteo.embedded.EmbeddedServices;
 import dev.meteo.cli.io.Console;
@@ -539,8 +540,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 processes.add(new Path[] {slot.current().statusFile(), slot.companions().get(0)});
             }
             for (Path[] files : processes) {
-                Map<?, ?> status = readStatus(files[0]);
-                if (Drain.isFinal(status)) {
+                RoleReport status = RoleReport.readOrNone(files[0]);
+                if (status.last()) {
                     reports.addAll(Drain.sensorReports(slot.name(), status));
                 } else {
                     killed++;
@@ -551,14 +552,6 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         return new SensorAccounts(reports, killed);
     }
 
-    private static Map<?, ?> readStatus(Path file) {
-        try {
-            return Files.isRegularFile(file) ? (Map<?, ?>) Json.read(Files.readString(file)) : Map.of();
-        } catch (IOException | RuntimeException e) {
-            return Map.of();
-        }
-    }
-
     /**
      * Windows published, added over every proxy process: a killed one's count is that of its last status (up to a
      * second old), so this can fall short by what it published in its last second; the terminals' files are exact.
@@ -567,10 +560,10 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         long emitted = 0;
         for (Supervisor.Slot slot : supervisor.slots("proxy")) {
             for (Supervisor.Incarnation ended : slot.ended()) {
-                emitted += number(readStatus(ended.statusFile()), "windows_emitted");
+                emitted += RoleReport.readOrNone(ended.statusFile()).windowsPublished();
             }
             if (!slot.currentEnded()) {
-                emitted += number(readStatus(slot.current().statusFile()), "windows_emitted");
+                emitted += RoleReport.readOrNone(slot.current().statusFile()).windowsPublished();
             }
         }
         return emitted;
@@ -667,11 +660,6 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                         : " (records in doubt: sent by a killed sensor process after its last status, each stored or not)")
                 : "  ACCOUNTING DOES NOT HOLD (see " + runDir.resolve("logs") + ")");
         System.out.println("  summary: " + runDir.resolve("summary.json"));
-    }
-
-    /** A number from a child's status (a flat JSON object), 0 when absent. */
-    private static long number(Map<?, ?> status, String key) {
-        return status.get(key) instanceof Number number ? number.longValue() : 0;
     }
 
 }

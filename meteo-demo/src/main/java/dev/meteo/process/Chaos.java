@@ -171,7 +171,7 @@ public final class Chaos implements AutoCloseable {
     /** The lease owner a proxy process said it writes, from its live status; {@code null} before it said. */
     private static String owner(ChildProcess proxy) {
         try {
-            return proxy.status().map(json -> ((Map<?, ?>) Json.read(json)).get("owner")).map(String::valueOf).orElse(null);
+            return proxy.report().owner().orElse(null);
         } catch (RuntimeException unreadable) {
             return null;
         }

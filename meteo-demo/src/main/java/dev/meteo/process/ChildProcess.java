@@ -2,6 +2,7 @@ package dev.meteo.process;
 
 import dev.meteo.cli.Meteo;
 import dev.meteo.cli.command.RoleCommand;
+import dev.meteo.cli.metrics.RoleReport;
 
 import dev.meteo.cli.options.EnvironmentDefaults;
 import dev.meteo.internal.DaemonThreadFactory;
@@ -296,14 +297,10 @@ public final class ChildProcess {
     }
 
     /**
-     * The child's counters: the final ones once it exited gracefully ({@code "final": true}), else the last ones it
-     * wrote while running (with {@code --status-file-every}); empty when it wrote none.
+     * What the child measured: its final report once it exited gracefully ({@link RoleReport#last()}), else the last
+     * one it wrote while running (every {@code --status-file-every}); {@link RoleReport#none()} before its first.
      */
-    public Optional<String> status() {
-        try {
-            return Files.isRegularFile(statusFile) ? Optional.of(Files.readString(statusFile)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    public RoleReport report() {
+        return RoleReport.readOrNone(statusFile);
     }
 }

@@ -1,5 +1,8 @@
 package dev.meteo.process;
 
+import dev.meteo.cli.command.SentMark;
+import dev.meteo.cli.metrics.RoleReport;
+
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.model.WindowResult;
 import dev.meteo.store.SensorCounts;
@@ -44,11 +47,6 @@ public final class Drain {
         }
     }
 
-    /** Whether a status file is the one a role writes once closed gracefully (else the last it wrote while running). */
-    public static boolean isFinal(Map<?, ?> status) {
-        return Boolean.TRUE.equals(status.get("final"));
-    }
-
     /**
      * A sensor process killed before it wrote its final status. Its confirmed and failed counts are those of the last
      * status it wrote while running: lower bounds, as more may have been confirmed since. Its sent count is the exact
@@ -56,29 +54,20 @@ public final class Drain {
      * What it sent and had neither confirmed nor failed by that status is in doubt: each of those records may or may not
      * have been classified in the store, so the check of its id allows anything between confirmed and sent.
      */
-    public static SensorReport killedSensorReport(String name, Map<?, ?> lastStatus, java.util.OptionalLong sentMark) {
-        long confirmed = Fleet.number(lastStatus, "confirmed");
-        long failed = Fleet.number(lastStatus, "failed");
-        long sent = Math.max(Fleet.number(lastStatus, "sent"), sentMark.orElse(0));
+    public static SensorReport killedSensorReport(String name, RoleReport last, java.util.OptionalLong sentMark) {
+        long confirmed = last.confirmed();
+        long failed = last.failed();
+        long sent = Math.max(last.sent(), sentMark.orElse(0));
         return new SensorReport(name, sent, confirmed, failed, Math.max(0, sent - confirmed - failed));
     }
 
     /**
      * The sensors of one sensor process, from its final status: each sensor of a fleet ({@code --count}), whose
-     * process lists them under {@code sensor_reports}, or the one sensor of the process, named {@code name}.
+     * process reports each ({@link RoleReport#sensors()}), or the one sensor of the process, named {@code name}.
      */
-    public static List<SensorReport> sensorReports(String name, Map<?, ?> status) {
-        if (status.get("sensor_reports") instanceof List<?> fleet) {
-            List<SensorReport> reports = new ArrayList<>(fleet.size());
-            for (Object item : fleet) {
-                Map<?, ?> sensor = (Map<?, ?>) item;
-                reports.add(new SensorReport(String.valueOf(sensor.get("id")), Fleet.number(sensor, "sent"),
-                        Fleet.number(sensor, "confirmed"), Fleet.number(sensor, "failed")));
-            }
-            return reports;
-        }
-        return List.of(new SensorReport(name, Fleet.number(status, "sent"), Fleet.number(status, "confirmed"),
-                Fleet.number(status, "failed")));
+    public static List<SensorReport> sensorReports(String name, RoleReport report) {
+        return report.sensorsOr(name).stream()
+                .map(sensor -> new SensorReport(sensor.id(), sensor.sent(), sensor.confirmed(), sensor.failed())).toList();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.Processes;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.demo.DemoCommand;

@@ -1,5 +1,7 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.Processes;
 import dev.meteo.redis.RedisSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.metrics.RoleReport;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.cli.io.Json;
@@ -330,9 +332,9 @@ class MultiHostTest {
             long total = 0;
             long at = 0;
             for (ChildProcess sensor : sensors) {
-                Map<?, ?> status = (Map<?, ?>) Json.read(sensor.status().orElseThrow());
-                total += ((Number) status.get("confirmed")).longValue();
-                at += ((Number) status.get("status_at_ms")).longValue();
+                RoleReport status = sensor.report();
+                total += status.confirmed();
+                at += status.atMillis();
             }
             return new long[]{total, at / sensors.size()};
         }
@@ -508,8 +510,8 @@ class MultiHostTest {
             Map<String, Drain.SensorReport> reports = new LinkedHashMap<>();
             for (ChildProcess sensor : sensors) {
                 assertTrue(sensor.awaitExit(30), sensor.name() + " did not stop by itself");
-                Map<?, ?> status = (Map<?, ?>) Json.read(sensor.status().orElseThrow(
-                        () -> new AssertionError(sensor.name() + " wrote no final status")));
+                RoleReport status = sensor.report();
+                assertTrue(status.last(), sensor.name() + " wrote no final status");
                 for (Drain.SensorReport report : Drain.sensorReports(sensor.name(), status)) {
                     reports.put(report.id(), report);
                 }
@@ -520,8 +522,7 @@ class MultiHostTest {
         private long processed(String server) {
             for (ChildProcess child : backends) {
                 if (child.name().equals(server)) {
-                    return child.status().map(text -> ((Map<?, ?>) Json.read(text)).get("processed"))
-                            .map(count -> ((Number) count).longValue()).orElse(0L);
+                    return child.report().count("meteo.records.received");
                 }
             }
             throw new IllegalArgumentException(server);

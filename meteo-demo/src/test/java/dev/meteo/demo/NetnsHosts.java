@@ -1,5 +1,6 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
 import dev.meteo.process.ChildProcess;
 
 import java.io.IOException;

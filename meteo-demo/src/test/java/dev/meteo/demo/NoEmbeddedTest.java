@@ -1,5 +1,6 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

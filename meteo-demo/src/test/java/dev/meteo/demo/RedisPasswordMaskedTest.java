@@ -1,5 +1,8 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.Processes;
+import dev.meteo.cli.Launcher;
 import dev.meteo.process.ChildProcess;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;

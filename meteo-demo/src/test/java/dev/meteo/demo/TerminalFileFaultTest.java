@@ -1,5 +1,7 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.Processes;
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.process.ChildProcess;

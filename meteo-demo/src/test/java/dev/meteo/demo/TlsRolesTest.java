@@ -1,5 +1,7 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.Processes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meteo.process.ChildProcess;

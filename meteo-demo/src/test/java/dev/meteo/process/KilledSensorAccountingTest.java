@@ -1,5 +1,8 @@
 package dev.meteo.process;
 
+import dev.meteo.cli.command.SentMark;
+import dev.meteo.cli.metrics.RoleReport;
+
 import dev.meteo.model.RawMeteoData;
 import dev.meteo.sensor.RecordPublisher;
 import org.junit.jupiter.api.Test;
@@ -7,13 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the demo knows of a sensor process killed with SIGKILL: its last live status (confirmed, failed: lower bounds)
@@ -44,19 +47,19 @@ class KilledSensorAccountingTest {
 
     @Test
     void aKilledSensorsRecordsSentButNotConfirmedAtItsLastStatusAreInDoubt() {
-        Map<String, Object> lastStatus = Map.of("sent", 40L, "confirmed", 37L, "failed", 1L);
+        RoleReport lastStatus = new RoleReport(Map.of("role", "sensor"), 1, false, Map.of(RoleReport.SENSOR_SENT, 40.0,
+                RoleReport.SENSOR_CONFIRMED, 37.0, RoleReport.SENSOR_FAILED, 1.0), Map.of(), List.of());
         Drain.SensorReport report = Drain.killedSensorReport("air-1", lastStatus, OptionalLong.of(45));
         assertEquals(new Drain.SensorReport("air-1", 45, 37, 1, 7), report);
-        assertFalse(Drain.isFinal(lastStatus));
-        assertTrue(Drain.isFinal(Map.of("final", true)));
+        assertFalse(lastStatus.last());
     }
 
     @Test
     void aSensorKilledBeforeItWroteAnythingSentNothingOrWhatItsMarkSays() {
         assertEquals(new Drain.SensorReport("air-1", 0, 0, 0, 0),
-                Drain.killedSensorReport("air-1", Map.of(), OptionalLong.empty()));
+                Drain.killedSensorReport("air-1", RoleReport.none(), OptionalLong.empty()));
         assertEquals(new Drain.SensorReport("air-1", 2, 0, 0, 2),
-                Drain.killedSensorReport("air-1", Map.of(), OptionalLong.of(2)));
+                Drain.killedSensorReport("air-1", RoleReport.none(), OptionalLong.of(2)));
     }
 
     @Test

@@ -231,6 +231,20 @@ public record RoleReport(Map<String, String> info, long atMillis, boolean last, 
         }
     }
 
+    /** The report of a role that wrote none yet: every figure 0, not final. */
+    public static RoleReport none() {
+        return new RoleReport(Map.of(), 0, false, Map.of(), Map.of(), List.of());
+    }
+
+    /** The report in {@code file}, or {@link #none()} when there is none or it cannot be read (a process killed). */
+    public static RoleReport readOrNone(Path file) {
+        try {
+            return read(file).orElse(none());
+        } catch (RuntimeException e) {
+            return none();
+        }
+    }
+
     /** The sum of one counter over several roles' reports. */
     public static long sum(Collection<RoleReport> reports, String name) {
         return reports.stream().mapToLong(report -> report.count(name)).sum();
