@@ -1,7 +1,6 @@
 package dev.meteo.bench;
 
 import dev.meteo.cli.options.DurationConverter;
-import dev.meteo.process.Fleet;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.redis.RedisSettings;
 

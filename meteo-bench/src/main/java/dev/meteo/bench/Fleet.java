@@ -1,8 +1,8 @@
-package dev.meteo.process;
+package dev.meteo.bench;
 
-import dev.meteo.bench.instrument.LatencyRecorder;
-import dev.meteo.cli.io.Json;
-import org.HdrHistogram.Histogram;
+
+import dev.meteo.cli.metrics.RoleReport;
+import dev.meteo.process.ChildProcess;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,11 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The child processes of one bench phase, by role, with their live counters: every child rewrites its status file
- * every {@link #STATUS_EVERY}, and {@link #read} parses it. Stopped in the reverse order of start.
+ * The child processes of one bench phase, by role, with what they measured: every child rewrites its status file
+ * every {@link #STATUS_EVERY} ({@link ChildProcess#report()}). Stopped in the reverse order of start.
  */
 public final class Fleet implements AutoCloseable {
 
@@ -75,35 +74,14 @@ public final class Fleet implements AutoCloseable {
         return logDir;
     }
 
-    /** A child's latest status as a map; empty before its first write. */
-    public static Map<?, ?> read(ChildProcess child) {
-        try {
-            Path file = child.statusFile();
-            if (!Files.isRegularFile(file)) {
-                return Map.of();
-            }
-            return Json.read(Files.readString(file)) instanceof Map<?, ?> map ? map : Map.of();
-        } catch (IOException | IllegalArgumentException e) {
-            return Map.of(); // replaced between exists and read: the next sample has it
-        }
+    /** The sum of one counter (a documented metric name, {@link RoleReport}) over children, as they last reported. */
+    public static long sum(List<ChildProcess> children, String metric) {
+        return RoleReport.sum(children.stream().map(ChildProcess::report).toList(), metric);
     }
 
-    public static long number(Map<?, ?> status, String key) {
-        return status.get(key) instanceof Number n ? n.longValue() : 0;
-    }
-
-    /** Sum of one counter over children. */
-    public static long sum(List<ChildProcess> children, String key) {
-        return children.stream().mapToLong(child -> number(read(child), key)).sum();
-    }
-
-    /** The sum of the children's HdrHistograms under one status key ({@link LatencyRecorder#snapshot}). */
-    public static Histogram histogram(List<ChildProcess> children, String key) {
-        Histogram merged = LatencyRecorder.emptyHistogram();
-        for (ChildProcess child : children) {
-            merged.add(LatencyRecorder.decode(read(child).get(key)));
-        }
-        return merged;
+    /** The sum of one timer over children, as they last reported. */
+    public static RoleReport.Histogram timer(List<ChildProcess> children, String metric) {
+        return RoleReport.sumTimer(children.stream().map(ChildProcess::report).toList(), metric);
     }
 
     /** Stops (SIGTERM, then waits for the final status) the children of these roles, in the order given. */

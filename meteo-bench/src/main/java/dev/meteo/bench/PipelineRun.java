@@ -1,20 +1,19 @@
 package dev.meteo.bench;
 
+import dev.meteo.cli.metrics.RoleReport;
+
 import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.embedded.LoopbackPorts;
-import dev.meteo.bench.instrument.LatencyRecorder;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.process.ChildProcess;
 import dev.meteo.process.Deployment;
 import dev.meteo.process.Drain;
-import dev.meteo.process.Fleet;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
-import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,14 +126,13 @@ final class PipelineRun {
             fleet.start("proxy", "proxy", proxyArgs);
             for (int i = 1; i <= settings.servers(); i++) {
                 List<String> server = withBrokerTuning(deployment.arguments("server"));
-                server.addAll(List.of("--id=server-" + i, "--delay=0", "--bench-latency"));
+                server.addAll(List.of("--id=server-" + i, "--delay=0"));
                 fleet.start("server", "server-" + i, server);
             }
             for (String id : terminalIds()) {
                 String name = "terminal-" + id.substring(id.indexOf('-') + 1);
                 List<String> terminal = withBrokerTuning(deployment.arguments("terminal"));
-                terminal.addAll(List.of("--id=" + id, "--data-dir=" + dataDir, "--dashboard=none", "--http-port=-1",
-                        "--bench-grace=" + DurationConverter.format(settings.grace())));
+                terminal.addAll(List.of("--id=" + id, "--data-dir=" + dataDir, "--dashboard=none", "--http-port=-1"));
                 fleet.start("terminal", name, terminal);
             }
             fleet.awaitReady(90_000);
@@ -150,7 +148,7 @@ final class PipelineRun {
                 List<String> sensor = withBrokerTuning(deployment.arguments("sensor"));
                 sensor.addAll(plan.arguments(i));
                 if (queueGate != null) {
-                    sensor.add("--bench-gate=" + gate);
+                    sensor.add("--gate=" + gate);
                 }
                 if (soak != null) {
                     sensor.add("--invalid-every=" + soak.invalidEvery());
@@ -185,7 +183,7 @@ final class PipelineRun {
     private void awaitRegistered(Fleet fleet) throws InterruptedException {
         ChildProcess balancer = fleet.byRole("lb").get(0);
         long deadline = System.currentTimeMillis() + 30_000;
-        while (Fleet.number(Fleet.read(balancer), "live_servers") < settings.servers()) {
+        while (balancer.report().liveServers() < settings.servers()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("the compute servers did not register with the load balancer in 30 s; see "
                         + fleet.logDir());
@@ -198,8 +196,8 @@ final class PipelineRun {
         List<ChildProcess> sensors = fleet.byRole("sensor");
         List<ChildProcess> servers = fleet.byRole("server");
         List<ChildProcess> terminals = fleet.byRole("terminal");
-        RateSampler storedRate = new RateSampler(servers, "stored");
-        RateSampler acceptedRate = new RateSampler(sensors, "confirmed");
+        RateSampler storedRate = new RateSampler(servers, RoleReport.RECORDS_STORED);
+        RateSampler acceptedRate = new RateSampler(sensors, RoleReport.SENSOR_CONFIRMED);
         List<Double> warmupSamples = new ArrayList<>();
         Ticker ticker = new Ticker();
         long warmupSeconds = settings.warmup().toSeconds();
@@ -220,10 +218,11 @@ final class PipelineRun {
             ProcessMeter.findByCommand("beam.smp").ifPresent(pid -> meters.add(new ProcessMeter("rabbitmq beam.smp (shared)", pid)));
         }
         meters.forEach(ProcessMeter::start);
-        long confirmedStart = Fleet.sum(sensors, "confirmed");
-        long storedStart = Fleet.sum(servers, "stored");
-        Histogram latencyStart = Fleet.histogram(servers, "latency_us");
-        Histogram windowStart = Fleet.histogram(terminals, "window_delay_us");
+        long confirmedStart = Fleet.sum(sensors, RoleReport.SENSOR_CONFIRMED);
+        long storedStart = Fleet.sum(servers, RoleReport.RECORDS_STORED);
+        // the same timers /metrics shows, read at the start and the end of the measured period
+        RoleReport.Histogram latencyStart = Fleet.timer(servers, RoleReport.RECORD_LATENCY);
+        RoleReport.Histogram windowStart = Fleet.timer(terminals, RoleReport.WINDOW_DELAY);
         long measureStartNanos = System.nanoTime();
 
         SoakSampler soakSampler = soak == null ? null : new SoakSampler(settings.redis(), redisPrefix, store,
@@ -248,12 +247,12 @@ final class PipelineRun {
             }
         }
         double seconds = (System.nanoTime() - measureStartNanos) / 1e9;
-        long confirmedEnd = Fleet.sum(sensors, "confirmed");
-        long storedEnd = Fleet.sum(servers, "stored");
-        Histogram latency = LatencyRecorder.since(latencyStart, Fleet.histogram(servers, "latency_us"));
-        Histogram windowDelay = LatencyRecorder.since(windowStart, Fleet.histogram(terminals, "window_delay_us"));
+        long confirmedEnd = Fleet.sum(sensors, RoleReport.SENSOR_CONFIRMED);
+        long storedEnd = Fleet.sum(servers, RoleReport.RECORDS_STORED);
+        RoleReport.Histogram latency = Fleet.timer(servers, RoleReport.RECORD_LATENCY).since(latencyStart);
+        RoleReport.Histogram windowDelay = Fleet.timer(terminals, RoleReport.WINDOW_DELAY).since(windowStart);
         meters.forEach(ProcessMeter::stop);
-        List<Double> loadAverage = BenchCommand.loadAverage();
+        List<Double> loadAverage = BenchOptions.loadAverage();
         Map<String, Object> redisMemory = RedisMemory.of(settings.redis(), redisPrefix);
 
         Accounting accounting = drainAndCount(fleet, store);
@@ -266,10 +265,10 @@ final class PipelineRun {
         out.put("records_per_s", Math.round((confirmedEnd - confirmedStart) / seconds));
         out.put("stored_per_s", Math.round((storedEnd - storedStart) / seconds));
         out.put("ratio_to_limit", null); // filled in by BenchCommand, which knows the limit
-        out.put("latency_ms", LatencyRecorder.percentilesMillis(latency));
-        out.put("latency_samples", latency.getTotalCount());
-        out.put("window_latency_ms", LatencyRecorder.percentilesMillis(windowDelay));
-        out.put("window_latency_samples", windowDelay.getTotalCount());
+        out.put("latency_ms", percentilesMillis(latency));
+        out.put("latency_samples", latency.count());
+        out.put("window_latency_ms", percentilesMillis(windowDelay));
+        out.put("window_latency_samples", windowDelay.count());
         out.put("sent", accounting.verdict().sent());
         out.put("lost", accounting.lost());
         out.put("late", accounting.verdict().late());
@@ -370,7 +369,7 @@ final class PipelineRun {
         fleet.stop("sensor");
         long stoppedAt = System.currentTimeMillis();
         List<Drain.SensorReport> reports = fleet.byRole("sensor").stream()
-                .flatMap(sensor -> Drain.sensorReports(sensor.name(), Fleet.read(sensor)).stream()).toList();
+                .flatMap(sensor -> Drain.sensorReports(sensor.name(), sensor.report()).stream()).toList();
         long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();
         Path reference = JsonlFileSink.file(dataDir, terminalIds().get(0));
         long deadline = System.currentTimeMillis() + settings.window().toMillis() + settings.grace().toMillis() + 60_000;
@@ -382,6 +381,18 @@ final class PipelineRun {
         fleet.stop("terminal", "server", "proxy", "lb");
         return new Accounting(Drain.verdict(reports, terminalFiles, store), drained);
     }
+
+    /** Quantiles of a timer's histogram, in ms, read as Prometheus's {@code histogram_quantile} reads them. */
+    static Map<String, Object> percentilesMillis(RoleReport.Histogram histogram) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (double quantile : QUANTILES) {
+            Double value = histogram.quantile(quantile);
+            out.put("p" + Math.round(quantile * 100), value == null ? null : Math.round(value * 1000) / 1000.0);
+        }
+        return out;
+    }
+
+    private static final double[] QUANTILES = {0.5, 0.95, 0.99};
 
     static double round(double value) {
         return Math.round(value);

@@ -2,7 +2,7 @@ package dev.meteo.bench;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.meteo.bench.instrument.GatedEmitter;
+import dev.meteo.cli.command.GatedEmitter;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.rabbit.RabbitConnections;
 import dev.meteo.rabbit.RabbitSettings;

@@ -1,16 +1,17 @@
 package dev.meteo.bench;
 
+import dev.meteo.cli.metrics.RoleReport;
+
 import dev.meteo.process.ChildProcess;
-import dev.meteo.process.Fleet;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The rate of one counter summed over children, from their live status files. Each child's rate is its counter's
- * change divided by the change of its own {@code status_at_ms} (when it read the counter), so the age of a file does
- * not skew the figure; a child that died stops contributing.
+ * The rate of one counter (a metric name of {@link RoleReport}) summed over children, from their live reports. Each
+ * child's rate is its counter's change divided by the change of its report's {@link RoleReport#atMillis()} (when it
+ * read the counter), so the age of a file does not skew the figure; a child that died stops contributing.
  */
 final class RateSampler {
 
@@ -18,12 +19,12 @@ final class RateSampler {
     }
 
     private final List<ChildProcess> children;
-    private final String key;
+    private final String metric;
     private final Map<ChildProcess, Reading> last = new HashMap<>();
 
-    RateSampler(List<ChildProcess> children, String key) {
+    RateSampler(List<ChildProcess> children, String metric) {
         this.children = List.copyOf(children);
-        this.key = key;
+        this.metric = metric;
         sample();
     }
 
@@ -31,8 +32,8 @@ final class RateSampler {
     double sample() {
         double rate = 0;
         for (ChildProcess child : children) {
-            Map<?, ?> status = Fleet.read(child);
-            Reading now = new Reading(Fleet.number(status, key), Fleet.number(status, "status_at_ms"));
+            RoleReport report = child.report();
+            Reading now = new Reading(report.count(metric), report.atMillis());
             Reading before = last.get(child);
             if (before != null && now.atMillis() > before.atMillis()) {
                 rate += (now.value() - before.value()) * 1000.0 / (now.atMillis() - before.atMillis());

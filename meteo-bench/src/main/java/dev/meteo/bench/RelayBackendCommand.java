@@ -1,5 +1,8 @@
 package dev.meteo.bench;
 
+import dev.meteo.cli.metrics.RoleMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+
 import dev.meteo.cli.command.RoleCommand;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
@@ -13,17 +16,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The backend of the bare relay hop (hidden; started by bench): a compute server's gRPC service that answers every
+ * The backend of the bare relay hop ({@code meteo bench relay-backend}, started by {@code meteo bench throughput}): a
+ * compute server's gRPC service that answers every
  * record at once with "stored", without computing or touching Redis, on a {@code directExecutor} as in
  * {@code DirectThroughputHarness}. Behind the real load balancer it measures what the gRPC hops alone cost.
  */
-@Command(name = "relay-backend", hidden = true, mixinStandardHelpOptions = true,
-        description = "A no-op compute backend for bench's bare relay limit (internal).")
+@Command(name = "relay-backend", mixinStandardHelpOptions = true,
+        description = {"A no-op compute server for the bare relay limit of 'meteo bench throughput': answers every "
+                + "record 'stored' at once, without computing or touching Redis; behind the real load balancer it "
+                + "measures what the gRPC hops alone cost.", ""})
 public final class RelayBackendCommand extends RoleCommand {
 
     @Option(names = "--port", required = true, paramLabel = "PORT", description = "Port to listen on (127.0.0.1).")
@@ -60,11 +64,9 @@ public final class RelayBackendCommand extends RoleCommand {
                 .addService(health.getHealthService()));
         return new Running() {
             @Override
-            public Map<String, Object> status() {
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "relay-backend");
-                status.put("answered", answered.get());
-                return status;
+            public void bindMetrics(RoleMetrics metrics) {
+                FunctionCounter.builder("meteo.relay.answered", answered, AtomicLong::get)
+                        .description("records answered 'stored' at once").register(metrics.registry());
             }
 
             @Override

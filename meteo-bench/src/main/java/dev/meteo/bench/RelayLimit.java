@@ -1,8 +1,9 @@
 package dev.meteo.bench;
 
+import dev.meteo.cli.metrics.RoleReport;
+
 import dev.meteo.embedded.LoopbackPorts;
 import dev.meteo.process.ChildProcess;
-import dev.meteo.process.Fleet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class RelayLimit {
             }
             fleet.awaitReady(60_000);
             List<ChildProcess> sensors = fleet.byRole("sensor");
-            RateSampler rate = new RateSampler(sensors, "confirmed");
+            RateSampler rate = new RateSampler(sensors, RoleReport.SENSOR_CONFIRMED);
             Ticker ticker = new Ticker();
             long warmup = settings.limitWarmup().toSeconds();
             for (long s = 1; s <= warmup; s++) {
@@ -55,7 +56,7 @@ final class RelayLimit {
             List<ProcessMeter> meters = new ArrayList<>();
             fleet.members().forEach(m -> meters.add(new ProcessMeter(m.process().name(), m.process().pid())));
             meters.forEach(ProcessMeter::start);
-            long start = Fleet.sum(sensors, "confirmed");
+            long start = Fleet.sum(sensors, RoleReport.SENSOR_CONFIRMED);
             long startNanos = System.nanoTime();
             List<Double> samples = new ArrayList<>();
             long measure = settings.limitMeasure().toSeconds();
@@ -67,13 +68,13 @@ final class RelayLimit {
                 progress.tick("grpc relay limit", "measure", s, measure, current);
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
-            long end = Fleet.sum(sensors, "confirmed");
+            long end = Fleet.sum(sensors, RoleReport.SENSOR_CONFIRMED);
             meters.forEach(ProcessMeter::stop);
             fleet.stop("sensor", "lb", "backend");
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("per_s", Math.round((end - start) / seconds));
             out.put("what", "sensor processes -> load balancer process -> no-op gRPC backend process (directExecutor)");
-            out.put("sensor_failed", Fleet.sum(sensors, "failed"));
+            out.put("sensor_failed", Fleet.sum(sensors, RoleReport.SENSOR_FAILED));
             out.put("processes", meters.stream().map(ProcessMeter::toMap).toList());
             out.put("samples_per_s", samples);
             return out;

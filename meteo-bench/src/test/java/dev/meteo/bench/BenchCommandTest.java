@@ -29,7 +29,7 @@ class BenchCommandTest {
     void aShortGrpcRunWritesTheDocumentedJsonAndLosesNothing() throws Exception {
         Path json = dir.resolve("bench.json");
         Path chart = dir.resolve("throughput.svg");
-        int exit = Meteo.commandLine().execute("bench", "--mode=grpc", "--sensors=2", "--servers=2", "--terminals=2",
+        int exit = Meteo.commandLine().execute("bench", "throughput", "--mode=grpc", "--sensors=2", "--servers=2", "--terminals=2",
                 "--warmup=2s", "--measure=3s", "--limit-warmup=1s", "--limit-measure=2s", "--window=1s", "--grace=2s",
                 "--max-in-flight=64", "--data-dir=" + dir, "--output=" + json, "--chart=" + chart);
         assertEquals(0, exit, "exit code: 0 means the accounting holds");
@@ -82,7 +82,7 @@ class BenchCommandTest {
     @Test
     void aShortScaleRunOfFleetsInBothModesWritesItsStepsAndLosesNothing() throws Exception {
         Path json = dir.resolve("scale.json");
-        int exit = Meteo.commandLine().execute("bench", "--mode=both", "--scale=40", "--sensor-interval=100ms",
+        int exit = Meteo.commandLine().execute("bench", "scale", "40", "--mode=both", "--sensor-interval=100ms",
                 "--servers=2", "--terminals=1", "--warmup=1s", "--measure=2s", "--window=500ms", "--grace=1s",
                 "--data-dir=" + dir, "--output=" + json);
         assertEquals(0, exit, "exit code: 0 means the accounting holds in every step");
@@ -112,7 +112,7 @@ class BenchCommandTest {
     @Test
     void aShortSoakWithHostileInputKeepsTheStoreFlatAndTheCountsExact() throws Exception {
         Path json = dir.resolve("soak.json");
-        int exit = Meteo.commandLine().execute("bench", "--mode=grpc", "--soak=70s", "--soak-every=2s", "--rate=200",
+        int exit = Meteo.commandLine().execute("bench", "soak", "--mode=grpc", "--duration=70s", "--every=2s", "--rate=200",
                 "--retention=3", "--result-retention=10s", "--invalid-every=5", "--late-every=5", "--sensors=2",
                 "--servers=2", "--terminals=1", "--warmup=5s", "--window=1s", "--grace=1s", "--data-dir=" + dir,
                 "--output=" + json);
