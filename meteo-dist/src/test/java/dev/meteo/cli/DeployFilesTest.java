@@ -278,7 +278,7 @@ class DeployFilesTest {
         return variables;
     }
 
-    /** The values at {@code path} under the jib plugin's configuration in meteo-cli's profile {@code image}. */
+    /** The values at {@code path} under the jib plugin's configuration in meteo-dist's profile {@code image}. */
     private static List<String> jib(String path) throws Exception {
         Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(POM.toFile());
         NodeList nodes = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
@@ -288,7 +288,7 @@ class DeployFilesTest {
         for (int i = 0; i < nodes.getLength(); i++) {
             values.add(nodes.item(i).getTextContent().strip());
         }
-        assertFalse(values.isEmpty(), "meteo-cli/pom.xml, profile image, jib: " + path);
+        assertFalse(values.isEmpty(), "meteo-dist/pom.xml, profile image, jib: " + path);
         return values;
     }
 

@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The launcher's container image as jib wrote it (meteo-cli's profile {@code image}, {@code jib-image.tar}): what a
+ * The launcher's container image as jib wrote it (meteo-dist's profile {@code image}, {@code jib-image.tar}): what a
  * container started from it gets, read from the tarball without a container runtime. Runs in that profile only
- * ({@code mvn -Pimage -pl meteo-cli -am verify -DskipTests}), which names the tarball in {@code meteo.image.tar};
+ * ({@code mvn -Pimage -pl meteo-dist -am verify -DskipTests}), which names the tarball in {@code meteo.image.tar};
  * skipped in the normal build, which makes no image.
  */
 class ImageLayoutTest {
@@ -49,7 +49,7 @@ class ImageLayoutTest {
     @BeforeAll
     static void readTheTarball() throws IOException {
         String tar = System.getProperty("meteo.image.tar");
-        assumeTrue(tar != null, "no image built: run with -Pimage (mvn -Pimage -pl meteo-cli -am verify -DskipTests)");
+        assumeTrue(tar != null, "no image built: run with -Pimage (mvn -Pimage -pl meteo-dist -am verify -DskipTests)");
         Map<String, TarEntry> outer = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(Path.of(tar))) {
             for (TarEntry entry : entries(in)) {

@@ -40,7 +40,8 @@ class OptionsTableTest {
      * ({@code "bench soak"}), should a command grow subcommands of its own.
      */
     private static final List<String> COMMANDS =
-            List.of("demo", "sensor", "server", "lb", "proxy", "terminal", "status", "reset", "bench", "bench relay-backend");
+            List.of("demo", "sensor", "server", "lb", "proxy", "terminal", "status", "reset", "bench", "bench throughput",
+                    "bench scale", "bench soak", "bench relay-backend");
     private static final Path OPERATIONS = Path.of("").toAbsolutePath().getParent().resolve("docs/operations.md");
     private static final String NO_DEFAULT = "—";
 
@@ -58,7 +59,7 @@ class OptionsTableTest {
     private record RemovedRow(String command, List<String> names, String instead) {
     }
 
-    private final CommandLine meteo = new CommandLine(new Meteo());
+    private final CommandLine meteo = Meteo.commandLine(); // the subcommands found on the class path included
 
     @TempDir
     Path dir;
