@@ -155,6 +155,10 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     @Option(names = "--headless", description = "No dashboard: plain progress lines (for CI and scripts).")
     boolean headless;
 
+    @Option(names = "--keep", description = "Keep the run's Redis keys and RabbitMQ names when its accounting holds, "
+            + "for 'meteo status --redis-prefix <the run's>' (kept anyway when it does not; 'meteo reset' removes them).")
+    boolean keep;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "meteo-data",
             description = "Where terminals save windows (terminal-<id>.jsonl), the summary and the logs, in a "
                     + "sub-folder per run (default: ${DEFAULT-VALUE}).")
@@ -482,6 +486,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         Drain.Verdict verdict = Drain.verdict(reports, terminalFiles, store);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("mode", mode.mode().toString());
+        summary.put("redis_prefix", deployment.redisPrefix());
         summary.put("records_sent", sent);
         summary.put("records_confirmed", confirmed);
         summary.put("records_failed_at_sensor", verdict.failed());
@@ -509,7 +514,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         summary.put("accounting_holds", holds);
         Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
         printSummary(summary, holds);
-        if (holds) {
+        if (holds && !keep) {
             removeRunData(store);
         } else {
             Console.info("demo: this run's Redis keys (" + deployment.redisPrefix() + "*) and RabbitMQ names ("
