@@ -5,21 +5,19 @@
  *
  * <h2>How it measures</h2>
  * <ul>
- *   <li>Children rewrite their {@code --status-file} every 250 ms (hidden {@code --status-file-every}), stamped with
- *       {@code status_at_ms}; the bench reads them once a second. Rates between two readings use the children's own
- *       stamps, so a file's age does not skew a one-second sample.</li>
+ *   <li>Children rewrite their {@code --status-file} every 250 ms ({@code --status-file-every}): a
+ *       {@link dev.meteo.cli.metrics.RoleReport} of their meters, the ones {@code /metrics} serves, stamped with when
+ *       they were read; the bench reads them once a second. Rates between two readings use the children's own stamps,
+ *       so a file's age does not skew a one-second sample.</li>
  *   <li>accepted = records the sensors' transport confirmed (grpc: stored and answered through the load balancer;
  *       rabbit: persisted by the broker); stored = coefficients the compute servers stored in Redis (not late, not
  *       duplicates). Per measured period: change of the summed counters divided by the wall time.</li>
- *   <li>Latency detection -> stored: servers run with the hidden {@code --bench-latency}, which wraps their store in
- *       {@link dev.meteo.bench.instrument.LatencyRecordingStore}: once a pipelined batch is in Redis, each stored record's
- *       now minus its detection time goes into a {@link dev.meteo.bench.instrument.LatencyRecorder} (an HdrHistogram, as
- *       Micrometer uses: microseconds, 3 significant digits). Window close -> terminal: terminals (hidden
- *       {@code --bench-grace}) record receive time minus window end minus grace
- *       ({@link dev.meteo.bench.instrument.WindowDelaySink}), so 0 is "the moment the window could close". Both are
- *       cumulative histograms that the children write into their status files ({@code latency_us},
- *       {@code window_delay_us}: HdrHistogram's compressed encoding in Base64); the bench adds up the children's, reads
- *       them at the start and end of the measured period and subtracts.</li>
+ *   <li>Latency detection -> stored: the compute servers' timer {@code meteo.record.latency} (each stored record's
+ *       store time minus its detection time); window close -> terminal: the terminals' timer
+ *       {@code meteo.terminal.window.delay} (receive time minus window end minus the deployment's grace, so 0 is "the
+ *       moment the window could close"). Both are the histograms Prometheus scrapes ({@code RoleMetrics.LATENCY_BUCKETS});
+ *       the bench adds up the children's, reads them at the start and end of the measured period, subtracts, and reads
+ *       the quantiles as Prometheus's {@code histogram_quantile} does (linear inside a bucket).</li>
  *   <li>CPU and memory of each process: {@code utime + stime} of {@code /proc/<pid>/stat} at the start and end of the
  *       measured period (percent of one CPU), and the largest {@code VmRSS} of {@code /proc/<pid>/status} seen in the
  *       per-second samples. The shared Redis and RabbitMQ broker are listed too, marked "(shared)": other users of the
@@ -41,7 +39,7 @@
  *       unary one of the same run.</li>
  *   <li>Redis memory, at the end of the measured period: {@code used_memory} of the whole server (shared) and the
  *       bytes of the run's own keys ({@code MEMORY USAGE <key> SAMPLES 0} over its prefix).</li>
- *   <li>Scale mode ({@code --scale 100,1000,10000}): instead of the throughput runs, for each mode and each N, a
+ *   <li>{@code meteo bench scale 100,1000,10000}: for each mode and each N, a
  *       pipeline whose sensors are N sensors in two fleet processes ({@code meteo sensor --count N/2}, batched in
  *       direct mode) at one reading per {@code --sensor-interval} (1 s) each; the proxy's own window and grace by default
  *       (2 s, 4 s). No limits. Its JSON is another document (below).</li>
