@@ -1,7 +1,7 @@
 package dev.meteo.cli;
 
-import dev.meteo.cli.bench.BenchCommand;
-import dev.meteo.cli.command.DemoCommand;
+
+
 import dev.meteo.cli.command.LoadBalancerCommand;
 import dev.meteo.cli.command.ProxyCommand;
 import dev.meteo.cli.command.ResetCommand;
@@ -18,16 +18,21 @@ import dev.meteo.cli.options.RemovedOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
-/** The meteo launcher: one subcommand per role, plus the demo and the load harness. */
+import java.util.Comparator;
+import java.util.ServiceLoader;
+
+/**
+ * The meteo launcher: one subcommand per role, {@code status} and {@code reset}, and the subcommands of the modules on
+ * the class path ({@link LauncherSubcommand}: the demo, the load harness).
+ */
 @Command(name = "meteo", mixinStandardHelpOptions = true, version = "meteo 0.1.0",
         description = {"Meteo: a distributed meteorological data pipeline, in direct (gRPC) or indirect (RabbitMQ) mode.",
                 "",
                 "Start with 'meteo demo'. Every option also reads METEO_<OPTION> from the environment (e.g. "
                         + "METEO_REDIS_URI) and the config file named by METEO_CONFIG (default ./meteo.properties); "
                         + "flags win over both.", ""},
-        subcommands = {DemoCommand.class, SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
-                ProxyCommand.class, TerminalCommand.class, StatusCommand.class, ResetCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {SensorCommand.class, ServerCommand.class, LoadBalancerCommand.class,
+                ProxyCommand.class, TerminalCommand.class, StatusCommand.class, ResetCommand.class})
 public final class Meteo implements Runnable {
 
     @CommandLine.Spec
@@ -41,6 +46,10 @@ public final class Meteo implements Runnable {
     /** Builds the command line with its defaults provider and error handling, for main and for tests. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Meteo());
+        ServiceLoader.load(LauncherSubcommand.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparing(command -> command.getClass().getAnnotation(Command.class).name()))
+                .forEach(commandLine::addSubcommand);
+        commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setDefaultValueProvider(new EnvironmentDefaults());
         commandLine.setHelpFactory(new HelpWithoutSecrets()); // defaults come from METEO_*: never print a password
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

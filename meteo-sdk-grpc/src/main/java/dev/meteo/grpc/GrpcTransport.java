@@ -15,9 +15,7 @@ import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,17 +59,6 @@ public final class GrpcTransport implements Transport {
         String where = settings.loadBalancer().bindHost() + ":" + started.port() + " (" + settings.tls().describe() + ")";
         return new Part("listening on " + where + "; compute servers register here", "nobody",
                 CompletableFuture.completedFuture(null), started::close, started::closeNow) {
-            @Override
-            public Map<String, Object> status() {
-                GrpcLoadBalancer.Stats stats = started.stats();
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("live_servers", started.liveServers().size());
-                status.put("forwarded", stats.forwarded());
-                status.put("retried", stats.retried());
-                status.put("failed", stats.failed());
-                return status;
-            }
-
             @Override
             public List<Measurement> measurements() {
                 return started.measurements();

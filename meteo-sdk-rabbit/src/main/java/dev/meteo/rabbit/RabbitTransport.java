@@ -14,9 +14,7 @@ import dev.meteo.terminal.Terminal;
 import dev.meteo.transport.Transport;
 import dev.meteo.window.WindowResultPublisher;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -95,17 +93,6 @@ public final class RabbitTransport implements Transport {
             @Override
             public CompletableFuture<Void> ready() {
                 return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public Map<String, Object> status() {
-                RabbitComputeServer.Stats stats = server.stats();
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("received", stats.received());
-                status.put("acked", stats.acked());
-                status.put("dead_lettered", stats.deadLettered());
-                status.put("requeued", stats.requeued());
-                return status;
             }
 
             @Override

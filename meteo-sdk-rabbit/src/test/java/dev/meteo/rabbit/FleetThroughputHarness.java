@@ -124,12 +124,18 @@ public final class FleetThroughputHarness {
 
     /** Messages the servers took from the work queue (a batch is one). */
     private static long messages(List<Transport.Running> parts) {
-        return parts.stream().mapToLong(part -> (long) part.status().get("received")).sum();
+        return parts.stream().mapToLong(part -> deliveries(part)).sum();
     }
 
     private static long backlog(Connection connection, RabbitSettings settings) throws Exception {
         try (Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(new Topology(settings).workQueue()).getMessageCount();
         }
+    }
+
+    /** Record messages the server part took from the work queue (a batch is one), as it reports them. */
+    private static long deliveries(Transport.Running part) {
+        return (long) part.measurements().stream().filter(m -> m.name().equals("meteo.rabbit.deliveries"))
+                .mapToDouble(m -> m.value()).sum();
     }
 }

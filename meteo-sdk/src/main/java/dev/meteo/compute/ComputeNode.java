@@ -1,5 +1,7 @@
 package dev.meteo.compute;
 
+import dev.meteo.metrics.Measurement;
+import dev.meteo.metrics.Measured;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.formula.MeteoDataProcessor;
 import dev.meteo.model.Coefficient;
@@ -41,7 +43,7 @@ import java.util.function.BooleanSupplier;
  * in the store and fail with {@link InvalidRecordException}. Thread-safe; transports call {@link #process} from their
  * own threads and get a future.
  */
-public final class ComputeNode implements AutoCloseable {
+public final class ComputeNode implements AutoCloseable, Measured {
 
     /** A processed and stored record. */
     public record Processed(Coefficient coefficient, StoreOutcome outcome) {
@@ -312,6 +314,34 @@ public final class ComputeNode implements AutoCloseable {
         Map<String, Long> counts = new TreeMap<>();
         rejectedByField.forEach((field, count) -> counts.put(field, count.get()));
         return counts;
+    }
+
+    /**
+     * The counters under the names every rendering uses: {@code meteo.records.received}, {@code .stored},
+     * {@code .late}, {@code .duplicates}, {@code .failed}, and {@code meteo.records.rejected} by {@code field}.
+     */
+    @Override
+    public List<Measurement> measurements() {
+        Stats stats = stats();
+        List<Measurement> out = new ArrayList<>(List.of(
+                Measurement.counter("meteo.records.received", "records handed to this compute server", stats.received()),
+                Measurement.counter("meteo.records.stored", "records whose coefficient this server stored in its window",
+                        stats.stored()),
+                Measurement.counter("meteo.records.late", "records this server stored after their window closed (late)",
+                        stats.late()),
+                Measurement.counter("meteo.records.duplicates",
+                        "records stored before (a retry or a redelivery): not counted again", stats.duplicates()),
+                Measurement.counter("meteo.records.failed",
+                        "records not stored: store unavailable or server closing (retried)", stats.failed())));
+        Map<String, Long> byField = rejectedByField();
+        List<String> fields = new ArrayList<>(RecordValidator.Rejection.FIELDS);
+        fields.add(UNDECODABLE);
+        for (String field : fields) {
+            out.add(Measurement.counter("meteo.records.rejected",
+                    "records rejected as invalid, by the field at fault ('message': not a record at all)",
+                    byField.getOrDefault(field, 0L)).tagged("field", field));
+        }
+        return out;
     }
 
     public Stats stats() {

@@ -1,5 +1,8 @@
 package dev.meteo.sensor;
 
+import java.util.List;
+import dev.meteo.metrics.Measurement;
+import dev.meteo.metrics.Measured;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.formula.MeteoDataDetector;
 import dev.meteo.model.RawMeteoData;
@@ -28,7 +31,7 @@ import java.util.logging.Logger;
  * <p>Sequence numbers start at the start time in epoch milliseconds times 1000, so a sensor restarted with the same
  * id never reuses the identity of an earlier record (stores deduplicate by identity).
  */
-public final class Sensor implements AutoCloseable {
+public final class Sensor implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(Sensor.class.getName());
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -165,6 +168,28 @@ public final class Sensor implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(sent.get(), confirmed.get(), failed.get(), skipped.get());
+    }
+
+    /**
+     * The counters as {@link Measured} reports them, under the names every rendering uses (the status line and file,
+     * {@code /metrics}): {@code meteo.sensor.records.sent}, {@code .confirmed}, {@code .failed}, {@code .skipped},
+     * {@code .in.flight}.
+     */
+    public static List<Measurement> measurements(Stats stats) {
+        return List.of(
+                Measurement.counter("meteo.sensor.records.sent", "records generated and handed to the transport", stats.sent()),
+                Measurement.counter("meteo.sensor.records.confirmed",
+                        "records the transport confirmed (stored, or broker-confirmed)", stats.confirmed()),
+                Measurement.counter("meteo.sensor.records.failed", "records the transport gave up on", stats.failed()),
+                Measurement.counter("meteo.sensor.records.skipped",
+                        "readings skipped because the in-flight buffer was full", stats.skipped()),
+                Measurement.gauge("meteo.sensor.records.in.flight", "records sent and not yet confirmed or failed",
+                        stats.inFlight()));
+    }
+
+    @Override
+    public List<Measurement> measurements() {
+        return measurements(stats());
     }
 
     /**

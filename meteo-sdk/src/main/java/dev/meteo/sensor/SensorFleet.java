@@ -1,5 +1,7 @@
 package dev.meteo.sensor;
 
+import dev.meteo.metrics.Measurement;
+import dev.meteo.metrics.Measured;
 import dev.meteo.internal.DaemonThreadFactory;
 
 import java.time.Clock;
@@ -26,7 +28,7 @@ import java.util.logging.Logger;
  * is skipped and counted, as for a lone {@link Sensor}. A fleet needs intervals above 0: for a sensor that sends as
  * fast as it can, use a {@link Sensor} and its own thread.
  */
-public final class SensorFleet implements AutoCloseable {
+public final class SensorFleet implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(SensorFleet.class.getName());
     /** How long {@link #close()} waits, for the whole fleet, until the records in flight are confirmed or failed. */
@@ -110,6 +112,12 @@ public final class SensorFleet implements AutoCloseable {
     /** The fleet's sensors, in the order of their settings. */
     public List<Sensor> sensors() {
         return sensors;
+    }
+
+    /** The fleet's totals, as one sensor's ({@link Sensor#measurements(Sensor.Stats)}). */
+    @Override
+    public List<Measurement> measurements() {
+        return Sensor.measurements(stats());
     }
 
     /** The sum of every sensor's counters. */

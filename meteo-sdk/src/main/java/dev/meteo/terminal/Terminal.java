@@ -1,5 +1,7 @@
 package dev.meteo.terminal;
 
+import dev.meteo.metrics.Measurement;
+import dev.meteo.metrics.Measured;
 import dev.meteo.internal.TroubleLog;
 import dev.meteo.model.WindowResult;
 
@@ -20,7 +22,7 @@ import java.util.logging.Logger;
  * until a window is kept again: its transport gets the window again, so that record has no gap and no window twice.
  * Thread-safe.
  */
-public final class Terminal implements AutoCloseable {
+public final class Terminal implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
 
@@ -135,6 +137,23 @@ public final class Terminal implements AutoCloseable {
     /** Repeated or stale results dropped. */
     public long windowsIgnored() {
         return ignored.get();
+    }
+
+    /**
+     * Under the names every rendering uses: {@code meteo.terminal.windows.received}, {@code .ignored},
+     * {@code .not.kept}, and {@code meteo.terminal.healthy}.
+     */
+    @Override
+    public List<Measurement> measurements() {
+        return List.of(
+                Measurement.counter("meteo.terminal.windows.received", "windows delivered to this terminal's sinks",
+                        windowsReceived()),
+                Measurement.counter("meteo.terminal.windows.ignored", "repeated or stale windows dropped", windowsIgnored()),
+                Measurement.counter("meteo.terminal.windows.not.kept",
+                        "deliveries of a window its file could not keep (it comes again)", windowsNotKept()),
+                Measurement.gauge("meteo.terminal.healthy",
+                        "1 while the terminal keeps every window it receives, 0 while its file cannot be written",
+                        problem() == null ? 1 : 0));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.meteo.terminal.Terminal;
 import dev.meteo.window.WindowResultPublisher;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -83,11 +82,6 @@ public interface Transport extends AutoCloseable {
         /** Whom {@link #ready()} waits for, for a log line ("the proxy at 127.0.0.1:7102"). */
         default String awaitedPeer() {
             return "its peers";
-        }
-
-        /** The transport's own counters (acknowledged, dead-lettered...), empty where it keeps none. */
-        default Map<String, Object> status() {
-            return Map.of();
         }
 
         /** The transport's own meters (calls per backend, redeliveries...), for a metrics registry; none by default. */

@@ -1,5 +1,7 @@
 package dev.meteo.window;
 
+import dev.meteo.metrics.Measurement;
+import dev.meteo.metrics.Measured;
 import dev.meteo.internal.Backoff;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.internal.TroubleLog;
@@ -43,7 +45,7 @@ import java.util.logging.Logger;
  * <p>Drive it with {@link #start()} (a background thread on the real clock) or call {@link #emitDue()} yourself with
  * an injected clock, as tests do.
  */
-public final class WindowAggregator implements AutoCloseable {
+public final class WindowAggregator implements AutoCloseable, Measured {
 
     private static final Logger LOG = Logger.getLogger(WindowAggregator.class.getName());
     /** Windows closed in one step at most: a catch-up of hours renews the lease every step instead of losing it. */
@@ -454,6 +456,25 @@ public final class WindowAggregator implements AutoCloseable {
      */
     public String halted() {
         return halted;
+    }
+
+    /**
+     * Under the names every rendering uses: {@code meteo.proxy.lease.held}, {@code meteo.proxy.windows.closed},
+     * {@code .published}, {@code meteo.proxy.window.lag} (seconds from the end of the last closed window to now, by
+     * this aggregator's clock; NaN for a standby).
+     */
+    @Override
+    public List<Measurement> measurements() {
+        Stats stats = stats();
+        long horizon = stats.closedHorizonMillis();
+        return List.of(
+                Measurement.gauge("meteo.proxy.lease.held",
+                        "1 while this proxy holds the lease (it is the active one), 0 for a standby", stats.leader() ? 1 : 0),
+                Measurement.counter("meteo.proxy.windows.closed", "windows this proxy closed", stats.windowsClosed()),
+                Measurement.counter("meteo.proxy.windows.published", "windows this proxy published", stats.windowsEmitted()),
+                Measurement.gauge("meteo.proxy.window.lag.seconds", "now - the end of the last closed window (about grace "
+                        + "to grace + window when healthy); NaN for a standby",
+                        horizon == Long.MIN_VALUE ? Double.NaN : (clock.millis() - horizon) / 1000.0));
     }
 
     public Stats stats() {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The Markdown table {@code {{scale-table:MODE}}} expands to: the steps of one mode of a {@code meteo bench --scale}
+ * The Markdown table {@code {{scale-table:MODE}}} expands to: the steps of one mode of a {@code meteo bench scale}
  * run ({@code scale.MODE}, a list), one column per step (its sensor count), one row per figure: offered and stored
  * records per second, latencies, lost and late, the accounting, the largest resident set of a role of the pipeline
  * (not the shared Redis and broker), the busiest process and Redis's memory. A missing figure fails the build.
@@ -57,7 +57,7 @@ final class ScaleStepsTable {
             table.append('\n');
         }
         table.append("\nTable: ").append(MODE_TITLE.getOrDefault(mode, mode))
-                .append(", each sensor one reading per interval, all roles separate processes (`meteo bench --scale`).\n");
+                .append(", each sensor one reading per interval, all roles separate processes (`meteo bench scale`).\n");
         return table.toString();
     }
 

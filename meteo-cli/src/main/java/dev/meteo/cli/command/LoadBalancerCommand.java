@@ -1,8 +1,7 @@
 package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
-import dev.meteo.cli.metrics.MetricsEndpoint;
-import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.metrics.RoleMetrics;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DurationConverter;
@@ -18,8 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 @Command(name = "lb",
         description = {"Runs the load balancer of the direct (grpc) mode: sensors send it records, it forwards each one "
@@ -73,16 +70,8 @@ public final class LoadBalancerCommand extends RoleCommand {
         Console.info("lb: " + balancer.describe() + "; deployment " + redisPrefix);
         return new Running() {
             @Override
-            public Map<String, Object> status() {
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "lb");
-                status.putAll(balancer.status());
-                return status;
-            }
-
-            @Override
-            public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.part(endpoint, balancer);
+            public void bindMetrics(RoleMetrics metrics) {
+                metrics.bind(balancer);
             }
 
             @Override

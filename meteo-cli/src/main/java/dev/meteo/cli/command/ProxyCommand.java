@@ -2,8 +2,8 @@ package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.metrics.MeteredResultPublisher;
-import dev.meteo.cli.metrics.MetricsEndpoint;
-import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.metrics.RoleMetrics;
+import dev.meteo.cli.metrics.StoreMeters;
 import dev.meteo.cli.options.BindOptions;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
@@ -28,8 +28,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 @Command(name = "proxy",
         description = {"Runs the proxy: closes an event-time tumbling window every --window (after --grace), computes "
@@ -124,32 +122,20 @@ public final class ProxyCommand extends RoleCommand {
         AggregatorSettings settings = AggregatorSettings.of(WindowSpec.of(window, grace), proxyId())
                 .withLease(lease, Duration.ofMillis(Math.min(200, lease.toMillis() / 3))).withRetentionWindows(retention)
                 .withResultRetention(resultRetention).withSensorIdle(sensorIdle);
-        WindowResultPublisher published = metrics == null ? publisher
-                : new MeteredResultPublisher(publisher, settings.window(), clock(), metrics.registry());
+        WindowResultPublisher published = new MeteredResultPublisher(publisher, settings.window(), clock(),
+                metrics.registry());
         WindowAggregator aggregator = new WindowAggregator(settings, store, published, clock()).start();
         Console.info(roleName() + ": window " + DurationConverter.format(window) + ", grace " + DurationConverter.format(grace)
                 + ", publishing via " + mode.mode());
         return new Running() {
             @Override
-            public Map<String, Object> status() {
-                WindowAggregator.Stats stats = aggregator.stats();
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "proxy");
-                status.put("id", proxyId());
-                status.put("owner", aggregator.owner()); // as the lease names it: which process is the active one
-                status.put("active", stats.leader());
-                status.put("windows_emitted", stats.windowsEmitted());
-                status.put("windows_closed", stats.windowsClosed());
-                if (stats.halted() != null) {
-                    status.put("halted", stats.halted());
-                }
-                return status;
-            }
-
-            @Override
-            public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.aggregator(endpoint.registry(), aggregator, store, clock());
-                RoleMeters.part(endpoint, publisher);
+            public void bindMetrics(RoleMetrics metrics) {
+                metrics.bind(aggregator);
+                metrics.bind(publisher);
+                metrics.describe("owner", aggregator.owner()); // as the lease names it: which process is the active one
+                metrics.beforeRead(() -> metrics.describe("halted", aggregator.halted()));
+                StoreMeters.deploymentCounts(metrics.registry(), store);
+                StoreMeters.roundTrips(metrics.registry(), store);
             }
 
             @Override

@@ -1,28 +1,23 @@
 package dev.meteo.cli.command;
 
 import dev.meteo.cli.io.Console;
-import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.Logs;
 import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.RoleMetrics;
+import dev.meteo.cli.metrics.RoleReport;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.MetricsOptions;
 import dev.meteo.cli.options.SignedDurationConverter;
-import dev.meteo.cli.process.ChildProcess;
-import dev.meteo.cli.process.ParentWatch;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.transport.AccessRefusedException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -31,16 +26,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The life of every long-running role: start it, print a status line now and then, and on Ctrl-C / SIGTERM (or at
- * the end of {@code --duration}) close it gracefully, then write its final counters to {@code --status-file}.
+ * the end of {@code --duration}) close it gracefully, then write its final meters to {@code --status-file}.
  */
 public abstract class RoleCommand implements Callable<Integer> {
 
-    /** A started role: its counters for status output, closed on shutdown. */
+    /** A started role, closed on shutdown; what it measures is in its {@link RoleMetrics}. */
     public interface Running extends AutoCloseable {
-        Map<String, Object> status();
 
-        /** Binds the role's meters to its metrics endpoint (called once, right after start, with metrics on). */
-        default void bindMetrics(MetricsEndpoint endpoint) {
+        /**
+         * Binds the role's parts to its meters (called once, right after start): the status line, the status file and
+         * {@code /metrics} all read them.
+         */
+        void bindMetrics(RoleMetrics metrics);
+
+        /** Each sensor's final counters, for a process that ran a fleet of them, once closed; else empty. */
+        default List<RoleReport.SensorCounts> sensors() {
+            return List.of();
         }
 
         /** Why the role cannot go on (it stopped by itself, e.g. a store that lost its state), or {@code null}. */
@@ -57,6 +58,12 @@ public abstract class RoleCommand implements Callable<Integer> {
         }
     }
 
+    /** The word a role prints once started ("sensor air-1: ready"), which a parent process waits for. */
+    public static final String READY = "ready";
+
+    /** What a role prints once its metrics endpoint is up: {@code "<role>: metrics on http://..."}. */
+    public static final String METRICS_ON = ": metrics on ";
+
     /** Exit code of a role that stopped by itself because it could not go on ({@link Running#fatal()}). */
     static final int FAILED = 3;
 
@@ -68,11 +75,14 @@ public abstract class RoleCommand implements Callable<Integer> {
             description = "How often to print a status line; 0 for never (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
-    @Option(names = "--status-file", hidden = true, description = "Write final counters here as JSON (used by demo).")
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Write the role's meters (those of /metrics) to FILE as JSON when it stops, marked final, and "
+                    + "every --status-file-every while it runs; a parent process reads its children so (default: none).")
     Path statusFile;
 
-    @Option(names = "--status-file-every", hidden = true, converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Also rewrite --status-file this often while running (used by bench to sample live counters).")
+    @Option(names = "--status-file-every", converter = DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "1s", description = "How often to rewrite --status-file while running; 0 for only when it "
+            + "stops (default: ${DEFAULT-VALUE}).")
     Duration statusFileEvery;
 
     @Option(names = "--exit-with-parent", hidden = true, description = "Exit when stdin closes (used by demo).")
@@ -86,8 +96,11 @@ public abstract class RoleCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = MetricsOptions.HEADING, order = 100)
     MetricsOptions metricsOptions = new MetricsOptions();
 
-    /** The role's metrics endpoint while it runs with {@code --metrics-port}, else {@code null}; set before {@link #start()}. */
-    protected MetricsEndpoint metrics;
+    /** The role's meters, whatever renders them; set before {@link #start()}. */
+    protected RoleMetrics metrics;
+
+    /** The role's metrics endpoint while it runs with {@code --metrics-port}, else {@code null}. */
+    private MetricsEndpoint endpoint;
 
     /** The role's clock: the machine's, shifted by {@code --clock-offset} (a clock-skew drill), else as it is. */
     protected Clock clock() {
@@ -135,10 +148,10 @@ public abstract class RoleCommand implements Callable<Integer> {
         String[] name = roleName().split(" ", 2);
         Logs.identify(name[0], name.length > 1 ? name[1] : name[0]);
         try {
+            metrics = RoleMetrics.of(name[0], name.length > 1 ? name[1] : name[0]);
             if (metricsOptions.enabled()) {
-                metrics = MetricsEndpoint.start(metricsOptions.host(), metricsOptions.port(), name[0],
-                        name.length > 1 ? name[1] : name[0]);
-                Console.info(roleName() + ": metrics on " + metrics.url());
+                endpoint = MetricsEndpoint.start(metrics, metricsOptions.host(), metricsOptions.port());
+                Console.info(roleName() + METRICS_ON + endpoint.url());
             }
             try {
                 running = start();
@@ -156,25 +169,27 @@ public abstract class RoleCommand implements Callable<Integer> {
             } finally {
                 starting.done();
             }
-            if (metrics != null) {
-                running.bindMetrics(metrics);
-                metrics.unhealthyWhen(running::problem);
-                metrics.ready();
-            }
-            Console.info(roleName() + ": " + ChildProcess.READY);
             Running role = running;
+            running.bindMetrics(metrics);
+            metrics.beforeRead(() -> metrics.describe("problem", role.problem()));
+            if (endpoint != null) {
+                endpoint.unhealthyWhen(running::problem);
+                endpoint.ready();
+            }
+            Console.info(roleName() + ": " + READY);
             if (!statusEvery.isZero()) {
-                ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + statusLine(role.status())),
+                ticker.scheduleAtFixedRate(() -> Console.info(roleName() + ": " + metrics.report(false, List.of()).line()),
                         statusEvery.toMillis(), statusEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
-            if (statusFile != null && statusFileEvery != null && !statusFileEvery.isZero()) {
-                ticker.scheduleAtFixedRate(() -> writeStatus(role.status(), false), 0, statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
+            if (statusFile != null && !statusFileEvery.isZero()) {
+                ticker.scheduleAtFixedRate(() -> writeStatus(metrics.report(false, List.of())), 0,
+                        statusFileEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
             String[] fatal = {null};
             ticker.scheduleWithFixedDelay(() -> {
                 if (fatal[0] == null && (fatal[0] = role.fatal()) != null) {
-                    if (metrics != null) {
-                        metrics.failed(fatal[0]);
+                    if (endpoint != null) {
+                        endpoint.failed(fatal[0]);
                     }
                     stop.countDown();
                 }
@@ -190,12 +205,15 @@ public abstract class RoleCommand implements Callable<Integer> {
             if (running != null) {
                 Console.info(roleName() + ": stopping");
                 running.close();
-                Map<String, Object> status = running.status();
-                Console.info(roleName() + ": stopped; " + statusLine(status));
+                RoleReport last = metrics.report(true, running.sensors());
+                Console.info(roleName() + ": stopped; " + last.line());
                 if (statusFile != null) {
                     ticker.awaitTermination(2, TimeUnit.SECONDS); // a live write in progress must not overwrite the final one
-                    writeStatus(status, true);
+                    writeStatus(last);
                 }
+            }
+            if (endpoint != null) {
+                endpoint.close();
             }
             if (metrics != null) {
                 metrics.close();
@@ -237,30 +255,13 @@ public abstract class RoleCommand implements Callable<Integer> {
 
     /**
      * Replaces the status file atomically, so a reader never sees half a document. The one written after a graceful
-     * close says {@code "final": true}: a process killed with SIGKILL leaves only its last live one.
+     * close is marked final: a process killed with SIGKILL leaves only its last live one.
      */
-    private void writeStatus(Map<String, Object> counters, boolean last) {
-        Map<String, Object> status = new LinkedHashMap<>(counters);
-        status.put("status_at_ms", System.currentTimeMillis()); // when the counters were read, for rates between samples
-        if (last) {
-            status.put("final", true);
-        }
+    private void writeStatus(RoleReport report) {
         try {
-            Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
-            Files.writeString(temporary, Json.write(status) + "\n");
-            Files.move(temporary, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            report.write(statusFile);
+        } catch (IOException | RuntimeException e) {
             Console.info(roleName() + ": cannot write " + statusFile + ": " + e.getMessage());
         }
-    }
-
-    static String statusLine(Map<String, Object> status) {
-        StringBuilder line = new StringBuilder();
-        status.forEach((key, value) -> {
-            if (!(value instanceof Map) && !(value instanceof Collection)) {
-                line.append(line.length() == 0 ? "" : ", ").append(key.replace('_', ' ')).append(' ').append(value);
-            }
-        });
-        return line.toString();
     }
 }

@@ -1,9 +1,8 @@
 package dev.meteo.cli.command;
 
-import dev.meteo.cli.instrument.GatedEmitter;
 import dev.meteo.cli.io.Console;
-import dev.meteo.cli.metrics.MetricsEndpoint;
-import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.metrics.RoleMetrics;
+import dev.meteo.cli.metrics.RoleReport;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
@@ -11,9 +10,7 @@ import dev.meteo.cli.options.ModeOption;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.cli.options.TlsOptions;
-import dev.meteo.cli.process.SentMark;
 import dev.meteo.grpc.GrpcTransportSettings;
-import dev.meteo.grpc.sensor.GrpcBatchPublisher;
 import dev.meteo.grpc.sensor.RecordBatchSettings;
 import dev.meteo.grpc.sensor.RecordPublisherSettings;
 import dev.meteo.sensor.RecordPublisher;
@@ -31,10 +28,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 @Command(name = "sensor",
         description = {"Runs one sensor, or --count of them in one process: each takes a reading every --interval and "
@@ -115,9 +110,11 @@ public final class SensorCommand extends RoleCommand {
                     + "late; 0: never (default: ${DEFAULT-VALUE}).")
     int lateEvery;
 
-    @Option(names = "--bench-gate", hidden = true, paramLabel = "FILE",
-            description = "Emit at full speed only while FILE reads 'open' (used by bench to bound rabbit's work queue).")
-    Path benchGate;
+    @Option(names = "--gate", paramLabel = "FILE",
+            description = "Send at full speed (as --interval 0) only while FILE reads 'open', and hold while it reads "
+                    + "anything else: a load harness bounds a queue so, since a broker confirms a record before it is "
+                    + "processed; one sensor per process (default: none).")
+    Path gate;
 
     @Option(names = "--sent-mark", hidden = true, paramLabel = "FILE",
             description = "Write the count of records sent to FILE before each one leaves (used by demo: a sensor killed "
@@ -157,7 +154,7 @@ public final class SensorCommand extends RoleCommand {
         if (count > 1 && sentMark != null) {
             throw new IllegalArgumentException("--sent-mark counts the records of one sensor: give it without --count");
         }
-        if (count > 1 && (interval.isZero() || benchGate != null)) {
+        if (count > 1 && (interval.isZero() || gate != null)) {
             throw new IllegalArgumentException("--count above 1 runs the sensors on a shared schedule: give --interval "
                     + "above 0 (a sensor at full speed runs alone)");
         }
@@ -180,26 +177,16 @@ public final class SensorCommand extends RoleCommand {
         }
         RecordPublisher counted = sentMark == null ? input : SentMark.open(input, sentMark);
         Sensor sensor = new Sensor(settings, counted, clock());
-        GatedEmitter gated = benchGate == null ? null : GatedEmitter.start(sensor, benchGate);
+        GatedEmitter gated = gate == null ? null : GatedEmitter.start(sensor, gate);
         if (gated == null) {
             sensor.start();
         }
         Console.info(roleName() + ": sending a reading every " + DurationConverter.format(interval) + " " + how);
-        SensorSettings started = settings;
         return new Running() {
             @Override
-            public Map<String, Object> status() {
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "sensor");
-                status.put("id", started.id());
-                putCounters(status, sensor.stats(), publisher);
-                return status;
-            }
-
-            @Override
-            public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.sensor(endpoint.registry(), sensor::stats);
-                RoleMeters.part(endpoint, publisher);
+            public void bindMetrics(RoleMetrics metrics) {
+                metrics.bind(sensor);
+                metrics.bind(publisher);
             }
 
             @Override
@@ -220,34 +207,25 @@ public final class SensorCommand extends RoleCommand {
         return new Running() {
             private volatile boolean closed;
 
-            /** Totals while running; once closed, also each sensor's final counters (the per-sensor accounting). */
             @Override
-            public Map<String, Object> status() {
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "sensor");
-                status.put("id", template.id());
-                status.put("sensors", count);
-                putCounters(status, fleet.stats(), publisher);
-                if (closed) {
-                    List<Map<String, Object>> reports = new ArrayList<>(count);
-                    for (Sensor sensor : fleet.sensors()) {
-                        Sensor.Stats stats = sensor.stats();
-                        Map<String, Object> report = new LinkedHashMap<>();
-                        report.put("id", sensor.settings().id());
-                        report.put("sent", stats.sent());
-                        report.put("confirmed", stats.confirmed());
-                        report.put("failed", stats.failed());
-                        reports.add(report);
-                    }
-                    status.put("sensor_reports", reports);
-                }
-                return status;
+            public void bindMetrics(RoleMetrics metrics) {
+                metrics.bind(fleet);
+                metrics.bind(publisher);
             }
 
+            /** Once closed, each sensor's final counters (the per-sensor accounting). */
             @Override
-            public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.sensor(endpoint.registry(), fleet::stats);
-                RoleMeters.part(endpoint, publisher);
+            public List<RoleReport.SensorCounts> sensors() {
+                if (!closed) {
+                    return List.of();
+                }
+                List<RoleReport.SensorCounts> counts = new ArrayList<>(count);
+                for (Sensor sensor : fleet.sensors()) {
+                    Sensor.Stats stats = sensor.stats();
+                    counts.add(new RoleReport.SensorCounts(sensor.settings().id(), stats.sent(), stats.confirmed(),
+                            stats.failed()));
+                }
+                return counts;
             }
 
             @Override
@@ -257,16 +235,5 @@ public final class SensorCommand extends RoleCommand {
                 closed = true;
             }
         };
-    }
-
-    private static void putCounters(Map<String, Object> status, Sensor.Stats stats, RecordPublisher publisher) {
-        status.put("sent", stats.sent());
-        status.put("confirmed", stats.confirmed());
-        status.put("failed", stats.failed());
-        status.put("in_flight", stats.inFlight());
-        status.put("skipped", stats.skipped());
-        if (publisher instanceof GrpcBatchPublisher batches) {
-            status.put("batches", batches.stats().batches());
-        }
     }
 }

@@ -1,11 +1,10 @@
 package dev.meteo.cli.command;
 
-import dev.meteo.cli.instrument.LatencyRecordingStore;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.metrics.MeteredStore;
-import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.RoleMetrics;
+import dev.meteo.cli.metrics.StoreMeters;
 import dev.meteo.cli.metrics.QueueProbe;
-import dev.meteo.cli.metrics.RoleMeters;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.AdvertisedBindOptions;
 import dev.meteo.cli.options.BindOptions;
@@ -32,9 +31,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 @Command(name = "server",
         description = {"Runs one compute server: turns each record into its coefficient and stores it in Redis. In grpc "
@@ -76,10 +73,6 @@ public final class ServerCommand extends RoleCommand {
                     + "servers, so keep it well under the proxy's grace; 0 for none (default: ${DEFAULT-VALUE}).")
     Duration rabbitHeartbeat;
 
-    @Option(names = "--bench-latency", hidden = true,
-            description = "Record detection -> stored latency in a histogram reported in the status (used by bench).")
-    boolean benchLatency;
-
     @ArgGroup(validate = false, heading = RedisOptions.HEADING)
     RedisOptions redis = new RedisOptions();
 
@@ -115,11 +108,7 @@ public final class ServerCommand extends RoleCommand {
                 throw e;
             }
         }
-        LatencyRecordingStore latency = benchLatency ? new LatencyRecordingStore(store, clock()) : null;
-        CoefficientStore stored = latency == null ? store : latency;
-        if (metrics != null) {
-            stored = new MeteredStore(stored, clock(), metrics.registry());
-        }
+        CoefficientStore stored = new MeteredStore(store, clock(), metrics.registry());
         ComputeNode node = new ComputeNode(ComputeSettings.of(serverId()).withDelay(delay).withMaxBatch(batch).withMaxFutureSkew(maxClockSkew),
                 stored, clock());
         Transport.Running served = Transports.of(mode.mode(),
@@ -130,33 +119,15 @@ public final class ServerCommand extends RoleCommand {
         Console.info(roleName() + ": " + served.describe() + ", delay " + DelayRangeConverter.format(delay));
         return new Running() {
             @Override
-            public Map<String, Object> status() {
-                ComputeNode.Stats stats = node.stats();
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "server");
-                status.put("id", serverId());
-                status.put("processed", stats.processed());
-                status.put("stored", stats.stored());
-                status.put("late", stats.late());
-                status.put("duplicates", stats.duplicates());
-                status.put("rejected", stats.rejected());
-                status.put("failed", stats.failed());
-                status.putAll(served.status()); // the transport's own counters (rabbit: acked, dead-lettered, ...)
-                if (latency != null) {
-                    status.put("latency_us", latency.recorder().snapshot());
-                }
-                return status;
-            }
-
-            @Override
-            public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.computeNode(endpoint.registry(), node, store);
-                RoleMeters.part(endpoint, served);
+            public void bindMetrics(RoleMetrics metrics) {
+                metrics.bind(node);
+                metrics.bind(served);
+                StoreMeters.roundTrips(metrics.registry(), store);
                 if (mode.mode() == Mode.RABBIT) {
                     RabbitSettings broker = rabbit.settings(tls.ca());
                     Topology topology = new Topology(broker);
                     probe = new QueueProbe(broker, broker.namePrefix() + "-probe-" + serverId());
-                    RoleMeters.queues(endpoint, probe, List.of(topology.workQueue(), topology.deadLetterQueue()));
+                    StoreMeters.queues(metrics, probe, List.of(topology.workQueue(), topology.deadLetterQueue()));
                 }
             }
 

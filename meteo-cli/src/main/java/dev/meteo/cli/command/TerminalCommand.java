@@ -4,11 +4,10 @@ import dev.meteo.cli.dashboard.AnsiDashboardSink;
 import dev.meteo.cli.dashboard.DashboardState;
 import dev.meteo.cli.dashboard.HttpDashboard;
 import dev.meteo.cli.dashboard.JsonlFileSink;
-import dev.meteo.cli.instrument.WindowDelaySink;
 import dev.meteo.cli.io.Console;
-import dev.meteo.cli.metrics.MetricsEndpoint;
+import dev.meteo.cli.metrics.RoleMetrics;
 import dev.meteo.cli.metrics.QueueProbe;
-import dev.meteo.cli.metrics.RoleMeters;
+import dev.meteo.cli.metrics.StoreMeters;
 import dev.meteo.cli.metrics.WindowDelayMeter;
 import dev.meteo.cli.options.BalancerAddress;
 import dev.meteo.cli.options.AdvertisedBindOptions;
@@ -39,7 +38,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,10 +104,6 @@ public final class TerminalCommand extends RoleCommand {
             description = "Serve the HTTP dashboard over HTTPS with --tls-cert and --tls-key (default: HTTP).")
     boolean httpTls;
 
-    @Option(names = "--bench-grace", hidden = true, converter = DurationConverter.class,
-            description = "Record window close (end + this grace) -> receive in a histogram reported in the status (used by bench).")
-    Duration benchGrace;
-
     @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
     ProxyAddress proxy = new ProxyAddress();
 
@@ -164,15 +158,9 @@ public final class TerminalCommand extends RoleCommand {
         if (console != null) {
             sinks.add(console);
         }
-        WindowDelaySink delays = benchGrace == null ? null : new WindowDelaySink(clock(), benchGrace);
-        if (delays != null) {
-            sinks.add(delays);
-        }
         // the rejected count for the dashboards (either may be null) and the deployment's grace for the delay metric
         DeploymentWatch deployment = new DeploymentWatch(redis.settings(tls.ca()), Arrays.asList(console, http));
-        if (metrics != null) {
-            sinks.add(new WindowDelayMeter(clock(), deployment::graceMillis, metrics.registry()));
-        }
+        sinks.add(new WindowDelayMeter(clock(), deployment::graceMillis, metrics.registry()));
         Terminal terminal = new Terminal(terminalId(), sinks);
         Transport.Running served;
         try {
@@ -196,24 +184,6 @@ public final class TerminalCommand extends RoleCommand {
                 mode.mode() == Mode.GRPC ? balancer.endpoint() : null,
                 mode.mode() == Mode.GRPC ? proxy.endpoints() : List.of(), List.of(terminalId()), tls.grpc()));
         return new Running() {
-            @Override
-            public Map<String, Object> status() {
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("role", "terminal");
-                status.put("id", terminalId());
-                status.put("windows_received", terminal.windowsReceived());
-                status.put("windows_ignored", terminal.windowsIgnored());
-                status.put("windows_not_kept", terminal.windowsNotKept());
-                String problem = terminal.problem();
-                if (problem != null) {
-                    status.put("problem", problem); // the status line says it: UNHEALTHY until a window is kept again
-                }
-                if (delays != null) {
-                    status.put("window_delay_us", delays.recorder().snapshot());
-                }
-                return status;
-            }
-
             private QueueProbe probe;
 
             @Override
@@ -222,13 +192,13 @@ public final class TerminalCommand extends RoleCommand {
             }
 
             @Override
-            public void bindMetrics(MetricsEndpoint endpoint) {
-                RoleMeters.terminal(endpoint.registry(), terminal);
-                RoleMeters.part(endpoint, served);
+            public void bindMetrics(RoleMetrics metrics) {
+                metrics.bind(terminal);
+                metrics.bind(served);
                 if (mode.mode() == Mode.RABBIT) {
                     RabbitSettings broker = rabbit.settings(tls.ca());
                     probe = new QueueProbe(broker, broker.namePrefix() + "-probe-" + terminalId());
-                    RoleMeters.queues(endpoint, probe, List.of(new Topology(broker).terminalQueue(terminalId())));
+                    StoreMeters.queues(metrics, probe, List.of(new Topology(broker).terminalQueue(terminalId())));
                 }
             }
 

@@ -59,6 +59,20 @@ public final class Json {
         }
     }
 
+    /**
+     * Parses one JSON document into {@code type} (a record: its components by name).
+     *
+     * @throws IllegalArgumentException naming the offset of the first error
+     */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            long offset = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+            throw new IllegalArgumentException("invalid JSON at offset " + offset + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** A double or float as {@link Double#toString} writes it, or {@code null} when NaN or infinite. */
     private static final class FiniteOrNull<T extends Number> extends StdSerializer<T> {
         FiniteOrNull(Class<T> type) {

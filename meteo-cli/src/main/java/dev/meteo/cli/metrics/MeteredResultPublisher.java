@@ -28,7 +28,7 @@ public final class MeteredResultPublisher implements WindowResultPublisher {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.closeToPublished = Timer.builder("meteo.proxy.close.to.publish")
                 .description("a window's close time (end + grace) -> its result handed to every terminal or the broker")
-                .serviceLevelObjectives(RoleMeters.LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(RoleMetrics.LATENCY_BUCKETS).register(registry);
     }
 
     @Override

@@ -31,12 +31,12 @@ public final class MeteredStore implements CoefficientStore {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.batchDuration = Timer.builder("meteo.store.batch.duration")
                 .description("time to store one batch of coefficients in Redis (one pipelined round trip)")
-                .serviceLevelObjectives(RoleMeters.LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(RoleMetrics.LATENCY_BUCKETS).register(registry);
         this.batchSize = DistributionSummary.builder("meteo.store.batch.size").baseUnit("coefficients")
                 .description("coefficients stored in one batch").register(registry);
         this.recordLatency = Timer.builder("meteo.record.latency")
                 .description("end to end: a record's detection at the sensor -> its coefficient stored in its window")
-                .serviceLevelObjectives(RoleMeters.LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(RoleMetrics.LATENCY_BUCKETS).register(registry);
     }
 
     @Override

@@ -5,13 +5,13 @@ import com.sun.net.httpserver.HttpServer;
 import dev.meteo.internal.DaemonThreadFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+
+
+
+
+
+
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -27,11 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * A role's metrics, served for Prometheus at {@code /metrics} by the JDK's HTTP server: the text format 0.0.4, or
- * OpenMetrics when the scraper asks for it ({@code Accept: application/openmetrics-text}). Holds a
- * {@link PrometheusMeterRegistry} with the JVM's and the process's meters and the common tags {@code role} and
- * {@code role_id} (not {@code id}: the JVM meters use that one); the role binds its own meters to {@link #registry()}.
- * Before each scrape it runs the refreshers bound with {@link #beforeScrape} (parts whose meters come and go).
+ * A role's metrics ({@link RoleMetrics}), served for Prometheus at {@code /metrics} by the JDK's HTTP server: the
+ * text format 0.0.4, or OpenMetrics when the scraper asks for it ({@code Accept: application/openmetrics-text}).
  * Thread-safe; {@link #close()} stops it within a second.
  *
  * <p>{@code /health} answers whether the role does its job, for a readiness probe (Kubernetes, compose): 503
@@ -46,50 +43,57 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** The path a readiness probe asks. */
     public static final String HEALTH_PATH = "/health";
 
-    private final PrometheusMeterRegistry registry;
-    private final JvmGcMetrics gc;
+    private final RoleMetrics metrics;
+    private final boolean ownsMetrics;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
     /** {@code null} once ready, else why not. */
     private volatile String notReady = "starting";
     /** Why the running role cannot do its job now, {@code null} while it can. */
     private volatile Supplier<String> problem = () -> null;
 
-    private MetricsEndpoint(PrometheusMeterRegistry registry, JvmGcMetrics gc, HttpServer server, ExecutorService executor) {
-        this.registry = registry;
-        this.gc = gc;
+    private MetricsEndpoint(RoleMetrics metrics, boolean ownsMetrics, HttpServer server, ExecutorService executor) {
+        this.metrics = metrics;
+        this.ownsMetrics = ownsMetrics;
         this.server = server;
         this.executor = executor;
     }
 
     /**
-     * Serves the metrics of the role {@code role} with id {@code id} on {@code host:port} (0: a free port).
+     * Serves the metrics of the role {@code role} with id {@code id} on {@code host:port} (0: a free port), in a
+     * {@link RoleMetrics} of its own, closed with the endpoint.
      *
      * @throws UncheckedIOException when the address cannot be bound (port taken: choose another, or 0)
      */
     public static MetricsEndpoint start(String host, int port, String role, String id) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags(List.of(Tag.of("role", role), Tag.of("role_id", id)));
-        new JvmMemoryMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        RoleMetrics metrics = RoleMetrics.of(role, id);
+        try {
+            return start(metrics, host, port, true);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves {@code metrics} on {@code host:port} (0: a free port); closing the endpoint leaves them open.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (port taken: choose another, or 0)
+     */
+    public static MetricsEndpoint start(RoleMetrics metrics, String host, int port) {
+        return start(metrics, host, port, false);
+    }
+
+    private static MetricsEndpoint start(RoleMetrics metrics, String host, int port, boolean owns) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            gc.close();
-            registry.close();
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another --metrics-port, or 0 for any free one", e);
         }
         ExecutorService executor = Executors.newSingleThreadExecutor(new DaemonThreadFactory("metrics-http"));
-        MetricsEndpoint endpoint = new MetricsEndpoint(registry, gc, server, executor);
+        MetricsEndpoint endpoint = new MetricsEndpoint(metrics, owns, server, executor);
         server.createContext(PATH, endpoint::scrape);
         server.createContext(HEALTH_PATH, endpoint::health);
         server.setExecutor(executor);
@@ -99,7 +103,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Where the role's meters go. */
     public MeterRegistry registry() {
-        return registry;
+        return metrics.registry();
+    }
+
+    /** The role's meters this endpoint serves. */
+    public RoleMetrics metrics() {
+        return metrics;
     }
 
     /** The role has started and does its job: {@code /health} answers 200. */
@@ -135,7 +144,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Runs {@code refresher} before every scrape (it must be quick and must not throw). */
     public void beforeScrape(Runnable refresher) {
-        refreshers.add(refresher);
+        metrics.beforeRead(refresher);
     }
 
     /** The port actually bound. */
@@ -151,8 +160,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** The exposition in the given format (as {@link PrometheusMeterRegistry#scrape(String)}), after the refreshers. */
     public String scrape(String contentType) {
-        refreshers.forEach(Runnable::run);
-        return registry.scrape(contentType);
+        return metrics.scrape(contentType);
     }
 
     private void scrape(HttpExchange exchange) throws IOException {
@@ -180,7 +188,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-        gc.close();
-        registry.close();
+        if (ownsMetrics) {
+            metrics.close();
+        }
     }
 }

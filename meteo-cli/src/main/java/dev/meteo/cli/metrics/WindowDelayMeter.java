@@ -37,7 +37,7 @@ public final class WindowDelayMeter implements TerminalSink {
                 .description("records in the windows this terminal received (both kinds)").register(registry);
         this.delay = Timer.builder("meteo.terminal.window.delay")
                 .description("a window's close time (end + grace) -> received by this terminal")
-                .serviceLevelObjectives(RoleMeters.LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(RoleMetrics.LATENCY_BUCKETS).register(registry);
         Gauge.builder("meteo.terminal.records.late", late, AtomicLong::get)
                 .description("records stored after their window closed, in the deployment, as of the last window")
                 .register(registry);

@@ -1,5 +1,7 @@
 package dev.meteo.cli.status;
 
+import dev.meteo.store.SensorCounts;
+
 import dev.meteo.cli.metrics.QueueProbe.QueueDepth;
 
 import java.time.Instant;
@@ -28,6 +30,9 @@ import java.util.Map;
  * @param queues           RabbitMQ queues (indirect)
  * @param redisMemoryBytes Redis {@code used_memory}, {@code null} when unknown
  * @param recordsPerSecond records classified (stored, late or rejected) per second lately, {@code null} when unknown
+ * @param records          the deployment's records stored in a window, late and rejected, added over its sensors
+ *                         (Redis's per-sensor counts, which the demo's and the bench's accounting read too);
+ *                         {@code null} when Redis cannot be read
  * @param problems         what is wrong: a health check fails when this is not empty
  * @param notes            what could not be checked, or looks odd but is not wrong
  */
@@ -35,7 +40,7 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
                                Long closedUpTo, Long publishedUpTo, Long windowMillis, Long graceMillis,
                                List<Peer> servers, List<Peer> terminals,
                                List<QueueDepth> queues, Long redisMemoryBytes, Double recordsPerSecond,
-                               List<String> problems, List<String> notes) {
+                               SensorCounts records, List<String> problems, List<String> notes) {
 
     /**
      * A compute server or a terminal as its registry sees it.
@@ -93,6 +98,8 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
             lines.add(String.format(Locale.ROOT, "  queue %-40s %s", queue.name(), queue.exists()
                     ? queue.messages() + " ready, " + queue.consumers() + (queue.consumers() == 1 ? " consumer" : " consumers") : "does not exist"));
         }
+        lines.add("  records           " + (records == null ? "?" : "stored " + records.stored() + ", late "
+                + records.late() + ", rejected " + records.rejected()));
         lines.add("  records/s         " + (recordsPerSecond == null ? "?" : String.format(Locale.ROOT, "%.1f", recordsPerSecond)));
         lines.add("  Redis memory      " + (redisMemoryBytes == null ? "?" : String.format(Locale.ROOT, "%.1f MiB",
                 redisMemoryBytes / 1048576.0)));
@@ -138,6 +145,9 @@ public record DeploymentStatus(String mode, long atMillis, String activeProxy, L
                 "messages", queue.messages(), "consumers", queue.consumers())).toList());
         map.put("redis_memory_bytes", redisMemoryBytes);
         map.put("records_per_second", recordsPerSecond);
+        map.put("records_stored", records == null ? null : records.stored());
+        map.put("records_late", records == null ? null : records.late());
+        map.put("records_rejected", records == null ? null : records.rejected());
         map.put("problems", problems);
         map.put("notes", notes);
         return map;

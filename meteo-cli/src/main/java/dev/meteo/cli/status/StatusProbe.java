@@ -85,6 +85,7 @@ public final class StatusProbe implements AutoCloseable {
         Long graceMillis;
         Long memory;
         Double rate = null;
+        SensorCounts records;
         try {
             now = store.timeMillis();
             holder = store.leaseHolder();
@@ -105,10 +106,16 @@ public final class StatusProbe implements AutoCloseable {
             windowMillis = size > 0 ? size : null;
             graceMillis = grace >= 0 ? grace : null;
             memory = store.usedMemoryBytes();
-            long classified = 0;
+            long stored = 0;
+            long late = 0;
+            long rejected = 0;
             for (SensorCounts counts : store.sensorCounts().values()) {
-                classified += counts.stored() + counts.late() + counts.rejected();
+                stored += counts.stored();
+                late += counts.late();
+                rejected += counts.rejected();
             }
+            records = new SensorCounts(stored, late, rejected);
+            long classified = stored + late + rejected;
             if (previousAt >= 0 && now > previousAt) {
                 rate = (classified - previousClassified) * 1000.0 / (now - previousAt);
             }
@@ -118,7 +125,7 @@ public final class StatusProbe implements AutoCloseable {
             problems.add("Redis at " + target.redis().redactedUri() + " (prefix " + target.redis().keyPrefix()
                     + ") cannot be read: " + e.getMessage());
             return new DeploymentStatus(target.mode(), System.currentTimeMillis(), null, List.of(), null, null, null,
-                    null, null, null, List.of(), null, null, problems, notes);
+                    null, null, null, List.of(), null, null, null, problems, notes);
         }
         if (holder == null) {
             problems.add("no proxy holds the lease: no window closes (start 'meteo proxy'; a standby takes over "
@@ -151,7 +158,7 @@ public final class StatusProbe implements AutoCloseable {
             depths = queues(problems, notes);
         }
         return new DeploymentStatus(target.mode(), now, holder, standbys, closed, published, windowMillis, graceMillis,
-                servers, terminals, depths, memory, rate, problems, notes);
+                servers, terminals, depths, memory, rate, records, problems, notes);
     }
 
     private List<DeploymentStatus.Peer> servers(List<String> problems) {

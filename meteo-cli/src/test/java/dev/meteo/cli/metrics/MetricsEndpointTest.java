@@ -1,5 +1,6 @@
 package dev.meteo.cli.metrics;
 
+import dev.meteo.cli.io.Json;
 import dev.meteo.metrics.Measured;
 import dev.meteo.metrics.Measurement;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class MetricsEndpointTest {
                 Measurement.counter("meteo.test.calls", "calls", 3).tagged("backend", "127.0.0.1:1")));
         Measured part = () -> List.copyOf(reported);
         try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, "server", "server-7")) {
-            RoleMeters.part(endpoint, part);
+            endpoint.metrics().bind(part);
             URI url = endpoint.url();
             assertEquals("/metrics", url.getPath());
 
@@ -42,6 +43,10 @@ class MetricsEndpointTest {
             reported.set(0, Measurement.counter("meteo.test.calls", "calls", 5).tagged("backend", "127.0.0.1:1"));
             reported.add(Measurement.counter("meteo.test.calls", "calls", 2).tagged("backend", "127.0.0.1:2"));
             assertEquals(7, Exposition.parse(get(url, null).body()).sum("meteo_test_calls_total"));
+            // the status file's report is a rendering of the same meters: the same figure
+            RoleReport report = endpoint.metrics().report(false, List.of());
+            assertEquals(7, report.count("meteo.test.calls"));
+            assertEquals(report, Json.read(Json.write(report), RoleReport.class), "a report reads back as written");
 
             HttpResponse<String> openMetrics = get(url, "application/openmetrics-text; version=1.0.0");
             assertTrue(openMetrics.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));

@@ -1,9 +1,0 @@
-/**
- * Roles run as child processes of the demo and the bench: how a child is started and watched
- * ({@link dev.meteo.cli.process.ChildProcess}, {@link dev.meteo.cli.process.ParentWatch}), what every child of one
- * deployment is told ({@link dev.meteo.cli.process.Deployment}), a fleet of them with their live counters, the demo's
- * {@link dev.meteo.cli.process.Supervisor} (restarts with backoff) and {@link dev.meteo.cli.process.Chaos} (SIGKILL
- * every period), a sensor's {@link dev.meteo.cli.process.SentMark}, and the drain that waits until every record sent
- * is accounted for.
- */
-package dev.meteo.cli.process;

@@ -1,0 +1,679 @@
+package dev.meteo.demo;
+
+import dev.meteo.cli.LauncherSubcommand;
+import dev.meteo.cli.metrics.RoleReport;
+import com.rabbitmq.client.Connection;
+import dev.meteo.embedded.EmbeddedServices;
+import dev.meteo.cli.io.Console;
+import dev.meteo.cli.io.Json;
+import dev.meteo.cli.io.Logs;
+import dev.meteo.process.Scrapes;
+import dev.meteo.cli.options.BalancerAddress;
+import dev.meteo.cli.options.BindOptions;
+import dev.meteo.cli.options.DelayRangeConverter;
+import dev.meteo.cli.options.DurationConverter;
+import dev.meteo.cli.options.Mode;
+import dev.meteo.cli.options.ModeOption;
+import dev.meteo.cli.options.ProxyAddress;
+import dev.meteo.cli.options.RabbitOptions;
+import dev.meteo.cli.options.RedisOptions;
+import dev.meteo.cli.options.StandardOptions;
+import dev.meteo.process.Chaos;
+import dev.meteo.process.ChildProcess;
+import dev.meteo.process.Deployment;
+import dev.meteo.process.Drain;
+import dev.meteo.cli.command.SentMark;
+import dev.meteo.process.Supervisor;
+import dev.meteo.process.WindowArrivals;
+import dev.meteo.formula.ProcessingDelay;
+import dev.meteo.grpc.Endpoint;
+import dev.meteo.rabbit.RabbitConnections;
+import dev.meteo.rabbit.RabbitSettings;
+import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.redis.RedisMeteoStore;
+import dev.meteo.redis.RedisSettings;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+@Command(name = "demo",
+        description = {"Runs the whole system on this machine, one OS process per role (sensors, compute servers, the "
+                + "load balancers in grpc mode, an active and a standby proxy, terminals), shows the first terminal's "
+                + "live dashboard, and on Ctrl-C or after --duration stops everything in order, lets the open windows "
+                + "close, and prints the accounting: every record sent is in exactly one window, late, or rejected.",
+                "",
+                "Supervision: a child that exits is reported at once (\"server-2 exited, signal 9 (SIGKILL)\") and "
+                        + "started again after a backoff of its own (1 s doubling to 30 s). --chaos kills one child "
+                        + "with SIGKILL every PERIOD.",
+                "",
+                "Each run uses its own Redis key prefix and RabbitMQ names (--redis-prefix and --rabbit-prefix with "
+                        + "demo-<run id> appended), so runs never mix. Logs: <data-dir>/<run id>/logs/.",
+                ""})
+public final class DemoCommand implements Callable<Integer>, LauncherSubcommand {
+
+    @Mixin
+    StandardOptions standard;
+
+    @Mixin
+    ModeOption mode;
+
+    @Option(names = "--air-sensors", paramLabel = "N", defaultValue = "2", description = "Air sensors (default: ${DEFAULT-VALUE}).")
+    int airSensors;
+
+    @Option(names = "--pollution-sensors", paramLabel = "N", defaultValue = "2", description = "Pollution sensors (default: ${DEFAULT-VALUE}).")
+    int pollutionSensors;
+
+    @Option(names = "--servers", paramLabel = "N", defaultValue = "2", description = "Compute servers (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--terminals", paramLabel = "N", defaultValue = "2", description = "Terminals (default: ${DEFAULT-VALUE}).")
+    int terminals;
+
+    @Option(names = "--proxies", paramLabel = "N", defaultValue = "2",
+            description = "Proxies: one active, the others standbys that take over when it dies (ids proxy-1..N). In "
+                    + "grpc mode each listens on its own address: those of --proxy, then the next free ports after the "
+                    + "last one; terminals register with all (default: ${DEFAULT-VALUE}).")
+    int proxies;
+
+    @Option(names = "--lbs", paramLabel = "N", defaultValue = "1",
+            description = "grpc: load balancers, all active, on the addresses of --lb then the next free ports after the "
+                    + "last one; sensors and compute servers are given all of them (default: ${DEFAULT-VALUE}).")
+    int balancers;
+
+    @Option(names = "--chaos", arity = "0..1", fallbackValue = "10s", converter = DurationConverter.class,
+            paramLabel = "PERIOD",
+            description = "Every PERIOD (10s when not given), strike one child with a fault of --chaos-faults: a compute "
+                    + "server, a terminal, the active proxy, a load balancer (grpc) or a sensor, the kinds taking turns "
+                    + "in a random order. A killed child is started again by the supervisor; a paused one goes on where "
+                    + "it stopped. The summary lists the kills and the pauses.")
+    Duration chaos;
+
+    @Option(names = "--chaos-roles", split = ",", paramLabel = "ROLE[,ROLE...]",
+            description = "Which kinds --chaos strikes, among server, terminal, proxy, lb, sensor (default: all).")
+    List<String> chaosRoles;
+
+    @Option(names = "--chaos-faults", split = ",", paramLabel = "FAULT[,FAULT...]", defaultValue = "kill",
+            description = "Which faults --chaos injects: kill (SIGKILL), pause (SIGSTOP for --chaos-pause, then SIGCONT) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> chaosFaults;
+
+    @Option(names = "--chaos-pause", converter = DelayRangeConverter.class, defaultValue = "2s..20s",
+            paramLabel = "MIN..MAX", description = "How long a paused child stays paused, at random in this range "
+            + "(default: ${DEFAULT-VALUE}).")
+    ProcessingDelay chaosPause;
+
+    @Option(names = "--retention", paramLabel = "N",
+            description = "Passed to the proxies: closed windows whose statistics stay in Redis (default: the proxy's).")
+    Integer retention;
+
+    @Option(names = "--chaos-seed", paramLabel = "N", description = "Seed of --chaos's choices (default: a random seed).")
+    Long chaosSeed;
+
+    @Option(names = "--interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "500ms",
+            description = "Time between two readings of one sensor (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "2s",
+            description = "Tumbling window length Y (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "6s",
+            description = "Grace after a window's end; keep it well above the largest --delay: a loaded machine adds "
+                    + "its own wait to every record, so 6 s over the default 3.5 s leaves none late (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--delay", converter = DelayRangeConverter.class, defaultValue = "0.5s..3.5s", paramLabel = "MIN..MAX",
+            description = "Simulated processing time per record, as the assignment's reference (default: ${DEFAULT-VALUE}).")
+    ProcessingDelay delay;
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop after this long (e.g. 30s); runs until Ctrl-C when not given.")
+    Duration duration;
+
+    @Option(names = "--headless", description = "No dashboard: plain progress lines (for CI and scripts).")
+    boolean headless;
+
+    @Option(names = "--keep", description = "Keep the run's Redis keys and RabbitMQ names when its accounting holds, "
+            + "for 'meteo status --redis-prefix <the run's>' (kept anyway when it does not; 'meteo reset' removes them).")
+    boolean keep;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "meteo-data",
+            description = "Where terminals save windows (terminal-<id>.jsonl), the summary and the logs, in a "
+                    + "sub-folder per run (default: ${DEFAULT-VALUE}).")
+    Path dataRoot;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "The first terminal's HTTP dashboard port; the others take the next ones; 0 for free ports "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--no-embedded",
+            description = "Fail instead of starting an embedded Redis/broker when the configured one does not answer.")
+    boolean noEmbedded;
+
+    @ArgGroup(validate = false, heading = RedisOptions.HEADING)
+    RedisOptions redis = new RedisOptions();
+
+    @ArgGroup(validate = false, heading = RabbitOptions.HEADING)
+    RabbitOptions rabbit = new RabbitOptions();
+
+    @ArgGroup(validate = false, heading = BalancerAddress.HEADING)
+    BalancerAddress balancer = new BalancerAddress();
+
+    @ArgGroup(validate = false, heading = ProxyAddress.HEADING)
+    ProxyAddress registry = new ProxyAddress();
+
+    @ArgGroup(validate = false, heading = BindOptions.HEADING)
+    BindOptions bind = new BindOptions();
+
+    /** The roles that serve the others, stopped after the sensors and the drain, in this order. */
+    private static final String[] BACKENDS = {"lb", "proxy", "server"};
+
+    private Supervisor supervisor;
+    private Chaos chaosMonkey;
+    private WindowArrivals arrivals;
+    private Path runDir;
+    private Deployment deployment;
+
+    @Override
+    public Integer call() throws Exception {
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Logs.identify("demo", runId);
+        runDir = dataRoot.resolve(runId);
+        Path logDir = runDir.resolve("logs");
+        Files.createDirectories(logDir);
+        try (EmbeddedServices services = EmbeddedServices.ensure(redis.uri(), rabbit.uri(), mode.mode() == Mode.RABBIT,
+                !noEmbedded);
+             RedisMeteoStore store = openStore(services, runId);
+             PrintWriter sharedLog = new PrintWriter(Files.newBufferedWriter(logDir.resolve("all.log"), StandardCharsets.UTF_8), true)) {
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    done.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            int exit;
+            DemoDisplay display = null;
+            supervisor = new Supervisor(logDir, sharedLog, line -> Console.info("demo: " + line), this::writeTargetsAgain);
+            try {
+                Console.info("demo: " + mode.mode() + " mode, run " + runId + ", data and logs in " + runDir);
+                startAll(logDir);
+                display = DemoDisplay.open(!headless, mode.mode(), "1", runDir.resolve("terminal-1.jsonl"), store,
+                        () -> "running; logs in " + logDir, this::processesLine);
+                if (chaos != null) {
+                    startChaos(store);
+                }
+                if (duration == null) {
+                    stop.await();
+                } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+                    Console.info("demo: interrupted before --duration elapsed");
+                }
+                if (chaosMonkey != null) {
+                    chaosMonkey.close();
+                }
+                if (display != null) {
+                    display.close();
+                    display = null;
+                }
+                exit = stopAndSummarise(store);
+            } finally {
+                if (chaosMonkey != null) {
+                    chaosMonkey.close();
+                }
+                if (arrivals != null) {
+                    arrivals.close();
+                }
+                supervisor.retire();
+                supervisor.close();
+                if (display != null) {
+                    display.close();
+                }
+                stopChildren(supervisor.children("terminal"));
+                stopChildren(supervisor.children(BACKENDS));
+                stopChildren(supervisor.children("sensor"));
+                done.countDown();
+            }
+            if (duration != null) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            return exit;
+        }
+    }
+
+    /**
+     * Points the children at the services that answer (the configured ones, or embedded ones started instead), under
+     * this run's own prefixes: the configured ones with {@code demo-<run id>} appended.
+     */
+    private RedisMeteoStore openStore(EmbeddedServices services, String runId) {
+        services.notices().forEach(notice -> Console.info("demo: " + notice));
+        if (proxies < 1 || balancers < 1) {
+            throw new IllegalArgumentException("--proxies and --lbs need 1 or more");
+        }
+        List<Endpoint> balancerAddresses = addresses(balancer.endpoints(), balancers, registry.endpoints());
+        List<Endpoint> proxyAddresses = addresses(registry.endpoints(), proxies, balancerAddresses);
+        deployment = new Deployment(mode.mode(), services.redisUri(), redis.prefix() + "demo-" + runId + ":",
+                services.rabbitUri(), rabbit.prefix() + "-demo-" + runId,
+                balancerAddresses.stream().map(Endpoint::toString).toList(),
+                proxyAddresses.stream().map(Endpoint::toString).toList(), bind.host());
+        RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(deployment.redisUri(), deployment.redisPrefix()));
+        store.ping();
+        return store;
+    }
+
+    /**
+     * {@code count} addresses: those {@code given}, then the ports after the last one given, skipping those
+     * {@code taken} by the other role (the load balancers' and the proxies' defaults are neighbours: 7101, 7102).
+     */
+    static List<Endpoint> addresses(List<Endpoint> given, int count, List<Endpoint> taken) {
+        List<Endpoint> all = new ArrayList<>(given.subList(0, Math.min(count, given.size())));
+        Endpoint last = given.get(given.size() - 1);
+        int port = last.port();
+        while (all.size() < count) {
+            Endpoint next = new Endpoint(last.host(), ++port);
+            if (!taken.contains(next) && !all.contains(next)) {
+                all.add(next);
+            }
+        }
+        return all;
+    }
+
+    private void startAll(Path logDir) throws IOException, InterruptedException {
+        if (mode.mode() == Mode.GRPC) {
+            for (int i = 1; i <= balancers; i++) {
+                supervisor.start("lb", "lb-" + i, withDemoFlags(deployment.arguments("lb", i)), List.of());
+            }
+        }
+        for (int i = 1; i <= proxies; i++) {
+            List<String> proxy = deployment.arguments("proxy", i);
+            proxy.addAll(List.of("--id=proxy-" + i, "--window=" + DurationConverter.format(window),
+                    "--grace=" + DurationConverter.format(grace)));
+            if (retention != null) {
+                proxy.add("--retention=" + retention);
+            }
+            supervisor.start("proxy", "proxy-" + i, withDemoFlags(proxy), List.of());
+        }
+        for (int i = 1; i <= servers; i++) {
+            List<String> server = deployment.arguments("server");
+            server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
+            supervisor.start("server", "server-" + i, withDemoFlags(server), List.of());
+        }
+        for (int i = 1; i <= terminals; i++) {
+            List<String> terminal = deployment.arguments("terminal");
+            terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
+                    "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1))); // window and grace: the proxy's, from Redis
+            supervisor.start("terminal", "terminal-" + i, withDemoFlags(terminal), List.of());
+        }
+        // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (Supervisor.Slot slot : supervisor.slots()) {
+            if (!slot.awaitReady(deadline)) {
+                throw new IllegalStateException(slot.name() + " did not start: see " + logDir.resolve(slot.name() + ".log"));
+            }
+        }
+        for (int i = 1; i <= airSensors + pollutionSensors; i++) {
+            boolean air = i <= airSensors;
+            String id = (air ? "air-" : "pollution-") + (air ? i : i - airSensors);
+            // its exact count of records sent, for the accounting should it be killed (its status lags up to 1 s)
+            Path sentMark = logDir.resolve(id + ".sent");
+            List<String> sensor = deployment.arguments("sensor");
+            sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
+                    "--interval=" + DurationConverter.format(interval), "--sent-mark=" + sentMark));
+            supervisor.start("sensor", id, withDemoFlags(sensor), List.of(sentMark));
+        }
+        for (Supervisor.Slot sensor : supervisor.slots("sensor")) {
+            sensor.awaitReady(deadline);
+        }
+        Console.info("demo: started " + supervisor.slots().size() + " processes");
+        writeTargets();
+    }
+
+    /** Starts killing a child every --chaos period, and following terminal 1's file to time each proxy's takeover. */
+    private void startChaos(RedisMeteoStore store) {
+        List<String> roles = new ArrayList<>(chaosRoles == null || chaosRoles.isEmpty() ? Chaos.ROLES : chaosRoles);
+        for (String role : roles) {
+            if (!Chaos.ROLES.contains(role)) {
+                throw new IllegalArgumentException("--chaos-roles: no role " + role + "; choose among " + Chaos.ROLES);
+            }
+        }
+        if (mode.mode() != Mode.GRPC) {
+            roles.remove("lb");
+        }
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("--chaos-roles: no role to strike in " + mode.mode() + " mode");
+        }
+        for (String fault : chaosFaults) {
+            if (!Chaos.FAULTS.contains(fault)) {
+                throw new IllegalArgumentException("--chaos-faults: no fault " + fault + "; choose among " + Chaos.FAULTS);
+            }
+        }
+        arrivals = WindowArrivals.follow(runDir.resolve("terminal-1.jsonl"));
+        Random random = chaosSeed == null ? new Random() : new Random(chaosSeed);
+        chaosMonkey = new Chaos(supervisor, roles, chaosFaults, chaosPause.min(), chaosPause.max(), store::leaseHolder,
+                DemoCommand::sayFault, random).start(chaos);
+        Console.info("demo: chaos: " + String.join(" or ", chaosFaults) + " one of " + String.join(", ", roles)
+                + " every " + DurationConverter.format(chaos));
+    }
+
+    private static void sayFault(Chaos.Fault fault) {
+        if (fault.isKill()) {
+            Console.info("demo: chaos: killed " + fault.name() + " (pid " + fault.pid() + ") with SIGKILL");
+        } else if (fault.endMillis() == 0) {
+            Console.info("demo: chaos: paused " + fault.name() + " (pid " + fault.pid() + ") with SIGSTOP");
+        } else {
+            Console.info("demo: chaos: resumed " + fault.name() + " (pid " + fault.pid() + ") after "
+                    + DurationConverter.format(Duration.ofMillis(fault.endMillis() - fault.atMillis())));
+        }
+    }
+
+    /**
+     * Every child logs in the demo's format, serves its metrics on a free port (the demo learns which from its log
+     * line), and rewrites its status file every second: what a child killed with SIGKILL last said (a sensor's
+     * counters, a proxy's lease owner).
+     */
+    private List<String> withDemoFlags(List<String> arguments) {
+        arguments.add("--metrics-port=0");
+        arguments.add("--log-format=" + standard.logFormat());
+        arguments.add("--status-file-every=1s");
+        return arguments;
+    }
+
+    /**
+     * Names every child's metrics endpoint in {@code <run>/prometheus-targets.json} and, for a Prometheus that follows
+     * the latest demo ({@code deploy/prometheus.yml}), in {@code <data-dir>/prometheus-targets.json}.
+     */
+    private void writeTargets() throws IOException {
+        List<ChildProcess> all = supervisor.children();
+        Scrapes.writeTargets(runDir.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
+        Scrapes.writeTargets(dataRoot.resolve(TARGETS_FILE), all, mode.mode().toString(), runDir.getFileName().toString());
+        Console.info("demo: metrics of " + all.stream().filter(c -> c.metricsUrl().isPresent()).count()
+                + " processes for Prometheus: " + dataRoot.resolve(TARGETS_FILE));
+    }
+
+    /** A restarted child serves its metrics on another port: name it in the targets files. */
+    private void writeTargetsAgain() {
+        try {
+            writeTargets();
+        } catch (IOException e) {
+            Console.info("demo: cannot write " + TARGETS_FILE + ": " + e.getMessage());
+        }
+    }
+
+    /** The Prometheus file_sd targets file the demo writes. */
+    public static final String TARGETS_FILE = "prometheus-targets.json";
+
+    /** The strip's first part: {@code processes 13/14 up · 3 died · 2 restarted · chaos: 3 kills, last proxy-1 at 12:03:04}. */
+    private String processesLine() {
+        List<ChildProcess> all = supervisor.children();
+        String line = "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
+                + supervisor.deaths() + " died · " + supervisor.restarts() + " restarted";
+        if (chaosMonkey != null) {
+            List<Chaos.Fault> faults = chaosMonkey.faults();
+            long kills = faults.stream().filter(Chaos.Fault::isKill).count();
+            line += " · chaos: " + kills + " kills, " + (faults.size() - kills) + " pauses" + (faults.isEmpty() ? ""
+                    : ", last " + faults.get(faults.size() - 1).name() + " at "
+                    + clock(faults.get(faults.size() - 1).atMillis()));
+        }
+        return line;
+    }
+
+    private static String clock(long epochMillis) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS"));
+    }
+
+    private static void stopChildren(List<ChildProcess> children) throws InterruptedException {
+        children.forEach(ChildProcess::requestStop);
+        for (ChildProcess child : children) {
+            if (child.isAlive() && !child.awaitExit(20)) {
+                Console.info("demo: " + child.name() + " did not stop in time and was killed");
+            }
+        }
+    }
+
+    /** Stops the sensors first, waits until every record sent is in a window (or late/rejected), then the rest. */
+    private int stopAndSummarise(RedisMeteoStore store) throws Exception {
+        Console.info("demo: stopping the sensors");
+        Path finalMetrics = runDir.resolve("metrics");
+        Scrapes.snapshot(finalMetrics, supervisor.children("sensor"));
+        supervisor.retire("sensor");
+        stopChildren(supervisor.children("sensor"));
+        SensorAccounts sensorAccounts = sensorReports();
+        List<Drain.SensorReport> reports = sensorAccounts.reports();
+        long sent = reports.stream().mapToLong(Drain.SensorReport::sent).sum();
+        long confirmed = reports.stream().mapToLong(Drain.SensorReport::confirmed).sum();
+        long stoppedAt = System.currentTimeMillis();
+        Path reference = runDir.resolve("terminal-1.jsonl");
+        long deadline = System.currentTimeMillis() + window.toMillis() + grace.toMillis() + 20_000;
+        Console.info("demo: " + sent + " records sent; waiting for the open windows to close (up to "
+                + DurationConverter.format(Duration.ofMillis(deadline - System.currentTimeMillis())) + ")");
+        List<Path> terminalFiles = IntStream.rangeClosed(1, terminals)
+                .mapToObj(i -> runDir.resolve("terminal-" + i + ".jsonl")).toList();
+        if (!Drain.awaitAccounted(reference, terminalFiles, stoppedAt, confirmed, store, deadline)) {
+            Console.info("demo: gave up waiting; the summary shows what is still open");
+        }
+        Scrapes.snapshot(finalMetrics, supervisor.children("terminal", "lb", "proxy", "server"));
+        supervisor.retire();
+        stopChildren(supervisor.children("terminal"));
+        stopChildren(supervisor.children(BACKENDS));
+
+        Drain.Verdict verdict = Drain.verdict(reports, terminalFiles, store);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", mode.mode().toString());
+        summary.put("redis_prefix", deployment.redisPrefix());
+        summary.put("records_sent", sent);
+        summary.put("records_confirmed", confirmed);
+        summary.put("records_failed_at_sensor", verdict.failed());
+        summary.put("records_in_doubt_sensor_killed", verdict.inDoubt());
+        summary.put("records_in_windows", verdict.inWindows());
+        summary.put("records_rejected", verdict.rejected());
+        summary.put("records_late", verdict.late());
+        summary.put("records_still_open", Math.max(0, verdict.storedInWindows() - verdict.inWindows()));
+        summary.put("windows_emitted", windowsEmitted());
+        Map<String, Object> received = new LinkedHashMap<>();
+        for (int i = 1; i <= terminals; i++) {
+            received.put(String.valueOf(i), Drain.windows(terminalFiles.get(i - 1)).size());
+        }
+        summary.put("windows_received", received);
+        summary.put("sensors_checked", reports.stream().map(Drain.SensorReport::id).distinct().count());
+        summary.put("sensor_processes_killed", sensorAccounts.killed());
+        summary.put("processes_died", supervisor.deaths());
+        summary.put("processes_restarted", supervisor.restarts());
+        if (chaosMonkey != null) {
+            summary.put("kills", kills());
+            summary.put("pauses", pauses());
+        }
+        summary.put("problems", verdict.problems());
+        boolean holds = verdict.holds();
+        summary.put("accounting_holds", holds);
+        Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
+        printSummary(summary, holds);
+        if (holds && !keep) {
+            removeRunData(store);
+        } else {
+            Console.info("demo: this run's Redis keys (" + deployment.redisPrefix() + "*) and RabbitMQ names ("
+                    + deployment.rabbitPrefix() + ".*) are kept for inspection; remove them with: meteo reset "
+                    + "--redis-prefix=" + deployment.redisPrefix() + (mode.mode() == Mode.RABBIT ? " --mode rabbit "
+                    + "--rabbit-prefix=" + deployment.rabbitPrefix() + terminalFlags() : "") + " --yes");
+        }
+        return holds ? 0 : 2;
+    }
+
+    /** Every sensor process's report, and how many of them were killed (so reported from their last live status). */
+    private record SensorAccounts(List<Drain.SensorReport> reports, int killed) {
+    }
+
+    /**
+     * What every process of every sensor said: a process that stopped gracefully its final counters; one that was
+     * killed (or crashed) its last live status and its sent mark ({@link Drain#killedSensorReport}).
+     */
+    private SensorAccounts sensorReports() {
+        List<Drain.SensorReport> reports = new ArrayList<>();
+        int killed = 0;
+        for (Supervisor.Slot slot : supervisor.slots("sensor")) {
+            List<Path[]> processes = new ArrayList<>();
+            for (Supervisor.Incarnation ended : slot.ended()) {
+                processes.add(new Path[] {ended.statusFile(), ended.companions().get(0)});
+            }
+            if (!slot.currentEnded()) {
+                processes.add(new Path[] {slot.current().statusFile(), slot.companions().get(0)});
+            }
+            for (Path[] files : processes) {
+                RoleReport status = RoleReport.readOrNone(files[0]);
+                if (status.last()) {
+                    reports.addAll(Drain.sensorReports(slot.name(), status));
+                } else {
+                    killed++;
+                    reports.add(Drain.killedSensorReport(slot.name(), status, SentMark.read(files[1])));
+                }
+            }
+        }
+        return new SensorAccounts(reports, killed);
+    }
+
+    /**
+     * Windows published, added over every proxy process: a killed one's count is that of its last status (up to a
+     * second old), so this can fall short by what it published in its last second; the terminals' files are exact.
+     */
+    private long windowsEmitted() {
+        long emitted = 0;
+        for (Supervisor.Slot slot : supervisor.slots("proxy")) {
+            for (Supervisor.Incarnation ended : slot.ended()) {
+                emitted += RoleReport.readOrNone(ended.statusFile()).windowsPublished();
+            }
+            if (!slot.currentEnded()) {
+                emitted += RoleReport.readOrNone(slot.current().statusFile()).windowsPublished();
+            }
+        }
+        return emitted;
+    }
+
+    /**
+     * The kills of --chaos: when, which role and child, and for the active proxy the time until the next window
+     * reached terminal 1 (the standby's takeover, from the kill to the first window no proxy could close before it).
+     */
+    private List<Map<String, Object>> kills() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Chaos.Fault kill : chaosMonkey.kills()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("at", clock(kill.atMillis()));
+            entry.put("at_ms", kill.atMillis());
+            entry.put("role", kill.role());
+            entry.put("name", kill.name());
+            if (kill.role().equals("proxy")) {
+                OptionalLong takeover = arrivals.firstWindowDueAfter(kill.atMillis(), grace.toMillis());
+                entry.put("next_window_ms", takeover.isPresent() ? takeover.getAsLong() : null);
+            }
+            out.add(entry);
+        }
+        return out;
+    }
+
+    /** The pauses of --chaos: when each started and ended, which role and child. */
+    private List<Map<String, Object>> pauses() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Chaos.Fault pause : chaosMonkey.faults()) {
+            if (!pause.isKill()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("at", clock(pause.atMillis()));
+                entry.put("at_ms", pause.atMillis());
+                entry.put("end_ms", pause.endMillis() == 0 ? null : pause.endMillis());
+                entry.put("role", pause.role());
+                entry.put("name", pause.name());
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    private String terminalFlags() {
+        StringBuilder flags = new StringBuilder();
+        for (int i = 1; i <= terminals; i++) {
+            flags.append(" --terminal ").append(i);
+        }
+        return flags.toString();
+    }
+
+    /**
+     * A run whose every record is accounted for leaves nothing behind in the shared Redis and RabbitMQ (its queues are
+     * durable, so each run would otherwise add some for good): what it produced is in the run folder.
+     */
+    private void removeRunData(RedisMeteoStore store) {
+        try {
+            store.deleteAll();
+            if (mode.mode() == Mode.RABBIT) {
+                RabbitSettings settings = RabbitSettings.of(deployment.rabbitUri()).withNamePrefix(deployment.rabbitPrefix());
+                List<String> terminalIds = IntStream.rangeClosed(1, terminals).mapToObj(String::valueOf).toList();
+                try (Connection broker = RabbitConnections.open(settings, "meteo-demo-cleanup")) {
+                    new Topology(settings).deleteAll(broker, terminalIds);
+                }
+            }
+        } catch (Exception e) {
+            Console.info("demo: could not remove this run's keys and queues (" + e.getMessage() + "); they are under "
+                    + deployment.redisPrefix() + " and " + deployment.rabbitPrefix());
+        }
+    }
+
+    private void printSummary(Map<String, Object> summary, boolean holds) {
+        System.out.println();
+        System.out.println("Meteo demo summary (" + mode.mode() + ")");
+        summary.forEach((key, value) -> {
+            if (key.equals("kills")) {
+                for (Object item : (List<?>) value) {
+                    Map<?, ?> kill = (Map<?, ?>) item;
+                    Object next = kill.get("next_window_ms");
+                    System.out.printf("  %-22s %s %s%s%n", "killed", kill.get("at"), kill.get("name"), next == null ? ""
+                            : String.format(Locale.ROOT, ", next window at terminal 1 after %.1f s", ((Number) next).longValue() / 1000.0));
+                }
+            } else if (key.equals("pauses")) {
+                for (Object item : (List<?>) value) {
+                    Map<?, ?> pause = (Map<?, ?>) item;
+                    Object end = pause.get("end_ms");
+                    System.out.printf("  %-22s %s %s%s%n", "paused", pause.get("at"), pause.get("name"), end == null ? ""
+                            : String.format(Locale.ROOT, " for %.1f s", (((Number) end).longValue()
+                                    - ((Number) pause.get("at_ms")).longValue()) / 1000.0));
+                }
+            } else if (value instanceof Map<?, ?> map) {
+                map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
+            } else if (value instanceof List<?> problems) {
+                problems.forEach(problem -> System.out.println("  PROBLEM: " + problem));
+            } else if (!key.equals("mode") && !key.equals("accounting_holds")) {
+                System.out.printf("  %-22s %s%n", key.replace('_', ' '), value);
+            }
+        });
+        System.out.println(holds
+                ? "  accounting holds: every sensor's records are in exactly one window, late or rejected"
+                        + (((Number) summary.get("records_in_doubt_sensor_killed")).longValue() == 0 ? ""
+                        : " (records in doubt: sent by a killed sensor process after its last status, each stored or not)")
+                : "  ACCOUNTING DOES NOT HOLD (see " + runDir.resolve("logs") + ")");
+        System.out.println("  summary: " + runDir.resolve("summary.json"));
+    }
+
+}

@@ -1,0 +1,143 @@
+package dev.meteo.demo;
+
+import dev.meteo.cli.Meteo;
+import dev.meteo.process.ChildProcess;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hosts for a test, one Linux network namespace each on one bridge, made by {@code deploy/netns/meteo-netns} (the
+ * script a user runs, so the test proves it too): each host has its own address and network stack, a role started on
+ * one with {@link #start} sees only its own interfaces, and {@link #cut} takes a host's link down as a pulled cable
+ * would. {@link #close()} ends every process inside the namespaces and removes namespaces, links and bridge, also
+ * after a failed test.
+ */
+final class NetnsHosts implements AutoCloseable {
+
+    static final Path SCRIPT = Path.of("..", "deploy", "netns", "meteo-netns").toAbsolutePath().normalize();
+
+    private final String name;
+    private final String subnet;
+    private final Map<String, String> addresses = new LinkedHashMap<>();
+    private final List<ChildProcess> started = new ArrayList<>();
+
+    private NetnsHosts(String name, String subnet) {
+        this.name = name;
+        this.subnet = subnet;
+    }
+
+    /**
+     * Why namespaces cannot be made here, or {@code null} when they can: needs root and iproute2 (the test is then
+     * skipped with this message).
+     */
+    static String unavailable() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "network namespaces need root (running as " + System.getProperty("user.name") + ")";
+        }
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))
+                && !Files.isExecutable(Path.of("/usr/bin/ip")) && !Files.isExecutable(Path.of("/bin/ip"))) {
+            return "iproute2's 'ip' is not installed";
+        }
+        try {
+            Process probe = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!probe.waitFor(10, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+                return "'ip netns' does not work here: " + out.strip();
+            }
+        } catch (IOException | InterruptedException e) {
+            return "'ip netns' cannot run: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** Namespaces {@code name-HOST} for {@code hosts} on bridge {@code name-br}, addresses {@code subnet.2, .3, ...}. */
+    static NetnsHosts up(String name, String subnet, List<String> hosts) throws IOException, InterruptedException {
+        NetnsHosts netns = new NetnsHosts(name, subnet);
+        netns.script("down"); // leftovers of a run killed before its teardown
+        try {
+            List<String> command = new ArrayList<>(List.of("up"));
+            command.addAll(hosts);
+            for (String line : netns.script(command.toArray(String[]::new)).split("\n")) {
+                String[] hostAndAddress = line.trim().split(" ");
+                netns.addresses.put(hostAndAddress[0], hostAndAddress[1]);
+            }
+        } catch (IOException | RuntimeException e) {
+            netns.close();
+            throw e;
+        }
+        return netns;
+    }
+
+    String address(String host) {
+        String address = addresses.get(host);
+        if (address == null) {
+            throw new IllegalArgumentException("no host " + host + " in " + addresses.keySet());
+        }
+        return address;
+    }
+
+    /** The bridge's own address, in the test's namespace: how the test reaches every host. */
+    String bridgeAddress() {
+        return subnet + ".1";
+    }
+
+    /** A private redis-server and rabbitmq-server on {@code host}; returns {redis URI, rabbit URI}. */
+    String[] services(String host, Path dir) throws IOException, InterruptedException {
+        String[] uris = script("services", host, dir.toString()).strip().split(" ");
+        return new String[]{uris[0], uris[1]};
+    }
+
+    /** Starts the launcher with {@code arguments} on {@code host}, as {@code ip netns exec HOST java ... Meteo ...}. */
+    ChildProcess start(String host, String processName, List<String> arguments, Path logDir, PrintWriter sharedLog)
+            throws IOException {
+        address(host);
+        ChildProcess child = ChildProcess.start(processName, List.of("ip", "netns", "exec", name + "-" + host),
+                ChildProcess.JVM_OPTIONS, arguments, logDir, sharedLog);
+        started.add(child);
+        return child;
+    }
+
+    void cut(String host) throws IOException, InterruptedException {
+        script("cut", host);
+    }
+
+    void restore(String host) throws IOException, InterruptedException {
+        script("restore", host);
+    }
+
+    /** {@code ss -ltnp} inside {@code host}: one line per listening TCP socket. */
+    List<String> listening(String host) throws IOException, InterruptedException {
+        return script("listening", host).lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    private String script(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString(), "--name", name, "--subnet", subnet));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException("meteo-netns " + String.join(" ", arguments) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** Stops the processes this started (SIGKILL after 10 s), then the script's teardown removes the rest. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        started.forEach(ChildProcess::requestStop);
+        for (ChildProcess child : started) {
+            child.awaitExit(10);
+        }
+        script("down");
+    }
+}
