@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GuideFlagsTest {
 
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent(); // surefire runs in meteo-cli/
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent(); // surefire runs in meteo-dist/
     private static final Pattern INVOCATION = Pattern.compile("(?:\\./meteo|meteo\\.jar|dev\\.meteo\\.cli\\.Meteo|^\\s*meteo)\\s+([a-z][a-z-]*)(?![\\w.:])((?:\\s+[a-z][a-z-]*(?![\\w.:]))?)");
     private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*[a-z0-9](?![\\w*.-])");
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`]*)`");
@@ -34,7 +34,7 @@ class GuideFlagsTest {
      */
     private static final Set<String> NOT_THE_LAUNCHERS = Set.of("--gap-on-second-offer", "--appendonly", "--rabbit");
 
-    private final CommandLine meteo = new CommandLine(new Meteo());
+    private final CommandLine meteo = Meteo.commandLine();
 
     private static List<Path> guides() throws IOException {
         List<Path> files = new ArrayList<>();
