@@ -123,7 +123,7 @@ class TerminalFileFaultTest {
             assertEquals(keptWhenFaulty, JsonlFileSink.read(file).size(), "the terminal went past the window");
             String log = log();
             assertTrue(log.contains("cannot keep window") && log.contains("File too large")
-                    && log.contains("problem terminal " + terminalId + " cannot keep window"), log);
+                    && log.contains("UNHEALTHY: terminal " + terminalId + " cannot keep window"), log);
 
             prlimit("--fsize=unlimited");
             await("the terminal keeps its windows again").atMost(Duration.ofSeconds(30)).ignoreExceptions()

@@ -1,5 +1,6 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.metrics.RoleReport;
 import dev.meteo.cli.Meteo;
 import dev.meteo.cli.Processes;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,9 +103,9 @@ class TlsRolesTest {
                     "--interval", "50ms", "--duration", "3s", "--status-every", "0", "--status-file", sensorStatus.toString()));
             assertTrue(sensor.waitFor(60, TimeUnit.SECONDS), log("sensor"));
             assertEquals(0, sensor.exitValue(), log("sensor"));
-            JsonNode counters = JSON.readTree(sensorStatus.toFile());
-            long confirmed = counters.get("confirmed").asLong();
-            assertTrue(confirmed > 0 && counters.get("failed").asLong() == 0, counters.toString());
+            RoleReport counters = RoleReport.read(sensorStatus).orElseThrow(() -> new AssertionError("no status file"));
+            long confirmed = counters.confirmed();
+            assertTrue(confirmed > 0 && counters.failed() == 0, counters.line());
 
             Path windows = dir.resolve("terminal-tls-terminal.jsonl");
             await("every confirmed record is in a window the terminal received").atMost(Duration.ofSeconds(60))

@@ -1,5 +1,6 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.metrics.RoleReport;
 import dev.meteo.cli.Meteo;
 import dev.meteo.cli.Processes;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,9 +174,9 @@ class WrongDeploymentTest {
         Process sensor = meteo("sensor", args("sensor", transport, "--type", "air", "--id", "air-" + run,
                 "--interval", "50ms", "--duration", "3s", "--status-every", "0", "--status-file", status.toString()));
         assertEquals(0, exitOf(sensor, "sensor"), log("sensor"));
-        JsonNode counters = JSON.readTree(status.toFile());
-        assertTrue(counters.get("confirmed").asLong() > 0 && counters.get("failed").asLong() == 0, counters.toString());
-        return counters.get("confirmed").asLong();
+        RoleReport counters = RoleReport.read(status).orElseThrow(() -> new AssertionError("no status file " + status));
+        assertTrue(counters.confirmed() > 0 && counters.failed() == 0, counters.line());
+        return counters.confirmed();
     }
 
     private void assertEveryConfirmedRecordIsInTheTerminalsWindows(long confirmed) {
