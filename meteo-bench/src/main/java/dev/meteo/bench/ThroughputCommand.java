@@ -69,7 +69,10 @@ final class ThroughputCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Ingests ingest;
 
-    @Option(names = "--batch-max-in-flight", defaultValue = "4096", paramLabel = "N",
+    /** {@code --batch-max-in-flight}'s default. */
+    static final int BATCH_MAX_IN_FLIGHT = 4096;
+
+    @Option(names = "--batch-max-in-flight", defaultValue = "" + BATCH_MAX_IN_FLIGHT, paramLabel = "N",
             description = "grpc batch: per sensor, records sent and not yet confirmed; a batched call carries many, so "
                     + "it needs more in flight than a unary one (default: ${DEFAULT-VALUE}).")
     int batchMaxInFlight;
