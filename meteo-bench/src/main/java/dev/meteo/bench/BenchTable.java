@@ -35,6 +35,11 @@ final class BenchTable {
         out.printf(Locale.ROOT, "  %-34s %s%n", "limits: relay hop | PerfTest /s",
                 text(limits.get("grpc_relay_per_s")) + " | " + text(limits.get("rabbit_perftest_per_s")));
         row(out, "stored / limit", columns, m -> m.get("ratio_to_limit"));
+        row(out, "ceiling: relay hop /s", columns, m -> ceiling(m, "grpc_relay", "grpc_relay_batch"));
+        row(out, "ceiling: PerfTest /s", columns, m -> ceiling(m, "rabbit_perftest"));
+        row(out, "ceiling: Redis store /s", columns, m -> ceiling(m, "redis_store"));
+        row(out, "lowest ceiling", columns, m -> m.get("lowest_ceiling"));
+        row(out, "stored / lowest ceiling", columns, m -> m.get("ratio_to_lowest_ceiling"));
         row(out, "batch / unary", columns, m -> m.containsKey("speedup_vs_unary") ? m.get("speedup_vs_unary") : "-");
         for (String p : List.of("p50", "p95", "p99")) {
             row(out, "detection -> stored " + p + " ms", columns, m -> ((Map<?, ?>) m.get("latency_ms")).get(p));
@@ -54,6 +59,18 @@ final class BenchTable {
                 out.printf(Locale.ROOT, "  processes (%s): %s%n", mode.getKey(), processes(result));
             }
         }
+    }
+
+    /** The first of these stages' ceilings that the path measured, or "-" when it crosses none of them. */
+    static Object ceiling(Map<?, ?> mode, String... stages) {
+        if (mode.get("ceilings_per_s") instanceof Map<?, ?> ceilings) {
+            for (String stage : stages) {
+                if (ceilings.containsKey(stage)) {
+                    return ceilings.get(stage);
+                }
+            }
+        }
+        return "-";
     }
 
     /** "name cpu% CPU rss MB; ..." of one run's processes. */

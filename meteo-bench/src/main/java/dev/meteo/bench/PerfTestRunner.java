@@ -12,12 +12,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs RabbitMQ PerfTest ({@code com.rabbitmq:perf-test:2.22.1}) as a child JVM: 2 producers, 2 consumers, persistent
- * messages, publisher confirms (100 outstanding), manual acks with prefetch 100, on a queue of its own of the type the
+ * Runs RabbitMQ PerfTest ({@code com.rabbitmq:perf-test:2.22.1}) as a child JVM in the pipeline's {@link Shape}
+ * (producers, consumers, message size, confirm window, prefetch): persistent messages, publisher confirms, manual acks
+ * one message at a time (as the compute servers ack), on a queue of its own of the type the
  * pipeline's queues have (a quorum queue costs the broker far more per message than a classic one, so a limit
  * measured on the other type says nothing about the pipeline), and parses its output. The artifact on Maven Central is a plain jar, not the executable one of PerfTest's GitHub releases, so its
  * runtime dependencies (pinned below, as its POM lists them) go on the class path: each is taken from the local Maven
@@ -119,12 +122,12 @@ final class PerfTestRunner {
      * Runs PerfTest for {@code seconds} against {@code amqpUri} on queue {@code queue} (auto-deleted at the end), saving
      * its output to {@code log}.
      */
-    PerfTestSummary run(String amqpUri, String queue, boolean quorum, int seconds, Path log)
+    PerfTestSummary run(String amqpUri, String queue, boolean quorum, int seconds, Shape shape, Path log)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", String.join(java.io.File.pathSeparator, classPath().stream().map(Path::toString).toList()),
                 MAIN_CLASS, "-h", perfTestUri(amqpUri)));
-        command.addAll(arguments(queue, quorum, seconds));
+        command.addAll(arguments(queue, quorum, seconds, shape));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -138,11 +141,57 @@ final class PerfTestRunner {
     }
 
     /**
-     * PerfTest's arguments: a quorum queue cannot be auto-deleted, so it is kept ({@code -ad false}) and the caller
-     * deletes it; a classic one goes when PerfTest disconnects.
+     * What PerfTest sends, shaped like the pipeline it is the ceiling of.
+     *
+     * @param producers     publishing connections: the pipeline's sensor processes
+     * @param consumers     consuming connections: the pipeline's compute servers
+     * @param messageBytes  body bytes of each message: one record's message, or a batch message of the pipeline's
+     *                      records per message ({@link MessageSize})
+     * @param confirmWindow per producer, messages published and not yet confirmed ({@code -c}): the sensors' in-flight
+     *                      bound in messages
+     * @param prefetch      per consumer, unacked messages ({@code -q}): the servers' {@code --rabbit-prefetch}
      */
+    record Shape(int producers, int consumers, int messageBytes, int confirmWindow, int prefetch) {
+
+        /** PerfTest as the bench ran it before it took the pipeline's shape: 2 x 2, 12-byte messages, 100 / 100. */
+        static final Shape DEFAULT = new Shape(2, 2, 12, 100, 100);
+
+        Shape {
+            for (int value : new int[] {producers, consumers, messageBytes, confirmWindow, prefetch}) {
+                if (value < 1) {
+                    throw new IllegalArgumentException("a PerfTest shape takes positive numbers: " + producers + " "
+                            + consumers + " " + messageBytes + " " + confirmWindow + " " + prefetch);
+                }
+            }
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("producers", producers);
+            out.put("consumers", consumers);
+            out.put("message_bytes", messageBytes);
+            out.put("confirm_window", confirmWindow);
+            out.put("prefetch", prefetch);
+            return out;
+        }
+    }
+
+    /** The arguments of {@link Shape#DEFAULT}. */
     static List<String> arguments(String queue, boolean quorum, int seconds) {
-        List<String> args = new ArrayList<>(List.of("-x", "2", "-y", "2", "-f", "persistent", "-c", "100", "-q", "100",
+        return arguments(queue, quorum, seconds, Shape.DEFAULT);
+    }
+
+    /**
+     * PerfTest's arguments: persistent ({@code -f persistent}), confirmed ({@code -c}), acked one by one
+     * ({@code --multi-ack-every 0}, as a compute server acks each message) with a prefetch ({@code -q}), of
+     * {@code -s} bytes. A quorum queue ({@code --quorum-queue}: {@code x-queue-type=quorum}) cannot be auto-deleted,
+     * so it is kept ({@code -ad false}) and the caller deletes it; a classic one goes when PerfTest disconnects.
+     */
+    static List<String> arguments(String queue, boolean quorum, int seconds, Shape shape) {
+        List<String> args = new ArrayList<>(List.of("-x", Integer.toString(shape.producers()),
+                "-y", Integer.toString(shape.consumers()), "-f", "persistent",
+                "-c", Integer.toString(shape.confirmWindow()), "-q", Integer.toString(shape.prefetch()),
+                "--multi-ack-every", "0", "-s", Integer.toString(shape.messageBytes()),
                 "-z", Integer.toString(seconds), "-i", "1", "-u", queue));
         args.addAll(quorum ? List.of("--quorum-queue", "-ad", "false") : List.of("-ad", "true"));
         return args;

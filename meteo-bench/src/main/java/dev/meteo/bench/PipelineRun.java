@@ -210,15 +210,19 @@ final class PipelineRun {
         }
 
         List<ProcessMeter> meters = new ArrayList<>();
+        Map<String, String> roles = new LinkedHashMap<>();
         for (Fleet.Member member : fleet.members()) {
             meters.add(new ProcessMeter(member.process().name(), member.process().pid()));
+            roles.put(member.process().name(), member.role());
         }
         ProcessMeter.findByCommand("redis-server").ifPresent(pid -> meters.add(new ProcessMeter("redis-server (shared)", pid)));
         if (mode == Mode.RABBIT) {
             ProcessMeter.findByCommand("beam.smp").ifPresent(pid -> meters.add(new ProcessMeter("rabbitmq beam.smp (shared)", pid)));
         }
         meters.forEach(ProcessMeter::start);
+        List<Double> loadAverageStart = BenchOptions.loadAverage();
         long confirmedStart = Fleet.sum(sensors, RoleReport.SENSOR_CONFIRMED);
+        long messagesStart = Fleet.sum(sensors, RABBIT_CONFIRMS);
         long storedStart = Fleet.sum(servers, RoleReport.RECORDS_STORED);
         // the same timers /metrics shows, read at the start and the end of the measured period
         RoleReport.Histogram latencyStart = Fleet.timer(servers, RoleReport.RECORD_LATENCY);
@@ -248,6 +252,7 @@ final class PipelineRun {
         }
         double seconds = (System.nanoTime() - measureStartNanos) / 1e9;
         long confirmedEnd = Fleet.sum(sensors, RoleReport.SENSOR_CONFIRMED);
+        long messagesEnd = Fleet.sum(sensors, RABBIT_CONFIRMS);
         long storedEnd = Fleet.sum(servers, RoleReport.RECORDS_STORED);
         RoleReport.Histogram latency = Fleet.timer(servers, RoleReport.RECORD_LATENCY).since(latencyStart);
         RoleReport.Histogram windowDelay = Fleet.timer(terminals, RoleReport.WINDOW_DELAY).since(windowStart);
@@ -261,7 +266,7 @@ final class PipelineRun {
         out.put("sensors", plan.sensors());
         out.put("sensor_processes", plan.processes());
         out.put("sensor_interval", plan.interval());
-        out.put("ingest", mode == Mode.GRPC ? (plan.ingest() == null ? "unary" : plan.ingest()) : null);
+        out.put("ingest", plan.ingest() != null ? plan.ingest() : mode == Mode.GRPC ? "unary" : null);
         out.put("records_per_s", Math.round((confirmedEnd - confirmedStart) / seconds));
         out.put("stored_per_s", Math.round((storedEnd - storedStart) / seconds));
         out.put("ratio_to_limit", null); // filled in by BenchCommand, which knows the limit
@@ -275,7 +280,11 @@ final class PipelineRun {
         out.put("rejected", accounting.verdict().rejected());
         out.put("accounting_holds", accounting.holds());
         out.put("accounting", accounting.toMap());
-        out.put("processes", meters.stream().map(ProcessMeter::toMap).toList());
+        List<Map<String, Object>> processes = meters.stream().map(ProcessMeter::toMap).toList();
+        out.put("processes", processes);
+        out.put("max_rss_mb_by_role", maxRssByRole(processes, roles));
+        out.put("records_per_message", mode == Mode.RABBIT && messagesEnd > messagesStart
+                ? Math.round((confirmedEnd - confirmedStart) * 10.0 / (messagesEnd - messagesStart)) / 10.0 : null);
         out.put("redis_memory", redisMemory);
         out.put("fault", settings.fault() ? fault(samples, killAtSecond, accounting) : null);
         if (soakSampler != null) {
@@ -291,10 +300,26 @@ final class PipelineRun {
             admission.put("max_depth_seen", queueGate.maxDepth());
             out.put("admission", admission);
         }
+        out.put("load_average_start_of_measure", loadAverageStart);
         out.put("load_average_end_of_measure", loadAverage);
         out.put("measured_s", Math.round(seconds * 10) / 10.0);
         out.put("redis_prefix", redisPrefix);
         out.put("logs", fleet.logDir().toString());
+        return out;
+    }
+
+    /** Messages the broker confirmed to the sensors (a batch is one): records per message in indirect mode. */
+    static final String RABBIT_CONFIRMS = "meteo.rabbit.confirms";
+
+    /** Per role (sensor, server, terminal, proxy, lb), the largest RSS of its processes, MB; shared ones left out. */
+    static Map<String, Object> maxRssByRole(List<Map<String, Object>> processes, Map<String, String> roles) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map<String, Object> process : processes) {
+            String role = roles.get(String.valueOf(process.get("name")));
+            if (role != null && process.get("rss_mb") instanceof Number rss) {
+                out.merge(role, rss.doubleValue(), (a, b) -> Math.max(((Number) a).doubleValue(), ((Number) b).doubleValue()));
+            }
+        }
         return out;
     }
 

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import dev.meteo.cli.command.RoleCommand;
 import dev.meteo.grpc.internal.GrpcServers;
 import dev.meteo.grpc.proto.ComputeServerGrpc;
+import dev.meteo.grpc.proto.BatchReply;
 import dev.meteo.grpc.proto.ProcessReply;
+import dev.meteo.grpc.proto.RecordOutcome;
 import dev.meteo.grpc.proto.StoreOutcome;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The backend of the bare relay hop ({@code meteo bench relay-backend}, started by {@code meteo bench throughput}): a
  * compute server's gRPC service that answers every
- * record at once with "stored", without computing or touching Redis, on a {@code directExecutor} as in
+ * record (one per call, or every record of a batch) at once with "stored", without computing or touching Redis, on a {@code directExecutor} as in
  * {@code DirectThroughputHarness}. Behind the real load balancer it measures what the gRPC hops alone cost.
  */
 @Command(name = "relay-backend", mixinStandardHelpOptions = true,
@@ -44,6 +46,7 @@ public final class RelayBackendCommand extends RoleCommand {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(ComputeServerGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
         ProcessReply reply = ProcessReply.newBuilder().setCoefficient(0.5).setOutcome(StoreOutcome.STORE_OUTCOME_STORED).build();
+        RecordOutcome stored = RecordOutcome.newBuilder().setCoefficient(0.5).setOutcome(StoreOutcome.STORE_OUTCOME_STORED).build();
         Server server = GrpcServers.start("127.0.0.1", port, dev.meteo.grpc.GrpcTlsSettings.plaintext(), builder -> builder
                 .directExecutor()
                 .addService(new ComputeServerGrpc.ComputeServerImplBase() {
@@ -58,6 +61,18 @@ public final class RelayBackendCommand extends RoleCommand {
                     public void processPollutionData(dev.meteo.proto.RawPollutionData request, StreamObserver<ProcessReply> observer) {
                         answered.incrementAndGet();
                         observer.onNext(reply);
+                        observer.onCompleted();
+                    }
+
+                    /** A batch: every reading answered "stored", in order, as a compute server answers a stored batch. */
+                    @Override
+                    public void processBatch(dev.meteo.proto.RecordBatch request, StreamObserver<BatchReply> observer) {
+                        answered.addAndGet(request.getReadingsCount());
+                        BatchReply.Builder batchReply = BatchReply.newBuilder();
+                        for (int i = 0; i < request.getReadingsCount(); i++) {
+                            batchReply.addOutcomes(stored);
+                        }
+                        observer.onNext(batchReply.build());
                         observer.onCompleted();
                     }
                 })

@@ -24,6 +24,7 @@ final class ScaleTable {
             }
             out.printf(Locale.ROOT, "  %s%n", mode.getKey());
             BenchTable.row(out, "sensors", steps, m -> m.get("sensors"));
+            BenchTable.row(out, "sensor processes", steps, m -> m.get("sensor_processes"));
             BenchTable.row(out, "records/s offered", steps, m -> m.get("offered_per_s"));
             BenchTable.row(out, "records/s stored", steps, m -> m.get("stored_per_s"));
             for (String p : List.of("p50", "p99")) {
@@ -35,12 +36,38 @@ final class ScaleTable {
             BenchTable.row(out, "late", steps, m -> m.get("late"));
             BenchTable.row(out, "accounting holds", steps, m -> m.get("accounting_holds"));
             BenchTable.row(out, "largest RSS of a role, MB", steps, ScaleTable::largestRoleRss);
+            for (String role : List.of("sensor", "server", "terminal", "proxy", "lb")) {
+                if (steps.stream().anyMatch(m -> m.get("max_rss_mb_by_role") instanceof Map<?, ?> r && r.containsKey(role))) {
+                    BenchTable.row(out, "  RSS of a " + role + ", MB", steps,
+                            m -> m.get("max_rss_mb_by_role") instanceof Map<?, ?> r ? r.get(role) : null);
+                }
+            }
+            if (steps.stream().anyMatch(m -> m.containsKey("ratio_to_lowest_ceiling"))) {
+                BenchTable.row(out, "ceiling: relay hop /s", steps, m -> BenchTable.ceiling(m, "grpc_relay_batch"));
+                BenchTable.row(out, "ceiling: PerfTest /s", steps, m -> BenchTable.ceiling(m, "rabbit_perftest"));
+                BenchTable.row(out, "ceiling: Redis store /s", steps, m -> BenchTable.ceiling(m, "redis_store"));
+                BenchTable.row(out, "stored / lowest ceiling", steps, m -> m.get("ratio_to_lowest_ceiling"));
+            }
+            BenchTable.row(out, "records per message", steps, m -> m.get("records_per_message"));
+            BenchTable.row(out, "load average 1m start|end", steps, m -> first(m.get("load_average_start_of_measure"))
+                    + "|" + first(m.get("load_average_end_of_measure")));
+            BenchTable.row(out, "goals met", steps, m -> m.get("goals") instanceof Map<?, ?> g ? g.get("met") : null);
             BenchTable.row(out, "Redis: this run's keys, MB", steps,
                     m -> ((Map<?, ?>) m.get("redis_memory")).get("prefix_memory_mb"));
+            for (Map<?, ?> step : steps) {
+                if (step.get("goals") instanceof Map<?, ?> goals && !((List<?>) goals.get("missed")).isEmpty()) {
+                    out.printf(Locale.ROOT, "    %s sensors MISSED: %s%n", step.get("sensors"),
+                            String.join("; ", ((List<?>) goals.get("missed")).stream().map(String::valueOf).toList()));
+                }
+            }
             for (Map<?, ?> step : steps) {
                 out.printf(Locale.ROOT, "    processes (%s sensors): %s%n", step.get("sensors"), BenchTable.processes(step));
             }
         }
+    }
+
+    private static Object first(Object loadAverage) {
+        return loadAverage instanceof List<?> values && !values.isEmpty() ? values.get(0) : "n/a";
     }
 
     /** The largest resident set among the pipeline's own processes (not the shared Redis and broker). */

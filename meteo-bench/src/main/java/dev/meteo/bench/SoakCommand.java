@@ -9,16 +9,21 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code meteo bench soak}: a long run at a fixed rate with hostile input, sampling what it leaves behind. */
+/**
+ * {@code meteo bench soak}: a long run at a fixed rate or at full speed, with hostile input, sampling what it leaves
+ * behind and the stored rate minute by minute.
+ */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = {"Runs each selected mode --duration long at a fixed --rate with hostile input (--invalid-every, "
+        description = {"Runs each selected mode --duration long at --rate (fixed, or max: full speed) with hostile input (--invalid-every, "
                 + "--late-every), sampling every --every Redis's used_memory, the bytes of the run's keys, the "
                 + "identities the store keeps, the work queue's depth and every process's RSS; reports each series' "
-                + "slope over the second half and whether the store stays flat (exit 2 when it does not). E.g. "
-                + "'meteo bench soak --duration 30m --rate 200'.", ""})
+                + "slope over the second half and whether the store stays flat (exit 2 when it does not); and the "
+                + "stored rate of each minute, the last over the first. E.g. 'meteo bench soak --duration 30m --rate "
+                + "200', or at full speed 'meteo bench soak --duration 10m --mode grpc --rate max --ingest batch'.", ""})
 final class SoakCommand implements Callable<Integer> {
 
     @Mixin
@@ -28,8 +33,29 @@ final class SoakCommand implements Callable<Integer> {
             description = "How long each mode runs after its warm-up.")
     Duration duration;
 
-    @Option(names = "--rate", required = true, paramLabel = "R", description = "Offered records/s over all sensors.")
-    double rate;
+    @Option(names = "--rate", required = true, paramLabel = "R|max",
+            description = "Offered records/s over all sensors, or max: interval 0, bounded by the in-flight bound "
+                    + "(--max-in-flight, or --batch-max-in-flight with --ingest batch).")
+    String rate;
+
+    @Option(names = "--ingest", defaultValue = "unary", paramLabel = "unary|batch",
+            description = "grpc: one call per record (unary) or many records per call (batch, meteo sensor --ingest "
+                    + "batch); rabbit: ignored, a record per message (default: ${DEFAULT-VALUE}).")
+    Ingest ingest;
+
+    /** How the direct mode's sensors send. */
+    enum Ingest {
+        UNARY, BATCH;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--batch-max-in-flight", defaultValue = "4096", paramLabel = "N",
+            description = "grpc batch: per sensor, records sent and not yet confirmed (default: ${DEFAULT-VALUE}).")
+    int batchMaxInFlight;
 
     @Option(names = "--sensors", defaultValue = "2",
             description = "Sensor processes, half air, half pollution (default: ${DEFAULT-VALUE}).")
@@ -73,13 +99,13 @@ final class SoakCommand implements Callable<Integer> {
     Duration grace;
 
     @Override
+    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
-        if (!(rate > 0)) {
-            throw new IllegalArgumentException("--rate is records per second (a positive number), not " + rate);
-        }
+        double ratePerS = BenchOptions.parseRate(rate);
+        boolean batch = ingest == Ingest.BATCH;
         SoakPlan plan = new SoakPlan(every, retention, invalidEvery, lateEvery, resultRetention);
         BenchOptions.Run run = bench.begin(", soak " + DurationConverter.format(duration));
-        BenchSettings settings = bench.settings(run, sensors, duration, rate, maxInFlight, false, window, grace,
+        BenchSettings settings = bench.settings(run, sensors, duration, ratePerS, maxInFlight, false, window, grace,
                 Duration.ZERO, Duration.ZERO, 1);
         Map<String, Object> configuration = settings.toMap();
         configuration.put("soak", DurationConverter.format(duration));
@@ -88,19 +114,33 @@ final class SoakCommand implements Callable<Integer> {
         configuration.put("invalid_every", invalidEvery);
         configuration.put("late_every", lateEvery);
         configuration.put("result_retention", DurationConverter.format(resultRetention));
+        configuration.put("ingest", ingest.toString());
+        configuration.put("batch_max_in_flight", batch ? batchMaxInFlight : null);
         Map<String, Object> report = BenchOptions.report(configuration);
         Map<String, Object> results = new LinkedHashMap<>();
         report.put("modes", results);
         boolean ok = true;
         for (Mode mode : bench.modes.selected()) {
+            boolean batched = mode == Mode.GRPC && batch;
             SensorPlan sensorPlan = new SensorPlan(mode.toString(), settings.sensors(), 1, settings.sensorInterval(),
-                    settings.maxInFlight(), mode == Mode.GRPC ? "unary" : null);
+                    batched ? BenchOptions.positive(batchMaxInFlight, "--batch-max-in-flight") : settings.maxInFlight(),
+                    mode == Mode.GRPC ? ingest.toString() : null);
             Map<String, Object> result = new PipelineRun(mode, settings, sensorPlan, run.progress(), plan).run();
             results.put(mode.toString(), result);
-            Map<?, ?> soak = (Map<?, ?>) result.get("soak");
+            Map<String, Object> soak = (Map<String, Object>) result.get("soak");
+            soak.putAll(MinuteRates.summary((List<? extends Number>) result.get("samples_per_s")));
             ok &= Boolean.TRUE.equals(result.get("accounting_holds")) && Boolean.TRUE.equals(soak.get("flat"));
+            Map<?, ?> trends = (Map<?, ?>) soak.get("second_half");
             run.progress().say(mode + ": " + (Boolean.TRUE.equals(soak.get("flat")) ? "flat" : "NOT FLAT") + " "
-                    + ((Map<?, ?>) soak.get("second_half")).get("run_keys_bytes"));
+                    + trends.get("run_keys_bytes"));
+            System.out.printf(java.util.Locale.ROOT, "  %s (%s): stored/s per minute %s; last / first minute %s (goal >= %s: %s);"
+                            + " Redis used_memory slope %s B/min, run's keys slope %s B/min (second half); lost %s, "
+                            + "accounting holds %s%n", mode, mode == Mode.GRPC ? ingest : "a record per message",
+                    soak.get("per_minute_stored_per_s"), BenchTable.text(soak.get("last_to_first_minute")),
+                    MinuteRates.SUSTAINED, soak.get("sustained"),
+                    ((Map<?, ?>) trends.get("redis_used_memory_bytes")).get("slope_per_min"),
+                    ((Map<?, ?>) trends.get("run_keys_bytes")).get("slope_per_min"), result.get("lost"),
+                    result.get("accounting_holds"));
         }
         Path json = bench.write(report, "soak", run.id());
         System.out.println("  results: " + json);

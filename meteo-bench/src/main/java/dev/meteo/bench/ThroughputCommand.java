@@ -2,11 +2,6 @@ package dev.meteo.bench;
 
 import dev.meteo.cli.options.DurationConverter;
 import dev.meteo.cli.options.Mode;
-import dev.meteo.rabbit.RabbitConnections;
-import dev.meteo.rabbit.RabbitSettings;
-import dev.meteo.rabbit.topology.Topology;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,7 +69,10 @@ final class ThroughputCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Ingests ingest;
 
-    @Option(names = "--batch-max-in-flight", defaultValue = "4096", paramLabel = "N",
+    /** {@code --batch-max-in-flight}'s default. */
+    static final int BATCH_MAX_IN_FLIGHT = 4096;
+
+    @Option(names = "--batch-max-in-flight", defaultValue = "" + BATCH_MAX_IN_FLIGHT, paramLabel = "N",
             description = "grpc batch: per sensor, records sent and not yet confirmed; a batched call carries many, so "
                     + "it needs more in flight than a unary one (default: ${DEFAULT-VALUE}).")
     int batchMaxInFlight;
@@ -109,6 +107,16 @@ final class ThroughputCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw per-second throughput of each mode as SVG.")
     Path chart;
 
+    @Option(names = "--batch-size", defaultValue = "" + SensorPlan.DEFAULT_BATCH_SIZE, paramLabel = "N",
+            description = "grpc batch: records per call at most (meteo sensor --batch-size); the batched relay hop and the "
+                    + "Redis store's ceiling use batches of this size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--store-writers", defaultValue = "4", paramLabel = "N",
+            description = "Threads of the bench process that call the store script for the Redis store's ceiling "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int storeWriters;
+
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
@@ -118,35 +126,31 @@ final class ThroughputCommand implements Callable<Integer> {
         if (fault && measure.toSeconds() < 6) {
             throw new IllegalArgumentException("--fault needs --measure of 6s or more (kill half-way, then watch the recovery)");
         }
+        BenchOptions.positive(batchSize, "--batch-size");
         BenchOptions.Run run = bench.begin("");
         BenchSettings settings = bench.settings(run, sensors, measure, BenchOptions.parseRate(rate), maxInFlight, fault,
                 window, grace, limitWarmup, limitMeasure, rabbitQueueBound);
         Progress progress = run.progress();
-        Map<String, Object> report = BenchOptions.report(settings.toMap());
+        Map<String, Object> configuration = settings.toMap();
+        configuration.put("batch_size", batchSize);
+        configuration.put("store_writers", storeWriters);
+        Map<String, Object> report = BenchOptions.report(configuration);
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("grpc_relay_per_s", null);
         limits.put("rabbit_perftest_per_s", null);
+        limits.put("grpc_relay_batch_per_s", null);
+        limits.put("redis_store_per_s", null);
         report.put("limits", limits);
         Map<String, Object> results = new LinkedHashMap<>();
         report.put("modes", results);
+        StageLimits stages = new StageLimits(settings, progress, storeWriters);
         for (Mode mode : bench.modes.selected()) {
-            if (!noLimits) {
-                if (mode == Mode.GRPC) {
-                    Map<String, Object> relay = new RelayLimit(settings, progress).run();
-                    limits.put("grpc_relay_per_s", relay.get("per_s"));
-                    limits.put("grpc_relay", relay);
-                } else {
-                    progress.phase("rabbit limit", "RabbitMQ PerfTest " + PerfTestRunner.VERSION + " for "
-                            + (limitWarmup.toSeconds() + limitMeasure.toSeconds()) + " s");
-                    Map<String, Object> detail = perfTest(settings);
-                    limits.put("rabbit_perftest_per_s", detail.get("steady_per_s"));
-                    limits.put("rabbit_perftest", detail);
-                }
-            }
-            Object limit = limits.get(mode == Mode.GRPC ? "grpc_relay_per_s" : "rabbit_perftest_per_s");
             for (SensorPlan plan : plans(mode, settings)) {
+                Map<String, Number> ceilings = noLimits ? Map.of() : ceilings(mode, plan, settings, stages, limits);
+                Object limit = limits.get(mode == Mode.GRPC ? "grpc_relay_per_s" : "rabbit_perftest_per_s");
                 Map<String, Object> result = new PipelineRun(mode, settings, plan, progress).run();
                 result.put("ratio_to_limit", ratio(result.get("stored_per_s"), limit));
+                result.putAll(StageCeilings.summary(result.get("stored_per_s"), ceilings));
                 results.put(plan.label(), result);
             }
         }
@@ -174,34 +178,42 @@ final class ThroughputCommand implements Callable<Integer> {
     }
 
     /**
-     * PerfTest on a queue of the type the pipeline's work queue gets on this broker ({@code --rabbit-queue-type}
-     * resolved), persistent, confirmed and acked; the queue is deleted afterwards.
+     * The ceilings of the stages {@code plan}'s path crosses, measured now (each once per run), also written into
+     * {@code limits}: direct unary, the relay hop; direct batched, the relay hop with batches of --batch-size (and the
+     * unary one, which ratio_to_limit keeps comparing with) and the Redis store; indirect, PerfTest shaped like the
+     * pipeline (a message per record: its bytes, the sensors' in-flight bound as the confirm window, the servers'
+     * prefetch) and the Redis store.
      */
-    private Map<String, Object> perfTest(BenchSettings settings) throws Exception {
-        RabbitSettings broker = settings.rabbit();
-        String queue = "meteo-bench-" + settings.runId() + "-perftest";
-        RabbitSettings.QueueType type;
-        try (Connection connection = RabbitConnections.open(broker, "meteo-bench-perftest");
-             Channel channel = connection.createChannel()) {
-            type = new Topology(broker).queueType(channel);
-        }
-        boolean quorum = type == RabbitSettings.QueueType.QUORUM;
-        int seconds = (int) (limitWarmup.toSeconds() + limitMeasure.toSeconds());
-        try {
-            PerfTestSummary summary = new PerfTestRunner().run(bench.rabbit.uri(), queue, quorum, seconds,
-                    settings.runDir().resolve("perftest.log"));
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("steady_per_s", Math.round(summary.steadyReceivedPerS()));
-            detail.put("queue_type", type.toString().toLowerCase(Locale.ROOT));
-            detail.putAll(summary.toMap());
-            detail.put("command", String.join(" ", PerfTestRunner.arguments("QUEUE", quorum, seconds)));
-            return detail;
-        } finally {
-            try (Connection connection = RabbitConnections.open(broker, "meteo-bench-perftest-cleanup");
-                 Channel channel = connection.createChannel()) {
-                channel.queueDelete(queue);
+    private Map<String, Number> ceilings(Mode mode, SensorPlan plan, BenchSettings settings, StageLimits stages,
+                                         Map<String, Object> limits) throws Exception {
+        Map<String, Number> ceilings = new LinkedHashMap<>();
+        if (mode == Mode.GRPC) {
+            Map<String, Object> unary = stages.relay(new SensorPlan("grpc", settings.sensors(), 1, "0",
+                    settings.maxInFlight(), null));
+            limits.put("grpc_relay_per_s", unary.get("per_s"));
+            limits.put("grpc_relay", unary);
+            if (!plan.batched()) {
+                ceilings.put("grpc_relay", (Number) unary.get("per_s"));
+                return ceilings;
             }
+            Map<String, Object> batched = stages.relay(new SensorPlan("grpc_relay_batch", settings.sensors(), 1, "0",
+                    plan.maxInFlight(), "batch", batchSize));
+            limits.put("grpc_relay_batch_per_s", batched.get("per_s"));
+            limits.put("grpc_relay_batch", batched);
+            ceilings.put("grpc_relay_batch", (Number) batched.get("per_s"));
+        } else {
+            PerfTestRunner.Shape shape = new PerfTestRunner.Shape(settings.sensors(), settings.servers(),
+                    MessageSize.bytes(1), settings.maxInFlight(), settings.rabbit().prefetch());
+            Map<String, Object> perfTest = stages.perfTest(shape, 1);
+            limits.put("rabbit_perftest_per_s", perfTest.get("per_s"));
+            limits.put("rabbit_perftest", perfTest);
+            ceilings.put("rabbit_perftest", (Number) perfTest.get("per_s"));
         }
+        Map<String, Object> store = stages.store(batchSize, 10_000);
+        limits.put("redis_store_per_s", store.get("per_s"));
+        limits.put("redis_store", store);
+        ceilings.put("redis_store", (Number) store.get("per_s"));
+        return ceilings;
     }
 
     /** grpc: one run per selected ingest (unary under "grpc", batch under "grpc_batch"); rabbit: one run. */
@@ -214,7 +226,8 @@ final class ThroughputCommand implements Callable<Integer> {
         for (String way : ingest.selected()) {
             boolean batch = way.equals("batch");
             plans.add(new SensorPlan(batch ? "grpc_batch" : "grpc", settings.sensors(), 1, settings.sensorInterval(),
-                    batch ? BenchOptions.positive(batchMaxInFlight, "--batch-max-in-flight") : settings.maxInFlight(), way));
+                    batch ? BenchOptions.positive(batchMaxInFlight, "--batch-max-in-flight") : settings.maxInFlight(), way,
+                    batchSize));
         }
         return plans;
     }
