@@ -669,6 +669,12 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         }
         Scrapes.snapshot(finalMetrics, supervisor.children("terminal", "lb", "proxy", "server"));
         supervisor.retire();
+        if (nemesis != null) {
+            // the proxies close an (empty) window every window length: stopped first, the terminals can catch up with
+            // the store's closed horizon, which the checker holds each terminal's file to
+            stopChildren(supervisor.children("proxy"));
+            awaitTerminalsAt(store.closedHorizon(), terminalFiles, System.currentTimeMillis() + 10_000);
+        }
         stopChildren(supervisor.children("terminal"));
         stopChildren(supervisor.children(BACKENDS));
 
@@ -828,6 +834,42 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         return out;
     }
 
+    /** Waits (until {@code deadlineMillis}) until every terminal's file holds the windows up to {@code horizon}. */
+    private static void awaitTerminalsAt(long horizon, List<Path> terminalFiles, long deadlineMillis)
+            throws InterruptedException {
+        while (System.currentTimeMillis() < deadlineMillis) {
+            boolean all = terminalFiles.stream().allMatch(file -> {
+                List<WindowResult> windows = TerminalFile.read(file);
+                return !windows.isEmpty() && windows.get(windows.size() - 1).end().toEpochMilli() >= horizon;
+            });
+            if (all) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The terminals' windows from the latest of their first windows on: a terminal that registered earlier holds
+     * windows closed before the others registered, which the others never received. Those are dropped only when they
+     * hold no record (the sensors start once every terminal is up), so a window with records held by one terminal alone
+     * is still the checker's to flag.
+     */
+    static Map<String, List<WindowResult>> fromCommonStart(Map<String, List<WindowResult>> terminals) {
+        Instant from = terminals.values().stream().filter(windows -> !windows.isEmpty())
+                .map(windows -> windows.get(0).start()).max(Instant::compareTo).orElse(Instant.MIN);
+        Map<String, List<WindowResult>> out = new LinkedHashMap<>();
+        terminals.forEach((id, windows) -> {
+            int first = 0;
+            while (first < windows.size() && windows.get(first).start().isBefore(from)
+                    && windows.get(first).recordCount() == 0 && windows.get(first).lateRecords() == 0) {
+                first++;
+            }
+            out.put(id, windows.subList(first, windows.size()));
+        });
+        return out;
+    }
+
     /**
      * The nemesis's checker over the drained run: the terminals' files, the sensors' reports (a killed sensor's in
      * doubt included), this run's Redis, the history and the samples; writes {@code verdict.json} and
@@ -847,7 +889,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         Instant runEnd = chaosEnd != null ? chaosEnd : Instant.now();
         List<Fault> faults = History.read(history.file());
         Checker.Verdict verdict = new Checker(Checker.Settings.defaults().withGrace(grace)).check(
-                new Checker.Evidence(windows, () -> tallies, store, faults, List.copyOf(samples), runEnd));
+                new Checker.Evidence(fromCommonStart(windows), () -> tallies, store, faults, List.copyOf(samples), runEnd));
         Files.writeString(runDir.resolve(VERDICT_FILE), Json.write(verdictJson(verdict)) + "\n");
         Timeline.write(runDir.resolve(TIMELINE_FILE), "meteo demo --chaos, " + mode.mode() + " mode, seed "
                 + schedule.seed(), List.copyOf(samples), faults, runEnd);
