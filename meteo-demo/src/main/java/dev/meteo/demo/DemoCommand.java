@@ -18,7 +18,7 @@ import dev.meteo.cli.options.ProxyAddress;
 import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
-import dev.meteo.process.Chaos;
+import dev.meteo.process.Nemesis;
 import dev.meteo.process.ChildProcess;
 import dev.meteo.process.Deployment;
 import dev.meteo.process.Drain;
@@ -32,6 +32,18 @@ import dev.meteo.rabbit.RabbitSettings;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.redis.RedisMeteoStore;
 import dev.meteo.redis.RedisSettings;
+import dev.meteo.internal.DaemonThreadFactory;
+import dev.meteo.model.WindowResult;
+import dev.meteo.nemesis.Checker;
+import dev.meteo.nemesis.Fault;
+import dev.meteo.nemesis.FaultKind;
+import dev.meteo.nemesis.History;
+import dev.meteo.nemesis.RunSample;
+import dev.meteo.nemesis.Schedule;
+import dev.meteo.nemesis.SensorReports;
+import dev.meteo.nemesis.SlowLink;
+import dev.meteo.nemesis.TerminalFile;
+import dev.meteo.nemesis.Timeline;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,24 +51,34 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 @Command(name = "demo",
@@ -66,8 +88,9 @@ import java.util.stream.IntStream;
                 + "close, and prints the accounting: every record sent is in exactly one window, late, or rejected.",
                 "",
                 "Supervision: a child that exits is reported at once (\"server-2 exited, signal 9 (SIGKILL)\") and "
-                        + "started again after a backoff of its own (1 s doubling to 30 s). --chaos kills one child "
-                        + "with SIGKILL every PERIOD.",
+                        + "started again after a backoff of its own (1 s doubling to 30 s). --chaos runs a seeded "
+                        + "schedule of faults (--chaos-faults) over the children, writes each to history.jsonl, and at "
+                        + "the end judges the run (verdict.json, timeline.svg).",
                 "",
                 "Each run uses its own Redis key prefix and RabbitMQ names (--redis-prefix and --rabbit-prefix with "
                         + "demo-<run id> appended), so runs never mix. Logs: <data-dir>/<run id>/logs/.",
@@ -105,10 +128,12 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
 
     @Option(names = "--chaos", arity = "0..1", fallbackValue = "10s", converter = DurationConverter.class,
             paramLabel = "PERIOD",
-            description = "Every PERIOD (10s when not given), strike one child with a fault of --chaos-faults: a compute "
-                    + "server, a terminal, the active proxy, a load balancer (grpc) or a sensor, the kinds taking turns "
-                    + "in a random order. A killed child is started again by the supervisor; a paused one goes on where "
-                    + "it stopped. The summary lists the kills and the pauses.")
+            description = "Run a seeded schedule of faults of --chaos-faults, one at a time, PERIOD (10s when not given) "
+                    + "apart and none in the first and last PERIOD, each on a child of --chaos-roles drawn at random "
+                    + "(a proxy fault strikes the active proxy). Each fault is written to <run>/history.jsonl; at the "
+                    + "end the checker judges the run from the terminals' files, the sensors' reports, Redis and the "
+                    + "history (<run>/verdict.json, <run>/timeline.svg) and the demo exits 2 when it fails. The seed is "
+                    + "printed at the start and in the summary: --chaos-seed replays the schedule.")
     Duration chaos;
 
     @Option(names = "--chaos-roles", split = ",", paramLabel = "ROLE[,ROLE...]",
@@ -116,20 +141,28 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     List<String> chaosRoles;
 
     @Option(names = "--chaos-faults", split = ",", paramLabel = "FAULT[,FAULT...]", defaultValue = "kill",
-            description = "Which faults --chaos injects: kill (SIGKILL), pause (SIGSTOP for --chaos-pause, then SIGCONT) "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Which faults --chaos injects: kill (SIGKILL; the supervisor restarts the child), pause "
+                    + "(SIGSTOP, then SIGCONT), clock-offset (a server, the active proxy or a sensor restarted with its "
+                    + "clock up to a quarter of --grace ahead or behind, then without), slow-link (grpc: the link from "
+                    + "the sensors to a load balancer, rabbit: from a compute server to the broker, holds every chunk "
+                    + "50 ms to a quarter of --grace), terminal-disk-full (a terminal's file size limit lowered with "
+                    + "prlimit so it refuses windows). Not on one machine: partition-host and partition-sensor-lb need "
+                    + "the network-namespace harness (deploy/netns), redis-primary-loss and rabbit-node-loss the HA "
+                    + "topology (default: ${DEFAULT-VALUE}).")
     List<String> chaosFaults;
 
     @Option(names = "--chaos-pause", converter = DelayRangeConverter.class, defaultValue = "2s..20s",
-            paramLabel = "MIN..MAX", description = "How long a paused child stays paused, at random in this range "
-            + "(default: ${DEFAULT-VALUE}).")
+            paramLabel = "MIN..MAX", description = "How long a pause, a clock offset, a slow link or a terminal disk "
+            + "fault lasts, at random in this range; with --retention, a quarter of the pauses last past the retention "
+            + "when MAX allows (default: ${DEFAULT-VALUE}).")
     ProcessingDelay chaosPause;
 
     @Option(names = "--retention", paramLabel = "N",
             description = "Passed to the proxies: closed windows whose statistics stay in Redis (default: the proxy's).")
     Integer retention;
 
-    @Option(names = "--chaos-seed", paramLabel = "N", description = "Seed of --chaos's choices (default: a random seed).")
+    @Option(names = "--chaos-seed", paramLabel = "N", description = "Seed of --chaos's schedule, printed at the start and in the summary: the same "
+            + "seed with the same flags replays the same faults (default: a random seed).")
     Long chaosSeed;
 
     @Option(names = "--interval", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "500ms",
@@ -193,7 +226,15 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     private static final String[] BACKENDS = {"lb", "proxy", "server"};
 
     private Supervisor supervisor;
-    private Chaos chaosMonkey;
+    private Nemesis nemesis;
+    private Schedule schedule;
+    private History history;
+    private Instant chaosStart;
+    private Instant chaosEnd;
+    private final List<RunSample> samples = new CopyOnWriteArrayList<>();
+    private ScheduledExecutorService sampler;
+    /** Per target (lb-N in grpc, server-N in rabbit), the relay placed in front of it for slow-link faults. */
+    private final Map<String, SlowLink> slowLinks = new LinkedHashMap<>();
     private WindowArrivals arrivals;
     private Path runDir;
     private Deployment deployment;
@@ -203,6 +244,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Logs.identify("demo", runId);
         runDir = dataRoot.resolve(runId);
+        List<String> roles = chaosRoles();
+        Set<FaultKind> kinds = chaosKinds();
         Path logDir = runDir.resolve("logs");
         Files.createDirectories(logDir);
         try (EmbeddedServices services = EmbeddedServices.ensure(redis.uri(), rabbit.uri(), mode.mode() == Mode.RABBIT,
@@ -225,19 +268,23 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
             supervisor = new Supervisor(logDir, sharedLog, line -> Console.info("demo: " + line), this::writeTargetsAgain);
             try {
                 Console.info("demo: " + mode.mode() + " mode, run " + runId + ", data and logs in " + runDir);
+                if (kinds.contains(FaultKind.SLOW_LINK)) {
+                    placeSlowLinks(roles);
+                }
                 startAll(logDir);
                 display = DemoDisplay.open(!headless, mode.mode(), "1", runDir.resolve("terminal-1.jsonl"), store,
                         () -> "running; logs in " + logDir, this::processesLine);
                 if (chaos != null) {
-                    startChaos(store);
+                    startChaos(store, roles, kinds);
                 }
                 if (duration == null) {
                     stop.await();
                 } else if (stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
                     Console.info("demo: interrupted before --duration elapsed");
                 }
-                if (chaosMonkey != null) {
-                    chaosMonkey.close();
+                if (nemesis != null) {
+                    nemesis.close();
+                    chaosEnd = Instant.now();
                 }
                 if (display != null) {
                     display.close();
@@ -245,11 +292,15 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 }
                 exit = stopAndSummarise(store);
             } finally {
-                if (chaosMonkey != null) {
-                    chaosMonkey.close();
+                if (nemesis != null) {
+                    nemesis.close();
                 }
+                stopSampling();
                 if (arrivals != null) {
                     arrivals.close();
+                }
+                if (history != null) {
+                    history.close();
                 }
                 supervisor.retire();
                 supervisor.close();
@@ -259,6 +310,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 stopChildren(supervisor.children("terminal"));
                 stopChildren(supervisor.children(BACKENDS));
                 stopChildren(supervisor.children("sensor"));
+                slowLinks.values().forEach(SlowLink::close);
                 done.countDown();
             }
             if (duration != null) {
@@ -323,6 +375,11 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         for (int i = 1; i <= servers; i++) {
             List<String> server = deployment.arguments("server");
             server.addAll(List.of("--id=server-" + i, "--delay=" + DelayRangeConverter.format(delay)));
+            SlowLink toBroker = slowLinks.get("server-" + i);
+            if (toBroker != null) { // rabbit: this server reaches the broker through its relay
+                server.replaceAll(argument -> argument.startsWith("--rabbit-uri=") ? "--rabbit-uri="
+                        + throughRelay(deployment.rabbitUri(), toBroker) : argument);
+            }
             supervisor.start("server", "server-" + i, withDemoFlags(server), List.of());
         }
         for (int i = 1; i <= terminals; i++) {
@@ -344,6 +401,10 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
             // its exact count of records sent, for the accounting should it be killed (its status lags up to 1 s)
             Path sentMark = logDir.resolve(id + ".sent");
             List<String> sensor = deployment.arguments("sensor");
+            if (mode.mode() == Mode.GRPC && !slowLinks.isEmpty()) { // the sensors reach each load balancer through its relay
+                sensor.replaceAll(argument -> argument.startsWith("--lb=") ? "--lb=" + String.join(",",
+                        slowLinks.values().stream().map(link -> hostPort(link.address())).toList()) : argument);
+            }
             sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
                     "--interval=" + DurationConverter.format(interval), "--sent-mark=" + sentMark));
             supervisor.start("sensor", id, withDemoFlags(sensor), List.of(sentMark));
@@ -355,12 +416,15 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         writeTargets();
     }
 
-    /** Starts killing a child every --chaos period, and following terminal 1's file to time each proxy's takeover. */
-    private void startChaos(RedisMeteoStore store) {
-        List<String> roles = new ArrayList<>(chaosRoles == null || chaosRoles.isEmpty() ? Chaos.ROLES : chaosRoles);
+    /** The roles --chaos strikes: --chaos-roles, or all; the load balancers only in grpc mode. */
+    private List<String> chaosRoles() {
+        if (chaos == null) {
+            return List.of();
+        }
+        List<String> roles = new ArrayList<>(chaosRoles == null || chaosRoles.isEmpty() ? CHAOS_ROLES : chaosRoles);
         for (String role : roles) {
-            if (!Chaos.ROLES.contains(role)) {
-                throw new IllegalArgumentException("--chaos-roles: no role " + role + "; choose among " + Chaos.ROLES);
+            if (!CHAOS_ROLES.contains(role)) {
+                throw new IllegalArgumentException("--chaos-roles: no role " + role + "; choose among " + CHAOS_ROLES);
             }
         }
         if (mode.mode() != Mode.GRPC) {
@@ -369,29 +433,153 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("--chaos-roles: no role to strike in " + mode.mode() + " mode");
         }
-        for (String fault : chaosFaults) {
-            if (!Chaos.FAULTS.contains(fault)) {
-                throw new IllegalArgumentException("--chaos-faults: no fault " + fault + "; choose among " + Chaos.FAULTS);
-            }
-        }
-        arrivals = WindowArrivals.follow(runDir.resolve("terminal-1.jsonl"));
-        Random random = chaosSeed == null ? new Random() : new Random(chaosSeed);
-        chaosMonkey = new Chaos(supervisor, roles, chaosFaults, chaosPause.min(), chaosPause.max(), store::leaseHolder,
-                DemoCommand::sayFault, random).start(chaos);
-        Console.info("demo: chaos: " + String.join(" or ", chaosFaults) + " one of " + String.join(", ", roles)
-                + " every " + DurationConverter.format(chaos));
+        return roles;
     }
 
-    private static void sayFault(Chaos.Fault fault) {
-        if (fault.isKill()) {
-            Console.info("demo: chaos: killed " + fault.name() + " (pid " + fault.pid() + ") with SIGKILL");
-        } else if (fault.endMillis() == 0) {
-            Console.info("demo: chaos: paused " + fault.name() + " (pid " + fault.pid() + ") with SIGSTOP");
-        } else {
-            Console.info("demo: chaos: resumed " + fault.name() + " (pid " + fault.pid() + ") after "
-                    + DurationConverter.format(Duration.ofMillis(fault.endMillis() - fault.atMillis())));
+    /** The kinds of --chaos-faults, each one the demo can inject on one machine. */
+    private Set<FaultKind> chaosKinds() {
+        if (chaos == null) {
+            return Set.of();
+        }
+        Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        for (String label : chaosFaults) {
+            FaultKind kind = FaultKind.ofLabel(label);
+            if (!Nemesis.ON_ONE_MACHINE.contains(kind)) {
+                throw new IllegalArgumentException("--chaos-faults: the demo cannot inject " + label + " on one "
+                        + "machine (" + (kind.roles().contains("redis") || kind.roles().contains("rabbit")
+                        ? "it needs the HA topology" : "it needs the network-namespace harness, deploy/netns")
+                        + "); choose among " + Nemesis.ON_ONE_MACHINE);
+            }
+            kinds.add(kind);
+        }
+        if (kinds.contains(FaultKind.TERMINAL_DISK_FULL) && !Nemesis.prlimitAvailable()) {
+            throw new IllegalArgumentException("--chaos-faults terminal-disk-full needs prlimit (util-linux) on the PATH");
+        }
+        return kinds;
+    }
+
+    /** The kinds of child --chaos strikes, as the demo names them. */
+    static final List<String> CHAOS_ROLES = List.of("server", "terminal", "proxy", "lb", "sensor");
+
+    /**
+     * The schedule's targets, from the flags alone (so that a seed replays on the same flags): role to the children's
+     * names, the proxies as the active one.
+     */
+    Map<String, List<String>> chaosTargets(List<String> roles) {
+        Map<String, List<String>> targets = new TreeMap<>();
+        if (mode.mode() == Mode.GRPC) {
+            targets.put("lb", IntStream.rangeClosed(1, balancers).mapToObj(i -> "lb-" + i).toList());
+        }
+        targets.put("proxy", List.of(Nemesis.ACTIVE_PROXY));
+        targets.put("server", IntStream.rangeClosed(1, servers).mapToObj(i -> "server-" + i).toList());
+        targets.put("terminal", IntStream.rangeClosed(1, terminals).mapToObj(i -> "terminal-" + i).toList());
+        List<String> sensors = new ArrayList<>();
+        IntStream.rangeClosed(1, airSensors).forEach(i -> sensors.add("air-" + i));
+        IntStream.rangeClosed(1, pollutionSensors).forEach(i -> sensors.add("pollution-" + i));
+        targets.put("sensor", sensors);
+        targets.keySet().retainAll(roles);
+        return targets;
+    }
+
+    /** Where --chaos places a slow link: grpc, in front of each load balancer; rabbit, of the broker per server. */
+    private List<String> slowLinkTargets(List<String> roles) {
+        if (mode.mode() == Mode.GRPC) {
+            return roles.contains("lb") ? IntStream.rangeClosed(1, balancers).mapToObj(i -> "lb-" + i).toList() : List.of();
+        }
+        return roles.contains("server") ? IntStream.rangeClosed(1, servers).mapToObj(i -> "server-" + i).toList()
+                : List.of();
+    }
+
+    /**
+     * The schedule --chaos runs with this seed: over the children the flags start, the kinds of --chaos-faults, each
+     * timed fault lasting --chaos-pause, PERIOD between faults and at each end of the run. Without --duration the run
+     * has a day of faults planned.
+     */
+    Schedule chaosSchedule(long seed) {
+        List<String> roles = chaosRoles();
+        Set<FaultKind> kinds = chaosKinds();
+        Duration runLength = duration != null ? duration : Duration.ofDays(1);
+        Schedule.Bounds lasting = new Schedule.Bounds(chaosPause.min(), chaosPause.max());
+        Map<FaultKind, Schedule.Bounds> durations = new EnumMap<>(FaultKind.class);
+        Nemesis.ON_ONE_MACHINE.forEach(kind -> durations.put(kind, lasting));
+        durations.put(FaultKind.KILL, Schedule.Bounds.ofSeconds(1, 1)); // it ends when the supervisor restarted it
+        Duration quarterGrace = grace.dividedBy(4);
+        Schedule.Settings settings = new Schedule.Settings(runLength, kinds, durations, new Schedule.Bounds(chaos, chaos),
+                chaos, chaos, retention == null ? Duration.ofDays(1) : window.multipliedBy(retention), 0.25,
+                new Schedule.Bounds(grace.dividedBy(8), quarterGrace),
+                new Schedule.Bounds(Duration.ofMillis(Math.min(50, quarterGrace.toMillis())), quarterGrace));
+        Set<String> slowLinked = Set.copyOf(slowLinkTargets(roles));
+        return Schedule.of(chaosTargets(roles), settings, seed,
+                (kind, target) -> Nemesis.canStrike(kind, target, slowLinked));
+    }
+
+    /** Starts a relay, fast until a slow-link fault, in front of each target of {@link #slowLinkTargets}. */
+    private void placeSlowLinks(List<String> roles) {
+        List<String> targets = slowLinkTargets(roles);
+        for (int i = 0; i < targets.size(); i++) {
+            InetSocketAddress target;
+            if (mode.mode() == Mode.GRPC) {
+                Endpoint lb = Endpoint.parse(deployment.balancers().get(i));
+                target = new InetSocketAddress(lb.host(), lb.port());
+            } else {
+                URI broker = URI.create(deployment.rabbitUri());
+                target = new InetSocketAddress(broker.getHost(), broker.getPort() < 0 ? 5672 : broker.getPort());
+            }
+            slowLinks.put(targets.get(i), SlowLink.start(new InetSocketAddress(target.getHostString(), 0), target,
+                    SlowLink.Delay.NONE));
         }
     }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /** {@code uri} with its host and port those of the relay. */
+    private static String throughRelay(String uri, SlowLink relay) {
+        URI broker = URI.create(uri);
+        try {
+            return new URI(broker.getScheme(), broker.getUserInfo(), relay.address().getHostString(),
+                    relay.address().getPort(), broker.getPath(), broker.getQuery(), broker.getFragment()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("cannot point " + uri + " at the slow link: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the schedule of --chaos, its history in {@code <run>/history.jsonl}, and a sample of terminal 1's file
+     * every second (records per second reaching windows, window lag) for the checker and the timeline.
+     */
+    private void startChaos(RedisMeteoStore store, List<String> roles, Set<FaultKind> kinds) {
+        long seed = chaosSeed != null ? chaosSeed : Schedule.newSeed();
+        schedule = chaosSchedule(seed);
+        Console.info("demo: chaos: " + schedule.describe());
+        schedule.faults().stream().limit(50).forEach(fault -> Console.info("demo: chaos:   " + fault));
+        history = History.create(runDir.resolve(HISTORY_FILE), Clock.systemUTC());
+        arrivals = WindowArrivals.follow(runDir.resolve("terminal-1.jsonl"));
+        chaosStart = Instant.now();
+        Duration span = window.multipliedBy(2).compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
+                : window.multipliedBy(2);
+        sampler = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("demo-sampler"));
+        sampler.scheduleAtFixedRate(() -> samples.add(arrivals.sample(Instant.now(), span, window, grace, chaosStart)),
+                1, 1, TimeUnit.SECONDS);
+        nemesis = new Nemesis(schedule, supervisor, history, slowLinks, store::leaseHolder,
+                name -> runDir.resolve("terminal-" + name.substring("terminal-".length()) + ".jsonl"),
+                line -> Console.info("demo: " + line)).start();
+        Console.info("demo: chaos: " + kinds.stream().map(FaultKind::label).collect(Collectors.joining(", "))
+                + " on " + String.join(", ", roles) + ", " + DurationConverter.format(chaos) + " apart; history in "
+                + history.file());
+    }
+
+    private void stopSampling() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
+    }
+
+    /** The files --chaos writes in the run's folder. */
+    public static final String HISTORY_FILE = "history.jsonl";
+    public static final String VERDICT_FILE = "verdict.json";
+    public static final String TIMELINE_FILE = "timeline.svg";
 
     /**
      * Every child logs in the demo's format, serves its metrics on a free port (the demo learns which from its log
@@ -434,12 +622,11 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         List<ChildProcess> all = supervisor.children();
         String line = "processes " + all.stream().filter(ChildProcess::isAlive).count() + "/" + all.size() + " up · "
                 + supervisor.deaths() + " died · " + supervisor.restarts() + " restarted";
-        if (chaosMonkey != null) {
-            List<Chaos.Fault> faults = chaosMonkey.faults();
-            long kills = faults.stream().filter(Chaos.Fault::isKill).count();
-            line += " · chaos: " + kills + " kills, " + (faults.size() - kills) + " pauses" + (faults.isEmpty() ? ""
-                    : ", last " + faults.get(faults.size() - 1).name() + " at "
-                    + clock(faults.get(faults.size() - 1).atMillis()));
+        if (nemesis != null) {
+            List<Nemesis.Injected> faults = nemesis.injected();
+            line += " · chaos: " + faults.size() + " faults" + (faults.isEmpty() ? "" : ", last "
+                    + faults.get(faults.size() - 1).fault().kind() + " " + faults.get(faults.size() - 1).fault().target()
+                    + " at " + clock(faults.get(faults.size() - 1).fault().start().toEpochMilli()));
         }
         return line;
     }
@@ -465,6 +652,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         Scrapes.snapshot(finalMetrics, supervisor.children("sensor"));
         supervisor.retire("sensor");
         stopChildren(supervisor.children("sensor"));
+        stopSampling();
         SensorAccounts sensorAccounts = sensorReports();
         List<Drain.SensorReport> reports = sensorAccounts.reports();
         long sent = reports.stream().mapToLong(Drain.SensorReport::sent).sum();
@@ -481,6 +669,12 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         }
         Scrapes.snapshot(finalMetrics, supervisor.children("terminal", "lb", "proxy", "server"));
         supervisor.retire();
+        if (nemesis != null) {
+            // the proxies close an (empty) window every window length: stopped first, the terminals can catch up with
+            // the store's closed horizon, which the checker holds each terminal's file to
+            stopChildren(supervisor.children("proxy"));
+            awaitTerminalsAt(store.closedHorizon(), terminalFiles, System.currentTimeMillis() + 10_000);
+        }
         stopChildren(supervisor.children("terminal"));
         stopChildren(supervisor.children(BACKENDS));
 
@@ -506,12 +700,19 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         summary.put("sensor_processes_killed", sensorAccounts.killed());
         summary.put("processes_died", supervisor.deaths());
         summary.put("processes_restarted", supervisor.restarts());
-        if (chaosMonkey != null) {
+        if (nemesis != null) {
             summary.put("kills", kills());
             summary.put("pauses", pauses());
         }
         summary.put("problems", verdict.problems());
         boolean holds = verdict.holds();
+        if (nemesis != null) {
+            Checker.Verdict judged = judge(reports, terminalFiles, store);
+            summary.put("chaos_seed", schedule.seed());
+            summary.put("faults", faults());
+            summary.put("verdict", verdictJson(judged));
+            holds &= judged.passes();
+        }
         summary.put("accounting_holds", holds);
         Files.writeString(runDir.resolve("summary.json"), Json.write(summary) + "\n");
         printSummary(summary, holds);
@@ -581,14 +782,18 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
      */
     private List<Map<String, Object>> kills() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Chaos.Fault kill : chaosMonkey.kills()) {
+        for (Nemesis.Injected kill : nemesis.injected()) {
+            if (kill.fault().kind() != FaultKind.KILL) {
+                continue;
+            }
+            long at = kill.fault().start().toEpochMilli();
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("at", clock(kill.atMillis()));
-            entry.put("at_ms", kill.atMillis());
+            entry.put("at", clock(at));
+            entry.put("at_ms", at);
             entry.put("role", kill.role());
-            entry.put("name", kill.name());
+            entry.put("name", kill.fault().target());
             if (kill.role().equals("proxy")) {
-                OptionalLong takeover = arrivals.firstWindowDueAfter(kill.atMillis(), grace.toMillis());
+                OptionalLong takeover = arrivals.firstWindowDueAfter(at, grace.toMillis());
                 entry.put("next_window_ms", takeover.isPresent() ? takeover.getAsLong() : null);
             }
             out.add(entry);
@@ -599,17 +804,127 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     /** The pauses of --chaos: when each started and ended, which role and child. */
     private List<Map<String, Object>> pauses() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Chaos.Fault pause : chaosMonkey.faults()) {
-            if (!pause.isKill()) {
+        for (Nemesis.Injected pause : nemesis.injected()) {
+            if (pause.fault().kind() == FaultKind.PAUSE) {
                 Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("at", clock(pause.atMillis()));
-                entry.put("at_ms", pause.atMillis());
-                entry.put("end_ms", pause.endMillis() == 0 ? null : pause.endMillis());
+                entry.put("at", clock(pause.fault().start().toEpochMilli()));
+                entry.put("at_ms", pause.fault().start().toEpochMilli());
+                entry.put("end_ms", pause.fault().ended() ? pause.fault().end().toEpochMilli() : null);
                 entry.put("role", pause.role());
-                entry.put("name", pause.name());
+                entry.put("name", pause.fault().target());
                 out.add(entry);
             }
         }
+        return out;
+    }
+
+    /** Every fault of the history: kind, target, start and end (epoch ms; null: not ended), detail. */
+    private List<Map<String, Object>> faults() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Fault fault : History.read(history.file())) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("kind", fault.kind().label());
+            entry.put("target", fault.target());
+            entry.put("at", clock(fault.start().toEpochMilli()));
+            entry.put("start_ms", fault.start().toEpochMilli());
+            entry.put("end_ms", fault.ended() ? fault.end().toEpochMilli() : null);
+            entry.put("detail", new TreeMap<>(fault.detail()));
+            out.add(entry);
+        }
+        return out;
+    }
+
+    /** Waits (until {@code deadlineMillis}) until every terminal's file holds the windows up to {@code horizon}. */
+    private static void awaitTerminalsAt(long horizon, List<Path> terminalFiles, long deadlineMillis)
+            throws InterruptedException {
+        while (System.currentTimeMillis() < deadlineMillis) {
+            boolean all = terminalFiles.stream().allMatch(file -> {
+                List<WindowResult> windows = TerminalFile.read(file);
+                return !windows.isEmpty() && windows.get(windows.size() - 1).end().toEpochMilli() >= horizon;
+            });
+            if (all) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The terminals' windows from the latest of their first windows on: a terminal that registered earlier holds
+     * windows closed before the others registered, which the others never received. Those are dropped only when they
+     * hold no record (the sensors start once every terminal is up), so a window with records held by one terminal alone
+     * is still the checker's to flag.
+     */
+    static Map<String, List<WindowResult>> fromCommonStart(Map<String, List<WindowResult>> terminals) {
+        Instant from = terminals.values().stream().filter(windows -> !windows.isEmpty())
+                .map(windows -> windows.get(0).start()).max(Instant::compareTo).orElse(Instant.MIN);
+        Map<String, List<WindowResult>> out = new LinkedHashMap<>();
+        terminals.forEach((id, windows) -> {
+            int first = 0;
+            while (first < windows.size() && windows.get(first).start().isBefore(from)
+                    && windows.get(first).recordCount() == 0 && windows.get(first).lateRecords() == 0) {
+                first++;
+            }
+            out.put(id, windows.subList(first, windows.size()));
+        });
+        return out;
+    }
+
+    /**
+     * The nemesis's checker over the drained run: the terminals' files, the sensors' reports (a killed sensor's in
+     * doubt included), this run's Redis, the history and the samples; writes {@code verdict.json} and
+     * {@code timeline.svg} beside the history.
+     */
+    private Checker.Verdict judge(List<Drain.SensorReport> reports, List<Path> terminalFiles, RedisMeteoStore store)
+            throws IOException {
+        Map<String, SensorReports.Tally> tallies = new TreeMap<>();
+        for (Drain.SensorReport report : reports) {
+            tallies.merge(report.id(), new SensorReports.Tally(report.confirmed(), report.failed(), report.inDoubt()),
+                    SensorReports.Tally::plus);
+        }
+        Map<String, List<WindowResult>> windows = new LinkedHashMap<>();
+        for (int i = 1; i <= terminals; i++) {
+            windows.put(String.valueOf(i), TerminalFile.read(terminalFiles.get(i - 1)));
+        }
+        Instant runEnd = chaosEnd != null ? chaosEnd : Instant.now();
+        List<Fault> faults = History.read(history.file());
+        Checker.Verdict verdict = new Checker(Checker.Settings.defaults().withGrace(grace)).check(
+                new Checker.Evidence(fromCommonStart(windows), () -> tallies, store, faults, List.copyOf(samples), runEnd));
+        Files.writeString(runDir.resolve(VERDICT_FILE), Json.write(verdictJson(verdict)) + "\n");
+        Timeline.write(runDir.resolve(TIMELINE_FILE), "meteo demo --chaos, " + mode.mode() + " mode, seed "
+                + schedule.seed(), List.copyOf(samples), faults, runEnd);
+        return verdict;
+    }
+
+    private Map<String, Object> verdictJson(Checker.Verdict verdict) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("passes", verdict.passes());
+        out.put("seed", schedule.seed());
+        out.put("confirmed", verdict.confirmed());
+        out.put("stored_in_windows", verdict.storedInWindows());
+        out.put("late", verdict.late());
+        out.put("rejected", verdict.rejected());
+        List<Map<String, Object>> late = new ArrayList<>();
+        for (Checker.LateRecords records : verdict.lateRecords()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("count", records.count());
+            entry.put("counted_after", records.countedAfter().toString());
+            entry.put("counted_by", records.countedBy().toString());
+            entry.put("explained_by", records.explainedBy().stream().map(Fault::toString).toList());
+            late.add(entry);
+        }
+        out.put("late_records", late);
+        List<Map<String, Object>> recoveries = new ArrayList<>();
+        for (Checker.Recovery recovery : verdict.recoveries()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("kind", recovery.fault().kind().label());
+            entry.put("target", recovery.fault().target());
+            entry.put("start_ms", recovery.fault().start().toEpochMilli());
+            entry.put("recovered_ms", recovery.timeToRecover().map(Duration::toMillis).orElse(null));
+            recoveries.add(entry);
+        }
+        out.put("recoveries", recoveries);
+        out.put("problems", verdict.problems());
         return out;
     }
 
@@ -641,6 +956,36 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         }
     }
 
+    /** The checker's verdict: each fault's recovery, the late records explained or not, the problems. */
+    private void printVerdict(Map<?, ?> verdict) {
+        for (Object item : (List<?>) verdict.get("recoveries")) {
+            Map<?, ?> recovery = (Map<?, ?>) item;
+            Object recovered = recovery.get("recovered_ms");
+            System.out.printf("  %-22s %s %s %s%n", "fault", clock(((Number) recovery.get("start_ms")).longValue()),
+                    recovery.get("kind") + " " + recovery.get("target"), recovered == null ? "(recovery not seen)"
+                            : String.format(Locale.ROOT, "recovered in %.1f s", ((Number) recovered).longValue() / 1000.0));
+        }
+        long explained = 0;
+        long unexplained = 0;
+        for (Object item : (List<?>) verdict.get("late_records")) {
+            Map<?, ?> late = (Map<?, ?>) item;
+            long count = ((Number) late.get("count")).longValue();
+            if (((List<?>) late.get("explained_by")).isEmpty()) {
+                unexplained += count;
+            } else {
+                explained += count;
+            }
+        }
+        System.out.printf("  %-22s %d explained by a fault, %d unexplained%n", "late records", explained, unexplained);
+        ((List<?>) verdict.get("problems")).forEach(problem -> System.out.println("  PROBLEM (checker): " + problem));
+        System.out.println(Boolean.TRUE.equals(verdict.get("passes"))
+                ? "  nemesis verdict: PASS (every confirmed record once, terminals contiguous and identical, late "
+                        + "records explained, every fault recovered from)"
+                : "  nemesis verdict: FAIL; replay with --chaos-seed " + verdict.get("seed"));
+        System.out.println("  history, verdict, timeline: " + runDir.resolve(HISTORY_FILE) + ", " + VERDICT_FILE + ", "
+                + TIMELINE_FILE);
+    }
+
     private void printSummary(Map<String, Object> summary, boolean holds) {
         System.out.println();
         System.out.println("Meteo demo summary (" + mode.mode() + ")");
@@ -660,6 +1005,10 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                             : String.format(Locale.ROOT, " for %.1f s", (((Number) end).longValue()
                                     - ((Number) pause.get("at_ms")).longValue()) / 1000.0));
                 }
+            } else if (key.equals("faults")) {
+                System.out.printf("  %-22s %s%n", "faults injected", ((List<?>) value).size());
+            } else if (key.equals("verdict")) {
+                printVerdict((Map<?, ?>) value);
             } else if (value instanceof Map<?, ?> map) {
                 map.forEach((name, count) -> System.out.printf("  %-22s %s%n", key.replace('_', ' ') + " " + name, count));
             } else if (value instanceof List<?> problems) {
@@ -672,7 +1021,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 ? "  accounting holds: every sensor's records are in exactly one window, late or rejected"
                         + (((Number) summary.get("records_in_doubt_sensor_killed")).longValue() == 0 ? ""
                         : " (records in doubt: sent by a killed sensor process after its last status, each stored or not)")
-                : "  ACCOUNTING DOES NOT HOLD (see " + runDir.resolve("logs") + ")");
+                : "  ACCOUNTING DOES NOT HOLD" + (summary.containsKey("verdict") ? " OR THE NEMESIS VERDICT FAILS" : "")
+                        + " (see " + runDir.resolve("logs") + ")");
         System.out.println("  summary: " + runDir.resolve("summary.json"));
     }
 

@@ -6,6 +6,10 @@ import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.model.WindowResult;
+import dev.meteo.nemesis.Fault;
+import dev.meteo.nemesis.FaultKind;
+import dev.meteo.nemesis.History;
+import dev.meteo.process.Nemesis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,10 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code meteo demo} under SIGKILL, in both modes, against the Redis and RabbitMQ of this machine: every kill is a
- * real process killed by the demo's {@code --chaos}, restarted by its supervisor. Two runs per mode, each shared by
- * the tests that read it: random kills of every kind of child (grpc: two load balancers, two proxies), and kills of
- * the active proxy (grpc: and of a load balancer among two). Each run must exit 0 with the accounting identity holding,
- * and leave every terminal a file of contiguous windows, without a repeat, the same at both terminals.
+ * real process killed by the demo's {@code --chaos}, restarted by its supervisor. Three runs per mode, each a seeded
+ * schedule and shared by the tests that read it: kills of every kind of child (grpc: two load balancers, two
+ * proxies); every kind of fault of one machine (kill, pause, clock offset, slow link, terminal disk) on all but the
+ * sensors, the active proxy (grpc: and a load balancer among two) killed among them; compute servers paused past the
+ * retention. Each run must exit 0 with the accounting identity and the nemesis's verdict holding, and leave every
+ * terminal a file of contiguous windows, without a repeat, the same at both terminals.
  */
 class DemoChaosTest {
 
@@ -56,18 +62,27 @@ class DemoChaosTest {
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
-    /** Random kills every 3 s, each kind of child in turn: 24 s gives a full round of kinds in both modes. */
-    private static Run randomKills(Mode mode) {
-        return RUNS.computeIfAbsent("random-" + mode, key -> demo(mode, key, "--chaos", "3s"));
+    /**
+     * The seeds of the runs' schedules, per mode: a schedule is drawn from the seed and the flags alone, and
+     * {@link DemoChaosScheduleTest} checks that these give each run the faults its tests need.
+     */
+    static final Map<Mode, Long> RANDOM_SEEDS = Map.of(Mode.GRPC, 60L, Mode.RABBIT, 2L);
+    static final Map<Mode, Long> MIXED_SEEDS = Map.of(Mode.GRPC, 1198L, Mode.RABBIT, 187L);
+
+    /** Random kills 2 s apart, of every kind of child: 24 s gives a kill of each kind in both modes with its seed. */
+    static List<String> randomKillsFlags(Mode mode) {
+        return flags(mode, "24s", "0..50ms", "1s", "--chaos", "2s", "--chaos-seed", "" + RANDOM_SEEDS.get(mode));
     }
 
     /**
-     * The active proxy (grpc: and a load balancer among two) killed every 10 s: twice the lease, so each takeover is
-     * over before the next kill.
+     * Every kind of fault the demo injects on one machine (kill, pause, clock offset, slow link, terminal disk), 2 s
+     * apart, of the proxy, the load balancers (grpc), the compute servers and the terminals, never a sensor: the active
+     * proxy killed (its standby takes over), a load balancer among two killed (grpc), nothing lost.
      */
-    private static Run proxyAndBalancerKills(Mode mode) {
-        return RUNS.computeIfAbsent("proxy-" + mode, key -> demo(mode, key, "--chaos", "10s", "--chaos-roles",
-                mode == Mode.GRPC ? "proxy,lb" : "proxy"));
+    static List<String> mixedFaultsFlags(Mode mode) {
+        return flags(mode, "45s", "0..50ms", "1s", "--chaos", "2s", "--chaos-seed", "" + MIXED_SEEDS.get(mode),
+                "--chaos-roles", mode == Mode.GRPC ? "proxy,lb,server,terminal" : "proxy,server,terminal",
+                "--chaos-faults", "kill,pause,clock-offset,slow-link,terminal-disk-full", "--chaos-pause", "2s..3s");
     }
 
     /**
@@ -75,24 +90,39 @@ class DemoChaosTest {
      * balancer's silence check and the broker's heartbeat, while each holds the records of its processing delay
      * (0.5-1.5 s): their peers give that work to the other server, and the paused one stores it when it wakes up.
      */
+    static List<String> serverPausesFlags(Mode mode) {
+        return flags(mode, "24s", "0.5s..1.5s", "3s", "--chaos", "3s", "--chaos-roles", "server", "--chaos-faults",
+                "pause", "--chaos-pause", "8s..8s", "--retention", "3");
+    }
+
+    private static Run randomKills(Mode mode) {
+        return RUNS.computeIfAbsent("random-" + mode, key -> demo(key, randomKillsFlags(mode)));
+    }
+
+    private static Run mixedFaults(Mode mode) {
+        return RUNS.computeIfAbsent("mixed-" + mode, key -> demo(key, mixedFaultsFlags(mode)));
+    }
+
     private static Run serverPauses(Mode mode) {
-        return RUNS.computeIfAbsent("pause-" + mode, key -> demoWith(mode, key, "0.5s..1.5s", "3s", "--chaos", "10s",
-                "--chaos-roles", "server", "--chaos-faults", "pause", "--chaos-pause", "8s..8s", "--retention", "3"));
+        return RUNS.computeIfAbsent("pause-" + mode, key -> demo(key, serverPausesFlags(mode)));
     }
 
-    private static Run demo(Mode mode, String name, String... chaos) {
-        return demoWith(mode, name, "0..50ms", "1s", chaos);
+    /** A demo's flags but where it writes and listens. */
+    static List<String> flags(Mode mode, String duration, String delay, String grace, String... chaos) {
+        List<String> args = new ArrayList<>(List.of("demo", "--mode", mode.name(), "--headless", "--duration", duration,
+                "--interval", "200ms", "--window", "1s", "--grace", grace, "--delay", delay, "--lbs", "2",
+                "--proxies", "2"));
+        args.addAll(List.of(chaos));
+        return args;
     }
 
-    private static Run demoWith(Mode mode, String name, String delay, String grace, String... chaos) {
+    private static Run demo(String name, List<String> flags) {
         try {
             Path dataDir = Files.createDirectories(dataRoot.resolve(name));
             Set<Long> before = Processes.descendantPids();
-            List<String> args = new ArrayList<>(List.of("demo", "--mode", mode.name(), "--headless", "--duration", "24s",
-                    "--interval", "200ms", "--window", "1s", "--grace", grace, "--delay", delay,
-                    "--data-dir", dataDir.toString(), "--http-port", "0", "--lbs", "2", "--proxies", "2",
+            List<String> args = new ArrayList<>(flags);
+            args.addAll(List.of("--data-dir", dataDir.toString(), "--http-port", "0",
                     "--lb", Processes.freeAddresses(2), "--proxy", Processes.freeAddresses(2)));
-            args.addAll(List.of(chaos));
             int exit = Meteo.commandLine().execute(args.toArray(String[]::new));
             List<ProcessHandle> left = Processes.newDescendants(before);
             assertTrue(left.isEmpty(), "processes left behind:\n" + Processes.describe(left));
@@ -117,7 +147,7 @@ class DemoChaosTest {
         Set<String> kinds = mode == Mode.GRPC ? Set.of("server", "terminal", "proxy", "lb", "sensor")
                 : Set.of("server", "terminal", "proxy", "sensor");
         List<Map<?, ?>> kills = run.kills();
-        // the kinds take turns: the first round of kills has one of each
+        // its seed kills one child of each kind in its first five faults (DemoChaosScheduleTest)
         assertTrue(kills.size() >= kinds.size(), "fewer kills than kinds of child: " + kills);
         assertEquals(kinds, kills.stream().map(kill -> (String) kill.get("role")).collect(Collectors.toSet()),
                 "the kinds killed: " + kills);
@@ -141,7 +171,7 @@ class DemoChaosTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void theStandbyTakesOverFromAKilledActiveProxyAndTerminalsGetEveryWindowOnceInOrder(Mode mode) throws IOException {
-        Run run = proxyAndBalancerKills(mode);
+        Run run = mixedFaults(mode);
 
         assertAccountingHolds(run);
         assertNothingLost(run);
@@ -158,7 +188,7 @@ class DemoChaosTest {
 
     @Test
     void aLoadBalancerKilledAmongTwoLosesNoRecord() throws IOException {
-        Run run = proxyAndBalancerKills(Mode.GRPC);
+        Run run = mixedFaults(Mode.GRPC);
 
         assertAccountingHolds(run);
         List<Map<?, ?>> balancerKills = run.kills().stream().filter(kill -> kill.get("role").equals("lb")).toList();
@@ -167,6 +197,33 @@ class DemoChaosTest {
         assertTerminalsHoldEveryWindowOnceInOrder(run);
         System.out.printf("[lb killed, grpc] %d load balancer kills, records sent %d, lost 0, late %d%n",
                 balancerKills.size(), run.number("records_sent"), run.number("records_late"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void underEveryKindOfFaultOfOneMachineTheNemesisVerdictHoldsAndTheRunLeavesItsHistoryAndTimeline(Mode mode)
+            throws IOException {
+        Run run = mixedFaults(mode);
+
+        assertAccountingHolds(run);
+        assertNothingLost(run);
+        List<Fault> history = History.read(run.dir().resolve(DemoCommand.HISTORY_FILE));
+        Set<FaultKind> kinds = history.stream().map(Fault::kind).collect(Collectors.toSet());
+        assertEquals(Nemesis.ON_ONE_MACHINE, kinds, "the kinds in history.jsonl: " + history);
+        assertTrue(history.stream().allMatch(Fault::ended), "every fault ended: " + history);
+        Map<?, ?> verdict = (Map<?, ?>) Json.read(Files.readString(run.dir().resolve(DemoCommand.VERDICT_FILE)));
+        assertEquals(Boolean.TRUE, verdict.get("passes"), "verdict.json: " + verdict);
+        assertEquals(MIXED_SEEDS.get(mode), run.number("chaos_seed"));
+        assertEquals(history.size(), ((List<?>) verdict.get("recoveries")).size(), "a recovery per fault: " + verdict);
+        String timeline = Files.readString(run.dir().resolve(DemoCommand.TIMELINE_FILE));
+        assertTrue(timeline.startsWith("<svg") || timeline.startsWith("<?xml"), "timeline.svg is an SVG");
+        for (FaultKind kind : Nemesis.ON_ONE_MACHINE) {
+            assertTrue(timeline.contains(kind.label()), "the timeline labels a " + kind + " fault");
+        }
+        assertTerminalsHoldEveryWindowOnceInOrder(run);
+        System.out.printf("[nemesis %s] seed %d: %d faults %s; late %d; verdict %s%n", mode, run.number("chaos_seed"),
+                history.size(), history.stream().map(fault -> fault.kind() + " " + fault.target())
+                        .collect(Collectors.joining(", ")), run.number("records_late"), verdict.get("problems"));
     }
 
     @ParameterizedTest
@@ -193,6 +250,10 @@ class DemoChaosTest {
         assertEquals(0, run.exit(), "demo exit code (2: the accounting does not hold): " + run.summary());
         assertEquals(Boolean.TRUE, run.summary().get("accounting_holds"), "accounting: " + run.summary());
         assertEquals(List.of(), run.summary().get("problems"));
+        Map<?, ?> verdict = (Map<?, ?>) run.summary().get("verdict");
+        assertNotNull(verdict, "a --chaos run has the nemesis's verdict: " + run.summary());
+        assertEquals(Boolean.TRUE, verdict.get("passes"), "the nemesis verdict: " + verdict);
+        assertTrue(Files.exists(run.dir().resolve(DemoCommand.HISTORY_FILE)), "history.jsonl");
         long classified = run.number("records_in_windows") + run.number("records_late") + run.number("records_rejected");
         assertTrue(run.number("records_confirmed") <= classified && classified <= run.number("records_sent"),
                 "confirmed <= in windows + late + rejected <= sent: " + run.summary());

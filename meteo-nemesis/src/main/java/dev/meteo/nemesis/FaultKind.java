@@ -10,8 +10,11 @@ import java.util.Set;
  */
 public enum FaultKind {
 
-    /** SIGKILL, then the supervisor starts the process again: a crash. The fault ends at the restart. */
-    KILL("kill", true, Set.of("lb", "server", "proxy", "terminal")),
+    /**
+     * SIGKILL, then the supervisor starts the process again: a crash. The fault ends at the restart. A sensor killed
+     * leaves records in doubt (sent, fate unknown), which the checker's per-sensor bounds allow for.
+     */
+    KILL("kill", true, Set.of("lb", "server", "proxy", "terminal", "sensor")),
     /** SIGSTOP, then SIGCONT: a long GC pause or a VM migration; the process keeps its connections and work. */
     PAUSE("pause", true, Set.of("lb", "server", "proxy", "terminal")),
     /** The host's link down ({@code meteo-netns cut}): packets lost, connections open and silent. */

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * A seeded random sequence of faults for a run: given the processes that exist (role to names), the kinds enabled,
@@ -137,6 +138,15 @@ public final class Schedule {
      * @throws IllegalArgumentException when no enabled kind has a target
      */
     public static Schedule of(Map<String, List<String>> targets, Settings settings, long seed) {
+        return of(targets, settings, seed, (kind, target) -> true);
+    }
+
+    /**
+     * As {@link #of(Map, Settings, long)}, a kind striking only the targets {@code canStrike} accepts (a slow link
+     * only where a relay was placed, for instance); a kind left with no target is left out.
+     */
+    public static Schedule of(Map<String, List<String>> targets, Settings settings, long seed,
+                              BiPredicate<FaultKind, String> canStrike) {
         Map<String, List<String>> sorted = new TreeMap<>();
         targets.forEach((role, names) -> {
             if (!names.isEmpty()) {
@@ -145,7 +155,7 @@ public final class Schedule {
         });
         List<FaultKind> kinds = new ArrayList<>();
         for (FaultKind kind : FaultKind.values()) { // enum order, not the set's: the same draw on every JVM
-            if (settings.kinds().contains(kind) && !targetsOf(kind, sorted).isEmpty()) {
+            if (settings.kinds().contains(kind) && !targetsOf(kind, sorted, canStrike).isEmpty()) {
                 kinds.add(kind);
             }
         }
@@ -159,7 +169,7 @@ public final class Schedule {
         Duration at = settings.quietStart();
         while (at.compareTo(lastEnd) < 0) {
             FaultKind kind = kinds.get(random.nextInt(kinds.size()));
-            List<String> candidates = targetsOf(kind, sorted);
+            List<String> candidates = targetsOf(kind, sorted, canStrike);
             String target = candidates.get(random.nextInt(candidates.size()));
             Bounds bounds = settings.durations().get(kind);
             Duration duration = duration(kind, bounds, settings, random);
@@ -198,11 +208,12 @@ public final class Schedule {
         };
     }
 
-    private static List<String> targetsOf(FaultKind kind, Map<String, List<String>> sorted) {
+    private static List<String> targetsOf(FaultKind kind, Map<String, List<String>> sorted,
+                                          BiPredicate<FaultKind, String> canStrike) {
         List<String> names = new ArrayList<>();
         sorted.forEach((role, processes) -> {
             if (kind.roles().contains(role)) {
-                names.addAll(processes);
+                processes.stream().filter(name -> canStrike.test(kind, name)).forEach(names::add);
             }
         });
         return names;
@@ -226,7 +237,7 @@ public final class Schedule {
     public String describe() {
         Map<FaultKind, Integer> perKind = new EnumMap<>(FaultKind.class);
         faults.forEach(fault -> perKind.merge(fault.kind(), 1, Integer::sum));
-        return "nemesis seed " + seed + " (replay with --seed " + seed + "): " + faults.size() + " faults over "
+        return "nemesis seed " + seed + " (replay with --chaos-seed " + seed + "): " + faults.size() + " faults over "
                 + settings.runLength().toSeconds() + " s " + perKind;
     }
 

@@ -46,7 +46,7 @@ class ScheduleTest {
         assertEquals(first, replay);
         assertEquals(first.toString(), replay.toString());
         assertNotEquals(first.faults(), Schedule.of(haTopology(), HALF_AN_HOUR, 43).faults());
-        assertTrue(first.describe().contains("--seed 42"), first.describe());
+        assertTrue(first.describe().contains("--chaos-seed 42"), first.describe());
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class Supervisor implements AutoCloseable {
         private final List<Path> companions;
         private final List<Incarnation> ended = new CopyOnWriteArrayList<>();
         private volatile ChildProcess current;
+        private volatile List<String> extraArguments = List.of();
         private long backoffMillis;
         private boolean retired;
         private ScheduledFuture<?> pendingRestart;
@@ -85,6 +86,17 @@ public final class Supervisor implements AutoCloseable {
         public boolean currentEnded() {
             List<Incarnation> all = ended();
             return !all.isEmpty() && all.get(all.size() - 1).pid() == current.pid();
+        }
+
+        /**
+         * Stops the current process gracefully (SIGTERM: a sensor writes its final counters) and has the supervisor
+         * start it again, after its backoff, with {@code extra} after its arguments, and so every later process of it
+         * until the next call ({@code List.of()}: as it was started). The nemesis restarts a role with a clock offset
+         * so.
+         */
+        public void restartWith(List<String> extra) {
+            extraArguments = List.copyOf(extra);
+            current.requestStop();
         }
 
         /** The files the current process writes besides its status file (a sensor's sent mark). */
@@ -248,7 +260,9 @@ public final class Supervisor implements AutoCloseable {
         }
         slot.pendingRestart = null;
         try {
-            ChildProcess child = ChildProcess.start(slot.name, slot.arguments, logDir, sharedLog);
+            List<String> arguments = new ArrayList<>(slot.arguments);
+            arguments.addAll(slot.extraArguments);
+            ChildProcess child = ChildProcess.start(slot.name, arguments, logDir, sharedLog);
             slot.current = child;
             int count = restarts.incrementAndGet();
             watch(slot, child);
