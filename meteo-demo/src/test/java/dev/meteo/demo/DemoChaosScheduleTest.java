@@ -40,7 +40,7 @@ class DemoChaosScheduleTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void theSameSeedAndFlagsGiveTheSameFaultsInTheSameOrder(Mode mode) {
-        List<String> flags = DemoChaosTest.mixedFaultsFlags(mode);
+        List<String> flags = DemoRuns.mixedFaultsFlags(mode);
 
         Schedule once = schedule(flags, 42);
         Schedule again = schedule(flags, 42);
@@ -58,7 +58,7 @@ class DemoChaosScheduleTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void theRandomKillsRunKillsEveryKindOfChildInItsFirstFiveFaults(Mode mode) {
-        List<String> flags = DemoChaosTest.randomKillsFlags(mode);
+        List<String> flags = DemoRuns.randomKillsFlags(mode);
         List<PlannedFault> first = schedule(flags, seedOf(flags)).faults().stream().limit(5).toList();
 
         Set<String> roles = mode == Mode.GRPC ? Set.of("server", "terminal", "proxy", "lb", "sensor")
@@ -70,7 +70,7 @@ class DemoChaosScheduleTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void theMixedRunHasEveryKindAnActiveProxyKillAndNoSensorInItsFirstTwentyFiveSeconds(Mode mode) {
-        List<String> flags = DemoChaosTest.mixedFaultsFlags(mode);
+        List<String> flags = DemoRuns.mixedFaultsFlags(mode);
         List<PlannedFault> early = schedule(flags, seedOf(flags)).faults().stream()
                 .filter(fault -> fault.endsAt().compareTo(Duration.ofSeconds(25)) <= 0).toList();
 
