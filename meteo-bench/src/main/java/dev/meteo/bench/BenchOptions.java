@@ -1,5 +1,6 @@
 package dev.meteo.bench;
 
+import dev.meteo.process.RunId;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.cli.options.RabbitOptions;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,13 +82,13 @@ final class BenchOptions {
             description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
     int progressEvery;
 
-    /** One run: its id (a timestamp), its folder, and where it says how it goes. */
+    /** One run: its id ({@link RunId}), its folder, and where it says how it goes. */
     record Run(String id, Path dir, Progress progress) {
     }
 
     /** Creates the run's folder and says what it will do. */
     Run begin(String what) throws IOException {
-        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String runId = RunId.next();
         Path runDir = dataRoot.resolve("bench").resolve(runId);
         Files.createDirectories(runDir);
         Progress progress = new Progress(System.err, progressEvery);

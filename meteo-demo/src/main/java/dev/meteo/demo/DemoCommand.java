@@ -1,5 +1,6 @@
 package dev.meteo.demo;
 
+import dev.meteo.process.RunId;
 import dev.meteo.cli.LauncherSubcommand;
 import dev.meteo.cli.metrics.RoleReport;
 import com.rabbitmq.client.Connection;
@@ -241,7 +242,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
 
     @Override
     public Integer call() throws Exception {
-        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String runId = RunId.next();
         Logs.identify("demo", runId);
         runDir = dataRoot.resolve(runId);
         List<String> roles = chaosRoles();
