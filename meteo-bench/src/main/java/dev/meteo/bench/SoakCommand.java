@@ -29,6 +29,9 @@ final class SoakCommand implements Callable<Integer> {
     @Mixin
     BenchOptions bench;
 
+    @Mixin
+    FullSpeedOptions load;
+
     @Option(names = "--duration", required = true, converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How long each mode runs after its warm-up.")
     Duration duration;
@@ -57,14 +60,6 @@ final class SoakCommand implements Callable<Integer> {
             description = "grpc batch: per sensor, records sent and not yet confirmed (default: ${DEFAULT-VALUE}).")
     int batchMaxInFlight;
 
-    @Option(names = "--sensors", defaultValue = "2",
-            description = "Sensor processes, half air, half pollution (default: ${DEFAULT-VALUE}).")
-    int sensors;
-
-    @Option(names = "--max-in-flight", defaultValue = "512",
-            description = "Per sensor: records sent and not yet confirmed (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
-
     @Option(names = "--every", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
             description = "Time between two samples (default: ${DEFAULT-VALUE}).")
     Duration every;
@@ -89,15 +84,6 @@ final class SoakCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     int lateEvery;
 
-    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
-            description = "Proxy's window length (default: ${DEFAULT-VALUE}).")
-    Duration window;
-
-    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
-            description = "Proxy's grace; above the worst detection -> stored latency, or records count as late "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration grace;
-
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
@@ -105,7 +91,7 @@ final class SoakCommand implements Callable<Integer> {
         boolean batch = ingest == Ingest.BATCH;
         SoakPlan plan = new SoakPlan(every, retention, invalidEvery, lateEvery, resultRetention);
         BenchOptions.Run run = bench.begin(", soak " + DurationConverter.format(duration));
-        BenchSettings settings = bench.settings(run, sensors, duration, ratePerS, maxInFlight, false, window, grace,
+        BenchSettings settings = bench.settings(run, load.sensors, duration, ratePerS, load.maxInFlight, false, load.window, load.grace,
                 Duration.ZERO, Duration.ZERO, 1);
         Map<String, Object> configuration = settings.toMap();
         configuration.put("soak", DurationConverter.format(duration));

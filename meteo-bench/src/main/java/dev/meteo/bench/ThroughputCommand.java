@@ -28,9 +28,8 @@ final class ThroughputCommand implements Callable<Integer> {
     @Mixin
     BenchOptions bench;
 
-    @Option(names = "--sensors", defaultValue = "2",
-            description = "Sensor processes, half air, half pollution (default: ${DEFAULT-VALUE}).")
-    int sensors;
+    @Mixin
+    FullSpeedOptions load;
 
     @Option(names = "--measure", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "30s",
             description = "Measured period of each mode (default: ${DEFAULT-VALUE}).")
@@ -40,10 +39,6 @@ final class ThroughputCommand implements Callable<Integer> {
             description = "Offered records/s over all sensors, or max: interval 0, bounded by --max-in-flight "
                     + "(default: ${DEFAULT-VALUE}).")
     String rate;
-
-    @Option(names = "--max-in-flight", defaultValue = "512",
-            description = "Per sensor: records sent and not yet confirmed (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
 
     @Option(names = "--fault", description = "Kill one compute server (SIGKILL) half-way through each measured period; "
             + "report the recovery time and that nothing was lost.")
@@ -76,15 +71,6 @@ final class ThroughputCommand implements Callable<Integer> {
             description = "grpc batch: per sensor, records sent and not yet confirmed; a batched call carries many, so "
                     + "it needs more in flight than a unary one (default: ${DEFAULT-VALUE}).")
     int batchMaxInFlight;
-
-    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "1s",
-            description = "Proxy's window length (default: ${DEFAULT-VALUE}).")
-    Duration window;
-
-    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "5s",
-            description = "Proxy's grace; above the worst detection -> stored latency, or records count as late "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration grace;
 
     @Option(names = "--limit-warmup", converter = DurationConverter.class, paramLabel = "DURATION", defaultValue = "10s",
             description = "Warm-up of the gRPC relay limit (default: ${DEFAULT-VALUE}).")
@@ -128,8 +114,8 @@ final class ThroughputCommand implements Callable<Integer> {
         }
         BenchOptions.positive(batchSize, "--batch-size");
         BenchOptions.Run run = bench.begin("");
-        BenchSettings settings = bench.settings(run, sensors, measure, BenchOptions.parseRate(rate), maxInFlight, fault,
-                window, grace, limitWarmup, limitMeasure, rabbitQueueBound);
+        BenchSettings settings = bench.settings(run, load.sensors, measure, BenchOptions.parseRate(rate), load.maxInFlight, fault,
+                load.window, load.grace, limitWarmup, limitMeasure, rabbitQueueBound);
         Progress progress = run.progress();
         Map<String, Object> configuration = settings.toMap();
         configuration.put("batch_size", batchSize);
