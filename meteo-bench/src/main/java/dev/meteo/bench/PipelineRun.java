@@ -230,7 +230,8 @@ final class PipelineRun {
         long measureStartNanos = System.nanoTime();
 
         SoakSampler soakSampler = soak == null ? null : new SoakSampler(settings.redis(), redisPrefix, store,
-                fleet.members().stream().map(Fleet.Member::process).toList(), this::workQueueDepth);
+                fleet.members().stream().map(Fleet.Member::process).toList(), this::workQueueDepth,
+                (long) plan.sensors() * plan.maxInFlight());
         List<Double> samples = new ArrayList<>();
         long measureSeconds = settings.measure().toSeconds();
         long killAtSecond = settings.fault() ? Math.max(1, measureSeconds / 2) : -1;

@@ -136,4 +136,24 @@ class BenchFiguresTest {
                 Map.of("air-1", "sensor", "pollution-2", "sensor", "server-1", "server"));
         assertEquals(Map.of("sensor", 140.0, "server", 100.0), byRole);
     }
+
+    @Test
+    void aFewRangesMoreThanTheRecordsInFlightAllowAreStillFlatButRealGrowthIsNot() {
+        List<Map<String, Object>> samples = new ArrayList<>();
+        double[] ranges = {2, 2, 2, 3, 3, 3};
+        for (int i = 0; i < ranges.length; i++) {
+            Map<String, Object> sample = new LinkedHashMap<>();
+            sample.put("t_s", (long) i * 5);
+            sample.put("identity_ranges", ranges[i]);
+            samples.add(sample);
+        }
+        // a mean of 2.5 ranges growing by one is 40 % of its mean: a hole of a record in flight, not a leak
+        assertEquals(Boolean.TRUE, SoakSampler.trend(samples, s -> (Double) s.get("identity_ranges"), 1024).get("flat"));
+        assertEquals(Boolean.FALSE, SoakSampler.trend(samples, s -> (Double) s.get("identity_ranges"), 0).get("flat"));
+        for (int i = 0; i < ranges.length; i++) {
+            samples.get(i).put("identity_ranges", 2.0 + i * 1000);
+        }
+        assertEquals(Boolean.FALSE, SoakSampler.trend(samples, s -> (Double) s.get("identity_ranges"), 1024).get("flat"),
+                "thousands of ranges more is growth, whatever the records in flight");
+    }
 }
