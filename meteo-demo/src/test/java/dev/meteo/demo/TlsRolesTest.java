@@ -91,7 +91,7 @@ class TlsRolesTest {
             await("the server's /health says starting").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> health(serverMetrics), response -> response.equals("503 starting"));
             meteo("lb", args("lb", tls, "--lb", lb, "--redis-prefix", prefix, "--status-every", "0"));
-            meteo("proxy", args("proxy", store, "--proxy", proxy, "--window", "1s", "--grace", "1s", "--status-every", "0"));
+            meteo("proxy", args("proxy", store, "--proxy", proxy, "--window", "1s", "--grace", "5s", "--status-every", "0"));
             meteo("terminal", args("terminal", store, "--id", "tls-terminal", "--proxy", proxy, "--http-port", "-1",
                     "--dashboard", "none", "--data-dir", dir.toString(), "--status-every", "0"));
             for (String role : List.of("lb", "server", "proxy", "terminal")) {

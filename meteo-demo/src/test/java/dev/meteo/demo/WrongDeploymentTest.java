@@ -92,7 +92,7 @@ class WrongDeploymentTest {
         String proxy = "127.0.0.1:" + Processes.freePort();
         List<String> store = List.of("--redis-uri", REDIS_URI, "--status-every", "0");
         meteo("lb", List.of("lb", "--lb", lb, "--redis-prefix", prefix, "--status-every", "0"));
-        meteo("proxy", args("proxy", store, "--proxy", proxy, "--redis-prefix", prefix, "--window", "1s", "--grace", "1s"));
+        meteo("proxy", args("proxy", store, "--proxy", proxy, "--redis-prefix", prefix, "--window", "1s", "--grace", "5s"));
         meteo("server", args("server", store, "--id", "own-server", "--lb", lb, "--redis-prefix", prefix));
         meteo("terminal", args("terminal", store, "--id", "own-terminal", "--proxy", proxy, "--redis-prefix", prefix,
                 "--http-port", "-1", "--dashboard", "none", "--data-dir", dir.toString()));
@@ -131,7 +131,7 @@ class WrongDeploymentTest {
             meteo("server", args("server", deployment, "--id", "own-server"));
             await("the server waits for its deployment").atMost(Duration.ofSeconds(60)).until(() ->
                     log("server").contains("waiting for a deployment: Redis prefix " + prefix));
-            meteo("proxy", args("proxy", deployment, "--window", "1s", "--grace", "1s"));
+            meteo("proxy", args("proxy", deployment, "--window", "1s", "--grace", "5s"));
             meteo("terminal", args("terminal", deployment, "--id", "own-terminal", "--http-port", "-1", "--dashboard",
                     "none", "--data-dir", dir.toString()));
             for (String role : List.of("proxy", "server", "terminal")) {
