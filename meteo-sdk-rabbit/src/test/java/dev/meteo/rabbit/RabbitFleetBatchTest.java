@@ -45,10 +45,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -475,36 +473,10 @@ class RabbitFleetBatchTest {
     void unconfirmedBatchesArePublishedAgainAfterTheBrokerClosesTheConnection() throws Exception {
         RabbitBatchPublisher publisher = closer.add(RabbitBatchPublisher.open(settings,
                 RabbitBatchSettings.defaults().withMaxRecords(50)));
-        Semaphore window = new Semaphore(2_000);
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong sent = new AtomicLong();
-        List<CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
         Instant detected = Instant.ofEpochMilli(1_750_000_000_000L);
-        Thread sensor = new Thread(() -> {
-            try {
-                while (running.get()) {
-                    window.acquire();
-                    CompletableFuture<Void> confirmed = publisher.publish(
-                            new RawPollutionData("co2-recovery", sent.getAndIncrement(), detected, 400));
-                    confirmations.add(confirmed);
-                    confirmed.whenComplete((ignored, error) -> window.release());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "test-fleet");
-        sensor.start();
-        try {
-            await().atMost(AWAIT).until(() -> sent.get() >= 5_000);
-            assertEquals(1, RabbitTestSupport.forceCloseConnections(publisher.connectionName()));
-            await().atMost(AWAIT).until(() -> publisher.republished() > 0);
-            long afterRecovery = sent.get();
-            await().atMost(AWAIT).until(() -> sent.get() >= afterRecovery + 5_000);
-        } finally {
-            running.set(false);
-            sensor.join(10_000);
-        }
-        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        long sent = RabbitTestSupport.publishAcrossABrokerClosedConnection(publisher, publisher.connectionName(),
+                publisher::republished, sequence -> new RawPollutionData("co2-recovery", sequence, detected, 400), 2_000,
+                5_000);
 
         Set<Long> arrived = new HashSet<>();
         for (GetResponse message : drain(topology.workQueue())) {
@@ -513,8 +485,7 @@ class RabbitFleetBatchTest {
                 arrived.add(RecordMessages.record(reading).sequence());
             }
         }
-        assertEquals(sent.get(), confirmations.size());
-        for (long sequence = 0; sequence < sent.get(); sequence++) {
+        for (long sequence = 0; sequence < sent; sequence++) {
             assertTrue(arrived.contains(sequence), "record " + sequence + " was lost");
         }
     }

@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -432,41 +431,14 @@ class RabbitIndirectModeTest {
     @Test
     void unconfirmedRecordsArePublishedAgainAfterTheBrokerClosesTheConnection() throws Exception {
         RabbitRecordPublisher publisher = closer.add(RabbitRecordPublisher.open(settings));
-        Semaphore window = new Semaphore(200);
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong sent = new AtomicLong();
-        List<CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
-        Thread sensor = new Thread(() -> {
-            try {
-                while (running.get()) {
-                    window.acquire();
-                    CompletableFuture<Void> confirmed = publisher.publish(record("pollution-recovery", sent.getAndIncrement()));
-                    confirmations.add(confirmed);
-                    confirmed.whenComplete((ignored, error) -> window.release());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "test-sensor");
-        sensor.start();
-        try {
-            await().atMost(AWAIT).until(() -> sent.get() >= 500);
-            assertEquals(1, RabbitTestSupport.forceCloseConnections(publisher.connectionName()));
-            await().atMost(AWAIT).until(() -> publisher.republished() > 0);
-            long afterRecovery = sent.get();
-            await().atMost(AWAIT).until(() -> sent.get() >= afterRecovery + 500);
-        } finally {
-            running.set(false);
-            sensor.join(10_000);
-        }
-        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        long sent = RabbitTestSupport.publishAcrossABrokerClosedConnection(publisher, publisher.connectionName(),
+                publisher::republished, sequence -> record("pollution-recovery", sequence), 200, 500);
 
         Set<String> arrived = new HashSet<>();
         for (GetResponse message : drain(topology.workQueue())) {
             arrived.add(message.getProps().getMessageId());
         }
-        assertEquals(sent.get(), confirmations.size());
-        for (long sequence = 0; sequence < sent.get(); sequence++) {
+        for (long sequence = 0; sequence < sent; sequence++) {
             assertTrue(arrived.contains("pollution-recovery#" + sequence), "record " + sequence + " was lost");
         }
     }

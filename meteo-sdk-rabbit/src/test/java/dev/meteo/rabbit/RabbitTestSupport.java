@@ -1,14 +1,25 @@
 package dev.meteo.rabbit;
 
 import com.rabbitmq.client.Connection;
+import dev.meteo.model.SensorRecord;
 import dev.meteo.rabbit.topology.Topology;
+import dev.meteo.sensor.RecordPublisher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+
+import static org.awaitility.Awaitility.await;
 
 /** The real RabbitMQ on 127.0.0.1:5672 (or {@code METEO_TEST_RABBIT_URI}), with names unique to one test. */
 public final class RabbitTestSupport {
@@ -58,6 +69,49 @@ public final class RabbitTestSupport {
             }
         }
         return closed;
+    }
+
+    /**
+     * Publishes {@code record(0)}, {@code record(1)}, ... with at most {@code inFlight} unconfirmed, has the broker
+     * close the publisher's connection after {@code each} records, waits until the publisher published its
+     * unconfirmed messages again, publishes {@code each} more, stops, and waits for every confirmation.
+     *
+     * @return how many records were published (sequences 0 to the result minus one), every one confirmed
+     */
+    public static long publishAcrossABrokerClosedConnection(RecordPublisher publisher, String connectionName,
+            LongSupplier republished, LongFunction<SensorRecord> record, int inFlight, long each) throws Exception {
+        Semaphore window = new Semaphore(inFlight);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong sent = new AtomicLong();
+        List<CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
+        Thread sensor = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    window.acquire();
+                    CompletableFuture<Void> confirmed = publisher.publish(record.apply(sent.getAndIncrement()));
+                    confirmations.add(confirmed);
+                    confirmed.whenComplete((ignored, error) -> window.release());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-sensor");
+        sensor.start();
+        Duration atMost = Duration.ofSeconds(60);
+        try {
+            await().atMost(atMost).until(() -> sent.get() >= each);
+            if (forceCloseConnections(connectionName) != 1) {
+                throw new AssertionError("the broker did not close exactly one connection named " + connectionName);
+            }
+            await().atMost(atMost).until(() -> republished.getAsLong() > 0);
+            long afterRecovery = sent.get();
+            await().atMost(atMost).until(() -> sent.get() >= afterRecovery + each);
+        } finally {
+            running.set(false);
+            sensor.join(10_000);
+        }
+        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        return sent.get();
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
