@@ -40,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -109,23 +108,6 @@ class RabbitFleetBatchTest {
     private SensorFleet fleet(RabbitBatchPublisher publisher, String prefix, SensorType type, int count, Duration interval) {
         SensorSettings template = SensorSettings.of(prefix, type).withInterval(interval).withSeed(7L);
         return closer.add(new SensorFleet(SensorFleet.numbered(template, count), publisher, clock));
-    }
-
-    private long messageCount(String queue) throws Exception {
-        try (Channel channel = inspector.createChannel()) {
-            return channel.queueDeclarePassive(queue).getMessageCount();
-        }
-    }
-
-    private List<GetResponse> drain(String queue) throws Exception {
-        List<GetResponse> messages = new ArrayList<>();
-        try (Channel channel = inspector.createChannel()) {
-            GetResponse response;
-            while ((response = channel.basicGet(queue, true)) != null) {
-                messages.add(response);
-            }
-        }
-        return messages;
     }
 
     private void publishRaw(AMQP.BasicProperties properties, byte[] body) throws Exception {
@@ -206,7 +188,7 @@ class RabbitFleetBatchTest {
 
         await().atMost(AWAIT).until(() -> fleet.stats().sent() >= 2_000);
         fleet.close();
-        await().atMost(AWAIT).until(() -> classified(fleet) == confirmed(fleet) && messageCount(topology.workQueue()) == 0);
+        await().atMost(AWAIT).until(() -> classified(fleet) == confirmed(fleet) && RabbitTestSupport.ready(inspector, topology.workQueue()) == 0);
 
         assertEverySensorAccountedFor(fleet);
         double batches = measured(server, "meteo.rabbit.batch.deliveries");
@@ -239,7 +221,7 @@ class RabbitFleetBatchTest {
         publishRaw(properties, batch.toByteArray());
 
         await().atMost(AWAIT).until(() -> server.stats().deadLettered() == 3 && server.stats().acked() == 1);
-        List<GetResponse> deadLetters = drain(topology.deadLetterQueue());
+        List<GetResponse> deadLetters = RabbitTestSupport.drain(inspector, topology.deadLetterQueue());
         assertEquals(3, deadLetters.size(), "the invalid records and the empty reading, each alone");
         Set<String> ids = new HashSet<>();
         for (GetResponse deadLetter : deadLetters) {
@@ -271,7 +253,7 @@ class RabbitFleetBatchTest {
         assertEquals(new SensorCounts(1, 0, 1), store.sensorCounts().get("air-mixed"));
         assertEquals(new SensorCounts(1, 0, 1), store.sensorCounts().get("co2-mixed"));
         assertEquals(3, store.rejectedCount());
-        assertEquals(0, messageCount(topology.workQueue()));
+        assertEquals(0, RabbitTestSupport.ready(inspector, topology.workQueue()));
     }
 
     @Test
@@ -289,7 +271,7 @@ class RabbitFleetBatchTest {
         publishRaw(nextVersion, batch.toByteArray());
 
         await().atMost(AWAIT).until(() -> server.stats().deadLettered() == 2 && server.stats().acked() == 2);
-        List<GetResponse> deadLetters = drain(topology.deadLetterQueue());
+        List<GetResponse> deadLetters = RabbitTestSupport.drain(inspector, topology.deadLetterQueue());
         assertEquals(2, deadLetters.size());
         for (GetResponse deadLetter : deadLetters) {
             String reason = header(deadLetter, RecordMessages.REJECT_REASON_HEADER);
@@ -428,7 +410,7 @@ class RabbitFleetBatchTest {
         await().atMost(AWAIT).until(() -> fleet.stats().sent() >= sentAtKill + 1_000);
         fleet.close();
 
-        await().atMost(AWAIT).until(() -> classified(fleet) >= confirmed(fleet) && messageCount(topology.workQueue()) == 0
+        await().atMost(AWAIT).until(() -> classified(fleet) >= confirmed(fleet) && RabbitTestSupport.ready(inspector, topology.workQueue()) == 0
                 && survivor.stats().acked() == survivor.stats().received());
         assertEverySensorAccountedFor(fleet);
         assertTrue(hangs.storedOfTheBatch.get() > 0);
@@ -479,7 +461,7 @@ class RabbitFleetBatchTest {
                 5_000);
 
         Set<Long> arrived = new HashSet<>();
-        for (GetResponse message : drain(topology.workQueue())) {
+        for (GetResponse message : RabbitTestSupport.drain(inspector, topology.workQueue())) {
             assertTrue(RecordMessages.isBatch(message.getProps()));
             for (Reading reading : RecordMessages.decodeBatch(message.getProps(), message.getBody()).getReadingsList()) {
                 arrived.add(RecordMessages.record(reading).sequence());

@@ -93,23 +93,6 @@ class RabbitIndirectModeTest {
     }
 
     /** Takes every message waiting in a queue, without a consumer. */
-    private List<GetResponse> drain(String queue) throws Exception {
-        List<GetResponse> messages = new ArrayList<>();
-        try (Channel channel = inspector.createChannel()) {
-            GetResponse response;
-            while ((response = channel.basicGet(queue, true)) != null) {
-                messages.add(response);
-            }
-        }
-        return messages;
-    }
-
-    private long messageCount(String queue) throws Exception {
-        try (Channel channel = inspector.createChannel()) {
-            return channel.queueDeclarePassive(queue).getMessageCount();
-        }
-    }
-
     private void publishRaw(AMQP.BasicProperties properties, byte[] body) throws Exception {
         try (Channel channel = inspector.createChannel()) {
             channel.confirmSelect();
@@ -136,8 +119,8 @@ class RabbitIndirectModeTest {
         publisher.publish(new RawMeteoData("air-dlq", 1, now, Double.NaN, 40.0)).get(10, TimeUnit.SECONDS);
         publisher.publish(new RawPollutionData("pollution-dlq", 1, now, 420)).get(10, TimeUnit.SECONDS);
 
-        await().atMost(AWAIT).until(() -> messageCount(topology.deadLetterQueue()) >= 3 && node.stats().processed() >= 1);
-        List<GetResponse> deadLetters = drain(topology.deadLetterQueue());
+        await().atMost(AWAIT).until(() -> RabbitTestSupport.ready(inspector, topology.deadLetterQueue()) >= 3 && node.stats().processed() >= 1);
+        List<GetResponse> deadLetters = RabbitTestSupport.drain(inspector, topology.deadLetterQueue());
         assertEquals(3, deadLetters.size());
         for (GetResponse deadLetter : deadLetters) {
             String reason = header(deadLetter, RecordMessages.REJECT_REASON_HEADER);
@@ -146,7 +129,7 @@ class RabbitIndirectModeTest {
             assertEquals("server-dlq", header(deadLetter, RecordMessages.REJECTED_BY_HEADER));
         }
         assertEquals(3, store.rejectedCount());
-        assertEquals(0, messageCount(topology.workQueue()), "every message was acknowledged");
+        assertEquals(0, RabbitTestSupport.ready(inspector, topology.workQueue()), "every message was acknowledged");
 
         publisher.publish(new RawPollutionData("pollution-dlq", 2, clock.instant(), 430)).get(10, TimeUnit.SECONDS);
         await().atMost(AWAIT).until(() -> node.stats().processed() >= 2);
@@ -172,7 +155,7 @@ class RabbitIndirectModeTest {
 
         proxy.publish(window(1_000));
         proxy.publish(window(2_000));
-        assertEquals(2, messageCount(topology.terminalQueue(terminalId)), "the queue keeps the windows while the terminal is down");
+        assertEquals(2, RabbitTestSupport.ready(inspector, topology.terminalQueue(terminalId)), "the queue keeps the windows while the terminal is down");
 
         RecordingSink afterRestart = new RecordingSink();
         closer.add(RabbitTerminalConsumer.start(settings, new Terminal(terminalId, List.of(afterRestart))));
@@ -317,7 +300,7 @@ class RabbitIndirectModeTest {
         switchable.down.set(false);
         await().atMost(AWAIT).until(() -> node.stats().processed() == 10 && server.stats().acked() == 10);
         assertEquals(10, store.storedCount(CoefficientKind.POLLUTION));
-        await().atMost(AWAIT).until(() -> messageCount(topology.workQueue()) == 0);
+        await().atMost(AWAIT).until(() -> RabbitTestSupport.ready(inspector, topology.workQueue()) == 0);
     }
 
     /** The real store, except that the write holding {@code blockedSequence} is made and then never returns. */
@@ -382,7 +365,7 @@ class RabbitIndirectModeTest {
 
         ComputeNode second = startServer("server-after-crash");
         await().atMost(AWAIT).until(() -> store.storedCount(CoefficientKind.POLLUTION) == records
-                && messageCount(topology.workQueue()) == 0 && second.stats().processed() >= records - ackedBeforeCrash);
+                && RabbitTestSupport.ready(inspector, topology.workQueue()) == 0 && second.stats().processed() >= records - ackedBeforeCrash);
         assertEquals(records, store.storedCount(CoefficientKind.POLLUTION), "every record once, none twice");
         assertTrue(second.stats().duplicates() >= hanging.storedBeforeHang.get(),
                 "the records stored but not acknowledged came again and were recognised: " + second.stats());
@@ -435,7 +418,7 @@ class RabbitIndirectModeTest {
                 publisher::republished, sequence -> record("pollution-recovery", sequence), 200, 500);
 
         Set<String> arrived = new HashSet<>();
-        for (GetResponse message : drain(topology.workQueue())) {
+        for (GetResponse message : RabbitTestSupport.drain(inspector, topology.workQueue())) {
             arrived.add(message.getProps().getMessageId());
         }
         for (long sequence = 0; sequence < sent; sequence++) {

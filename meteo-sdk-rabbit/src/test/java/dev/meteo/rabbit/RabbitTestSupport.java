@@ -1,6 +1,8 @@
 package dev.meteo.rabbit;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
 import dev.meteo.model.SensorRecord;
 import dev.meteo.rabbit.topology.Topology;
 import dev.meteo.sensor.RecordPublisher;
@@ -8,6 +10,7 @@ import dev.meteo.sensor.RecordPublisher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -112,6 +115,25 @@ public final class RabbitTestSupport {
         }
         CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         return sent.get();
+    }
+
+    /** Takes every message {@code queue} holds, acknowledged as taken (basic.get with auto-ack). */
+    public static List<GetResponse> drain(Connection connection, String queue) throws Exception {
+        List<GetResponse> messages = new ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            GetResponse response;
+            while ((response = channel.basicGet(queue, true)) != null) {
+                messages.add(response);
+            }
+        }
+        return messages;
+    }
+
+    /** The messages {@code queue} holds ready for a consumer. */
+    public static long ready(Connection connection, String queue) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
     }
 
     private static String run(String... command) throws IOException, InterruptedException {

@@ -121,23 +121,6 @@ class RabbitComputeServerResilienceTest {
         }
     }
 
-    private long ready(String queue) throws Exception {
-        try (Channel channel = inspector.createChannel()) {
-            return channel.queueDeclarePassive(queue).getMessageCount();
-        }
-    }
-
-    private List<GetResponse> drain(String queue) throws Exception {
-        List<GetResponse> messages = new ArrayList<>();
-        try (Channel channel = inspector.createChannel()) {
-            GetResponse response;
-            while ((response = channel.basicGet(queue, true)) != null) {
-                messages.add(response);
-            }
-        }
-        return messages;
-    }
-
     private static String reasonOf(GetResponse deadLetter) {
         Object reason = deadLetter.getProps().getHeaders().get(RecordMessages.REJECT_REASON_HEADER);
         assertNotNull(reason, "a dead letter without a reason");
@@ -167,7 +150,7 @@ class RabbitComputeServerResilienceTest {
         publishAll(publisher, "air-ok", RECORDS / 2, RECORDS);
 
         await().atMost(AWAIT).until(() -> stored("air-ok") == RECORDS && server.stats().deadLettered() == 2);
-        List<GetResponse> deadLetters = drain(topology.deadLetterQueue());
+        List<GetResponse> deadLetters = RabbitTestSupport.drain(inspector, topology.deadLetterQueue());
         assertEquals(2, deadLetters.size());
         for (GetResponse deadLetter : deadLetters) {
             String reason = reasonOf(deadLetter);
@@ -183,7 +166,7 @@ class RabbitComputeServerResilienceTest {
         await().atMost(AWAIT).until(() -> server.stats().deadLettered() == 3);
         assertEquals(2, store.rejectedCount());
         assertEquals(new SensorCounts(RECORDS, 0, 0), store.sensorCounts().get("air-ok"));
-        assertEquals(0, ready(topology.workQueue()));
+        assertEquals(0, RabbitTestSupport.ready(inspector, topology.workQueue()));
     }
 
     @Test
@@ -211,7 +194,7 @@ class RabbitComputeServerResilienceTest {
         publishAll(publisher, "air-poison", 0, RECORDS);
 
         await().atMost(AWAIT).until(() -> server.stats().deadLettered() == 1 && stored("air-poison") == RECORDS - 1);
-        List<GetResponse> deadLetters = drain(topology.deadLetterQueue());
+        List<GetResponse> deadLetters = RabbitTestSupport.drain(inspector, topology.deadLetterQueue());
         assertEquals(1, deadLetters.size());
         assertEquals("air-poison#7", deadLetters.get(0).getProps().getMessageId());
         String reason = reasonOf(deadLetters.get(0));
@@ -237,7 +220,7 @@ class RabbitComputeServerResilienceTest {
         await().atMost(AWAIT).until(() -> stored("air-error") == 2 * RECORDS);
         assertEquals(new SensorCounts(2 * RECORDS, 0, 0), store.sensorCounts().get("air-error"));
         assertEquals(0, store.rejectedCount());
-        await().atMost(AWAIT).until(() -> ready(topology.workQueue()) == 0);
+        await().atMost(AWAIT).until(() -> RabbitTestSupport.ready(inspector, topology.workQueue()) == 0);
     }
 
     @Test
@@ -256,7 +239,7 @@ class RabbitComputeServerResilienceTest {
         await().atMost(AWAIT).until(() -> stored("co2-channel") == 2 * RECORDS);
         assertEquals(new SensorCounts(2 * RECORDS, 0, 0), store.sensorCounts().get("co2-channel"));
         assertEquals(0, store.rejectedCount());
-        await().atMost(AWAIT).until(() -> ready(topology.workQueue()) == 0);
+        await().atMost(AWAIT).until(() -> RabbitTestSupport.ready(inspector, topology.workQueue()) == 0);
     }
 
     @Test
