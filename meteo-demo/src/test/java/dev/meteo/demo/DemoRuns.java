@@ -160,4 +160,15 @@ final class DemoRuns {
         Set<java.time.Instant> starts = new TreeSet<>();
         common.get(0).forEach(window -> assertTrue(starts.add(window.start()), "a window twice: " + window));
     }
+
+    /**
+     * The records a terminal's file accounts for: those in its windows plus the deployment's running count of late
+     * records its last window carries. A confirmed record is one or the other, so a wait on this ends whatever the
+     * grace, where a wait on the windows alone never does once one record is late.
+     */
+    static long inWindowsOrLate(Path jsonl) {
+        List<WindowResult> windows = JsonlFileSink.read(jsonl);
+        return windows.stream().mapToLong(WindowResult::recordCount).sum()
+                + (windows.isEmpty() ? 0 : windows.get(windows.size() - 1).lateRecords());
+    }
 }

@@ -3,8 +3,6 @@ package dev.meteo.demo;
 import dev.meteo.cli.metrics.RoleReport;
 import dev.meteo.cli.Meteo;
 import dev.meteo.cli.Processes;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meteo.process.ChildProcess;
 import dev.meteo.testing.RedisProcess;
 import dev.meteo.testing.SecuredRedis;
@@ -36,7 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TlsRolesTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -108,8 +105,9 @@ class TlsRolesTest {
             assertTrue(confirmed > 0 && counters.failed() == 0, counters.line());
 
             Path windows = dir.resolve("terminal-tls-terminal.jsonl");
-            await("every confirmed record is in a window the terminal received").atMost(Duration.ofSeconds(60))
-                    .until(() -> Files.exists(windows) && recordsIn(windows) == confirmed);
+            await("every confirmed record is in a window the terminal received, or late").atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions() // a line being written
+                    .until(() -> Files.exists(windows) && DemoRuns.inWindowsOrLate(windows) == confirmed);
 
             Process status = meteo("status", args("status", store, "--lb", lb, "--proxy", proxy, "--every", "1s"));
             assertTrue(status.waitFor(60, TimeUnit.SECONDS), log("status"));
@@ -125,16 +123,6 @@ class TlsRolesTest {
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/health"))
                         .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body().strip();
-    }
-
-    private static long recordsIn(Path jsonl) throws IOException {
-        long records = 0;
-        for (String line : Files.readAllLines(jsonl)) {
-            if (!line.isBlank()) {
-                records += JSON.readTree(line).get("wellness").get("count").asLong();
-            }
-        }
-        return records;
     }
 
     @AfterEach

@@ -3,8 +3,6 @@ package dev.meteo.demo;
 import dev.meteo.cli.metrics.RoleReport;
 import dev.meteo.cli.Meteo;
 import dev.meteo.cli.Processes;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.process.ChildProcess;
@@ -40,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WrongDeploymentTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REDIS_URI = System.getenv().getOrDefault("METEO_REDIS_URI", RedisSettings.DEFAULT_URI);
     private static final String RABBIT_URI = System.getenv().getOrDefault("METEO_RABBIT_URI", RabbitSettings.DEFAULT_URI);
     /** Exit code of a role a peer refused ({@code RoleCommand.REFUSED}). */
@@ -181,8 +178,9 @@ class WrongDeploymentTest {
 
     private void assertEveryConfirmedRecordIsInTheTerminalsWindows(long confirmed) {
         Path windows = dir.resolve("terminal-own-terminal.jsonl");
-        await("every confirmed record is in a window of the deployment's terminal").atMost(Duration.ofSeconds(60))
-                .until(() -> Files.exists(windows) && recordsIn(windows) == confirmed);
+        await("every confirmed record is in a window of the deployment's terminal, or late")
+                .atMost(Duration.ofSeconds(60)).ignoreExceptions() // a line being written
+                .until(() -> Files.exists(windows) && DemoRuns.inWindowsOrLate(windows) == confirmed);
         try (RedisMeteoStore own = new RedisMeteoStore(RedisSettings.of(REDIS_URI, prefix));
              RedisMeteoStore wrong = new RedisMeteoStore(RedisSettings.of(REDIS_URI, wrongPrefix))) {
             assertEquals(0, own.lateCount() + own.rejectedCount());
@@ -195,16 +193,6 @@ class WrongDeploymentTest {
              Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(new Topology(rabbit).workQueue()).getConsumerCount();
         }
-    }
-
-    private static long recordsIn(Path jsonl) throws IOException {
-        long records = 0;
-        for (String line : Files.readAllLines(jsonl)) {
-            if (!line.isBlank()) {
-                records += JSON.readTree(line).get("wellness").get("count").asLong();
-            }
-        }
-        return records;
     }
 
     private void stopAll() throws InterruptedException {
