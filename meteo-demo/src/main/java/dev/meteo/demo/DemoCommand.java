@@ -5,6 +5,7 @@ import dev.meteo.cli.LauncherSubcommand;
 import dev.meteo.cli.metrics.RoleReport;
 import com.rabbitmq.client.Connection;
 import dev.meteo.embedded.EmbeddedServices;
+import dev.meteo.embedded.HaServices;
 import dev.meteo.cli.io.Console;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.io.Logs;
@@ -20,6 +21,7 @@ import dev.meteo.cli.options.RabbitOptions;
 import dev.meteo.cli.options.RedisOptions;
 import dev.meteo.cli.options.StandardOptions;
 import dev.meteo.process.Nemesis;
+import dev.meteo.process.NetnsHosts;
 import dev.meteo.process.ChildProcess;
 import dev.meteo.process.Deployment;
 import dev.meteo.process.Drain;
@@ -138,8 +140,24 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     Duration chaos;
 
     @Option(names = "--chaos-roles", split = ",", paramLabel = "ROLE[,ROLE...]",
-            description = "Which kinds --chaos strikes, among server, terminal, proxy, lb, sensor (default: all).")
+            description = "Which kinds --chaos strikes, among server, terminal, proxy, lb, sensor, and with --topology "
+                    + "ha redis and rabbit (default: all).")
     List<String> chaosRoles;
+
+    @Option(names = "--topology", paramLabel = "local|ha", defaultValue = "local",
+            description = "local: every child on this machine's loopback, against the configured (or embedded) Redis "
+                    + "and broker. ha: every child on a host of its own, a Linux network namespace made with "
+                    + "--netns-script (needs root and iproute2), and the stores started for the run on the hosts' "
+                    + "bridge: a Redis primary and a replica under three Sentinels, a RabbitMQ cluster of three nodes "
+                    + "(quorum queues); --chaos-faults may then also be partition-host, partition-sensor-lb, "
+                    + "redis-primary-loss and rabbit-node-loss. Give it the roles to lose, e.g. --lbs 2 --servers 3 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String topology;
+
+    @Option(names = "--netns-script", paramLabel = "FILE", defaultValue = "deploy/netns/meteo-netns",
+            description = "--topology ha: the script that makes the hosts (default: ${DEFAULT-VALUE}, from the root of "
+                    + "a checkout).")
+    Path netnsScript;
 
     @Option(names = "--chaos-faults", split = ",", paramLabel = "FAULT[,FAULT...]", defaultValue = "kill",
             description = "Which faults --chaos injects: kill (SIGKILL; the supervisor restarts the child), pause "
@@ -147,9 +165,11 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                     + "clock up to a quarter of --grace ahead or behind, then without), slow-link (grpc: the link from "
                     + "the sensors to a load balancer, rabbit: from a compute server to the broker, holds every chunk "
                     + "50 ms to a quarter of --grace), terminal-disk-full (a terminal's file size limit lowered with "
-                    + "prlimit so it refuses windows). Not on one machine: partition-host and partition-sensor-lb need "
-                    + "the network-namespace harness (deploy/netns), redis-primary-loss and rabbit-node-loss the HA "
-                    + "topology (default: ${DEFAULT-VALUE}).")
+                    + "prlimit so it refuses windows); with --topology ha also partition-host (a host's link down), "
+                    + "partition-sensor-lb (a sensor's host cut from the load balancers), redis-primary-loss (SIGKILL "
+                    + "to the primary; the Sentinels promote the replica; the old one returns as a replica) and "
+                    + "rabbit-node-loss (SIGKILL to one node; it returns to the cluster); all: every one the topology "
+                    + "can inject (default: ${DEFAULT-VALUE}).")
     List<String> chaosFaults;
 
     @Option(names = "--chaos-pause", converter = DelayRangeConverter.class, defaultValue = "2s..20s",
@@ -239,6 +259,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     private WindowArrivals arrivals;
     private Path runDir;
     private Deployment deployment;
+    /** The HA topology's hosts and stores, or null for --topology local. */
+    private Nemesis.Ha ha;
 
     @Override
     public Integer call() throws Exception {
@@ -249,8 +271,24 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         Set<FaultKind> kinds = chaosKinds();
         Path logDir = runDir.resolve("logs");
         Files.createDirectories(logDir);
-        try (EmbeddedServices services = EmbeddedServices.ensure(redis.uri(), rabbit.uri(), mode.mode() == Mode.RABBIT,
-                !noEmbedded);
+        try {
+            if (ha()) {
+                ha = startHa(runId);
+            }
+            return run(runId, roles, kinds, logDir);
+        } finally {
+            if (ha != null) {
+                ha.services().close();
+                ha.hosts().close();
+            }
+        }
+    }
+
+    private Integer run(String runId, List<String> roles, Set<FaultKind> kinds, Path logDir) throws Exception {
+        String redisUri = ha != null ? ha.services().redisUri() : redis.uri();
+        String rabbitUri = ha != null ? ha.services().rabbitUri() : rabbit.uri();
+        try (EmbeddedServices services = EmbeddedServices.ensure(redisUri, rabbitUri, mode.mode() == Mode.RABBIT,
+                !noEmbedded && ha == null);
              RedisMeteoStore store = openStore(services, runId);
              PrintWriter sharedLog = new PrintWriter(Files.newBufferedWriter(logDir.resolve("all.log"), StandardCharsets.UTF_8), true)) {
             CountDownLatch stop = new CountDownLatch(1);
@@ -321,6 +359,75 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         }
     }
 
+    private boolean ha() {
+        return switch (topology) {
+            case "local" -> false;
+            case "ha" -> true;
+            default -> throw new IllegalArgumentException("--topology: '" + topology + "' is neither local nor ha");
+        };
+    }
+
+    /** The children's names, each one a host of the HA topology. */
+    private List<String> childNames() {
+        List<String> names = new ArrayList<>();
+        if (mode.mode() == Mode.GRPC) {
+            IntStream.rangeClosed(1, balancers).forEach(i -> names.add("lb-" + i));
+        }
+        IntStream.rangeClosed(1, proxies).forEach(i -> names.add("proxy-" + i));
+        IntStream.rangeClosed(1, servers).forEach(i -> names.add("server-" + i));
+        IntStream.rangeClosed(1, terminals).forEach(i -> names.add("terminal-" + i));
+        IntStream.rangeClosed(1, airSensors).forEach(i -> names.add("air-" + i));
+        IntStream.rangeClosed(1, pollutionSensors).forEach(i -> names.add("pollution-" + i));
+        return names;
+    }
+
+    /**
+     * The HA topology: a host per child (its namespace named after the run, its /24 drawn from the run id, so two runs
+     * on one machine do not meet) and the stores on the bridge.
+     */
+    private Nemesis.Ha startHa(String runId) throws IOException, InterruptedException {
+        String why = NetnsHosts.unavailable();
+        if (why != null) {
+            throw new IllegalArgumentException("--topology ha: " + why);
+        }
+        String why2 = HaServices.unavailable();
+        if (why2 != null) {
+            throw new IllegalArgumentException("--topology ha: " + why2);
+        }
+        int draw = Math.floorMod(runId.hashCode(), 200);
+        String name = "mha" + Integer.toHexString(Math.floorMod(runId.hashCode(), 0x10000));
+        Console.info("demo: --topology ha: " + childNames().size() + " hosts (" + name + "-*) on 10.232." + (draw + 20)
+                + ".0/24, Redis primary + replica + 3 Sentinels and 3 RabbitMQ nodes on the bridge (about a minute)");
+        NetnsHosts hosts = NetnsHosts.up(netnsScript, name, "10.232." + (draw + 20), childNames());
+        try {
+            HaServices services = HaServices.start(hosts.bridgeAddress(), runDir.resolve("services"));
+            Console.info("demo: --topology ha: Redis " + services.redisUri() + ", RabbitMQ nodes "
+                    + services.rabbitNodes());
+            return new Nemesis.Ha(hosts, services);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            hosts.close();
+            throw e;
+        }
+    }
+
+    /** Roles that register an address for others to dial back: in the HA topology, their host's. */
+    private static final Set<String> ADVERTISING = Set.of("server", "terminal");
+
+    /** Starts a supervised child: on this machine, or in the HA topology on its host, listening on the host's address. */
+    private Supervisor.Slot startChild(String role, String name, List<String> arguments, List<Path> companions)
+            throws IOException {
+        if (ha == null) {
+            return supervisor.start(role, name, arguments, companions);
+        }
+        String address = ha.hosts().address(name);
+        arguments.replaceAll(argument -> argument.startsWith("--bind=") ? "--bind=" + address : argument);
+        if (ADVERTISING.contains(role)) {
+            arguments.add("--advertise=" + address);
+        }
+        arguments.add("--metrics-host=" + address); // where the demo scrapes it from the machine
+        return supervisor.start(role, name, ha.hosts().wrapper(name), arguments, companions);
+    }
+
     /**
      * Points the children at the services that answer (the configured ones, or embedded ones started instead), under
      * this run's own prefixes: the configured ones with {@code demo-<run id>} appended.
@@ -330,8 +437,10 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         if (proxies < 1 || balancers < 1) {
             throw new IllegalArgumentException("--proxies and --lbs need 1 or more");
         }
-        List<Endpoint> balancerAddresses = addresses(balancer.endpoints(), balancers, registry.endpoints());
-        List<Endpoint> proxyAddresses = addresses(registry.endpoints(), proxies, balancerAddresses);
+        List<Endpoint> balancerAddresses = ha != null ? hostAddresses("lb", balancers, balancer.endpoints().get(0).port())
+                : addresses(balancer.endpoints(), balancers, registry.endpoints());
+        List<Endpoint> proxyAddresses = ha != null ? hostAddresses("proxy", proxies, registry.endpoints().get(0).port())
+                : addresses(registry.endpoints(), proxies, balancerAddresses);
         deployment = new Deployment(mode.mode(), services.redisUri(), redis.prefix() + "demo-" + runId + ":",
                 services.rabbitUri(), rabbit.prefix() + "-demo-" + runId,
                 balancerAddresses.stream().map(Endpoint::toString).toList(),
@@ -339,6 +448,12 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         RedisMeteoStore store = new RedisMeteoStore(RedisSettings.of(deployment.redisUri(), deployment.redisPrefix()));
         store.ping();
         return store;
+    }
+
+    /** The HA topology: {@code <role>-1 .. <role>-count} each on its host's address, the same port. */
+    private List<Endpoint> hostAddresses(String role, int count, int port) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> new Endpoint(ha.hosts().address(role + "-" + i), port))
+                .toList();
     }
 
     /**
@@ -361,7 +476,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     private void startAll(Path logDir) throws IOException, InterruptedException {
         if (mode.mode() == Mode.GRPC) {
             for (int i = 1; i <= balancers; i++) {
-                supervisor.start("lb", "lb-" + i, withDemoFlags(deployment.arguments("lb", i)), List.of());
+                startChild("lb", "lb-" + i, withDemoFlags(deployment.arguments("lb", i)), List.of());
             }
         }
         for (int i = 1; i <= proxies; i++) {
@@ -371,7 +486,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
             if (retention != null) {
                 proxy.add("--retention=" + retention);
             }
-            supervisor.start("proxy", "proxy-" + i, withDemoFlags(proxy), List.of());
+            startChild("proxy", "proxy-" + i, withDemoFlags(proxy), List.of());
         }
         for (int i = 1; i <= servers; i++) {
             List<String> server = deployment.arguments("server");
@@ -381,13 +496,13 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 server.replaceAll(argument -> argument.startsWith("--rabbit-uri=") ? "--rabbit-uri="
                         + throughRelay(deployment.rabbitUri(), toBroker) : argument);
             }
-            supervisor.start("server", "server-" + i, withDemoFlags(server), List.of());
+            startChild("server", "server-" + i, withDemoFlags(server), List.of());
         }
         for (int i = 1; i <= terminals; i++) {
             List<String> terminal = deployment.arguments("terminal");
             terminal.addAll(List.of("--id=" + i, "--data-dir=" + runDir, "--dashboard=none",
                     "--http-port=" + (httpPort == 0 ? 0 : httpPort + i - 1))); // window and grace: the proxy's, from Redis
-            supervisor.start("terminal", "terminal-" + i, withDemoFlags(terminal), List.of());
+            startChild("terminal", "terminal-" + i, withDemoFlags(terminal), List.of());
         }
         // Sensors last, once the rest is up: records sent into a half-started system would only wait in retries.
         long deadline = System.currentTimeMillis() + 60_000;
@@ -408,7 +523,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
             }
             sensor.addAll(List.of("--type=" + (air ? "air" : "pollution"), "--id=" + id,
                     "--interval=" + DurationConverter.format(interval), "--sent-mark=" + sentMark));
-            supervisor.start("sensor", id, withDemoFlags(sensor), List.of(sentMark));
+            startChild("sensor", id, withDemoFlags(sensor), List.of(sentMark));
         }
         for (Supervisor.Slot sensor : supervisor.slots("sensor")) {
             sensor.awaitReady(deadline);
@@ -422,14 +537,21 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         if (chaos == null) {
             return List.of();
         }
-        List<String> roles = new ArrayList<>(chaosRoles == null || chaosRoles.isEmpty() ? CHAOS_ROLES : chaosRoles);
+        List<String> known = new ArrayList<>(CHAOS_ROLES);
+        if (ha()) {
+            known.addAll(HA_CHAOS_ROLES);
+        }
+        List<String> roles = new ArrayList<>(chaosRoles == null || chaosRoles.isEmpty() ? known : chaosRoles);
         for (String role : roles) {
-            if (!CHAOS_ROLES.contains(role)) {
-                throw new IllegalArgumentException("--chaos-roles: no role " + role + "; choose among " + CHAOS_ROLES);
+            if (!known.contains(role)) {
+                throw new IllegalArgumentException("--chaos-roles: no role " + role + "; choose among " + known
+                        + (HA_CHAOS_ROLES.contains(role) ? " (" + role + " needs --topology ha)" : ""));
             }
         }
         if (mode.mode() != Mode.GRPC) {
             roles.remove("lb");
+        } else {
+            roles.remove("rabbit"); // no broker in grpc mode
         }
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("--chaos-roles: no role to strike in " + mode.mode() + " mode");
@@ -442,14 +564,24 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         if (chaos == null) {
             return Set.of();
         }
+        Set<FaultKind> possible = EnumSet.copyOf(Nemesis.ON_ONE_MACHINE);
+        if (ha()) {
+            possible.addAll(Nemesis.ONLY_HA);
+            if (mode.mode() == Mode.GRPC) {
+                possible.remove(FaultKind.RABBIT_NODE_LOSS);
+            }
+        }
         Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
         for (String label : chaosFaults) {
+            if (label.equals("all")) {
+                kinds.addAll(possible);
+                continue;
+            }
             FaultKind kind = FaultKind.ofLabel(label);
-            if (!Nemesis.ON_ONE_MACHINE.contains(kind)) {
-                throw new IllegalArgumentException("--chaos-faults: the demo cannot inject " + label + " on one "
-                        + "machine (" + (kind.roles().contains("redis") || kind.roles().contains("rabbit")
-                        ? "it needs the HA topology" : "it needs the network-namespace harness, deploy/netns")
-                        + "); choose among " + Nemesis.ON_ONE_MACHINE);
+            if (!possible.contains(kind)) {
+                throw new IllegalArgumentException("--chaos-faults: the demo cannot inject " + label + " here ("
+                        + (kind == FaultKind.RABBIT_NODE_LOSS && ha() ? "grpc mode has no broker"
+                        : "it needs --topology ha: hosts to cut, store nodes to lose") + "); choose among " + possible);
             }
             kinds.add(kind);
         }
@@ -461,6 +593,10 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
 
     /** The kinds of child --chaos strikes, as the demo names them. */
     static final List<String> CHAOS_ROLES = List.of("server", "terminal", "proxy", "lb", "sensor");
+    /** What --chaos strikes besides the children in the HA topology: the store nodes. */
+    static final List<String> HA_CHAOS_ROLES = List.of("redis", "rabbit");
+    /** The RabbitMQ nodes of the HA topology, as {@link HaServices} names them. */
+    static final List<String> HA_RABBIT_NODES = List.of("rabbit-1", "rabbit-2", "rabbit-3");
 
     /**
      * The schedule's targets, from the flags alone (so that a seed replays on the same flags): role to the children's
@@ -478,12 +614,22 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         IntStream.rangeClosed(1, airSensors).forEach(i -> sensors.add("air-" + i));
         IntStream.rangeClosed(1, pollutionSensors).forEach(i -> sensors.add("pollution-" + i));
         targets.put("sensor", sensors);
+        if (ha()) {
+            targets.put("redis", List.of(Nemesis.REDIS_PRIMARY));
+            targets.put("rabbit", HA_RABBIT_NODES);
+        }
         targets.keySet().retainAll(roles);
         return targets;
     }
 
-    /** Where --chaos places a slow link: grpc, in front of each load balancer; rabbit, of the broker per server. */
+    /**
+     * Where --chaos places a slow link: grpc, in front of each load balancer; rabbit, of the broker per server (not in
+     * the HA topology: a server there is given three nodes, one relay could stand in front of one only).
+     */
     private List<String> slowLinkTargets(List<String> roles) {
+        if (mode.mode() == Mode.RABBIT && ha()) {
+            return List.of();
+        }
         if (mode.mode() == Mode.GRPC) {
             return roles.contains("lb") ? IntStream.rangeClosed(1, balancers).mapToObj(i -> "lb-" + i).toList() : List.of();
         }
@@ -502,7 +648,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         Duration runLength = duration != null ? duration : Duration.ofDays(1);
         Schedule.Bounds lasting = new Schedule.Bounds(chaosPause.min(), chaosPause.max());
         Map<FaultKind, Schedule.Bounds> durations = new EnumMap<>(FaultKind.class);
-        Nemesis.ON_ONE_MACHINE.forEach(kind -> durations.put(kind, lasting));
+        EnumSet.allOf(FaultKind.class).forEach(kind -> durations.put(kind, lasting));
         durations.put(FaultKind.KILL, Schedule.Bounds.ofSeconds(1, 1)); // it ends when the supervisor restarted it
         Duration quarterGrace = grace.dividedBy(4);
         Schedule.Settings settings = new Schedule.Settings(runLength, kinds, durations, new Schedule.Bounds(chaos, chaos),
@@ -511,7 +657,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 new Schedule.Bounds(Duration.ofMillis(Math.min(50, quarterGrace.toMillis())), quarterGrace));
         Set<String> slowLinked = Set.copyOf(slowLinkTargets(roles));
         return Schedule.of(chaosTargets(roles), settings, seed,
-                (kind, target) -> Nemesis.canStrike(kind, target, slowLinked));
+                (kind, target) -> Nemesis.canStrike(kind, target, slowLinked, ha()));
     }
 
     /** Starts a relay, fast until a slow-link fault, in front of each target of {@link #slowLinkTargets}. */
@@ -526,8 +672,9 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 URI broker = URI.create(deployment.rabbitUri());
                 target = new InetSocketAddress(broker.getHost(), broker.getPort() < 0 ? 5672 : broker.getPort());
             }
-            slowLinks.put(targets.get(i), SlowLink.start(new InetSocketAddress(target.getHostString(), 0), target,
-                    SlowLink.Delay.NONE));
+            // in the HA topology the relay listens on the bridge: every host reaches it, and it reaches every host
+            String listen = ha != null ? ha.hosts().bridgeAddress() : target.getHostString();
+            slowLinks.put(targets.get(i), SlowLink.start(new InetSocketAddress(listen, 0), target, SlowLink.Delay.NONE));
         }
     }
 
@@ -565,7 +712,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 1, 1, TimeUnit.SECONDS);
         nemesis = new Nemesis(schedule, supervisor, history, slowLinks, store::leaseHolder,
                 name -> runDir.resolve("terminal-" + name.substring("terminal-".length()) + ".jsonl"),
-                line -> Console.info("demo: " + line)).start();
+                line -> Console.info("demo: " + line), ha).start();
         Console.info("demo: chaos: " + kinds.stream().map(FaultKind::label).collect(Collectors.joining(", "))
                 + " on " + String.join(", ", roles) + ", " + DurationConverter.format(chaos) + " apart; history in "
                 + history.file());

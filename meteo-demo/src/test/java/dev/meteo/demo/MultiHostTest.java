@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.Mode;
+import dev.meteo.process.NetnsHosts;
 import dev.meteo.process.ChildProcess;
 import dev.meteo.process.Drain;
 import dev.meteo.grpc.proto.LoadBalancerGrpc;
@@ -92,7 +93,7 @@ class MultiHostTest {
         String why = NetnsHosts.unavailable();
         assumeTrue(why == null, "multi-host test skipped: " + why);
         root = Files.createTempDirectory("meteo-multihost");
-        hosts = NetnsHosts.up("mh" + (ProcessHandle.current().pid() % 10000), "10.231." + (ProcessHandle.current().pid() % 200 + 20), HOSTS);
+        hosts = NetnsHosts.up(Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toAbsolutePath().normalize(), "mh" + (ProcessHandle.current().pid() % 10000), "10.231." + (ProcessHandle.current().pid() % 200 + 20), HOSTS);
         services = hosts.services("svc", root.resolve("services"));
     }
 

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * leaves the faults it injected up to then (a fault seen to start and not to end reads back with no end). Lines:
  * <pre>{"event":"start","id":1,"kind":"pause","target":"server-2","at":ms,"detail":{"seconds":"40"}}
  *{"event":"end","id":1,"at":ms}</pre>
- * Times are epoch milliseconds, {@code id} pairs an end with its start. Each line is flushed as written. Thread-safe.
+ * Times are epoch milliseconds, {@code id} pairs an end with its start. An end may carry a {@code detail} of what was
+ * learned during the fault (e.g. how long a failover took), added to its start's. Each line is flushed as written. Thread-safe.
  */
 public final class History implements AutoCloseable {
 
@@ -94,6 +95,15 @@ public final class History implements AutoCloseable {
      * @throws IllegalArgumentException if no fault {@code id} is going on
      */
     public synchronized Fault ended(long id) {
+        return ended(id, Map.of());
+    }
+
+    /**
+     * Writes that fault {@code id} ended now, with {@code learned}: detail known only once it ran (added to its start's).
+     *
+     * @throws IllegalArgumentException if no fault {@code id} is going on
+     */
+    public synchronized Fault ended(long id, Map<String, String> learned) {
         Fault fault = open.remove(id);
         if (fault == null) {
             throw new IllegalArgumentException("no fault " + id + " is going on in " + file);
@@ -103,8 +113,14 @@ public final class History implements AutoCloseable {
         line.put("event", "end");
         line.put("id", id);
         line.put("at", now.toEpochMilli());
+        if (!learned.isEmpty()) {
+            ObjectNode details = line.putObject("detail");
+            new TreeMap<>(learned).forEach(details::put);
+        }
         write(line);
-        return new Fault(fault.kind(), fault.target(), fault.start(), now, fault.detail());
+        Map<String, String> detail = new TreeMap<>(fault.detail());
+        detail.putAll(learned);
+        return new Fault(fault.kind(), fault.target(), fault.start(), now, detail);
     }
 
     /** The faults started and not ended yet, in the order they started. */
@@ -183,7 +199,10 @@ public final class History implements AutoCloseable {
                 if (started == null) {
                     throw new IllegalArgumentException("fault " + id + " ends but never started");
                 }
-                byId.put(id, new Fault(started.kind(), started.target(), started.start(), at, started.detail()));
+                Map<String, String> detail = new TreeMap<>(started.detail());
+                event.path("detail").fields().forEachRemaining(field -> detail.put(field.getKey(),
+                        field.getValue().asText()));
+                byId.put(id, new Fault(started.kind(), started.target(), started.start(), at, detail));
             }
             default -> throw new IllegalArgumentException("unknown event '" + event.get("event").asText() + "'");
         }

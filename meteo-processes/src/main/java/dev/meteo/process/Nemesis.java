@@ -1,5 +1,6 @@
 package dev.meteo.process;
 
+import dev.meteo.embedded.HaServices;
 import dev.meteo.internal.DaemonThreadFactory;
 import dev.meteo.nemesis.Fault;
 import dev.meteo.nemesis.FaultKind;
@@ -42,6 +43,16 @@ import java.util.function.Supplier;
  * <li>{@code terminal-disk-full}: the terminal's file size limit lowered to its file's size ({@code prlimit --pid}), so
  *     that it refuses windows, then lifted.</li>
  * </ul>
+ * and, in the HA topology ({@link Ha}: every child on a host of its own, Redis under Sentinel, a RabbitMQ cluster):
+ * <ul>
+ * <li>{@code partition-host}, {@code partition-sensor-lb}: the target's host cut off ({@code meteo-netns cut}) for the
+ *     fault's duration, then restored (a sensor's host: its hop to the load balancers);</li>
+ * <li>{@code redis-primary-loss}: the primary SIGKILLed; the Sentinels promote the replica (the time it took is the
+ *     fault's {@code failover-ms}); after the fault's duration the old primary starts again and the fault ends once
+ *     it replicates from the new one;</li>
+ * <li>{@code rabbit-node-loss}: a node's Erlang VM SIGKILLed; after the fault's duration it starts again and the fault
+ *     ends once it is back in the cluster.</li>
+ * </ul>
  * A fault is injected at its planned time or, when the one before it took longer (a restart is slow on a loaded
  * machine), as soon as that one ended; a planned fault whose target is not up within {@link #TARGET_WAIT} is skipped and
  * said so; the faults still planned when the run's time for faults is over are not injected. The proxy is struck as
@@ -53,6 +64,25 @@ public final class Nemesis implements AutoCloseable {
     /** The kinds the demo can inject on one machine; partitions need network namespaces, store losses the HA topology. */
     public static final Set<FaultKind> ON_ONE_MACHINE = EnumSet.of(FaultKind.KILL, FaultKind.PAUSE,
             FaultKind.CLOCK_OFFSET, FaultKind.SLOW_LINK, FaultKind.TERMINAL_DISK_FULL);
+
+    /** The kinds only the HA topology can inject: it has hosts to cut and store nodes to lose. */
+    public static final Set<FaultKind> ONLY_HA = EnumSet.of(FaultKind.PARTITION_HOST, FaultKind.PARTITION_SENSOR_LB,
+            FaultKind.REDIS_PRIMARY_LOSS, FaultKind.RABBIT_NODE_LOSS);
+
+    /** The schedule's name for the Redis primary: whichever node the Sentinels name when the fault strikes. */
+    public static final String REDIS_PRIMARY = "redis-primary";
+
+    /** The detail key of the fault's role (lb, server, proxy, terminal, sensor, redis, rabbit): whom it struck. */
+    public static final String ROLE = "role";
+    /** The detail key of a Redis primary loss: how long the Sentinels took to promote a replica, in ms. */
+    public static final String FAILOVER_MILLIS = "failover-ms";
+
+    /**
+     * The HA topology's hosts and services: every child runs on the host of its name ({@code hosts}), the stores are
+     * {@code services}.
+     */
+    public record Ha(NetnsHosts hosts, HaServices services) {
+    }
 
     /** The schedule's name for the proxy: the one holding the lease when a fault strikes it. */
     public static final String ACTIVE_PROXY = "active-proxy";
@@ -73,6 +103,7 @@ public final class Nemesis implements AutoCloseable {
     private final Supplier<String> leaseHolder;
     private final Function<String, Path> terminalFile;
     private final Consumer<String> say;
+    private final Ha ha;
     private final List<Injected> injected = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Instant runStart;
@@ -83,9 +114,10 @@ public final class Nemesis implements AutoCloseable {
      * @param leaseHolder  the store's proxy lease holder ({@code <proxy id>/<nonce>}), {@code null} when none
      * @param terminalFile a terminal child's name to its windows' file
      * @param say          one line per fault as it starts and ends, and per fault skipped
+     * @param ha           the HA topology's hosts and services, or {@code null} on one machine
      */
     public Nemesis(Schedule schedule, Supervisor supervisor, History history, Map<String, SlowLink> slowLinks,
-                   Supplier<String> leaseHolder, Function<String, Path> terminalFile, Consumer<String> say) {
+                   Supplier<String> leaseHolder, Function<String, Path> terminalFile, Consumer<String> say, Ha ha) {
         this.schedule = schedule;
         this.supervisor = supervisor;
         this.history = history;
@@ -93,6 +125,7 @@ public final class Nemesis implements AutoCloseable {
         this.leaseHolder = leaseHolder;
         this.terminalFile = terminalFile;
         this.say = say;
+        this.ha = ha;
     }
 
     /**
@@ -113,9 +146,13 @@ public final class Nemesis implements AutoCloseable {
         return targets;
     }
 
-    /** Whether the demo can inject {@code kind} on {@code target}: a slow link only where a relay stands. */
-    public static boolean canStrike(FaultKind kind, String target, Set<String> slowLinked) {
-        return ON_ONE_MACHINE.contains(kind) && (kind != FaultKind.SLOW_LINK || slowLinked.contains(target));
+    /**
+     * Whether the demo can inject {@code kind} on {@code target}: a slow link only where a relay stands, the kinds of
+     * {@link #ONLY_HA} only in the HA topology.
+     */
+    public static boolean canStrike(FaultKind kind, String target, Set<String> slowLinked, boolean ha) {
+        return (ON_ONE_MACHINE.contains(kind) || ha && ONLY_HA.contains(kind))
+                && (kind != FaultKind.SLOW_LINK || slowLinked.contains(target));
     }
 
     /** Starts the schedule: its times count from now. */
@@ -152,6 +189,10 @@ public final class Nemesis implements AutoCloseable {
     }
 
     private void inject(PlannedFault planned) {
+        if (planned.kind() == FaultKind.REDIS_PRIMARY_LOSS || planned.kind() == FaultKind.RABBIT_NODE_LOSS) {
+            loseStoreNode(planned);
+            return;
+        }
         Optional<Supervisor.Slot> found = awaitTarget(planned.target());
         if (found.isEmpty()) {
             say.accept("chaos: skipped " + planned.kind() + " " + planned.target() + ": not up within "
@@ -220,21 +261,92 @@ public final class Nemesis implements AutoCloseable {
                     ended(id);
                     say.accept("chaos: " + child.name() + " can write its file again");
                 }
+                case PARTITION_HOST, PARTITION_SENSOR_LB -> {
+                    requireHa(planned);
+                    long id = started(planned.kind(), slot, child, detail);
+                    ha.hosts().cut(slot.name());
+                    say.accept("chaos: cut " + slot.name() + "'s host off the network");
+                    try {
+                        sleep(planned.duration());
+                    } finally {
+                        ha.hosts().restore(slot.name());
+                    }
+                    ended(id);
+                    say.accept("chaos: " + slot.name() + "'s host is back on the network after "
+                            + seconds(planned.duration()));
+                }
                 default -> throw new IllegalArgumentException("the demo cannot inject " + planned.kind());
             }
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + planned.kind(), e);
+        }
+    }
+
+    /** A Redis primary or a RabbitMQ node killed, then, after the fault's duration, started again. */
+    private void loseStoreNode(PlannedFault planned) {
+        requireHa(planned);
+        HaServices services = ha.services();
+        boolean redis = planned.kind() == FaultKind.REDIS_PRIMARY_LOSS;
+        try {
+            String node = redis ? services.redisPrimary() : planned.target();
+            if (node == null) {
+                say.accept("chaos: skipped " + planned.kind() + ": no Sentinel names a primary");
+                return;
+            }
+            Map<String, String> detail = new TreeMap<>(planned.detail());
+            detail.put(ROLE, redis ? "redis" : "rabbit");
+            detail.put("node", node);
+            long id = history.started(planned.kind(), redis ? REDIS_PRIMARY : node, detail);
+            injected.add(new Injected(history.going().get(history.going().size() - 1), detail.get(ROLE), 0));
+            Instant killed = Instant.now();
+            Map<String, String> learned = new TreeMap<>();
+            if (redis) {
+                services.killRedisPrimary();
+                say.accept("chaos: killed the Redis primary " + node + " with SIGKILL");
+                services.awaitRedisFailover(node);
+                long failover = Duration.between(killed, Instant.now()).toMillis();
+                say.accept("chaos: the Sentinels promoted " + services.redisPrimary() + " after " + failover + " ms");
+                learned.put(FAILOVER_MILLIS, Long.toString(failover));
+            } else {
+                services.killRabbitNode(node);
+                say.accept("chaos: killed RabbitMQ node " + node + " with SIGKILL");
+            }
+            sleep(Duration.between(Instant.now(), killed.plus(planned.duration())));
+            services.restart(node);
+            ended(id, learned);
+            say.accept("chaos: " + node + " is back" + (redis ? " as a replica" : " in the cluster") + " after "
+                    + seconds(Duration.between(killed, Instant.now())));
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + planned.kind(), e);
+        }
+    }
+
+    private void requireHa(PlannedFault planned) {
+        if (ha == null) {
+            throw new IllegalArgumentException(planned.kind() + " needs the HA topology (meteo demo --topology ha)");
         }
     }
 
     private long started(FaultKind kind, Supervisor.Slot slot, ChildProcess child, Map<String, String> detail) {
-        long id = history.started(kind, slot.name(), detail);
+        Map<String, String> withRole = new TreeMap<>(detail);
+        withRole.put(ROLE, slot.role());
+        long id = history.started(kind, slot.name(), withRole);
         injected.add(new Injected(history.going().get(history.going().size() - 1), slot.role(), child.pid()));
         return id;
     }
 
     private void ended(long id) {
-        Fault ended = history.ended(id);
+        ended(id, Map.of());
+    }
+
+    private void ended(long id, Map<String, String> learned) {
+        Fault ended = history.ended(id, learned);
         injected.replaceAll(fault -> fault.fault().start().equals(ended.start())
                 && fault.fault().target().equals(ended.target()) && !fault.fault().ended()
                 ? new Injected(ended, fault.role(), fault.pid()) : fault);

@@ -45,6 +45,7 @@ public final class Supervisor implements AutoCloseable {
     public final class Slot {
         private final String role;
         private final String name;
+        private final List<String> wrapper;
         private final List<String> arguments;
         private final List<Path> companions;
         private final List<Incarnation> ended = new CopyOnWriteArrayList<>();
@@ -54,9 +55,10 @@ public final class Supervisor implements AutoCloseable {
         private boolean retired;
         private ScheduledFuture<?> pendingRestart;
 
-        private Slot(String role, String name, List<String> arguments, List<Path> companions) {
+        private Slot(String role, String name, List<String> wrapper, List<String> arguments, List<Path> companions) {
             this.role = role;
             this.name = name;
+            this.wrapper = List.copyOf(wrapper);
             this.arguments = List.copyOf(arguments);
             this.companions = List.copyOf(companions);
         }
@@ -145,8 +147,17 @@ public final class Supervisor implements AutoCloseable {
 
     /** Starts a child and supervises it from now on. {@code companions}: files its process writes besides its status. */
     public Slot start(String role, String name, List<String> arguments, List<Path> companions) throws IOException {
-        Slot slot = new Slot(role, name, arguments, companions);
-        slot.current = ChildProcess.start(name, arguments, logDir, sharedLog);
+        return start(role, name, List.of(), arguments, companions);
+    }
+
+    /**
+     * Starts a child under {@code wrapper} (e.g. {@code ip netns exec HOST}: on a host of its own), every restart
+     * too, and supervises it from now on.
+     */
+    public Slot start(String role, String name, List<String> wrapper, List<String> arguments, List<Path> companions)
+            throws IOException {
+        Slot slot = new Slot(role, name, wrapper, arguments, companions);
+        slot.current = ChildProcess.start(name, wrapper, ChildProcess.JVM_OPTIONS, arguments, logDir, sharedLog);
         slots.add(slot);
         watch(slot, slot.current);
         return slot;
@@ -262,7 +273,8 @@ public final class Supervisor implements AutoCloseable {
         try {
             List<String> arguments = new ArrayList<>(slot.arguments);
             arguments.addAll(slot.extraArguments);
-            ChildProcess child = ChildProcess.start(slot.name, arguments, logDir, sharedLog);
+            ChildProcess child = ChildProcess.start(slot.name, slot.wrapper, ChildProcess.JVM_OPTIONS, arguments,
+                    logDir, sharedLog);
             slot.current = child;
             int count = restarts.incrementAndGet();
             watch(slot, child);

@@ -1,7 +1,5 @@
-package dev.meteo.demo;
+package dev.meteo.process;
 
-import dev.meteo.cli.Meteo;
-import dev.meteo.process.ChildProcess;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,31 +13,35 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hosts for a test, one Linux network namespace each on one bridge, made by {@code deploy/netns/meteo-netns} (the
- * script a user runs, so the test proves it too): each host has its own address and network stack, a role started on
- * one with {@link #start} sees only its own interfaces, and {@link #cut} takes a host's link down as a pulled cable
- * would. {@link #close()} ends every process inside the namespaces and removes namespaces, links and bridge, also
- * after a failed test.
+ * Hosts on one machine, one Linux network namespace each on one bridge, made by {@code deploy/netns/meteo-netns} (the
+ * script a user runs, so every run proves it too): each host has its own address and network stack, a role started
+ * on one ({@link #start}, or a supervisor's child under {@link #wrapper}) sees only its own interfaces, and
+ * {@link #cut} takes a host's link down as a pulled cable would. {@link #close()} ends every process inside the
+ * namespaces and removes namespaces, links and bridge, also after a failed run. The HA topology of
+ * {@code meteo demo --topology ha} and {@code MultiHostTest} run on it.
  */
-final class NetnsHosts implements AutoCloseable {
+public final class NetnsHosts implements AutoCloseable {
 
-    static final Path SCRIPT = Path.of("..", "deploy", "netns", "meteo-netns").toAbsolutePath().normalize();
+    /** Where the script is in a checkout, from its root. */
+    public static final Path SCRIPT_IN_CHECKOUT = Path.of("deploy", "netns", "meteo-netns");
 
+    private final Path script;
     private final String name;
     private final String subnet;
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final List<ChildProcess> started = new ArrayList<>();
 
-    private NetnsHosts(String name, String subnet) {
+    private NetnsHosts(Path script, String name, String subnet) {
+        this.script = script;
         this.name = name;
         this.subnet = subnet;
     }
 
     /**
-     * Why namespaces cannot be made here, or {@code null} when they can: needs root and iproute2 (the test is then
+     * Why namespaces cannot be made here, or {@code null} when they can: needs root and iproute2 (a test is then
      * skipped with this message).
      */
-    static String unavailable() {
+    public static String unavailable() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "network namespaces need root (running as " + System.getProperty("user.name") + ")";
         }
@@ -59,9 +61,17 @@ final class NetnsHosts implements AutoCloseable {
         return null;
     }
 
-    /** Namespaces {@code name-HOST} for {@code hosts} on bridge {@code name-br}, addresses {@code subnet.2, .3, ...}. */
-    static NetnsHosts up(String name, String subnet, List<String> hosts) throws IOException, InterruptedException {
-        NetnsHosts netns = new NetnsHosts(name, subnet);
+    /**
+     * Namespaces {@code name-HOST} for {@code hosts} on bridge {@code name-br}, addresses {@code subnet.2, .3, ...},
+     * made by {@code script} ({@code deploy/netns/meteo-netns}).
+     */
+    public static NetnsHosts up(Path script, String name, String subnet, List<String> hosts)
+            throws IOException, InterruptedException {
+        if (!Files.isExecutable(script)) {
+            throw new IOException("no executable meteo-netns at " + script.toAbsolutePath()
+                    + " (run from the root of a Meteo checkout, or name it)");
+        }
+        NetnsHosts netns = new NetnsHosts(script, name, subnet);
         netns.script("down"); // leftovers of a run killed before its teardown
         try {
             List<String> command = new ArrayList<>(List.of("up"));
@@ -77,7 +87,7 @@ final class NetnsHosts implements AutoCloseable {
         return netns;
     }
 
-    String address(String host) {
+    public String address(String host) {
         String address = addresses.get(host);
         if (address == null) {
             throw new IllegalArgumentException("no host " + host + " in " + addresses.keySet());
@@ -86,41 +96,56 @@ final class NetnsHosts implements AutoCloseable {
     }
 
     /** The bridge's own address, in the test's namespace: how the test reaches every host. */
-    String bridgeAddress() {
+    public String bridgeAddress() {
         return subnet + ".1";
     }
 
     /** A private redis-server and rabbitmq-server on {@code host}; returns {redis URI, rabbit URI}. */
-    String[] services(String host, Path dir) throws IOException, InterruptedException {
+    public String[] services(String host, Path dir) throws IOException, InterruptedException {
         String[] uris = script("services", host, dir.toString()).strip().split(" ");
         return new String[]{uris[0], uris[1]};
     }
 
     /** Starts the launcher with {@code arguments} on {@code host}, as {@code ip netns exec HOST java ... Meteo ...}. */
-    ChildProcess start(String host, String processName, List<String> arguments, Path logDir, PrintWriter sharedLog)
+    public ChildProcess start(String host, String processName, List<String> arguments, Path logDir, PrintWriter sharedLog)
             throws IOException {
-        address(host);
-        ChildProcess child = ChildProcess.start(processName, List.of("ip", "netns", "exec", name + "-" + host),
-                ChildProcess.JVM_OPTIONS, arguments, logDir, sharedLog);
+        ChildProcess child = ChildProcess.start(processName, wrapper(host), ChildProcess.JVM_OPTIONS, arguments,
+                logDir, sharedLog);
         started.add(child);
         return child;
     }
 
-    void cut(String host) throws IOException, InterruptedException {
+    /** What runs a command on {@code host}: {@code ip netns exec <namespace>}. */
+    public List<String> wrapper(String host) {
+        address(host);
+        return List.of("ip", "netns", "exec", name + "-" + host);
+    }
+
+    /** The topology's name ({@code --name} of the script). */
+    public String name() {
+        return name;
+    }
+
+    /** The script that made the hosts. */
+    public Path script() {
+        return script;
+    }
+
+    public void cut(String host) throws IOException, InterruptedException {
         script("cut", host);
     }
 
-    void restore(String host) throws IOException, InterruptedException {
+    public void restore(String host) throws IOException, InterruptedException {
         script("restore", host);
     }
 
     /** {@code ss -ltnp} inside {@code host}: one line per listening TCP socket. */
-    List<String> listening(String host) throws IOException, InterruptedException {
+    public List<String> listening(String host) throws IOException, InterruptedException {
         return script("listening", host).lines().filter(line -> !line.isBlank()).toList();
     }
 
     private String script(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString(), "--name", name, "--subnet", subnet));
+        List<String> command = new ArrayList<>(List.of(script.toString(), "--name", name, "--subnet", subnet));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

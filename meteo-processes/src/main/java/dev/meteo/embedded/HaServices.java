@@ -1,0 +1,395 @@
+package dev.meteo.embedded;
+
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The services of the HA topology, started from the machine's own {@code redis-server} and {@code rabbitmq-server} and
+ * listening on one address (the network-namespace bridge's, so every host reaches them): a Redis primary and a replica
+ * under three Sentinels ({@code redis-sentinel://}), and a RabbitMQ cluster of three nodes ({@code amqp://} naming all
+ * three; the queues are quorum queues, replicated over them). The nemesis loses a store node with
+ * {@link #killRedisPrimary()} and {@link #killRabbitNode(String)}, and brings it back with {@link #restart(String)}:
+ * the old primary returns as a replica (the Sentinels reconfigure it), a RabbitMQ node rejoins its cluster.
+ *
+ * <p>Data, logs and each node's Erlang cookie live under the directory given, so nothing meets the machine's own broker.
+ * Closing kills every process started here.
+ */
+public final class HaServices implements AutoCloseable {
+
+    /** The Sentinels' name of the primary. */
+    public static final String PRIMARY_NAME = "meteo";
+    /** The broker user every role connects as (RabbitMQ lets {@code guest} in from its own host only). */
+    static final String RABBIT_USER = "meteo";
+
+    private static final Path RABBIT_SCRIPTS = Path.of("/usr/lib/rabbitmq/bin");
+    private static final long START_SECONDS = 120;
+
+    private final String address;
+    private final Path dir;
+    private final List<Node> redis = new ArrayList<>();
+    private final List<Node> sentinels = new ArrayList<>();
+    private final List<Node> rabbits = new ArrayList<>();
+
+    /** A process this started, and how to start it again. */
+    private static final class Node {
+        final String name;
+        final int port;
+        final List<String> command;
+        final Map<String, String> environment;
+        final Path log;
+        Process process;
+
+        Node(String name, int port, List<String> command, Map<String, String> environment, Path log) {
+            this.name = name;
+            this.port = port;
+            this.command = List.copyOf(command);
+            this.environment = Map.copyOf(environment);
+            this.log = log;
+        }
+
+        void launch() {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
+            }
+        }
+
+        void kill() throws InterruptedException {
+            if (process == null) {
+                return;
+            }
+            // rabbitmq-server is a script: the Erlang VM is its child. Not every descendant: an epmd it started stays.
+            process.descendants().filter(p -> p.info().command().orElse("").contains("beam"))
+                    .forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        boolean alive() {
+            return process != null && process.isAlive();
+        }
+    }
+
+    private HaServices(String address, Path dir) {
+        this.address = address;
+        this.dir = dir;
+    }
+
+    /**
+     * Why the HA services cannot start here, or {@code null} when they can: they need {@code redis-server} on the PATH
+     * and RabbitMQ's scripts where Debian puts them.
+     */
+    public static String unavailable() {
+        if (!onPath("redis-server")) {
+            return "redis-server is not on the PATH";
+        }
+        if (!Files.isExecutable(RABBIT_SCRIPTS.resolve("rabbitmq-server"))) {
+            return "rabbitmq-server is not installed in " + RABBIT_SCRIPTS;
+        }
+        return null;
+    }
+
+    private static boolean onPath(String program) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(folder, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Starts every service listening on {@code address} (and loopback), data and logs under {@code dir}, and returns
+     * once the Sentinels know the replica and the three RabbitMQ nodes run as one cluster (about a minute).
+     */
+    public static HaServices start(String address, Path dir) throws IOException, InterruptedException {
+        HaServices services = new HaServices(address, Files.createDirectories(dir));
+        try {
+            services.startRedis();
+            services.startRabbit();
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            services.close();
+            throw e;
+        }
+        return services;
+    }
+
+    private void startRedis() throws InterruptedException {
+        Path redisDir = dir.resolve("redis");
+        mkdirs(redisDir);
+        for (int i = 1; i <= 2; i++) {
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
+                    "--bind", address + " 127.0.0.1", "--protected-mode", "no", "--save", "", "--appendonly", "no",
+                    "--dir", redisDir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+                    "--replica-announce-ip", address));
+            if (i == 2) {
+                command.addAll(List.of("--replicaof", address, String.valueOf(redis.get(0).port)));
+            }
+            Node node = new Node("redis-" + i, port, command, Map.of(), redisDir.resolve("redis-" + i + ".log"));
+            node.launch();
+            awaitPing(node);
+            redis.add(node);
+        }
+        for (int i = 1; i <= 3; i++) {
+            int port = freePort();
+            Path config = redisDir.resolve("sentinel-" + i + ".conf");
+            write(config, String.join("\n", "port " + port, "bind " + address + " 127.0.0.1", "protected-mode no",
+                    "dir " + redisDir, "sentinel announce-ip " + address,
+                    "sentinel monitor " + PRIMARY_NAME + " " + address + " " + redis.get(0).port + " 2",
+                    "sentinel down-after-milliseconds " + PRIMARY_NAME + " 1000",
+                    "sentinel failover-timeout " + PRIMARY_NAME + " 3000",
+                    "sentinel parallel-syncs " + PRIMARY_NAME + " 1") + "\n");
+            Node sentinel = new Node("sentinel-" + i, port, List.of("redis-server", config.toString(), "--sentinel"),
+                    Map.of(), redisDir.resolve("sentinel-" + i + ".log"));
+            sentinel.launch();
+            awaitPing(sentinel);
+            sentinels.add(sentinel);
+        }
+        await("the Sentinels to see the replica", () -> {
+            try (Jedis sentinel = new Jedis(address, sentinels.get(0).port, 2_000)) {
+                return !sentinel.sentinelReplicas(PRIMARY_NAME).isEmpty();
+            }
+        });
+    }
+
+    private void startRabbit() throws IOException, InterruptedException {
+        Path home = dir.resolve("rabbit").resolve("home"); // one Erlang cookie for the three nodes
+        mkdirs(home);
+        String tag = Long.toString(ProcessHandle.current().pid());
+        for (int i = 1; i <= 3; i++) {
+            Path nodeDir = dir.resolve("rabbit").resolve("rabbit-" + i);
+            mkdirs(nodeDir);
+            int port = freePort();
+            write(nodeDir.resolve("enabled_plugins"), "[].\n");
+            write(nodeDir.resolve("rabbitmq.conf"), "listeners.tcp.1 = " + address + ":" + port + "\n"
+                    + "listeners.tcp.2 = 127.0.0.1:" + port + "\n");
+            String nodeName = "meteo-ha-" + i + "-" + tag + "@localhost";
+            Map<String, String> environment = Map.of("HOME", home.toString(), "RABBITMQ_NODENAME", nodeName,
+                    "RABBITMQ_NODE_PORT", String.valueOf(port), "RABBITMQ_DIST_PORT", String.valueOf(freePort()),
+                    "RABBITMQ_MNESIA_BASE", nodeDir.resolve("mnesia").toString(),
+                    "RABBITMQ_LOG_BASE", nodeDir.resolve("log").toString(),
+                    "RABBITMQ_ENABLED_PLUGINS_FILE", nodeDir.resolve("enabled_plugins").toString(),
+                    "RABBITMQ_CONFIG_FILE", nodeDir.resolve("rabbitmq").toString(),
+                    "RABBITMQ_PID_FILE", nodeDir.resolve("pid").toString());
+            Node node = new Node("rabbit-" + i, port, List.of(RABBIT_SCRIPTS.resolve("rabbitmq-server").toString()),
+                    environment, nodeDir.resolve("stdout.log"));
+            node.launch();
+            rabbits.add(node);
+        }
+        for (Node node : rabbits) {
+            awaitRabbit(node);
+        }
+        Node seed = rabbits.get(0);
+        for (Node node : rabbits.subList(1, rabbits.size())) {
+            ctl(node, "stop_app");
+            ctl(node, "join_cluster", seed.environment.get("RABBITMQ_NODENAME"));
+            ctl(node, "start_app");
+        }
+        for (Node node : rabbits) {
+            ctl(node, "await_startup");
+        }
+        ctl(seed, "add_user", RABBIT_USER, RABBIT_USER);
+        ctl(seed, "set_permissions", "-p", "/", RABBIT_USER, ".*", ".*", ".*");
+    }
+
+    /** {@code redis-sentinel://address:s1,address:s2,address:s3/meteo}. */
+    public String redisUri() {
+        return "redis-sentinel://" + String.join(",", sentinels.stream().map(s -> address + ":" + s.port).toList())
+                + "/" + PRIMARY_NAME;
+    }
+
+    /** {@code amqp://meteo:meteo@address:p1,address:p2,address:p3/}: a role connects to the first node that answers. */
+    public String rabbitUri() {
+        return "amqp://" + RABBIT_USER + ":" + RABBIT_USER + "@"
+                + String.join(",", rabbits.stream().map(n -> address + ":" + n.port).toList()) + "/";
+    }
+
+    /** The RabbitMQ nodes' names, as the nemesis targets them: {@code rabbit-1 .. rabbit-3}. */
+    public List<String> rabbitNodes() {
+        return rabbits.stream().map(n -> n.name).toList();
+    }
+
+    /** The Redis node the Sentinels take for the primary now ({@code redis-1} or {@code redis-2}), or null. */
+    public String redisPrimary() {
+        for (Node sentinel : sentinels) {
+            try (Jedis jedis = new Jedis(address, sentinel.port, 2_000)) {
+                int port = Integer.parseInt(jedis.sentinelGetMasterAddrByName(PRIMARY_NAME).get(1));
+                return redis.stream().filter(n -> n.port == port).map(n -> n.name).findFirst().orElse(null);
+            } catch (RuntimeException unreachable) {
+                // the next one
+            }
+        }
+        return null;
+    }
+
+    /** SIGKILL to the Redis primary: returns its name; {@link #awaitRedisFailover} waits for the promotion. */
+    public String killRedisPrimary() throws InterruptedException {
+        String primary = redisPrimary();
+        if (primary == null) {
+            throw new IllegalStateException("no Sentinel names a primary");
+        }
+        node(primary).kill();
+        return primary;
+    }
+
+    /** Waits until the Sentinels name a primary other than {@code lost} (a failover takes a few seconds). */
+    public void awaitRedisFailover(String lost) throws InterruptedException {
+        await("the Sentinels to promote a replica", () -> {
+            String now = redisPrimary();
+            return now != null && !now.equals(lost);
+        });
+    }
+
+    /** SIGKILL to RabbitMQ node {@code name}'s Erlang VM. */
+    public void killRabbitNode(String name) throws InterruptedException {
+        node(name).kill();
+    }
+
+    /**
+     * Starts node {@code name} again and waits until it serves: a Redis node answers PING (the Sentinels make it a
+     * replica of the new primary), a RabbitMQ node is back in its cluster.
+     */
+    public void restart(String name) throws IOException, InterruptedException {
+        Node node = node(name);
+        node.launch();
+        if (rabbits.contains(node)) {
+            awaitRabbit(node);
+            ctl(node, "await_startup");
+        } else {
+            awaitPing(node);
+            await("the Sentinels to take " + name + " for a replica", () -> {
+                try (Jedis jedis = new Jedis(address, node.port, 2_000)) {
+                    return jedis.info("replication").contains("role:slave");
+                }
+            });
+        }
+    }
+
+    private Node node(String name) {
+        List<Node> all = new ArrayList<>(redis);
+        all.addAll(rabbits);
+        return all.stream().filter(n -> n.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service node " + name));
+    }
+
+    private void awaitPing(Node node) throws InterruptedException {
+        await(node.name + " to answer (see " + node.log + ")", () -> {
+            if (!node.alive()) {
+                throw new IllegalStateException(node.name + " exited: see " + node.log);
+            }
+            try (Jedis jedis = new Jedis(address, node.port, 2_000)) {
+                return "PONG".equals(jedis.ping());
+            }
+        });
+    }
+
+    private void awaitRabbit(Node node) throws InterruptedException {
+        await(node.name + " to start (see " + node.log + ")", () -> {
+            if (!node.alive()) {
+                throw new IllegalStateException(node.name + " exited: see " + node.log);
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new InetSocketAddress(address, node.port), 1_000);
+                return true;
+            }
+        });
+    }
+
+    private void ctl(Node node, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(RABBIT_SCRIPTS.resolve("rabbitmqctl").toString(), "-n",
+                node.environment.get("RABBITMQ_NODENAME")));
+        command.addAll(List.of(arguments));
+        Path log = node.log.resolveSibling("ctl.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("HOME", node.environment.get("HOME"));
+        Process ctl = builder.start();
+        if (!ctl.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
+            ctl.destroyForcibly();
+            throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " on " + node.name + " timed out: see " + log);
+        }
+        if (ctl.exitValue() != 0) {
+            throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " on " + node.name + " failed: see " + log);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Condition condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(START_SECONDS);
+        Exception last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (IllegalStateException exited) {
+                throw exited;
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("timed out waiting for " + what
+                + (last == null ? "" : " (last: " + last.getMessage() + ")"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void mkdirs(Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills every process started here: the roles first, so that none is left talking to a store being removed. */
+    @Override
+    public void close() throws InterruptedException {
+        List<Node> all = new ArrayList<>(sentinels);
+        all.addAll(redis);
+        all.addAll(rabbits);
+        for (Node node : all) {
+            node.kill();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HaServices[" + address + ", " + (redis.size() + sentinels.size()) + " Redis processes, "
+                + rabbits.size() + " RabbitMQ nodes]";
+    }
+}
