@@ -703,7 +703,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         Console.info("demo: chaos: " + schedule.describe());
         schedule.faults().stream().limit(50).forEach(fault -> Console.info("demo: chaos:   " + fault));
         history = History.create(runDir.resolve(HISTORY_FILE), Clock.systemUTC());
-        arrivals = WindowArrivals.follow(runDir.resolve("terminal-1.jsonl"));
+        arrivals = WindowArrivals.follow(IntStream.rangeClosed(1, terminals)
+                .mapToObj(i -> runDir.resolve("terminal-" + i + ".jsonl")).toList());
         chaosStart = Instant.now();
         Duration span = window.multipliedBy(2).compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
                 : window.multipliedBy(2);

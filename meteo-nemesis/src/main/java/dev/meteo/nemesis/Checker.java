@@ -25,9 +25,10 @@ import java.util.TreeMap;
  *     terminal, up to the store's closed horizon, and as many records in them as the store holds in windows;</li>
  * <li>no record late that the faults do not explain: records first counted late at a window (its running late count
  *     rose) were held on their way to the store for longer than the grace, so some fault that can hold records
- *     ({@link Fault#explainsLateBy}) must have lasted longer than the grace and overlapped the time they could have been
- *     counted, from the close of the window before ({@code end + grace}) to that window's close, give or take a slack
- *     (retries after a fault, a close delayed by a catch-up);</li>
+ *     ({@link Fault#explainsLateBy}: of a role on their way to the store, or a sensor clock far enough behind) must
+ *     have lasted longer than the grace and overlapped the time they could have been counted, from the close of the
+ *     window before ({@code end + grace}) to that window's close, give or take a slack (retries after a fault, a close
+ *     delayed by a catch-up);</li>
  * <li>each fault's time to recover: from its end to the first sample whose windows are on time again and whose rate
  *     is back to a share of the rate before the fault; a problem when the samples go on past the bound without it.</li>
  * </ol>
@@ -44,25 +45,39 @@ public final class Checker {
      * @param rateRecovered   the share of the rate before a fault that counts as the rate back, in [0, 1]
      * @param baseline        how long before a fault its rate before is averaged over
      * @param recoveryBound   a fault not recovered this long after its end (while samples go on) is a problem
+     * @param processing      the longest a record may take from its detection to the store when nothing fails (the
+     *                        compute servers' artificial processing delay plus transport): a sensor clock behind by
+     *                        more than the grace less this has its records counted late by design
      */
     public record Settings(Duration grace, Duration lateSlack, Duration onTime, double rateRecovered,
-                           Duration baseline, Duration recoveryBound) {
+                           Duration baseline, Duration recoveryBound, Duration processing) {
 
         public Settings {
             Objects.requireNonNull(lateSlack, "lateSlack");
+            Objects.requireNonNull(processing, "processing");
+            if (processing.isNegative()) {
+                throw new IllegalArgumentException("processing is a time, not negative: " + processing);
+            }
             if (rateRecovered < 0 || rateRecovered > 1) {
                 throw new IllegalArgumentException("rateRecovered is a share in [0, 1]: " + rateRecovered);
             }
         }
 
-        /** The store's grace, 5 s of slack, on time within 1 s, 80 % of the rate before over 10 s, 60 s to recover. */
+        /**
+         * The store's grace, 5 s of slack, on time within 1 s, 80 % of the rate before over 10 s, 60 s to recover, no
+         * processing time.
+         */
         public static Settings defaults() {
             return new Settings(null, Duration.ofSeconds(5), Duration.ofSeconds(1), 0.8, Duration.ofSeconds(10),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(60), Duration.ZERO);
         }
 
         public Settings withGrace(Duration grace) {
-            return new Settings(grace, lateSlack, onTime, rateRecovered, baseline, recoveryBound);
+            return new Settings(grace, lateSlack, onTime, rateRecovered, baseline, recoveryBound, processing);
+        }
+
+        public Settings withProcessing(Duration processing) {
+            return new Settings(grace, lateSlack, onTime, rateRecovered, baseline, recoveryBound, processing);
         }
     }
 
@@ -265,7 +280,7 @@ public final class Checker {
         Instant from = countedAfter.equals(Instant.MIN) ? countedAfter : countedAfter.minus(settings.lateSlack());
         Instant to = countedBy.plus(settings.lateSlack());
         List<Fault> explaining = evidence.faults().stream()
-                .filter(fault -> fault.explainsLateBy(grace, evidence.runEnd()))
+                .filter(fault -> fault.explainsLateBy(grace, settings.processing(), evidence.runEnd()))
                 .filter(fault -> !fault.start().isAfter(to) && !fault.endOr(evidence.runEnd()).isBefore(from))
                 .toList();
         return new LateRecords(countedAfter, countedBy, count, explaining);

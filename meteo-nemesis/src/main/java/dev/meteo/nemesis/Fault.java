@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * One fault as it happened: its kind, the process (or node, or host) it struck, when it started and when it ended,
- * and what else describes it ({@code detail}: e.g. {@code offset-ms} of a clock offset, {@code delay-ms} of a slow
- * link). {@code end} is {@code null} for a fault the history saw start and not end (the run stopped first).
+ * and what else describes it ({@code detail}: e.g. {@code role} of the process struck, {@code offset-ms} of a clock
+ * offset, {@code delay-ms} of a slow link). {@code end} is {@code null} for a fault the history saw start and not end
+ * (the run stopped first).
  */
 public record Fault(FaultKind kind, String target, Instant start, Instant end, Map<String, String> detail) {
 
@@ -17,6 +20,18 @@ public record Fault(FaultKind kind, String target, Instant start, Instant end, M
     public static final String OFFSET_MILLIS = "offset-ms";
     /** The detail key of a slow link's delay per chunk, in milliseconds. */
     public static final String DELAY_MILLIS = "delay-ms";
+    /**
+     * The detail key of the role of the process struck, as the launcher names it ({@code lb}, {@code server},
+     * {@code proxy}, {@code terminal}, {@code sensor}, {@code redis}, {@code rabbit}). Histories written before it
+     * existed have none.
+     */
+    public static final String ROLE = "role";
+
+    /**
+     * The roles a record passes through between its sensor and the store: holding one of them holds the record. The
+     * proxies and terminals come after the store, and a sensor is a case of its own ({@link #explainsLateBy}).
+     */
+    private static final Set<String> ON_THE_WAY_TO_THE_STORE = Set.of("lb", "server", "redis", "rabbit");
 
     public Fault {
         Objects.requireNonNull(kind, "kind");
@@ -50,16 +65,43 @@ public record Fault(FaultKind kind, String target, Instant start, Instant end, M
         return value == null ? absent : Long.parseLong(value);
     }
 
+    /** The role of the process struck ({@link #ROLE}), or empty for a history written before faults carried it. */
+    public Optional<String> role() {
+        return Optional.ofNullable(detail.get(ROLE));
+    }
+
     /**
-     * Whether this fault can explain records made late under a grace of {@code grace}: a fault that can hold records
-     * on their way to the store and lasted longer than the grace, or a clock offset that put a sensor further behind
-     * than the grace (its records are late by design). A short fault is retried around within the grace.
+     * Whether this fault can explain records made late under a grace of {@code grace}, when a record may take up to
+     * {@code processing} from its detection to the store with nothing failing.
+     * <ul>
+     * <li>A fault that can hold records on their way to the store and lasted longer than the grace (a short one is
+     *     retried around within the grace), if it struck a role on that way: a load balancer, a compute server, Redis,
+     *     RabbitMQ, or a sensor cut off from the load balancers (its records wait and are retried with their old
+     *     detection time). Not a proxy (held, it closes windows later, not earlier, and its standby takes over), not a
+     *     terminal (after the store), not a killed sensor (its restarted process does not resend: the records it lost
+     *     are in doubt, not late), nor a role not known to be on the way.</li>
+     * <li>A clock offset on a sensor behind by more than the grace less the processing time: its records reach the
+     *     store up to {@code -offset + processing} after the time they claim, so they are late by design. A clock
+     *     offset on any other role holds no record.</li>
+     * </ul>
+     * A fault without a role (a history written before {@link #ROLE}) is judged as before: any role's, and a clock
+     * offset only when it alone exceeds the grace.
      */
-    public boolean explainsLateBy(Duration grace, Instant runEnd) {
+    public boolean explainsLateBy(Duration grace, Duration processing, Instant runEnd) {
+        Optional<String> role = role();
         if (kind == FaultKind.CLOCK_OFFSET) {
-            return -detailLong(OFFSET_MILLIS, 0) > grace.toMillis();
+            long behindMillis = -detailLong(OFFSET_MILLIS, 0);
+            if (role.isEmpty()) {
+                return behindMillis > grace.toMillis();
+            }
+            return role.get().equals("sensor") && behindMillis + processing.toMillis() > grace.toMillis();
         }
-        return kind.delaysStorage() && duration(runEnd).compareTo(grace) > 0;
+        if (!kind.delaysStorage() || duration(runEnd).compareTo(grace) <= 0) {
+            return false;
+        }
+        return role.map(struck -> ON_THE_WAY_TO_THE_STORE.contains(struck)
+                        || (struck.equals("sensor") && kind == FaultKind.PARTITION_SENSOR_LB))
+                .orElse(true);
     }
 
     /** {@code kind target [start, end)}, for logs and verdicts. */

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * What the nemesis can do to a deployment, each with the roles it strikes (as the launcher names them: {@code lb},
  * {@code server}, {@code proxy}, {@code terminal}, {@code sensor}, {@code redis}, {@code rabbit}) and whether it can
- * hold a record on its way to the store, which is the only way a fault explains a late record.
+ * hold a record on its way to the store, which is the only way a fault explains a late record (and only when it
+ * strikes a role on that way: {@link Fault#explainsLateBy}).
  */
 public enum FaultKind {
 
@@ -25,7 +26,8 @@ public enum FaultKind {
     SLOW_LINK("slow-link", true, Set.of("lb", "server", "proxy", "terminal")),
     /**
      * The process restarted with {@code --clock-offset}. It holds no record back, but a sensor whose clock runs behind
-     * by more than the grace has its records counted late by design: {@link Fault#explainsLateBy} says so.
+     * by more than the grace (less the time a record takes to the store) has its records counted late by design:
+     * {@link Fault#explainsLateBy} says so.
      */
     CLOCK_OFFSET("clock-offset", false, Set.of("server", "proxy", "sensor")),
     /** The Redis primary killed under Sentinel: no store answers until a replica is promoted. */

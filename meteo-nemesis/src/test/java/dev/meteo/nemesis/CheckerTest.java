@@ -140,8 +140,13 @@ abstract class CheckerTest {
 
     private Checker.Verdict check(Map<String, List<WindowResult>> terminals, SensorReports sensors, List<Fault> faults,
                                   List<RunSample> samples) {
-        Checker.Verdict verdict = new Checker(Checker.Settings.defaults()).check(new Checker.Evidence(terminals,
-                sensors, store, faults, samples, at(20 * WINDOW)));
+        return check(Checker.Settings.defaults(), terminals, sensors, faults, samples);
+    }
+
+    private Checker.Verdict check(Checker.Settings settings, Map<String, List<WindowResult>> terminals,
+                                  SensorReports sensors, List<Fault> faults, List<RunSample> samples) {
+        Checker.Verdict verdict = new Checker(settings).check(new Checker.Evidence(terminals, sensors, store, faults,
+                samples, at(20 * WINDOW)));
         System.out.println(verdict);
         return verdict;
     }
@@ -303,6 +308,72 @@ abstract class CheckerTest {
         Fault offset = new Fault(FaultKind.CLOCK_OFFSET, "sensor-air", at(WINDOW), at(WINDOW + 9_000),
                 Map.of(Fault.OFFSET_MILLIS, "-5000"));
         assertTrue(check(twoTerminals(), sensors("air-1", confirmed(8)), List.of(offset), List.of()).passes());
+    }
+
+    /** A fault of {@code kind} on {@code target}, whose role the history names, around aRunWithOneLateRecord's. */
+    private Fault aroundTheLateRecord(FaultKind kind, String target, String role) {
+        return new Fault(kind, target, at(WINDOW + 200), at(WINDOW + 200 + 4_000), Map.of(Fault.ROLE, role));
+    }
+
+    @Test
+    void aLateRecordIsExplainedByAPausedServerButNotByAPausedProxyHoweverLong() throws IOException {
+        aRunWithOneLateRecord();
+        Map<String, List<WindowResult>> terminals = twoTerminals();
+        Fault proxyPause = aroundTheLateRecord(FaultKind.PAUSE, "proxy-1", "proxy");
+        Checker.Verdict proxyPaused = check(terminals, sensors("air-1", confirmed(8)), List.of(proxyPause), List.of());
+        assertFalse(proxyPaused.passes(), proxyPaused.toString());
+        assertFalse(proxyPaused.lateRecords().get(0).explained());
+        Fault serverPause = aroundTheLateRecord(FaultKind.PAUSE, "server-2", "server");
+        Checker.Verdict serverPaused = check(terminals, sensors("air-1", confirmed(8)),
+                List.of(proxyPause, serverPause), List.of());
+        assertTrue(serverPaused.passes(), serverPaused.toString());
+        assertEquals(List.of(serverPause), serverPaused.lateRecords().get(0).explainedBy());
+    }
+
+    @Test
+    void aLateRecordIsExplainedByASensorCutOffFromTheLoadBalancersButNotByAKilledSensor() throws IOException {
+        aRunWithOneLateRecord();
+        Map<String, List<WindowResult>> terminals = twoTerminals();
+        Fault kill = aroundTheLateRecord(FaultKind.KILL, "sensor-air", "sensor");
+        Checker.Verdict killed = check(terminals, sensors("air-1", confirmed(8)), List.of(kill), List.of());
+        assertFalse(killed.passes(), killed.toString());
+        Fault partition = aroundTheLateRecord(FaultKind.PARTITION_SENSOR_LB, "sensor-air", "sensor");
+        Checker.Verdict cutOff = check(terminals, sensors("air-1", confirmed(8)), List.of(kill, partition), List.of());
+        assertTrue(cutOff.passes(), cutOff.toString());
+        assertEquals(List.of(partition), cutOff.lateRecords().get(0).explainedBy());
+    }
+
+    @Test
+    void aSensorClockBehindByLessThanTheGraceExplainsItsLateRecordsOnlyWithTheProcessingTimeAdded()
+            throws IOException {
+        aRunWithOneLateRecord();
+        Map<String, List<WindowResult>> terminals = twoTerminals();
+        Fault fiveSecondsBehind = new Fault(FaultKind.CLOCK_OFFSET, "sensor-air", at(WINDOW), at(WINDOW + 9_000),
+                Map.of(Fault.OFFSET_MILLIS, "-5000", Fault.ROLE, "sensor"));
+        Checker.Settings graceOfSixSeconds = Checker.Settings.defaults().withGrace(Duration.ofSeconds(6));
+        Checker.Verdict withProcessing = check(graceOfSixSeconds.withProcessing(Duration.ofMillis(3_500)), terminals,
+                sensors("air-1", confirmed(8)), List.of(fiveSecondsBehind), List.of());
+        assertTrue(withProcessing.passes(), withProcessing.toString());
+        Checker.Verdict withoutProcessing = check(graceOfSixSeconds, terminals, sensors("air-1", confirmed(8)),
+                List.of(fiveSecondsBehind), List.of());
+        assertFalse(withoutProcessing.passes(), withoutProcessing.toString());
+    }
+
+    @Test
+    void aClockOffsetOnAServerExplainsNoLateRecordHoweverFarBehind() throws IOException {
+        aRunWithOneLateRecord();
+        Fault offset = new Fault(FaultKind.CLOCK_OFFSET, "server-1", at(WINDOW), at(WINDOW + 9_000),
+                Map.of(Fault.OFFSET_MILLIS, "-60000", Fault.ROLE, "server"));
+        Checker.Verdict verdict = check(twoTerminals(), sensors("air-1", confirmed(8)), List.of(offset), List.of());
+        assertFalse(verdict.passes(), verdict.toString());
+    }
+
+    @Test
+    void aFaultWithoutARoleExplainsLateRecordsAsBeforeEvenOnAProxy() throws IOException {
+        aRunWithOneLateRecord();
+        Fault pause = new Fault(FaultKind.PAUSE, "proxy-1", at(WINDOW + 200), at(WINDOW + 200 + 4_000), Map.of());
+        Checker.Verdict verdict = check(twoTerminals(), sensors("air-1", confirmed(8)), List.of(pause), List.of());
+        assertTrue(verdict.passes(), verdict.toString());
     }
 
     @Test
