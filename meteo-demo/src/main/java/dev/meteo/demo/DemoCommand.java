@@ -437,7 +437,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         if (proxies < 1 || balancers < 1) {
             throw new IllegalArgumentException("--proxies and --lbs need 1 or more");
         }
-        List<Endpoint> balancerAddresses = ha != null ? hostAddresses("lb", balancers, balancer.endpoints().get(0).port())
+        List<Endpoint> balancerAddresses = ha != null && mode.mode() == Mode.GRPC ? hostAddresses("lb", balancers, balancer.endpoints().get(0).port())
                 : addresses(balancer.endpoints(), balancers, registry.endpoints());
         List<Endpoint> proxyAddresses = ha != null ? hostAddresses("proxy", proxies, registry.endpoints().get(0).port())
                 : addresses(registry.endpoints(), proxies, balancerAddresses);
@@ -1037,7 +1037,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         }
         Instant runEnd = chaosEnd != null ? chaosEnd : Instant.now();
         List<Fault> faults = History.read(history.file());
-        Checker.Verdict verdict = new Checker(Checker.Settings.defaults().withGrace(grace)).check(
+        Checker.Verdict verdict = new Checker(Checker.Settings.defaults().withGrace(grace).withProcessing(delay.max())).check(
                 new Checker.Evidence(fromCommonStart(windows), () -> tallies, store, faults, List.copyOf(samples), runEnd));
         Files.writeString(runDir.resolve(VERDICT_FILE), Json.write(verdictJson(verdict)) + "\n");
         Timeline.write(runDir.resolve(TIMELINE_FILE), "meteo demo --chaos, " + mode.mode() + " mode, seed "

@@ -86,6 +86,22 @@ class DemoChaosScheduleTest {
         assertTrue(early.stream().noneMatch(fault -> role(fault.target()).equals("sensor")), "no sensor: " + early);
     }
 
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void theHaRunLosesTheRedisPrimaryFirstAndHasEveryKindOnlyTheHaTopologyInjectsInItsFirstFiftyFiveSeconds(Mode mode) {
+        List<String> flags = DemoRuns.haFlags(mode);
+        List<PlannedFault> early = schedule(flags, seedOf(flags)).faults().stream()
+                .filter(fault -> fault.endsAt().compareTo(Duration.ofSeconds(55)) <= 0).toList();
+
+        Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        early.forEach(fault -> kinds.add(fault.kind()));
+        assertTrue(kinds.containsAll(DemoRuns.haKinds(mode)), "the kinds early in the run: " + early);
+        assertTrue(early.stream().limit(4).anyMatch(fault -> fault.kind() == FaultKind.REDIS_PRIMARY_LOSS),
+                "the Redis primary lost among the first four faults: " + early);
+        assertTrue(early.stream().noneMatch(fault -> fault.kind() == FaultKind.KILL
+                && role(fault.target()).equals("sensor")), "no sensor killed (its records would be in doubt): " + early);
+    }
+
     private static String role(String target) {
         if (target.equals(Nemesis.ACTIVE_PROXY)) {
             return "proxy";

@@ -6,11 +6,15 @@ import dev.meteo.cli.dashboard.JsonlFileSink;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.model.WindowResult;
+import dev.meteo.nemesis.FaultKind;
+import dev.meteo.process.Nemesis;
+import dev.meteo.process.NetnsHosts;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +81,32 @@ final class DemoRuns {
     static List<String> serverPausesFlags(Mode mode) {
         return flags(mode, "24s", "0.5s..1.5s", "3s", "--chaos", "3s", "--chaos-roles", "server", "--chaos-faults",
                 "pause", "--chaos-pause", "8s..8s", "--retention", "3");
+    }
+
+    /** The seeds of the HA topology's runs ({@link DemoHaGrpcNemesisTest}, {@link DemoHaRabbitNemesisTest}). */
+    static final Map<Mode, Long> HA_SEEDS = Map.of(Mode.GRPC, 8L, Mode.RABBIT, 21L);
+
+    /** The faults only the HA topology injects, per mode: grpc mode has no broker to lose a node of. */
+    static Set<FaultKind> haKinds(Mode mode) {
+        Set<FaultKind> kinds = EnumSet.copyOf(Nemesis.ONLY_HA);
+        if (mode == Mode.GRPC) {
+            kinds.remove(FaultKind.RABBIT_NODE_LOSS);
+        }
+        return kinds;
+    }
+
+    /**
+     * The HA topology ({@code --topology ha}: every child on a network-namespace host, Redis under Sentinel, three
+     * RabbitMQ nodes) for 90 s: two load balancers (grpc), two proxies, three servers; a fault every 4 s of the kinds
+     * only it can inject, plus kills and pauses, 3-6 s each, with a fixed seed.
+     */
+    static List<String> haFlags(Mode mode) {
+        String kinds = String.join(",", haKinds(mode).stream().map(FaultKind::label).toList()) + ",kill,pause";
+        List<String> flags = flags(mode, "90s", "0..50ms", "2s", "--topology", "ha", "--servers", "3",
+                "--netns-script", Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toString(),
+                "--chaos", "4s", "--chaos-seed", "" + HA_SEEDS.get(mode), "--chaos-faults", kinds,
+                "--chaos-pause", "3s..6s");
+        return flags;
     }
 
     /** A demo's flags but where it writes and listens. */

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * <li>no record late that the faults do not explain: records first counted late at a window (its running late count
  *     rose) were held on their way to the store for longer than the grace, so some fault that can hold records
  *     ({@link Fault#explainsLateBy}: of a role on their way to the store, or a sensor clock far enough behind) must
- *     have lasted longer than the grace and overlapped the time they could have been counted, from the close of the
+ *     have held them longer than the grace less the processing time and overlapped (up to {@link Fault#heldUntil})
+ *     the time they could have been counted, from the close of the
  *     window before ({@code end + grace}) to that window's close, give or take a slack (retries after a fault, a close
  *     delayed by a catch-up);</li>
  * <li>each fault's time to recover: from its end to the first sample whose windows are on time again and whose rate
@@ -158,8 +159,8 @@ public final class Checker {
         List<LateRecords> late = lateRecords(reference, evidence, grace);
         late.stream().filter(records -> !records.explained()).forEach(records -> problems.add(records.count()
                 + " records counted late between " + records.countedAfter() + " and " + records.countedBy()
-                + " that no fault explains (none that can hold records lasted longer than the grace of "
-                + grace.toMillis() + " ms then)"));
+                + " that no fault explains (none on their way to the store held records longer than the grace of "
+                + grace.toMillis() + " ms less the processing time then)"));
         List<Recovery> recoveries = recoveries(evidence, problems);
         return new Verdict(confirmed, storedInWindows, evidence.store().lateCount(), evidence.store().rejectedCount(),
                 late, recoveries, List.copyOf(problems));
@@ -281,7 +282,7 @@ public final class Checker {
         Instant to = countedBy.plus(settings.lateSlack());
         List<Fault> explaining = evidence.faults().stream()
                 .filter(fault -> fault.explainsLateBy(grace, settings.processing(), evidence.runEnd()))
-                .filter(fault -> !fault.start().isAfter(to) && !fault.endOr(evidence.runEnd()).isBefore(from))
+                .filter(fault -> !fault.start().isAfter(to) && !fault.heldUntil(evidence.runEnd()).isBefore(from))
                 .toList();
         return new LateRecords(countedAfter, countedBy, count, explaining);
     }

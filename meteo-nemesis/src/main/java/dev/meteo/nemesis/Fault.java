@@ -74,8 +74,9 @@ public record Fault(FaultKind kind, String target, Instant start, Instant end, M
      * Whether this fault can explain records made late under a grace of {@code grace}, when a record may take up to
      * {@code processing} from its detection to the store with nothing failing.
      * <ul>
-     * <li>A fault that can hold records on their way to the store and lasted longer than the grace (a short one is
-     *     retried around within the grace), if it struck a role on that way: a load balancer, a compute server, Redis,
+     * <li>A fault that can hold records on their way to the store for longer than the grace less the processing time
+     *     (its duration, and for a partition its after-effect: {@link #heldUntil}; a shorter one is retried around
+     *     within the grace), if it struck a role on that way: a load balancer, a compute server, Redis,
      *     RabbitMQ, or a sensor cut off from the load balancers (its records wait and are retried with their old
      *     detection time). Not a proxy (held, it closes windows later, not earlier, and its standby takes over), not a
      *     terminal (after the store), not a killed sensor (its restarted process does not resend: the records it lost
@@ -96,12 +97,23 @@ public record Fault(FaultKind kind, String target, Instant start, Instant end, M
             }
             return role.get().equals("sensor") && behindMillis + processing.toMillis() > grace.toMillis();
         }
-        if (!kind.delaysStorage() || duration(runEnd).compareTo(grace) <= 0) {
+        if (!kind.delaysStorage() || Duration.between(start, heldUntil(runEnd)).plus(processing).compareTo(grace) <= 0) {
             return false;
         }
         return role.map(struck -> ON_THE_WAY_TO_THE_STORE.contains(struck)
                         || (struck.equals("sensor") && kind == FaultKind.PARTITION_SENSOR_LB))
                 .orElse(true);
+    }
+
+    /**
+     * Until when this fault may still hold records back: its end, and for a partition as long again after it. TCP
+     * retransmits what the cut link lost with a doubling timeout, so the first retry after the link is back may come
+     * as long after as the cut lasted (a 9 s cut delayed records 7 s past its end here).
+     */
+    public Instant heldUntil(Instant runEnd) {
+        Instant end = endOr(runEnd);
+        boolean partition = kind == FaultKind.PARTITION_HOST || kind == FaultKind.PARTITION_SENSOR_LB;
+        return partition ? end.plus(Duration.between(start, end)) : end;
     }
 
     /** {@code kind target [start, end)}, for logs and verdicts. */

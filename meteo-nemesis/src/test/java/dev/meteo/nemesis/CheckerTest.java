@@ -274,8 +274,8 @@ abstract class CheckerTest {
         Checker.Verdict verdict = check(twoTerminals(), sensors("air-1", confirmed(8)), List.of(), List.of());
         assertEquals(1, verdict.lateRecords().size());
         assertEquals(List.of("1 records counted late between " + at(2 * WINDOW + GRACE) + " and "
-                + at(3 * WINDOW + GRACE) + " that no fault explains (none that can hold records lasted longer than "
-                + "the grace of 1000 ms then)"), verdict.problems());
+                + at(3 * WINDOW + GRACE) + " that no fault explains (none on their way to the store held records "
+                + "longer than the grace of 1000 ms less the processing time then)"), verdict.problems());
     }
 
     @Test

@@ -112,4 +112,23 @@ class FaultTest {
             assertFalse(clockOffset(role, -60_000).explainsLateBy(GRACE, Duration.ofMillis(3_500), RUN_END), role);
         }
     }
+
+    @Test
+    void aFaultShorterThanTheGraceExplainsLateRecordsWhenProcessingMakesUpTheRest() {
+        Fault pause = new Fault(FaultKind.PAUSE, "server-1", START, START.plusSeconds(4), Map.of(Fault.ROLE, "server"));
+        assertFalse(pause.explainsLateBy(GRACE, NO_PROCESSING, RUN_END));
+        assertTrue(pause.explainsLateBy(GRACE, Duration.ofMillis(3_500), RUN_END));
+    }
+
+    @Test
+    void aPartitionHoldsRecordsAsLongAgainAfterItEndsAndAPauseDoesNot() {
+        Instant end = START.plusSeconds(9);
+        Fault partition = new Fault(FaultKind.PARTITION_HOST, "lb-1", START, end, Map.of(Fault.ROLE, "lb"));
+        Fault pause = new Fault(FaultKind.PAUSE, "lb-1", START, end, Map.of(Fault.ROLE, "lb"));
+        assertEquals(end.plusSeconds(9), partition.heldUntil(RUN_END));
+        assertEquals(end, pause.heldUntil(RUN_END));
+        Fault cutShort = new Fault(FaultKind.PARTITION_SENSOR_LB, "air-1", START, START.plusSeconds(4),
+                Map.of(Fault.ROLE, "sensor"));
+        assertTrue(explains(cutShort), "4 s cut + 4 s of retransmission backoff > 6 s grace");
+    }
 }

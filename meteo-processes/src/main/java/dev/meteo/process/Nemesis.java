@@ -72,8 +72,6 @@ public final class Nemesis implements AutoCloseable {
     /** The schedule's name for the Redis primary: whichever node the Sentinels name when the fault strikes. */
     public static final String REDIS_PRIMARY = "redis-primary";
 
-    /** The detail key of the fault's role (lb, server, proxy, terminal, sensor, redis, rabbit): whom it struck. */
-    public static final String ROLE = "role";
     /** The detail key of a Redis primary loss: how long the Sentinels took to promote a replica, in ms. */
     public static final String FAILOVER_MILLIS = "failover-ms";
 
@@ -297,10 +295,10 @@ public final class Nemesis implements AutoCloseable {
                 return;
             }
             Map<String, String> detail = new TreeMap<>(planned.detail());
-            detail.put(ROLE, redis ? "redis" : "rabbit");
+            detail.put(Fault.ROLE, redis ? "redis" : "rabbit");
             detail.put("node", node);
             long id = history.started(planned.kind(), redis ? REDIS_PRIMARY : node, detail);
-            injected.add(new Injected(history.going().get(history.going().size() - 1), detail.get(ROLE), 0));
+            injected.add(new Injected(history.going().get(history.going().size() - 1), detail.get(Fault.ROLE), 0));
             Instant killed = Instant.now();
             Map<String, String> learned = new TreeMap<>();
             if (redis) {
@@ -335,7 +333,7 @@ public final class Nemesis implements AutoCloseable {
 
     private long started(FaultKind kind, Supervisor.Slot slot, ChildProcess child, Map<String, String> detail) {
         Map<String, String> withRole = new TreeMap<>(detail);
-        withRole.put(ROLE, slot.role());
+        withRole.put(Fault.ROLE, slot.role());
         long id = history.started(kind, slot.name(), withRole);
         injected.add(new Injected(history.going().get(history.going().size() - 1), slot.role(), child.pid()));
         return id;
