@@ -382,23 +382,24 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     }
 
     /**
-     * The HA topology: a host per child (its namespace named after the run, its /24 drawn from the run id, so two runs
-     * on one machine do not meet) and the stores on the bridge.
+     * The HA topology: a host per child (the namespaces named after the run, on a /24 no other topology here holds, so
+     * two runs on one machine do not meet) and the stores on the bridge.
      */
     private Nemesis.Ha startHa(String runId) throws IOException, InterruptedException {
         String why = NetnsHosts.unavailable();
         if (why != null) {
             throw new IllegalArgumentException("--topology ha: " + why);
         }
-        String why2 = HaServices.unavailable();
-        if (why2 != null) {
-            throw new IllegalArgumentException("--topology ha: " + why2);
+        String missing = HaServices.unavailable();
+        if (missing != null) {
+            throw new IllegalArgumentException("--topology ha: " + missing);
         }
-        int draw = Math.floorMod(runId.hashCode(), 200);
-        String name = "mha" + Integer.toHexString(Math.floorMod(runId.hashCode(), 0x10000));
-        Console.info("demo: --topology ha: " + childNames().size() + " hosts (" + name + "-*) on 10.232." + (draw + 20)
-                + ".0/24, Redis primary + replica + 3 Sentinels and 3 RabbitMQ nodes on the bridge (about a minute)");
-        NetnsHosts hosts = NetnsHosts.up(netnsScript, name, "10.232." + (draw + 20), childNames());
+        // eight characters at most: the script names links after the topology's first eight
+        String name = "mha" + String.format("%05x", Math.floorMod(runId.hashCode(), 0x100000));
+        NetnsHosts hosts = NetnsHosts.upOnFreeSubnet(netnsScript, name, "10.232", runId.hashCode(), childNames());
+        Console.info("demo: --topology ha: " + childNames().size() + " hosts (" + name + "-*) on "
+                + hosts.bridgeAddress() + "/24; starting Redis primary + replica + 3 Sentinels and 3 RabbitMQ nodes on "
+                + "the bridge");
         try {
             HaServices services = HaServices.start(hosts.bridgeAddress(), runDir.resolve("services"));
             Console.info("demo: --topology ha: Redis " + services.redisUri() + ", RabbitMQ nodes "

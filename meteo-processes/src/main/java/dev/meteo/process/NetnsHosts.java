@@ -3,9 +3,12 @@ package dev.meteo.process;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +88,39 @@ public final class NetnsHosts implements AutoCloseable {
             throw e;
         }
         return netns;
+    }
+
+    /**
+     * As {@link #up}, on the first {@code /24} of {@code prefix.X} (X from {@code preferred}, then the next ones) that no
+     * interface of this machine holds, chosen and taken under a lock (two runs starting together do not pick the same).
+     *
+     * @param prefix the first two octets, e.g. {@code 10.232}
+     */
+    public static NetnsHosts upOnFreeSubnet(Path script, String name, String prefix, int preferred, List<String> hosts)
+            throws IOException, InterruptedException {
+        Path lockFile = Path.of("/run/meteo-netns/.subnets.lock");
+        Files.createDirectories(lockFile.getParent());
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            String taken = run(List.of("ip", "-o", "-4", "addr", "show"));
+            for (int i = 0; i < 200; i++) {
+                String subnet = prefix + "." + (20 + Math.floorMod(preferred + i, 200));
+                if (!taken.contains(" " + subnet + ".")) {
+                    return up(script, name, subnet, hosts);
+                }
+            }
+        }
+        throw new IOException("no free /24 left in " + prefix + ".20-219.0");
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
     }
 
     public String address(String host) {
