@@ -50,9 +50,12 @@ class ReportBuildTest {
         Path reportDir = Files.createDirectories(tmp.resolve("delivered"));
         Files.copy(Fixtures.REAL_REPORT, reportDir.resolve("meteo-report.md"));
         Path results = Files.createDirectories(reportDir.resolve("results"));
-        try (var files = Files.list(Fixtures.REPORT_DIR.resolve("results"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, results.resolve(file.getFileName()));
+        Path committed = Fixtures.REPORT_DIR.resolve("results");
+        try (var files = Files.walk(committed)) { // with its folders: the nemesis runs' pictures are in results/nemesis
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path copy = results.resolve(committed.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy);
             }
         }
         ReportBuilder.Options d = ReportBuilder.Options.forReportDir(reportDir);
