@@ -98,15 +98,15 @@ final class DemoRuns {
     /**
      * The HA topology ({@code --topology ha}: every child on a network-namespace host, Redis under Sentinel, three
      * RabbitMQ nodes) for 90 s: two load balancers (grpc), two proxies, three servers; a fault every 4 s of the kinds
-     * only it can inject, plus kills and pauses, 3-6 s each, with a fixed seed.
+     * only it can inject, plus kills and pauses, 3-6 s each, with a fixed seed; a grace of 3 s, so that most faults
+     * outlast it (their late records are explained) while a machine loaded by the rest of the suite does not.
      */
     static List<String> haFlags(Mode mode) {
         String kinds = String.join(",", haKinds(mode).stream().map(FaultKind::label).toList()) + ",kill,pause";
-        List<String> flags = flags(mode, "90s", "0..50ms", "2s", "--topology", "ha", "--servers", "3",
+        return flags(mode, "90s", "0..50ms", "3s", "--topology", "ha", "--servers", "3",
                 "--netns-script", Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toString(),
                 "--chaos", "4s", "--chaos-seed", "" + HA_SEEDS.get(mode), "--chaos-faults", kinds,
                 "--chaos-pause", "3s..6s");
-        return flags;
     }
 
     /** A demo's flags but where it writes and listens. */
