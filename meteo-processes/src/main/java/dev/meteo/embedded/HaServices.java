@@ -262,8 +262,8 @@ public final class HaServices implements AutoCloseable {
     }
 
     /**
-     * Starts node {@code name} again and waits until it serves: a Redis node answers PING (the Sentinels make it a
-     * replica of the new primary), a RabbitMQ node is back in its cluster.
+     * Starts node {@code name} again and waits until it serves: a Redis node is a replica of the new primary (the
+     * Sentinels make it one) with its link to it up, a RabbitMQ node is back in its cluster.
      */
     public void restart(String name) throws IOException, InterruptedException {
         Node node = node(name);
@@ -273,9 +273,10 @@ public final class HaServices implements AutoCloseable {
             ctl(node, "await_startup");
         } else {
             awaitPing(node);
-            await("the Sentinels to take " + name + " for a replica", () -> {
+            await("the Sentinels to make " + name + " a replica, in sync", () -> {
                 try (Jedis jedis = new Jedis(address, node.port, 2_000)) {
-                    return jedis.info("replication").contains("role:slave");
+                    String replication = jedis.info("replication");
+                    return replication.contains("role:slave") && replication.contains("master_link_status:up");
                 }
             });
         }

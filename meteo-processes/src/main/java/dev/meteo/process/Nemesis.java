@@ -301,19 +301,22 @@ public final class Nemesis implements AutoCloseable {
             injected.add(new Injected(history.going().get(history.going().size() - 1), detail.get(Fault.ROLE), 0));
             Instant killed = Instant.now();
             Map<String, String> learned = new TreeMap<>();
-            if (redis) {
-                services.killRedisPrimary();
-                say.accept("chaos: killed the Redis primary " + node + " with SIGKILL");
-                services.awaitRedisFailover(node);
-                long failover = Duration.between(killed, Instant.now()).toMillis();
-                say.accept("chaos: the Sentinels promoted " + services.redisPrimary() + " after " + failover + " ms");
-                learned.put(FAILOVER_MILLIS, Long.toString(failover));
-            } else {
-                services.killRabbitNode(node);
-                say.accept("chaos: killed RabbitMQ node " + node + " with SIGKILL");
+            try {
+                if (redis) {
+                    services.killRedisPrimary();
+                    say.accept("chaos: killed the Redis primary " + node + " with SIGKILL");
+                    services.awaitRedisFailover(node);
+                    long failover = Duration.between(killed, Instant.now()).toMillis();
+                    say.accept("chaos: the Sentinels promoted " + services.redisPrimary() + " after " + failover + " ms");
+                    learned.put(FAILOVER_MILLIS, Long.toString(failover));
+                } else {
+                    services.killRabbitNode(node);
+                    say.accept("chaos: killed RabbitMQ node " + node + " with SIGKILL");
+                }
+                sleep(Duration.between(Instant.now(), killed.plus(planned.duration())));
+            } finally {
+                services.restart(node); // also when the failover was not seen: the topology stays whole
             }
-            sleep(Duration.between(Instant.now(), killed.plus(planned.duration())));
-            services.restart(node);
             ended(id, learned);
             say.accept("chaos: " + node + " is back" + (redis ? " as a replica" : " in the cluster") + " after "
                     + seconds(Duration.between(killed, Instant.now())));
