@@ -277,10 +277,17 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
             }
             return run(runId, roles, kinds, logDir);
         } finally {
-            if (ha != null) {
-                ha.services().close();
-                ha.hosts().close();
-            }
+            closeHa();
+        }
+    }
+
+    /** Stops the HA topology's stores and removes its hosts, once (also before a shutdown hook lets the JVM end). */
+    private void closeHa() throws IOException, InterruptedException {
+        if (ha != null) {
+            Nemesis.Ha closing = ha;
+            ha = null;
+            closing.services().close();
+            closing.hosts().close();
         }
     }
 
@@ -350,7 +357,11 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                 stopChildren(supervisor.children(BACKENDS));
                 stopChildren(supervisor.children("sensor"));
                 slowLinks.values().forEach(SlowLink::close);
-                done.countDown();
+                try {
+                    closeHa(); // here: once done is counted down, a shutdown hook lets the JVM end
+                } finally {
+                    done.countDown();
+                }
             }
             if (duration != null) {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -438,9 +449,12 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         if (proxies < 1 || balancers < 1) {
             throw new IllegalArgumentException("--proxies and --lbs need 1 or more");
         }
-        List<Endpoint> balancerAddresses = ha != null && mode.mode() == Mode.GRPC ? hostAddresses("lb", balancers, balancer.endpoints().get(0).port())
+        int balancerPort = balancer.endpoints().get(0).port();
+        int proxyPort = registry.endpoints().get(0).port();
+        List<Endpoint> balancerAddresses = ha != null && mode.mode() == Mode.GRPC
+                ? hostAddresses("lb", balancers, balancerPort)
                 : addresses(balancer.endpoints(), balancers, registry.endpoints());
-        List<Endpoint> proxyAddresses = ha != null ? hostAddresses("proxy", proxies, registry.endpoints().get(0).port())
+        List<Endpoint> proxyAddresses = ha != null ? hostAddresses("proxy", proxies, proxyPort)
                 : addresses(registry.endpoints(), proxies, balancerAddresses);
         deployment = new Deployment(mode.mode(), services.redisUri(), redis.prefix() + "demo-" + runId + ":",
                 services.rabbitUri(), rabbit.prefix() + "-demo-" + runId,
