@@ -134,9 +134,12 @@ public final class HaServices implements AutoCloseable {
         mkdirs(redisDir);
         for (int i = 1; i <= 2; i++) {
             int port = freePort();
+            Path nodeDir = redisDir.resolve("redis-" + i);
+            mkdirs(nodeDir);
             List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
-                    "--bind", address + " 127.0.0.1", "--protected-mode", "no", "--save", "", "--appendonly", "no",
-                    "--dir", redisDir.toString(), "--dbfilename", "dump-" + port + ".rdb",
+                    "--bind", address + " 127.0.0.1", "--protected-mode", "no", "--save", "",
+                    // as docs/guarantees.md asks of every node: a node killed and started again reloads what it had
+                    "--appendonly", "yes", "--appendfsync", "everysec", "--dir", nodeDir.toString(),
                     "--replica-announce-ip", address));
             if (i == 2) {
                 command.addAll(List.of("--replicaof", address, String.valueOf(redis.get(0).port)));
