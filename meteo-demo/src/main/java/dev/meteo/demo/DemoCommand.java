@@ -1159,7 +1159,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
                     Map<?, ?> kill = (Map<?, ?>) item;
                     Object next = kill.get("next_window_ms");
                     System.out.printf("  %-22s %s %s%s%n", "killed", kill.get("at"), kill.get("name"), next == null ? ""
-                            : String.format(Locale.ROOT, ", next window at terminal 1 after %.1f s", ((Number) next).longValue() / 1000.0));
+                            : String.format(Locale.ROOT, ", next window at a terminal after %.1f s", ((Number) next).longValue() / 1000.0));
                 }
             } else if (key.equals("pauses")) {
                 for (Object item : (List<?>) value) {
