@@ -7,6 +7,8 @@ import dev.meteo.nemesis.Fault;
 import dev.meteo.nemesis.FaultKind;
 import dev.meteo.nemesis.History;
 import dev.meteo.process.NetnsHosts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,17 +26,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The checks of a 90-second {@code meteo demo --topology ha --chaos} run with a fixed seed ({@link DemoRuns#haFlags}),
- * one class per mode ({@link DemoHaGrpcNemesisTest}, {@link DemoHaRabbitNemesisTest}) so that the build's test JVMs
- * run them side by side.
+ * A 90-second {@code meteo demo --topology ha --chaos} run with a fixed seed ({@link DemoRuns#haFlags}) and its checks,
+ * one subclass per mode ({@link DemoHaGrpcNemesisTest}, {@link DemoHaRabbitNemesisTest}) so that the build's test JVMs
+ * run them side by side. Skipped, saying why, without root, {@code ip netns} or the stores' binaries.
  */
-final class DemoHaNemesisRuns {
+abstract class DemoHaNemesisRun {
 
-    private DemoHaNemesisRuns() {
+    @TempDir
+    Path dataRoot;
+
+    private final Mode mode;
+
+    DemoHaNemesisRun(Mode mode) {
+        this.mode = mode;
+    }
+
+    @Test
+    void everyConfirmedRecordIsCountedOnceAndTheVerdictHoldsUnderPartitionsAndStoreLosses() throws IOException {
+        assumeHaTopologyRuns();
+
+        DemoRuns.Run run = DemoRuns.demo(dataRoot, "ha-" + mode, DemoRuns.haFlags(mode));
+
+        assertHaRunHolds(run, mode);
     }
 
     /** Skips the test, saying why, where network namespaces or the stores' binaries are missing. */
-    static void assumeHaTopologyRuns() {
+    private static void assumeHaTopologyRuns() {
         String why = NetnsHosts.unavailable();
         assumeTrue(why == null, "--topology ha needs network namespaces: " + why);
         String services = HaServices.unavailable();
@@ -46,7 +63,7 @@ final class DemoHaNemesisRuns {
      * HA topology injects happened and ended, the Redis primary was promoted away from, and both terminals hold the
      * same windows in order.
      */
-    static void assertHaRunHolds(DemoRuns.Run run, Mode mode) throws IOException {
+    private static void assertHaRunHolds(DemoRuns.Run run, Mode mode) throws IOException {
         assertAccountingHolds(run);
         assertNothingLost(run);
         List<Fault> history = History.read(run.dir().resolve(DemoCommand.HISTORY_FILE));
@@ -65,9 +82,5 @@ final class DemoHaNemesisRuns {
                 run.number("chaos_seed"), history.size(), history.stream().map(fault -> fault.kind() + " "
                         + fault.target()).collect(Collectors.joining(", ")), run.number("records_sent"),
                 run.number("records_late"), failovers.stream().map(fault -> fault.detail().get("failover-ms")).toList());
-    }
-
-    static DemoRuns.Run run(Path dataRoot, Mode mode) {
-        return DemoRuns.demo(dataRoot, "ha-" + mode, DemoRuns.haFlags(mode));
     }
 }
