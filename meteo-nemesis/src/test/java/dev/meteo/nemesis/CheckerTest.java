@@ -422,4 +422,20 @@ abstract class CheckerTest {
         assertTrue(verdict.problems().get(0).contains("not recovered within 60 s"), verdict.toString());
         assertTrue(verdict.recoveries().get(0).timeToRecover().isEmpty());
     }
+
+    @Test
+    void aCatchUpBurstBeforeAFaultDoesNotRaiseTheRateItMustRecoverTo() throws IOException {
+        aQuietRun();
+        Fault loss = new Fault(FaultKind.REDIS_PRIMARY_LOSS, "redis-primary", at(20_000), at(30_000), Map.of());
+        List<RunSample> samples = new ArrayList<>();
+        for (long second = 0; second <= 100; second++) {
+            // steady at 8/s; the 4 s before the fault catch up at 30/s (the mean of its 10 s baseline: 16.8/s)
+            double rate = second >= 16 && second < 20 ? 30 : second >= 20 && second < 31 ? 0 : 8;
+            samples.add(new RunSample(at(second * 1000), rate, Duration.ZERO));
+        }
+        Checker.Verdict verdict = check(twoTerminals(), sensors("air-1", confirmed(15), "pollution-1", confirmed(10)),
+                List.of(loss), samples);
+        assertTrue(verdict.passes(), verdict.toString());
+        assertEquals(Duration.ofSeconds(1), verdict.recoveries().get(0).timeToRecover().orElseThrow());
+    }
 }
