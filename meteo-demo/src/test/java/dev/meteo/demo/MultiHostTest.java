@@ -93,7 +93,9 @@ class MultiHostTest {
         String why = NetnsHosts.unavailable();
         assumeTrue(why == null, "multi-host test skipped: " + why);
         root = Files.createTempDirectory("meteo-multihost");
-        hosts = NetnsHosts.up(Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toAbsolutePath().normalize(), "mh" + (ProcessHandle.current().pid() % 10000), "10.231." + (ProcessHandle.current().pid() % 200 + 20), HOSTS);
+        Path script = Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toAbsolutePath().normalize();
+        hosts = NetnsHosts.up(script, "mh" + (ProcessHandle.current().pid() % 10000),
+                "10.231." + (ProcessHandle.current().pid() % 200 + 20), HOSTS);
         services = hosts.services("svc", root.resolve("services"));
     }
 
