@@ -425,7 +425,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
     /** Roles that register an address for others to dial back: in the HA topology, their host's. */
     private static final Set<String> ADVERTISING = Set.of("server", "terminal");
 
-    /** Starts a supervised child: on this machine, or in the HA topology on its host, listening on the host's address. */
+    /** Starts a supervised child: on this machine, or in the HA topology on its host, listening on its address. */
     private Supervisor.Slot startChild(String role, String name, List<String> arguments, List<Path> companions)
             throws IOException {
         if (ha == null) {
@@ -689,7 +689,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
             }
             // in the HA topology the relay listens on the bridge: every host reaches it, and it reaches every host
             String listen = ha != null ? ha.hosts().bridgeAddress() : target.getHostString();
-            slowLinks.put(targets.get(i), SlowLink.start(new InetSocketAddress(listen, 0), target, SlowLink.Delay.NONE));
+            slowLinks.put(targets.get(i), SlowLink.start(new InetSocketAddress(listen, 0), target,
+                    SlowLink.Delay.NONE));
         }
     }
 
@@ -1052,7 +1053,8 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         }
         Instant runEnd = chaosEnd != null ? chaosEnd : Instant.now();
         List<Fault> faults = History.read(history.file());
-        Checker.Verdict verdict = new Checker(Checker.Settings.defaults().withGrace(grace).withProcessing(delay.max())).check(
+        Checker.Settings strictness = Checker.Settings.defaults().withGrace(grace).withProcessing(delay.max());
+        Checker.Verdict verdict = new Checker(strictness).check(
                 new Checker.Evidence(fromCommonStart(windows), () -> tallies, store, faults, List.copyOf(samples), runEnd));
         Files.writeString(runDir.resolve(VERDICT_FILE), Json.write(verdictJson(verdict)) + "\n");
         Timeline.write(runDir.resolve(TIMELINE_FILE), "meteo demo --chaos, " + mode.mode() + " mode, seed "

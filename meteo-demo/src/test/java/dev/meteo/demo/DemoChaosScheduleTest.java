@@ -99,7 +99,8 @@ class DemoChaosScheduleTest {
         assertTrue(early.stream().limit(4).anyMatch(fault -> fault.kind() == FaultKind.REDIS_PRIMARY_LOSS),
                 "the Redis primary lost among the first four faults: " + early);
         assertTrue(early.stream().noneMatch(fault -> fault.kind() == FaultKind.KILL
-                && role(fault.target()).equals("sensor")), "no sensor killed (its records would be in doubt): " + early);
+                        && role(fault.target()).equals("sensor")),
+                "no sensor killed (its records would be in doubt): " + early);
     }
 
     private static String role(String target) {

@@ -81,6 +81,7 @@ abstract class DemoHaNemesisRun {
         System.out.printf("[ha nemesis %s] seed %d: %d faults %s; sent %d, late %d; failovers %s ms%n", mode,
                 run.number("chaos_seed"), history.size(), history.stream().map(fault -> fault.kind() + " "
                         + fault.target()).collect(Collectors.joining(", ")), run.number("records_sent"),
-                run.number("records_late"), failovers.stream().map(fault -> fault.detail().get("failover-ms")).toList());
+                run.number("records_late"),
+                failovers.stream().map(fault -> fault.detail().get("failover-ms")).toList());
     }
 }

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *     window before ({@code end + grace}) to that window's close, give or take a slack (retries after a fault, a close
  *     delayed by a catch-up);</li>
  * <li>each fault's time to recover: from its end to the first sample whose windows are on time again and whose rate
- *     is back to a share of the rate before the fault (the median of its samples); a problem when the samples go on past the bound without it.</li>
+ *     is back to a share of the rate before the fault (the median of its samples); a problem when the samples go on
+ *     past the bound without it.</li>
  * </ol>
  */
 public final class Checker {

@@ -97,7 +97,8 @@ public record Fault(FaultKind kind, String target, Instant start, Instant end, M
             }
             return role.get().equals("sensor") && behindMillis + processing.toMillis() > grace.toMillis();
         }
-        if (!kind.delaysStorage() || Duration.between(start, heldUntil(runEnd)).plus(processing).compareTo(grace) <= 0) {
+        Duration held = Duration.between(start, heldUntil(runEnd));
+        if (!kind.delaysStorage() || held.plus(processing).compareTo(grace) <= 0) {
             return false;
         }
         return role.map(struck -> ON_THE_WAY_TO_THE_STORE.contains(struck)

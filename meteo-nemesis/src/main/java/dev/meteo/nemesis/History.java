@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * <pre>{"event":"start","id":1,"kind":"pause","target":"server-2","at":ms,"detail":{"seconds":"40"}}
  *{"event":"end","id":1,"at":ms}</pre>
  * Times are epoch milliseconds, {@code id} pairs an end with its start. An end may carry a {@code detail} of what was
- * learned during the fault (e.g. how long a failover took), added to its start's. Each line is flushed as written. Thread-safe.
+ * learned during the fault (e.g. how long a failover took), added to its start's. Each line is flushed as written.
+ * Thread-safe.
  */
 public final class History implements AutoCloseable {
 
@@ -99,7 +100,8 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Writes that fault {@code id} ended now, with {@code learned}: detail known only once it ran (added to its start's).
+     * Writes that fault {@code id} ended now, with {@code learned}: detail known only once it ran (added to its
+     * start's).
      *
      * @throws IllegalArgumentException if no fault {@code id} is going on
      */

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #killRedisPrimary()} and {@link #killRabbitNode(String)}, and brings it back with {@link #restart(String)}:
  * the old primary returns as a replica (the Sentinels reconfigure it), a RabbitMQ node rejoins its cluster.
  *
- * <p>Data, logs and each node's Erlang cookie live under the directory given, so nothing meets the machine's own broker.
- * Closing kills every process started here.
+ * <p>Data, logs and each node's Erlang cookie live under the directory given, so nothing meets the machine's own
+ * broker. Closing kills every process started here.
  */
 public final class HaServices implements AutoCloseable {
 
@@ -324,12 +324,13 @@ public final class HaServices implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("HOME", node.environment.get("HOME"));
         Process ctl = builder.start();
+        String what = "rabbitmqctl " + String.join(" ", arguments) + " on " + node.name;
         if (!ctl.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
             ctl.destroyForcibly();
-            throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " on " + node.name + " timed out: see " + log);
+            throw new IOException(what + " timed out: see " + log);
         }
         if (ctl.exitValue() != 0) {
-            throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " on " + node.name + " failed: see " + log);
+            throw new IOException(what + " failed: see " + log);
         }
     }
 

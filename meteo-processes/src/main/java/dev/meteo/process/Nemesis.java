@@ -61,7 +61,7 @@ import java.util.function.Supplier;
  */
 public final class Nemesis implements AutoCloseable {
 
-    /** The kinds the demo can inject on one machine; partitions need network namespaces, store losses the HA topology. */
+    /** The kinds the demo can inject on one machine; partitions and store losses need the HA topology. */
     public static final Set<FaultKind> ON_ONE_MACHINE = EnumSet.of(FaultKind.KILL, FaultKind.PAUSE,
             FaultKind.CLOCK_OFFSET, FaultKind.SLOW_LINK, FaultKind.TERMINAL_DISK_FULL);
 
@@ -307,7 +307,8 @@ public final class Nemesis implements AutoCloseable {
                     say.accept("chaos: killed the Redis primary " + node + " with SIGKILL");
                     services.awaitRedisFailover(node);
                     long failover = Duration.between(killed, Instant.now()).toMillis();
-                    say.accept("chaos: the Sentinels promoted " + services.redisPrimary() + " after " + failover + " ms");
+                    say.accept("chaos: the Sentinels promoted " + services.redisPrimary() + " after " + failover
+                            + " ms");
                     learned.put(FAILOVER_MILLIS, Long.toString(failover));
                 } else {
                     services.killRabbitNode(node);

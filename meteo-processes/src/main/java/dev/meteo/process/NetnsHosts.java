@@ -91,8 +91,9 @@ public final class NetnsHosts implements AutoCloseable {
     }
 
     /**
-     * As {@link #up}, on the first {@code /24} of {@code prefix.X} (X from {@code preferred}, then the next ones) that no
-     * interface of this machine holds, chosen and taken under a lock (two runs starting together do not pick the same).
+     * As {@link #up}, on the first {@code /24} of {@code prefix.X} (X from {@code preferred}, then the next ones) that
+     * no interface of this machine holds, chosen and taken under a lock (two runs starting together do not pick the
+     * same).
      *
      * @param prefix the first two octets, e.g. {@code 10.232}
      */
@@ -143,8 +144,8 @@ public final class NetnsHosts implements AutoCloseable {
     }
 
     /** Starts the launcher with {@code arguments} on {@code host}, as {@code ip netns exec HOST java ... Meteo ...}. */
-    public ChildProcess start(String host, String processName, List<String> arguments, Path logDir, PrintWriter sharedLog)
-            throws IOException {
+    public ChildProcess start(String host, String processName, List<String> arguments, Path logDir,
+                              PrintWriter sharedLog) throws IOException {
         ChildProcess child = ChildProcess.start(processName, wrapper(host), ChildProcess.JVM_OPTIONS, arguments,
                 logDir, sharedLog);
         started.add(child);
