@@ -293,7 +293,7 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
 
     private Integer run(String runId, List<String> roles, Set<FaultKind> kinds, Path logDir) throws Exception {
         String redisUri = ha != null ? ha.services().redisUri() : redis.uri();
-        String rabbitUri = ha != null ? ha.services().rabbitUri() : rabbit.uri();
+        String rabbitUri = ha != null && mode.mode() == Mode.RABBIT ? ha.services().rabbitUri() : rabbit.uri();
         try (EmbeddedServices services = EmbeddedServices.ensure(redisUri, rabbitUri, mode.mode() == Mode.RABBIT,
                 !noEmbedded && ha == null);
              RedisMeteoStore store = openStore(services, runId);
@@ -408,13 +408,14 @@ public final class DemoCommand implements Callable<Integer>, LauncherSubcommand 
         // eight characters at most: the script names links after the topology's first eight
         String name = "mha" + String.format("%05x", Math.floorMod(runId.hashCode(), 0x100000));
         NetnsHosts hosts = NetnsHosts.upOnFreeSubnet(netnsScript, name, "10.232", runId.hashCode(), childNames());
+        boolean withRabbit = mode.mode() == Mode.RABBIT;
         Console.info("demo: --topology ha: " + childNames().size() + " hosts (" + name + "-*) on "
-                + hosts.bridgeAddress() + "/24; starting Redis primary + replica + 3 Sentinels and 3 RabbitMQ nodes on "
-                + "the bridge");
+                + hosts.bridgeAddress() + "/24; starting Redis primary + replica + 3 Sentinels"
+                + (withRabbit ? " and 3 RabbitMQ nodes" : "") + " on the bridge");
         try {
-            HaServices services = HaServices.start(hosts.bridgeAddress(), runDir.resolve("services"));
-            Console.info("demo: --topology ha: Redis " + services.redisUri() + ", RabbitMQ nodes "
-                    + services.rabbitNodes());
+            HaServices services = HaServices.start(hosts.bridgeAddress(), runDir.resolve("services"), withRabbit);
+            Console.info("demo: --topology ha: Redis " + services.redisUri()
+                    + (withRabbit ? ", RabbitMQ nodes " + services.rabbitNodes() : ""));
             return new Nemesis.Ha(hosts, services);
         } catch (IOException | RuntimeException | InterruptedException e) {
             hosts.close();

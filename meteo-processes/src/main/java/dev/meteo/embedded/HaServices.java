@@ -115,13 +115,16 @@ public final class HaServices implements AutoCloseable {
 
     /**
      * Starts every service listening on {@code address} (and loopback), data and logs under {@code dir}, and returns
-     * once the Sentinels know the replica and the three RabbitMQ nodes run as one cluster (about a minute).
+     * once the Sentinels know the replica and, {@code withRabbit}, the three RabbitMQ nodes run as one cluster.
      */
-    public static HaServices start(String address, Path dir) throws IOException, InterruptedException {
+    public static HaServices start(String address, Path dir, boolean withRabbit)
+            throws IOException, InterruptedException {
         HaServices services = new HaServices(address, Files.createDirectories(dir));
         try {
             services.startRedis();
-            services.startRabbit();
+            if (withRabbit) { // three Erlang VMs that direct mode would not use
+                services.startRabbit();
+            }
         } catch (IOException | RuntimeException | InterruptedException e) {
             services.close();
             throw e;
@@ -217,8 +220,15 @@ public final class HaServices implements AutoCloseable {
                 + "/" + PRIMARY_NAME;
     }
 
-    /** {@code amqp://meteo:meteo@address:p1,address:p2,address:p3/}: a role connects to the first node that answers. */
+    /**
+     * {@code amqp://meteo:meteo@address:p1,address:p2,address:p3/}: a role connects to the first node that answers.
+     *
+     * @throws IllegalStateException when started without RabbitMQ
+     */
     public String rabbitUri() {
+        if (rabbits.isEmpty()) {
+            throw new IllegalStateException("these HA services run no RabbitMQ");
+        }
         return "amqp://" + RABBIT_USER + ":" + RABBIT_USER + "@"
                 + String.join(",", rabbits.stream().map(n -> address + ":" + n.port).toList()) + "/";
     }
