@@ -117,7 +117,7 @@ public final class NetnsHosts implements AutoCloseable {
     private static String run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IOException(String.join(" ", command) + " failed: " + out);
         }
@@ -184,13 +184,7 @@ public final class NetnsHosts implements AutoCloseable {
     private String script(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(script.toString(), "--name", name, "--subnet", subnet));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException("meteo-netns " + String.join(" ", arguments) + " failed: " + out);
-        }
-        return out;
+        return run(command);
     }
 
     /** Stops the processes this started (SIGKILL after 10 s), then the script's teardown removes the rest. */
