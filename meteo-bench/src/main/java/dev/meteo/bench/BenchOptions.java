@@ -57,7 +57,8 @@ final class BenchOptions {
 
     @Option(names = "--warmup", converter = dev.meteo.cli.options.DurationConverter.class, paramLabel = "DURATION",
             defaultValue = "20s",
-            description = "Warm-up before each measured period; the JVMs here need about 20 s (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up before each measured period, from the first record stored; the JVMs here need about 20 s "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(names = "--c2", description = "Let the child JVMs use the JIT's second tier (C2); by default they run C1 "

@@ -192,12 +192,28 @@ final class PipelineRun {
         }
     }
 
+    /**
+     * The warm-up starts once records reach Redis, not when the sensors' JVMs say they are ready: on a loaded machine
+     * their first calls can take longer than a short warm-up, and a measured period with nothing stored means nothing.
+     */
+    private void awaitFirstStored(List<ChildProcess> servers, Fleet fleet) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (Fleet.sum(servers, RoleReport.RECORDS_STORED) == 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("no record was stored in the 60 s after the sensors started; see "
+                        + fleet.logDir());
+            }
+            Thread.sleep(100); // polling the servers' status files: nothing to await on
+        }
+    }
+
     private Map<String, Object> measure(Fleet fleet, RedisMeteoStore store) throws Exception {
         List<ChildProcess> sensors = fleet.byRole("sensor");
         List<ChildProcess> servers = fleet.byRole("server");
         List<ChildProcess> terminals = fleet.byRole("terminal");
         RateSampler storedRate = new RateSampler(servers, RoleReport.RECORDS_STORED);
         RateSampler acceptedRate = new RateSampler(sensors, RoleReport.SENSOR_CONFIRMED);
+        awaitFirstStored(servers, fleet);
         List<Double> warmupSamples = new ArrayList<>();
         Ticker ticker = new Ticker();
         long warmupSeconds = settings.warmup().toSeconds();
