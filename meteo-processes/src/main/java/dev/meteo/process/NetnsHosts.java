@@ -168,10 +168,17 @@ public final class NetnsHosts implements AutoCloseable {
         return script;
     }
 
+    /**
+     * Takes {@code host}'s link down: packets lost both ways, connections open and silent, nobody told. Cutting a
+     * sensor's host is the partition of the sensor -> load balancer hop.
+     *
+     * @throws IOException naming the hosts there are, when there is no {@code host}
+     */
     public void cut(String host) throws IOException, InterruptedException {
         script("cut", host);
     }
 
+    /** Brings {@code host}'s link up again. */
     public void restore(String host) throws IOException, InterruptedException {
         script("restore", host);
     }
