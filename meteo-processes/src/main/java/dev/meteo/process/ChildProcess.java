@@ -88,9 +88,11 @@ public final class ChildProcess {
         Files.deleteIfExists(statusFile);
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        SharedClassArchive.Launch launch = SharedClassArchive.launch(System.getProperty("java.class.path"));
         command.addAll(jvmOptions);
+        command.addAll(launch.jvmOptions());
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(launch.classPath());
         command.add(LAUNCHER);
         Map<String, String> secrets = new LinkedHashMap<>();
         command.addAll(withoutSecrets(arguments, secrets));
