@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class NetnsHostsTest {
 
-    private static final Path SCRIPT = Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toAbsolutePath().normalize();
+    private static final Path SCRIPT =
+            Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toAbsolutePath().normalize();
 
     private static NetnsHosts hosts;
 
