@@ -1,5 +1,7 @@
 package dev.meteo.demo;
 
+import dev.meteo.cli.Meteo;
+import dev.meteo.cli.Processes;
 import dev.meteo.cli.io.Json;
 import dev.meteo.cli.options.Mode;
 import dev.meteo.embedded.HaServices;
@@ -7,6 +9,7 @@ import dev.meteo.nemesis.Fault;
 import dev.meteo.nemesis.FaultKind;
 import dev.meteo.nemesis.History;
 import dev.meteo.process.NetnsHosts;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -14,14 +17,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static dev.meteo.demo.DemoRuns.assertAccountingHolds;
 import static dev.meteo.demo.DemoRuns.assertNothingLost;
 import static dev.meteo.demo.DemoRuns.assertTerminalsHoldEveryWindowOnceInOrder;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -32,7 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * mode), Redis under three Sentinels, three RabbitMQ nodes in rabbit mode; hosts and sensors partitioned, the Redis
  * primary lost, a RabbitMQ node lost (rabbit), kills and pauses. The two modes run one after the other, and only
  * with {@code -Dmeteo.ha=true}, which {@code .ci/run} gives once the suite is done: side by side with the suite they
- * loaded a two-CPU machine enough to make other tests' records late. Skipped, saying why, without it, root,
+ * loaded a two-CPU machine enough to make other tests' records late. Also: an HA demo killed with SIGKILL leaves no
+ * store process and no host behind. Skipped, saying why, without it, root,
  * {@code ip netns} or the stores' binaries.
  */
 class DemoHaNemesisTest {
@@ -49,6 +58,79 @@ class DemoHaNemesisTest {
         DemoRuns.Run run = DemoRuns.demo(dataRoot, "ha-" + mode, DemoRuns.haFlags(mode));
 
         assertHaRunHolds(run, mode);
+    }
+
+    /**
+     * A demo of the HA topology killed with SIGKILL cannot close its stores and hosts: their watchdogs do. Every
+     * process it started (the roles on their hosts, the Redis nodes and Sentinels in sessions of their own) exits, and
+     * its network namespaces are removed.
+     */
+    @Test
+    void aDemoKilledWithSigkillLeavesNoStoreProcessAndNoHostBehind() throws Exception {
+        assumeHaTopologyRuns();
+        Path log = dataRoot.resolve("killed-demo.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                Meteo.class.getName()));
+        command.addAll(List.of("demo", "--mode", "grpc", "--headless", "--duration", "5m", "--topology", "ha",
+                "--lbs", "1", "--proxies", "1", "--servers", "1", "--terminals", "1", "--air-sensors", "1",
+                "--pollution-sensors", "1", "--interval", "200ms", "--window", "1s", "--delay", "0..50ms",
+                "--netns-script", Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toString()));
+        command.addAll(List.of("--data-dir", dataRoot.resolve("killed").toString(), "--http-port", "0",
+                "--lb", Processes.freeAddresses(2), "--proxy", Processes.freeAddresses(2)));
+        Process demo = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<ProcessHandle> started = new ArrayList<>();
+        String topology = null;
+        try {
+            await("the HA demo's children (see " + log + ")").atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> demo.isAlive()
+                            && Files.readString(log).matches("(?s).*demo: started \\d+ processes.*"));
+            Matcher name = Pattern.compile("hosts \\((mha[0-9a-f]{5})-\\*\\)").matcher(Files.readString(log));
+            assertTrue(name.find(), "the demo names its topology: " + Files.readString(log));
+            topology = name.group(1);
+            assertTrue(namespaces().contains(topology + "-"), "its hosts are up: " + namespaces());
+            started.addAll(demo.descendants().toList());
+            List<ProcessHandle> stores = storeProcesses(dataRoot.resolve("killed"));
+            assertEquals(5, stores.stream().filter(ProcessHandle::isAlive).count(),
+                    "its Redis primary, replica and three Sentinels run: " + stores);
+            started.addAll(stores);
+
+            demo.destroyForcibly(); // SIGKILL: no shutdown hook runs in the demo
+
+            await("every process of the killed demo exits").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> started.stream().noneMatch(Processes::running));
+            String prefix = topology + "-";
+            await("the killed demo's hosts are removed").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> !namespaces().contains(prefix));
+        } finally {
+            demo.destroyForcibly();
+            started.forEach(ProcessHandle::destroyForcibly);
+            if (topology != null) {
+                new ProcessBuilder(Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toString(), "--name", topology,
+                        "down").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                        .waitFor();
+            }
+        }
+    }
+
+    /** The store processes of the one run under {@code dataDir}, from the pid files its watchdog reads. */
+    private static List<ProcessHandle> storeProcesses(Path dataDir) throws IOException {
+        List<ProcessHandle> stores = new ArrayList<>();
+        try (var runs = Files.list(dataDir); var pidFiles = Files.list(runs.filter(Files::isDirectory).findFirst()
+                .orElseThrow().resolve("services").resolve("pids"))) {
+            for (Path pidFile : pidFiles.toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(stores::add);
+            }
+        }
+        return stores;
+    }
+
+    private static String namespaces() throws IOException, InterruptedException {
+        Process list = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+        String out = new String(list.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        list.waitFor();
+        return out;
     }
 
     /** Skips the test, saying why, where network namespaces or the stores' binaries are missing. */

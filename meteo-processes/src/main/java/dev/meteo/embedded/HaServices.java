@@ -1,5 +1,6 @@
 package dev.meteo.embedded;
 
+import dev.meteo.process.Watchdog;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * the old primary returns as a replica (the Sentinels reconfigure it), a RabbitMQ node rejoins its cluster.
  *
  * <p>Data, logs and each node's Erlang cookie live under the directory given, so nothing meets the machine's own
- * broker. Closing kills every process started here.
+ * broker. Closing kills every process started here; when the JVM dies without closing (SIGKILL), a {@link Watchdog}
+ * kills them.
  */
 public final class HaServices implements AutoCloseable {
 
@@ -38,6 +40,8 @@ public final class HaServices implements AutoCloseable {
     private final List<Node> redis = new ArrayList<>();
     private final List<Node> sentinels = new ArrayList<>();
     private final List<Node> rabbits = new ArrayList<>();
+    private final Path pids;
+    private final Watchdog watchdog;
 
     /** A process this started, and how to start it again. */
     private static final class Node {
@@ -56,20 +60,33 @@ public final class HaServices implements AutoCloseable {
             this.log = log;
         }
 
-        void launch() {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        /**
+         * Starts the node in a session of its own (a process group: the script, its Erlang VM, their helpers) and
+         * writes its pid where the watchdog finds it. Its own session also keeps the terminal's Ctrl-C from it: the
+         * demo stops the roles first, then the stores.
+         */
+        void launch(Path pids) {
+            List<String> line = new ArrayList<>(List.of("setsid"));
+            line.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             try {
                 process = builder.start();
+                Files.writeString(pids.resolve(name + ".pid"), process.pid() + "\n");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
             }
         }
 
-        void kill() throws InterruptedException {
+        void kill(Path pids) throws InterruptedException {
             if (process == null) {
                 return;
+            }
+            try {
+                Files.deleteIfExists(pids.resolve(name + ".pid"));
+            } catch (IOException e) {
+                // the watchdog would kill a group that is gone: harmless
             }
             // rabbitmq-server is a script: the Erlang VM is its child. Not every descendant: an epmd it started stays.
             process.descendants().filter(p -> p.info().command().orElse("").contains("beam"))
@@ -83,9 +100,14 @@ public final class HaServices implements AutoCloseable {
         }
     }
 
-    private HaServices(String address, Path dir) {
+    private HaServices(String address, Path dir) throws IOException {
         this.address = address;
         this.dir = dir;
+        this.pids = Files.createDirectories(dir.resolve("pids"));
+        // a JVM killed with SIGKILL cannot close this: the watchdog kills every node's process group then (procps'
+        // kill: dash's own takes no process group)
+        this.watchdog = Watchdog.start("for f in \"$0\"/*.pid; do [ -f \"$f\" ] && /bin/kill -s KILL -- -\"$(cat \"$f\")\"; "
+                + "done", pids.toString());
     }
 
     /**
@@ -95,6 +117,9 @@ public final class HaServices implements AutoCloseable {
     public static String unavailable() {
         if (!onPath("redis-server")) {
             return "redis-server is not on the PATH";
+        }
+        if (!onPath("setsid")) {
+            return "util-linux's setsid is not on the PATH";
         }
         if (!Files.isExecutable(RABBIT_SCRIPTS.resolve("rabbitmq-server"))) {
             return "rabbitmq-server is not installed in " + RABBIT_SCRIPTS;
@@ -146,7 +171,7 @@ public final class HaServices implements AutoCloseable {
                 command.addAll(List.of("--replicaof", address, String.valueOf(redis.get(0).port)));
             }
             Node node = new Node("redis-" + i, port, command, Map.of(), redisDir.resolve("redis-" + i + ".log"));
-            node.launch();
+            node.launch(pids);
             awaitPing(node);
             redis.add(node);
         }
@@ -161,7 +186,7 @@ public final class HaServices implements AutoCloseable {
                     "sentinel parallel-syncs " + PRIMARY_NAME + " 1") + "\n");
             Node sentinel = new Node("sentinel-" + i, port, List.of("redis-server", config.toString(), "--sentinel"),
                     Map.of(), redisDir.resolve("sentinel-" + i + ".log"));
-            sentinel.launch();
+            sentinel.launch(pids);
             awaitPing(sentinel);
             sentinels.add(sentinel);
         }
@@ -193,7 +218,7 @@ public final class HaServices implements AutoCloseable {
                     "RABBITMQ_PID_FILE", nodeDir.resolve("pid").toString());
             Node node = new Node("rabbit-" + i, port, List.of(RABBIT_SCRIPTS.resolve("rabbitmq-server").toString()),
                     environment, nodeDir.resolve("stdout.log"));
-            node.launch();
+            node.launch(pids);
             rabbits.add(node);
         }
         for (Node node : rabbits) {
@@ -255,7 +280,7 @@ public final class HaServices implements AutoCloseable {
         if (primary == null) {
             throw new IllegalStateException("no Sentinel names a primary");
         }
-        node(primary).kill();
+        node(primary).kill(pids);
         return primary;
     }
 
@@ -269,7 +294,7 @@ public final class HaServices implements AutoCloseable {
 
     /** SIGKILL to RabbitMQ node {@code name}'s Erlang VM. */
     public void killRabbitNode(String name) throws InterruptedException {
-        node(name).kill();
+        node(name).kill(pids);
     }
 
     /**
@@ -278,7 +303,7 @@ public final class HaServices implements AutoCloseable {
      */
     public void restart(String name) throws IOException, InterruptedException {
         Node node = node(name);
-        node.launch();
+        node.launch(pids);
         if (rabbits.contains(node)) {
             awaitRabbit(node);
             ctl(node, "await_startup");
@@ -395,8 +420,9 @@ public final class HaServices implements AutoCloseable {
         List<Node> all = new ArrayList<>(sentinels);
         all.addAll(redis);
         all.addAll(rabbits);
+        watchdog.dismiss();
         for (Node node : all) {
-            node.kill();
+            node.kill(pids);
         }
     }
 

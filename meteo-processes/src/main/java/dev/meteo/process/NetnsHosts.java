@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * script a user runs, so every run proves it too): each host has its own address and network stack, a role started
  * on one ({@link #start}, or a supervisor's child under {@link #wrapper}) sees only its own interfaces, and
  * {@link #cut} takes a host's link down as a pulled cable would. {@link #close()} ends every process inside the
- * namespaces and removes namespaces, links and bridge, also after a failed run. The HA topology of
+ * namespaces and removes namespaces, links and bridge, also after a failed run; a {@link Watchdog} does it when this
+ * JVM is killed with SIGKILL. The HA topology of
  * {@code meteo demo --topology ha} and {@code MultiHostTest} run on it.
  */
 public final class NetnsHosts implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class NetnsHosts implements AutoCloseable {
     private final String subnet;
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final List<ChildProcess> started = new ArrayList<>();
+    private Watchdog watchdog;
 
     private NetnsHosts(Path script, String name, String subnet) {
         this.script = script;
@@ -83,6 +85,9 @@ public final class NetnsHosts implements AutoCloseable {
                 String[] hostAndAddress = line.trim().split(" ");
                 netns.addresses.put(hostAndAddress[0], hostAndAddress[1]);
             }
+            // a JVM killed with SIGKILL cannot close this: the watchdog takes the hosts down then
+            netns.watchdog = Watchdog.start("exec \"$0\" --name \"$1\" --subnet \"$2\" down", script.toString(), name,
+                    subnet);
         } catch (IOException | RuntimeException e) {
             netns.close();
             throw e;
@@ -197,6 +202,9 @@ public final class NetnsHosts implements AutoCloseable {
     /** Stops the processes this started (SIGKILL after 10 s), then the script's teardown removes the rest. */
     @Override
     public void close() throws IOException, InterruptedException {
+        if (watchdog != null) {
+            watchdog.dismiss();
+        }
         started.forEach(ChildProcess::requestStop);
         for (ChildProcess child : started) {
             child.awaitExit(10);

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * their paths, sizes and times. Directories on the classpath (a module's own classes, in its tests) cannot be
  * archived: they go after the jars, which the JVM accepts. It lives in {@code <java.io.tmpdir>/meteo-cds/}, made under
  * a file lock, so the test forks of one build dump it once. {@code -Dmeteo.child.cds=off} or
- * {@code METEO_CHILD_CDS=off} turns it off; a dump that fails leaves the children as they were, with one line saying why.
+ * {@code METEO_CHILD_CDS=off} turns it off; a dump that fails leaves the children as they were, with one line saying
+ * why.
  */
 final class SharedClassArchive {
 
