@@ -182,14 +182,8 @@ final class PipelineRun {
     /** The load balancer knows its servers once they registered; the servers' logs say so, the status does not. */
     private void awaitRegistered(Fleet fleet) throws InterruptedException {
         ChildProcess balancer = fleet.byRole("lb").get(0);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (balancer.report().liveServers() < settings.servers()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the compute servers did not register with the load balancer in 30 s; see "
-                        + fleet.logDir());
-            }
-            Thread.sleep(100); // polling another process's status file: nothing to await on
-        }
+        awaitStatus(() -> balancer.report().liveServers() >= settings.servers(),
+                "the compute servers did not register with the load balancer in 30 s", 30, fleet);
     }
 
     /**
@@ -197,13 +191,18 @@ final class PipelineRun {
      * their first calls can take longer than a short warm-up, and a measured period with nothing stored means nothing.
      */
     private void awaitFirstStored(List<ChildProcess> servers, Fleet fleet) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (Fleet.sum(servers, RoleReport.RECORDS_STORED) == 0) {
+        awaitStatus(() -> Fleet.sum(servers, RoleReport.RECORDS_STORED) > 0,
+                "no record was stored in the 60 s after the sensors started", 60, fleet);
+    }
+
+    private static void awaitStatus(java.util.function.BooleanSupplier condition, String failure, int seconds,
+                                    Fleet fleet) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("no record was stored in the 60 s after the sensors started; see "
-                        + fleet.logDir());
+                throw new IllegalStateException(failure + "; see " + fleet.logDir());
             }
-            Thread.sleep(100); // polling the servers' status files: nothing to await on
+            Thread.sleep(100); // polling other processes' status files: nothing to await on
         }
     }
 

@@ -77,7 +77,7 @@ class DemoHaNemesisTest {
                 "--pollution-sensors", "1", "--interval", "200ms", "--window", "1s", "--delay", "0..50ms",
                 "--netns-script", Path.of("..").resolve(NetnsHosts.SCRIPT_IN_CHECKOUT).toString()));
         command.addAll(List.of("--data-dir", dataRoot.resolve("killed").toString(), "--http-port", "0",
-                "--lb", Processes.freeAddresses(2), "--proxy", Processes.freeAddresses(2)));
+                "--lb", Processes.freeAddresses(1), "--proxy", Processes.freeAddresses(1)));
         Process demo = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         List<ProcessHandle> started = new ArrayList<>();
         String topology = null;

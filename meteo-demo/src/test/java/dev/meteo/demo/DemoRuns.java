@@ -65,8 +65,8 @@ final class DemoRuns {
     /**
      * Every kind of fault the demo injects on one machine (kill, pause, clock offset, slow link, terminal disk), 2 s
      * apart, of the proxy, the load balancers (grpc), the compute servers and the terminals, never a sensor: the active
-     * proxy killed (its standby takes over), a load balancer among two killed (grpc), nothing lost. A grace of 6 s (the demo's): with
-     * 1 s to 3 s, a two-CPU machine running the rest of the suite (load average up to 22) made a few records late in
+     * proxy killed (its standby takes over), a load balancer among two killed (grpc), nothing lost. A grace of 6 s
+     * (the demo's): with 1 s to 3 s, a two-CPU machine running the rest of the suite (load average up to 22) made a few records late in
      * the run's first seconds, which no fault explains (the checker no longer lets a proxy kill explain them).
      */
     static List<String> mixedFaultsFlags(Mode mode) {

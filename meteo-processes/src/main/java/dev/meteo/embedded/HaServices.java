@@ -33,6 +33,8 @@ public final class HaServices implements AutoCloseable {
     static final String RABBIT_USER = "meteo";
 
     private static final Path RABBIT_SCRIPTS = Path.of("/usr/lib/rabbitmq/bin");
+    /** procps' kill, which signals a process group (dash's built-in does not). */
+    private static final String KILL_GROUP = "/bin/kill";
     private static final long START_SECONDS = 120;
 
     private final String address;
@@ -88,9 +90,14 @@ public final class HaServices implements AutoCloseable {
             } catch (IOException e) {
                 // the watchdog would kill a group that is gone: harmless
             }
-            // rabbitmq-server is a script: the Erlang VM is its child. Not every descendant: an epmd it started stays.
-            process.descendants().filter(p -> p.info().command().orElse("").contains("beam"))
-                    .forEach(ProcessHandle::destroyForcibly);
+            // its process group, as the watchdog would: rabbitmq-server is a script whose Erlang VM is its child
+            try {
+                new ProcessBuilder(KILL_GROUP, "-s", "KILL", "--", "-" + process.pid())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                        .waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // no procps kill: the node itself, below, at least
+            }
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
@@ -104,10 +111,9 @@ public final class HaServices implements AutoCloseable {
         this.address = address;
         this.dir = dir;
         this.pids = Files.createDirectories(dir.resolve("pids"));
-        // a JVM killed with SIGKILL cannot close this: the watchdog kills every node's process group then (procps'
-        // kill: dash's own takes no process group)
-        this.watchdog = Watchdog.start("for f in \"$0\"/*.pid; do [ -f \"$f\" ] && /bin/kill -s KILL -- -\"$(cat \"$f\")\"; "
-                + "done", pids.toString());
+        // a JVM killed with SIGKILL cannot close this: the watchdog kills every node's process group then
+        this.watchdog = Watchdog.start("for f in \"$0\"/*.pid; do [ -f \"$f\" ] && \"$1\" -s KILL -- -\"$(cat \"$f\")\"; "
+                + "done", pids.toString(), KILL_GROUP);
     }
 
     /**

@@ -35,8 +35,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class SharedClassArchive {
 
-    /** The JVM options and classpath a child starts with. */
-    record Launch(List<String> jvmOptions, String classPath, Path archive) {
+    /** The classpath a child starts with, and the archive it maps ({@code null}: none). */
+    record Launch(String classPath, Path archive) {
+
+        /** The JVM options that map the archive. */
+        List<String> jvmOptions() {
+            return archive == null ? List.of() : List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+        }
     }
 
     private static final String CLASS_LIST = "role-classes.txt";
@@ -56,7 +61,7 @@ final class SharedClassArchive {
     }
 
     private static Launch prepare(String classPath) {
-        Launch plain = new Launch(List.of(), classPath, null);
+        Launch plain = new Launch(classPath, null);
         if ("off".equalsIgnoreCase(System.getProperty("meteo.child.cds", System.getenv("METEO_CHILD_CDS")))) {
             return plain;
         }
@@ -81,8 +86,7 @@ final class SharedClassArchive {
             }
             List<String> ordered = new ArrayList<>(jars);
             ordered.addAll(others);
-            return new Launch(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"),
-                    String.join(File.pathSeparator, ordered), archive);
+            return new Launch(String.join(File.pathSeparator, ordered), archive);
         } catch (IOException | RuntimeException e) {
             System.err.println("child processes start without a class-data archive: " + e.getMessage());
             return plain;
